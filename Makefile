@@ -1,0 +1,25 @@
+# timepool: shared time pools for bookings, enforced in PostgreSQL
+
+EXTENSION = timepool
+MODULE_big = timepool
+OBJS = src/common.o src/schedule.o src/availability.o src/booking.o src/guard.o
+PGFILEDESC = "timepool - shared time-pool booking"
+
+DATA = timepool--1.0.sql
+
+# pg_regress suites, one per concern; each file in sql/ is a suite
+REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --load-extension=$(EXTENSION)
+
+# isolation specs in test/specs
+ISOLATION = $(patsubst test/specs/%.spec,%,$(sort $(wildcard test/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=test --outputdir=test/output_iso --load-extension=$(EXTENSION)
+
+PG_CONFIG ?= pg_config
+# the server's headers are system headers: -Wextra then judges only our code
+PG_CPPFLAGS = -Isrc -isystem $(shell $(PG_CONFIG) --includedir-server)
+PG_CFLAGS = -Wall -Wextra
+EXTRA_CLEAN = test/output_iso
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)

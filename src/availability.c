@@ -1,0 +1,199 @@
+/*-------------------------------------------------------------------------
+ *
+ * availability.c
+ *	  timepool.availability(): one row per pool of a date, with its
+ *	  capacity, booked and remaining minutes, and whether a service fits.
+ *
+ * IDENTIFICATION
+ *	  src/availability.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "timepool.h"
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/numeric.h"
+#include "utils/tuplestore.h"
+
+PG_FUNCTION_INFO_V1(tp_availability);
+
+#define AVAILABILITY_COLS 14
+
+static SPIPlanPtr plan_day_booked = NULL;
+
+typedef struct TpBooked
+{
+	int64		resource_id;
+	char		period[TP_CODE_MAXLEN + 1];
+	int64		minutes;
+	int64		count;
+} TpBooked;
+
+/* booked / total x 100, rounded half up to two decimals */
+static Datum
+tp_utilization(int64 booked, int64 total)
+{
+	int64		hundredths = (booked * 20000 + total) / (2 * total);
+	char		buf[64];
+
+	snprintf(buf, sizeof(buf), INT64_FORMAT ".%02d",
+			 hundredths / 100, (int) (hundredths % 100));
+	return DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
+							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+}
+
+static int32
+tp_clamp_int32(int64 v)
+{
+	return (int32) Min(v, (int64) PG_INT32_MAX);
+}
+
+/*
+ * timepool.availability(p_date, p_period, p_service, p_resource)
+ */
+Datum
+tp_availability(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	DateADT		date;
+	char		period[TP_CODE_MAXLEN + 1];
+	char		service_code[TP_CODE_MAXLEN + 1];
+	char		resource_code[TP_CODE_MAXLEN + 1];
+	bool		have_period = !PG_ARGISNULL(1);
+	bool		have_service = !PG_ARGISNULL(2);
+	bool		have_resource = !PG_ARGISNULL(3);
+	TpService	svc;
+	int64		resource_id = 0;
+	const char *why;
+	TpResourceDay *days;
+	int			ndays;
+	TpBooked   *booked;
+	int			nbooked;
+	bool		past;
+	int			i,
+				j,
+				k;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("p_date must not be null")));
+	date = tp_check_date("p_date", PG_GETARG_DATUM(0));
+	if (have_period)
+		tp_check_code("period", PG_GETARG_TEXT_PP(1), period);
+	if (have_service)
+		tp_check_code("service", PG_GETARG_TEXT_PP(2), service_code);
+	if (have_resource)
+		tp_check_code("resource", PG_GETARG_TEXT_PP(3), resource_code);
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "timepool: SPI_connect failed");
+
+	if (have_service && !tp_lookup_service(service_code, &svc, &why))
+		ereport(ERROR,
+				(errcode(ERRCODE_TP_UNKNOWN_OBJECT),
+				 errmsg("service \"%s\" cannot be booked", service_code),
+				 errdetail("%s", why)));
+	if (have_resource && !tp_lookup_resource(resource_code, &resource_id, &why))
+		ereport(ERROR,
+				(errcode(ERRCODE_TP_UNKNOWN_OBJECT),
+				 errmsg("resource \"%s\" cannot be booked", resource_code),
+				 errdetail("%s", why)));
+
+	ndays = tp_load_day(date, resource_id, NULL, InvalidSnapshot, true, &days);
+
+	/* minutes booked in each pool of the date */
+	{
+		Oid			types[2] = {DATEOID, INT8OID};
+		Datum		values[2];
+		char		nulls[2] = {' ', ' '};
+
+		tp_prepare(&plan_day_booked,
+				   "SELECT resource_id, period, sum(required_minutes)::int8, count(*)"
+				   " FROM timepool.reservations"
+				   " WHERE reservation_date = $1 AND ($2 IS NULL OR resource_id = $2)"
+				   " AND status NOT IN ('CANCELLED', 'REJECTED')"
+				   " GROUP BY resource_id, period",
+				   2, types);
+		values[0] = DateADTGetDatum(date);
+		values[1] = Int64GetDatum(resource_id);
+		nulls[1] = resource_id == 0 ? 'n' : ' ';
+		tp_execute(plan_day_booked, values, nulls, InvalidSnapshot, true, 0);
+		nbooked = (int) SPI_processed;
+		booked = palloc0(sizeof(TpBooked) * Max(nbooked, 1));
+		for (i = 0; i < nbooked; i++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[i];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			bool		isnull;
+			char	   *p;
+
+			booked[i].resource_id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+			p = SPI_getvalue(tup, desc, 2);
+			strlcpy(booked[i].period, p, TP_CODE_MAXLEN + 1);
+			booked[i].minutes = DatumGetInt64(SPI_getbinval(tup, desc, 3, &isnull));
+			booked[i].count = DatumGetInt64(SPI_getbinval(tup, desc, 4, &isnull));
+		}
+		SPI_freetuptable(SPI_tuptable);
+	}
+
+	past = date < tp_today();
+
+	for (i = 0; i < ndays; i++)
+	{
+		for (j = 0; j < days[i].npools; j++)
+		{
+			TpPool	   *p = &days[i].pools[j];
+			Datum		values[AVAILABILITY_COLS];
+			bool		nulls[AVAILABILITY_COLS];
+			int64		minutes = 0;
+			int64		count = 0;
+			int64		remaining;
+
+			if (have_period && strcmp(p->period, period) != 0)
+				continue;
+			for (k = 0; k < nbooked; k++)
+				if (booked[k].resource_id == days[i].resource_id &&
+					strcmp(booked[k].period, p->period) == 0)
+				{
+					minutes = booked[k].minutes;
+					count = booked[k].count;
+					break;
+				}
+			remaining = Max((int64) p->capacity - minutes, 0);
+
+			memset(nulls, false, sizeof(nulls));
+			values[0] = CStringGetTextDatum(days[i].code);
+			values[1] = DateADTGetDatum(date);
+			values[2] = CStringGetTextDatum(p->period);
+			values[3] = TimeADTGetDatum((TimeADT) p->start_min * USECS_PER_MINUTE);
+			values[4] = TimeADTGetDatum((TimeADT) p->end_min * USECS_PER_MINUTE);
+			values[5] = Int32GetDatum(p->capacity);
+			values[6] = Int32GetDatum(tp_clamp_int32(minutes));
+			values[7] = Int32GetDatum(tp_clamp_int32(remaining));
+			values[8] = Int32GetDatum(tp_clamp_int32(count));
+			if (p->capacity > 0)
+				values[9] = tp_utilization(minutes, p->capacity);
+			else
+				nulls[9] = true;
+			values[10] = BoolGetDatum(p->closed);
+			if (have_service)
+			{
+				values[11] = CStringGetTextDatum(svc.code);
+				values[12] = Int32GetDatum(svc.required);
+				values[13] = BoolGetDatum(!past && !p->closed && remaining >= svc.required);
+			}
+			else
+				nulls[11] = nulls[12] = nulls[13] = true;
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+	}
+
+	SPI_finish();
+	return (Datum) 0;
+}

@@ -1,0 +1,688 @@
+/*-------------------------------------------------------------------------
+ *
+ * booking.c
+ *	  The booking decision and the functions built on it: book_service,
+ *	  can_book, cancel_reservation, set_reservation_status, pool_lock_key.
+ *
+ * IDENTIFICATION
+ *	  src/booking.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "timepool.h"
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/snapmgr.h"
+
+PG_FUNCTION_INFO_V1(tp_book_service);
+PG_FUNCTION_INFO_V1(tp_can_book);
+PG_FUNCTION_INFO_V1(tp_cancel_reservation);
+PG_FUNCTION_INFO_V1(tp_set_reservation_status);
+PG_FUNCTION_INFO_V1(tp_pool_lock_key);
+
+static SPIPlanPtr plan_insert = NULL;
+static SPIPlanPtr plan_by_key = NULL;
+static SPIPlanPtr plan_lock_row = NULL;
+static SPIPlanPtr plan_set_status = NULL;
+
+/* Outcome of a booking decision, worst refusal last. */
+typedef enum TpVerdict
+{
+	TP_NO_PERIOD,				/* no period contains the start time */
+	TP_CLOSED,					/* the period is closed on that date */
+	TP_PAST_END,				/* the window runs past the period's end */
+	TP_FULL,					/* not enough minutes left */
+	TP_OK
+} TpVerdict;
+
+typedef struct TpDecision
+{
+	TpVerdict	verdict;
+	TpResourceDay *day;			/* chosen resource, or the one the refusal is about */
+	TpPool	   *pool;
+	int64		booked;
+} TpDecision;
+
+static const char *const tp_statuses[] = {
+	"PENDING", "CONFIRMED", "COMPLETED", "NO_SHOW", "CANCELLED", "REJECTED"
+};
+
+/*
+ * Decide where a service fits at date and start minute: among the resource
+ * given (resource_id != 0) or every active resource, the open pools whose
+ * window holds [start, start + required), and of those the one with the
+ * most minutes left (ties by resource code).  With lock, every candidate
+ * pool is locked first and counted from the latest committed state.
+ */
+static void
+tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
+		  bool lock, TpDecision *out)
+{
+	TpResourceDay *days;
+	int			ndays;
+	int			end = start + svc->required;
+	int			i;
+	int			ncand = 0;
+	TpResourceDay **cand_day;
+	TpPool	  **cand_pool;
+	int64		best_remaining = -1;
+
+	out->verdict = TP_NO_PERIOD;
+	out->day = NULL;
+	out->pool = NULL;
+	out->booked = 0;
+
+	ndays = tp_load_day(date, resource_id, NULL,
+						lock ? GetLatestSnapshot() : InvalidSnapshot,
+						!lock, &days);
+	cand_day = palloc(sizeof(TpResourceDay *) * Max(ndays, 1));
+	cand_pool = palloc(sizeof(TpPool *) * Max(ndays, 1));
+
+	for (i = 0; i < ndays; i++)
+	{
+		TpPool	   *p = tp_find_pool_at(&days[i], start);
+		TpVerdict	v;
+
+		if (p == NULL)
+			continue;
+		if (p->closed)
+			v = TP_CLOSED;
+		else if (end > p->end_min)
+			v = TP_PAST_END;
+		else
+		{
+			cand_day[ncand] = &days[i];
+			cand_pool[ncand] = p;
+			ncand++;
+			continue;
+		}
+		if (out->day == NULL || v > out->verdict)
+		{
+			out->verdict = v;
+			out->day = &days[i];
+			out->pool = p;
+		}
+	}
+	if (ncand == 0)
+		return;
+
+	if (lock)
+	{
+		int32	   *keys = palloc(sizeof(int32) * ncand);
+
+		for (i = 0; i < ncand; i++)
+			keys[i] = tp_pool_key(cand_day[i]->resource_id, date, cand_pool[i]->period);
+		tp_lock_pool_keys(keys, ncand);
+	}
+
+	out->verdict = TP_FULL;
+	for (i = 0; i < ncand; i++)
+	{
+		int64		minutes,
+					count,
+					remaining;
+
+		tp_pool_booked(cand_day[i]->resource_id, date, cand_pool[i]->period,
+					   lock, &minutes, &count);
+		remaining = cand_pool[i]->capacity - minutes;
+		if (remaining > best_remaining)
+		{
+			best_remaining = remaining;
+			out->day = cand_day[i];
+			out->pool = cand_pool[i];
+			out->booked = minutes;
+		}
+	}
+	if (best_remaining >= svc->required)
+		out->verdict = TP_OK;
+}
+
+/*
+ * Raise the refusal a decision stands for.
+ */
+static void
+tp_refuse(TpDecision *d, TpService *svc, DateADT date, int start,
+		  const char *resource_code)
+{
+	char	   *datestr = tp_date_str(date);
+	char	   *timestr = tp_time_str(start);
+
+	switch (d->verdict)
+	{
+		case TP_NO_PERIOD:
+			if (resource_code)
+				ereport(ERROR,
+						(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
+						 errmsg("%s on %s is outside the schedule", timestr, datestr),
+						 errdetail("No period of resource %s contains %s on %s.",
+								   resource_code, timestr, datestr),
+						 errhint("Call timepool.availability('%s') to see the periods of the day.", datestr)));
+			ereport(ERROR,
+					(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
+					 errmsg("%s on %s is outside the schedule", timestr, datestr),
+					 errdetail("No period of any active resource contains %s on %s.",
+							   timestr, datestr),
+					 errhint("Call timepool.availability('%s') to see the periods of the day.", datestr)));
+			break;
+		case TP_CLOSED:
+			ereport(ERROR,
+					(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
+					 errmsg("%s is closed on %s", d->pool->period, datestr),
+					 errdetail("Resource %s takes no bookings in %s on %s.",
+							   d->day->code, d->pool->period, datestr)));
+			break;
+		case TP_PAST_END:
+			ereport(ERROR,
+					(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
+					 errmsg("%s at %s would run past the end of %s", svc->code, timestr,
+							d->pool->period),
+					 errdetail("%s needs %d minutes, until %s; %s ends at %s on %s.",
+							   svc->code, svc->required,
+							   tp_time_str(start + svc->required),
+							   d->pool->period, tp_time_str(d->pool->end_min), datestr),
+					 errhint("Choose an earlier start time.")));
+			break;
+		case TP_FULL:
+			{
+				int64		remaining = Max(d->pool->capacity - d->booked, 0);
+
+				ereport(ERROR,
+						(errcode(ERRCODE_TP_NO_TIME_LEFT),
+						 errmsg("not enough time left for %s in %s on %s", svc->code,
+								d->pool->period, datestr),
+						 errdetail("%s needs %d minutes; " INT64_FORMAT " of %d minutes remain in %s on %s.",
+								   svc->code, svc->required, remaining,
+								   d->pool->capacity, d->pool->period, datestr),
+						 errhint("Choose another period, date or resource.")));
+			}
+			break;
+		case TP_OK:
+			break;
+	}
+}
+
+#define ARG_TEXT_OR_NULL(n) (PG_ARGISNULL(n) ? NULL : PG_GETARG_TEXT_PP(n))
+
+static void
+tp_require(FunctionCallInfo fcinfo, int argno, const char *argname)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", argname)));
+}
+
+/* An optional text argument: NULL stays NULL, and so does a blank one. */
+static char *
+tp_optional_text(FunctionCallInfo fcinfo, int argno, const char *argname, int maxlen)
+{
+	char	   *s;
+	const char *p;
+
+	if (PG_ARGISNULL(argno))
+		return NULL;
+	s = tp_check_text(argname, PG_GETARG_TEXT_PP(argno), maxlen, true);
+	for (p = s; *p; p++)
+		if (!isspace((unsigned char) *p))
+			return s;
+	return NULL;
+}
+
+static void
+tp_check_email(const char *email)
+{
+	const char *at = strchr(email, '@');
+	const char *p;
+	bool		ok = at != NULL && at != email && at[1] != '\0' && strchr(at + 1, '@') == NULL;
+
+	for (p = email; ok && *p; p++)
+		if (isspace((unsigned char) *p))
+			ok = false;
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("p_patient_email is not an email address"),
+				 errdetail("An address has one \"@\" with text on both sides and no spaces.")));
+}
+
+static void
+tp_unbookable_service(const char *code, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_TP_UNKNOWN_OBJECT),
+			 errmsg("service \"%s\" cannot be booked", code),
+			 errdetail("%s", why),
+			 errhint("SELECT code FROM timepool.bookable_services lists the services that can be booked.")));
+}
+
+static void
+tp_unavailable_resource(const char *code, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_TP_UNKNOWN_OBJECT),
+			 errmsg("resource \"%s\" cannot be booked", code),
+			 errdetail("%s", why)));
+}
+
+static void
+tp_refuse_past(DateADT date, DateADT today)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_TP_DATE_IN_PAST),
+			 errmsg("date %s is in the past", tp_date_str(date)),
+			 errdetail("Today is %s.", tp_date_str(today))));
+}
+
+/*
+ * timepool.book_service(p_service, p_date, p_time, p_patient_name,
+ *	 p_patient_phone, p_patient_email, p_notes, p_details, p_resource,
+ *	 p_status, p_idempotency_key) returns timepool.reservations
+ */
+Datum
+tp_book_service(PG_FUNCTION_ARGS)
+{
+	char		service_code[TP_CODE_MAXLEN + 1];
+	char		resource_code[TP_CODE_MAXLEN + 1];
+	bool		have_resource = !PG_ARGISNULL(8);
+	DateADT		date;
+	DateADT		today;
+	int			start;
+	char	   *patient_name;
+	char	   *phone;
+	char	   *email;
+	char	   *notes;
+	char	   *status;
+	char	   *key = NULL;
+	Datum		details = (Datum) 0;
+	TpService	svc;
+	int64		resource_id = 0;
+	const char *why;
+	TpDecision	d;
+	Datum		values[19];
+	char		nulls[19];
+	Datum		result;
+	bool		isnull;
+	int			i;
+
+	tp_require(fcinfo, 0, "p_service");
+	tp_require(fcinfo, 1, "p_date");
+	tp_require(fcinfo, 2, "p_time");
+	tp_require(fcinfo, 3, "p_patient_name");
+	tp_require(fcinfo, 9, "p_status");
+
+	tp_check_code("service", PG_GETARG_TEXT_PP(0), service_code);
+	if (have_resource)
+		tp_check_code("resource", PG_GETARG_TEXT_PP(8), resource_code);
+	date = tp_check_date("p_date", PG_GETARG_DATUM(1));
+	start = tp_check_time("p_time", PG_GETARG_DATUM(2));
+	patient_name = tp_check_text("p_patient_name", PG_GETARG_TEXT_PP(3), 200, false);
+	phone = tp_optional_text(fcinfo, 4, "p_patient_phone", 50);
+	email = tp_optional_text(fcinfo, 5, "p_patient_email", 320);
+	if (email)
+		tp_check_email(email);
+	notes = tp_optional_text(fcinfo, 6, "p_notes", 4000);
+	if (!PG_ARGISNULL(7))
+		details = PG_GETARG_DATUM(7);
+	status = tp_check_text("p_status", PG_GETARG_TEXT_PP(9), 20, true);
+	if (strcmp(status, "PENDING") != 0 && strcmp(status, "CONFIRMED") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a new reservation's status must be PENDING or CONFIRMED")));
+	if (!PG_ARGISNULL(10))
+		key = tp_check_text("p_idempotency_key", PG_GETARG_TEXT_PP(10), 200, false);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "timepool: SPI_connect failed");
+
+	/* a repeated call with the same key returns the first reservation */
+	if (key)
+	{
+		Oid			types[10] = {TEXTOID, TEXTOID, DATEOID, TIMEOID, TEXTOID,
+		TEXTOID, TEXTOID, TEXTOID, JSONBOID, TEXTOID};
+		Datum		kv[10];
+		char		kn[10];
+
+		tp_lock_idempotency(key);
+		tp_prepare(&plan_by_key,
+				   "SELECT r, r.service_code = $2 AND r.reservation_date = $3"
+				   " AND r.start_time = $4 AND r.patient_name = $5"
+				   " AND r.patient_phone IS NOT DISTINCT FROM $6"
+				   " AND r.patient_email IS NOT DISTINCT FROM $7"
+				   " AND r.notes IS NOT DISTINCT FROM $8"
+				   " AND r.details IS NOT DISTINCT FROM $9"
+				   " AND ($10::text IS NULL OR $10 = (SELECT x.code FROM timepool.resources x"
+				   "                                   WHERE x.id = r.resource_id))"
+				   " FROM timepool.reservations r WHERE r.idempotency_key = $1",
+				   10, types);
+		memset(kn, ' ', sizeof(kn));
+		kv[0] = CStringGetTextDatum(key);
+		kv[1] = CStringGetTextDatum(service_code);
+		kv[2] = DateADTGetDatum(date);
+		kv[3] = TimeADTGetDatum((TimeADT) start * USECS_PER_MINUTE);
+		kv[4] = CStringGetTextDatum(patient_name);
+		kv[5] = phone ? CStringGetTextDatum(phone) : (Datum) 0;
+		kn[5] = phone ? ' ' : 'n';
+		kv[6] = email ? CStringGetTextDatum(email) : (Datum) 0;
+		kn[6] = email ? ' ' : 'n';
+		kv[7] = notes ? CStringGetTextDatum(notes) : (Datum) 0;
+		kn[7] = notes ? ' ' : 'n';
+		kv[8] = details;
+		kn[8] = PG_ARGISNULL(7) ? 'n' : ' ';
+		kv[9] = have_resource ? CStringGetTextDatum(resource_code) : (Datum) 0;
+		kn[9] = have_resource ? ' ' : 'n';
+		tp_execute(plan_by_key, kv, kn, GetLatestSnapshot(), false, 1);
+		if (SPI_processed > 0)
+		{
+			Datum		row = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+			bool		same = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+														  SPI_tuptable->tupdesc, 2, &isnull));
+
+			if (isnull || !same)
+				ereport(ERROR,
+						(errcode(ERRCODE_UNIQUE_VIOLATION),
+						 errmsg("idempotency key \"%s\" was already used for a different booking", key),
+						 errdetail("A repeated call must pass the same service, date, time, patient, notes, details and resource."),
+						 errhint("Use a new key for a new booking.")));
+			result = SPI_datumTransfer(row, false, -1);
+			SPI_finish();
+			PG_RETURN_DATUM(result);
+		}
+	}
+
+	today = tp_today();
+	if (date < today)
+		tp_refuse_past(date, today);
+
+	if (!tp_lookup_service(service_code, &svc, &why))
+		tp_unbookable_service(service_code, why);
+	if (have_resource && !tp_lookup_resource(resource_code, &resource_id, &why))
+		tp_unavailable_resource(resource_code, why);
+
+	tp_decide(&svc, date, start, resource_id, true, &d);
+	if (d.verdict != TP_OK)
+		tp_refuse(&d, &svc, date, start, have_resource ? resource_code : NULL);
+
+	{
+		Oid			types[19] = {INT8OID, INT8OID, TEXTOID, TEXTOID, INT4OID,
+			INT4OID, INT4OID, NUMERICOID, DATEOID, TIMEOID,
+			TIMEOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
+		TEXTOID, TEXTOID, JSONBOID, TEXTOID};
+
+		tp_prepare(&plan_insert,
+				   "INSERT INTO timepool.reservations AS r"
+				   " (resource_id, service_id, service_code, service_name, duration_minutes,"
+				   "  buffer_minutes, required_minutes, price, reservation_date, start_time,"
+				   "  end_time, period, status, patient_name, patient_phone,"
+				   "  patient_email, notes, details, idempotency_key)"
+				   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+				   "         $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+				   " RETURNING r",
+				   19, types);
+	}
+	for (i = 0; i < 19; i++)
+		nulls[i] = ' ';
+	values[0] = Int64GetDatum(d.day->resource_id);
+	values[1] = Int64GetDatum(svc.id);
+	values[2] = CStringGetTextDatum(svc.code);
+	values[3] = CStringGetTextDatum(svc.name);
+	values[4] = Int32GetDatum(svc.duration);
+	values[5] = Int32GetDatum(svc.buffer);
+	values[6] = Int32GetDatum(svc.required);
+	values[7] = svc.price;
+	nulls[7] = svc.price_isnull ? 'n' : ' ';
+	values[8] = DateADTGetDatum(date);
+	values[9] = TimeADTGetDatum((TimeADT) start * USECS_PER_MINUTE);
+	values[10] = TimeADTGetDatum((TimeADT) (start + svc.required) * USECS_PER_MINUTE);
+	values[11] = CStringGetTextDatum(d.pool->period);
+	values[12] = CStringGetTextDatum(status);
+	values[13] = CStringGetTextDatum(patient_name);
+	values[14] = phone ? CStringGetTextDatum(phone) : (Datum) 0;
+	nulls[14] = phone ? ' ' : 'n';
+	values[15] = email ? CStringGetTextDatum(email) : (Datum) 0;
+	nulls[15] = email ? ' ' : 'n';
+	values[16] = notes ? CStringGetTextDatum(notes) : (Datum) 0;
+	nulls[16] = notes ? ' ' : 'n';
+	values[17] = details;
+	nulls[17] = PG_ARGISNULL(7) ? 'n' : ' ';
+	values[18] = key ? CStringGetTextDatum(key) : (Datum) 0;
+	nulls[18] = key ? ' ' : 'n';
+
+	/* the pool was checked above under its lock: the guard need not count it again */
+	tp_expect_checked_insert(d.day->resource_id, date, d.pool->period);
+	PG_TRY();
+	{
+		tp_execute(plan_insert, values, nulls, InvalidSnapshot, false, 0);
+	}
+	PG_FINALLY();
+	{
+		tp_clear_checked_insert();
+	}
+	PG_END_TRY();
+
+	if (SPI_processed != 1)
+		elog(ERROR, "timepool: reservation insert returned " UINT64_FORMAT " rows",
+			 (uint64) SPI_processed);
+	result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	result = SPI_datumTransfer(result, false, -1);
+	SPI_finish();
+	PG_RETURN_DATUM(result);
+}
+
+/*
+ * timepool.can_book(p_service, p_date, p_time, p_resource) returns boolean
+ */
+Datum
+tp_can_book(PG_FUNCTION_ARGS)
+{
+	char		service_code[TP_CODE_MAXLEN + 1];
+	char		resource_code[TP_CODE_MAXLEN + 1];
+	bool		have_resource = !PG_ARGISNULL(3);
+	DateADT		date;
+	int			start = -1;
+	TpService	svc;
+	int64		resource_id = 0;
+	const char *why;
+	bool		ok = false;
+
+	tp_require(fcinfo, 0, "p_service");
+	tp_require(fcinfo, 1, "p_date");
+	tp_check_code("service", PG_GETARG_TEXT_PP(0), service_code);
+	if (have_resource)
+		tp_check_code("resource", PG_GETARG_TEXT_PP(3), resource_code);
+	date = tp_check_date("p_date", PG_GETARG_DATUM(1));
+	if (!PG_ARGISNULL(2))
+		start = tp_check_time("p_time", PG_GETARG_DATUM(2));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "timepool: SPI_connect failed");
+	if (!tp_lookup_service(service_code, &svc, &why))
+		tp_unbookable_service(service_code, why);
+	if (have_resource && !tp_lookup_resource(resource_code, &resource_id, &why))
+		tp_unavailable_resource(resource_code, why);
+
+	if (date >= tp_today())
+	{
+		if (start >= 0)
+		{
+			TpDecision	d;
+
+			tp_decide(&svc, date, start, resource_id, false, &d);
+			ok = d.verdict == TP_OK;
+		}
+		else
+		{
+			TpResourceDay *days;
+			int			ndays = tp_load_day(date, resource_id, NULL, InvalidSnapshot, true, &days);
+			int			i,
+						j;
+
+			for (i = 0; i < ndays && !ok; i++)
+				for (j = 0; j < days[i].npools && !ok; j++)
+				{
+					TpPool	   *p = &days[i].pools[j];
+					int64		minutes,
+								count;
+
+					if (p->closed || p->capacity < svc.required)
+						continue;
+					tp_pool_booked(days[i].resource_id, date, p->period, false,
+								   &minutes, &count);
+					ok = p->capacity - minutes >= svc.required;
+				}
+		}
+	}
+	SPI_finish();
+	PG_RETURN_BOOL(ok);
+}
+
+static bool
+tp_transition_allowed(const char *from, const char *to)
+{
+	if (strcmp(from, "PENDING") == 0)
+		return strcmp(to, "CONFIRMED") == 0 || strcmp(to, "REJECTED") == 0 ||
+			strcmp(to, "CANCELLED") == 0;
+	if (strcmp(from, "CONFIRMED") == 0)
+		return strcmp(to, "COMPLETED") == 0 || strcmp(to, "NO_SHOW") == 0 ||
+			strcmp(to, "CANCELLED") == 0;
+	return false;
+}
+
+static const char *
+tp_transitions_from(const char *from)
+{
+	if (strcmp(from, "PENDING") == 0)
+		return "CONFIRMED, REJECTED or CANCELLED";
+	if (strcmp(from, "CONFIRMED") == 0)
+		return "COMPLETED, NO_SHOW or CANCELLED";
+	return NULL;
+}
+
+/*
+ * Move reservation id to status new_status, with reason for a cancellation.
+ */
+static Datum
+tp_change_status(int64 id, const char *new_status, const char *reason)
+{
+	Oid			lock_types[1] = {INT8OID};
+	Oid			set_types[3] = {INT8OID, TEXTOID, TEXTOID};
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
+	char	   *old_status;
+	const char *allowed;
+	Datum		result;
+	bool		isnull;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "timepool: SPI_connect failed");
+	tp_prepare(&plan_lock_row,
+			   "SELECT status FROM timepool.reservations WHERE id = $1 FOR UPDATE",
+			   1, lock_types);
+	values[0] = Int64GetDatum(id);
+	tp_execute(plan_lock_row, values, NULL, InvalidSnapshot, false, 1);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("reservation " INT64_FORMAT " does not exist", id)));
+	old_status = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	if (!tp_transition_allowed(old_status, new_status))
+	{
+		allowed = tp_transitions_from(old_status);
+		if (allowed)
+			ereport(ERROR,
+					(errcode(ERRCODE_TP_BAD_TRANSITION),
+					 errmsg("reservation " INT64_FORMAT " cannot move from %s to %s",
+							id, old_status, new_status),
+					 errdetail("A %s reservation can move to %s.", old_status, allowed)));
+		ereport(ERROR,
+				(errcode(ERRCODE_TP_BAD_TRANSITION),
+				 errmsg("reservation " INT64_FORMAT " cannot move from %s to %s",
+						id, old_status, new_status),
+				 errdetail("%s is a final status.", old_status)));
+	}
+
+	tp_prepare(&plan_set_status,
+			   "UPDATE timepool.reservations AS r"
+			   " SET status = $2,"
+			   "     cancel_reason = CASE WHEN $2 = 'CANCELLED' THEN $3 ELSE r.cancel_reason END"
+			   " WHERE r.id = $1 RETURNING r",
+			   3, set_types);
+	values[1] = CStringGetTextDatum(new_status);
+	values[2] = reason ? CStringGetTextDatum(reason) : (Datum) 0;
+	nulls[2] = reason ? ' ' : 'n';
+	tp_execute(plan_set_status, values, nulls, InvalidSnapshot, false, 0);
+	if (SPI_processed != 1)
+		elog(ERROR, "timepool: status update touched " UINT64_FORMAT " rows",
+			 (uint64) SPI_processed);
+	result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	result = SPI_datumTransfer(result, false, -1);
+	SPI_finish();
+	return result;
+}
+
+/*
+ * timepool.cancel_reservation(p_id, p_reason) returns timepool.reservations
+ */
+Datum
+tp_cancel_reservation(PG_FUNCTION_ARGS)
+{
+	char	   *reason = NULL;
+
+	tp_require(fcinfo, 0, "p_id");
+	if (!PG_ARGISNULL(1))
+	{
+		const char *p;
+
+		reason = tp_check_text("p_reason", PG_GETARG_TEXT_PP(1), 500, true);
+		for (p = reason; *p && isspace((unsigned char) *p); p++)
+			;
+		if (*p == '\0')
+			reason = NULL;
+	}
+	PG_RETURN_DATUM(tp_change_status(PG_GETARG_INT64(0), "CANCELLED", reason));
+}
+
+/*
+ * timepool.set_reservation_status(p_id, p_status) returns timepool.reservations
+ */
+Datum
+tp_set_reservation_status(PG_FUNCTION_ARGS)
+{
+	text	   *st;
+	char		status[16];
+	int			len;
+	int			i;
+	bool		valid = false;
+
+	tp_require(fcinfo, 0, "p_id");
+	tp_require(fcinfo, 1, "p_status");
+	st = PG_GETARG_TEXT_PP(1);
+	len = VARSIZE_ANY_EXHDR(st);
+	if (len < (int) sizeof(status))
+	{
+		memcpy(status, VARDATA_ANY(st), len);
+		status[len] = '\0';
+		for (i = 0; i < (int) lengthof(tp_statuses); i++)
+			if (strcmp(status, tp_statuses[i]) == 0)
+				valid = true;
+	}
+	if (!valid)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid reservation status"),
+				 errdetail("A status is one of PENDING, CONFIRMED, COMPLETED, NO_SHOW, CANCELLED, REJECTED.")));
+	PG_RETURN_DATUM(tp_change_status(PG_GETARG_INT64(0), status, NULL));
+}
+
+/*
+ * timepool.pool_lock_key(p_resource_id, p_date, p_period) returns integer
+ */
+Datum
+tp_pool_lock_key(PG_FUNCTION_ARGS)
+{
+	char	   *period = text_to_cstring(PG_GETARG_TEXT_PP(2));
+
+	PG_RETURN_INT32(tp_pool_key(PG_GETARG_INT64(0), PG_GETARG_DATEADT(1), period));
+}

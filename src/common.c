@@ -1,0 +1,345 @@
+/*-------------------------------------------------------------------------
+ *
+ * common.c
+ *	  Module set-up, argument checks, SPI helpers and pool locks of the
+ *	  timepool extension.
+ *
+ * IDENTIFICATION
+ *	  src/common.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "timepool.h"
+
+#include "common/hashfn.h"
+#include "fmgr.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "storage/lock.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/guc.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+/* timepool.today: the date taken as "today"; empty means current_date */
+static char *tp_today_setting = NULL;
+static DateADT tp_today_value = 0;
+static bool tp_today_set = false;
+
+static bool
+tp_today_check(char **newval, void **extra, GucSource source)
+{
+	int			y,
+				m,
+				d;
+	char		tail;
+	int			oy,
+				om,
+				od;
+
+	(void) extra;
+	(void) source;
+	if (*newval == NULL || (*newval)[0] == '\0')
+		return true;
+	if (sscanf(*newval, "%d-%d-%d%c", &y, &m, &d, &tail) != 3 ||
+		y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
+	{
+		GUC_check_errdetail("timepool.today must be a date written YYYY-MM-DD, or empty.");
+		return false;
+	}
+	j2date(date2j(y, m, d), &oy, &om, &od);
+	if (oy != y || om != m || od != d)
+	{
+		GUC_check_errdetail("%s is not a calendar date.", *newval);
+		return false;
+	}
+	return true;
+}
+
+static void
+tp_today_assign(const char *newval, void *extra)
+{
+	int			y,
+				m,
+				d;
+
+	(void) extra;
+	if (newval == NULL || newval[0] == '\0' ||
+		sscanf(newval, "%d-%d-%d", &y, &m, &d) != 3)
+	{
+		tp_today_set = false;
+		return;
+	}
+	tp_today_value = date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
+	tp_today_set = true;
+}
+
+void
+_PG_init(void)
+{
+	DefineCustomStringVariable("timepool.today",
+							   "Date that timepool takes as today, for tests.",
+							   "Empty (the default) means current_date in the session's time zone. "
+							   "Set it to a date written YYYY-MM-DD (years 1 to 9999) to freeze "
+							   "today for a test; only superusers can set it.",
+							   &tp_today_setting,
+							   "",
+							   PGC_SUSET,
+							   GUC_NOT_IN_SAMPLE,
+							   tp_today_check,
+							   tp_today_assign,
+							   NULL);
+	MarkGUCPrefixReserved("timepool");
+}
+
+/*
+ * Prepare a query once per backend and keep its plan.
+ */
+SPIPlanPtr
+tp_prepare(SPIPlanPtr *cache, const char *sql, int nargs, Oid *argtypes)
+{
+	if (*cache == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
+
+		if (plan == NULL)
+			elog(ERROR, "timepool: SPI_prepare failed: %s",
+				 SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "timepool: SPI_keepplan failed");
+		*cache = plan;
+	}
+	return *cache;
+}
+
+/*
+ * Run a saved plan, with the given snapshot when there is one.
+ */
+int
+tp_execute(SPIPlanPtr plan, Datum *values, const char *nulls,
+		   Snapshot snapshot, bool read_only, long count)
+{
+	int			rc;
+
+	if (snapshot != InvalidSnapshot)
+		rc = SPI_execute_snapshot(plan, values, nulls, snapshot,
+								  InvalidSnapshot, read_only, true, count);
+	else
+		rc = SPI_execute_plan(plan, values, nulls, read_only, count);
+	if (rc < 0)
+		elog(ERROR, "timepool: SPI query failed: %s", SPI_result_code_string(rc));
+	return rc;
+}
+
+/*
+ * Check a resource, service or period code and copy it into out, which has
+ * room for TP_CODE_MAXLEN + 1 bytes.
+ */
+void
+tp_check_code(const char *what, text *code, char *out)
+{
+	int			len = VARSIZE_ANY_EXHDR(code);
+	const char *p = VARDATA_ANY(code);
+	int			i;
+
+	if (len == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s code must not be empty", what)));
+	if (len > TP_CODE_MAXLEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s code is too long", what),
+				 errdetail("It has %d bytes; the limit is %d.", len, TP_CODE_MAXLEN)));
+	for (i = 0; i < len; i++)
+	{
+		char		c = p[i];
+		bool		ok = (c >= 'A' && c <= 'Z') ||
+			(i > 0 && ((c >= '0' && c <= '9') || c == '_'));
+
+		if (!ok)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid %s code \"%s\"", what,
+							text_to_cstring(code)),
+					 errhint("A code is an upper-case letter followed by up to 49 upper-case letters, digits or underscores.")));
+	}
+	memcpy(out, p, len);
+	out[len] = '\0';
+}
+
+/*
+ * Check that a date argument is finite; return it.
+ */
+DateADT
+tp_check_date(const char *argname, Datum d)
+{
+	DateADT		date = DatumGetDateADT(d);
+
+	if (DATE_NOT_FINITE(date))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite date", argname)));
+	return date;
+}
+
+/*
+ * Check that a time argument is a whole minute; return minutes after
+ * midnight (0 to 1440, since time accepts 24:00).
+ */
+int
+tp_check_time(const char *argname, Datum t)
+{
+	TimeADT		time = DatumGetTimeADT(t);
+
+	if (time < 0 || time > USECS_PER_DAY)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s is out of range", argname)));
+	if (time % USECS_PER_MINUTE != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a whole minute", argname),
+				 errdetail("timepool schedules and books with minute precision.")));
+	return (int) (time / USECS_PER_MINUTE);
+}
+
+/*
+ * Check a free-text argument's length (in characters) and, unless
+ * blank_ok, that it is not blank; return it as a C string.
+ */
+char *
+tp_check_text(const char *argname, text *value, int maxlen, bool blank_ok)
+{
+	int			bytes = VARSIZE_ANY_EXHDR(value);
+	const char *p = VARDATA_ANY(value);
+	int			chars;
+
+	chars = pg_mbstrlen_with_len(p, bytes);
+	if (chars > maxlen)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s is too long", argname),
+				 errdetail("It has %d characters; the limit is %d.", chars, maxlen)));
+	if (!blank_ok)
+	{
+		int			i;
+
+		for (i = 0; i < bytes; i++)
+			if (!isspace((unsigned char) p[i]))
+				break;
+		if (i == bytes)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s must not be empty", argname)));
+	}
+	return text_to_cstring(value);
+}
+
+/*
+ * Today, in the session's time zone, unless timepool.today freezes it.
+ */
+DateADT
+tp_today(void)
+{
+	if (tp_today_set)
+		return tp_today_value;
+	return GetSQLCurrentDate();
+}
+
+/*
+ * A date as YYYY-MM-DD whatever DateStyle is.
+ */
+char *
+tp_date_str(DateADT d)
+{
+	int			y,
+				m,
+				day;
+
+	if (DATE_NOT_FINITE(d))
+		return pstrdup(DATE_IS_NOBEGIN(d) ? "-infinity" : "infinity");
+	j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &day);
+	if (y > 0)
+		return psprintf("%04d-%02d-%02d", y, m, day);
+	return psprintf("%04d-%02d-%02d BC", 1 - y, m, day);
+}
+
+/*
+ * Minutes after midnight as HH:MM.
+ */
+char *
+tp_time_str(int minutes)
+{
+	return psprintf("%02d:%02d", minutes / 60, minutes % 60);
+}
+
+/*
+ * Second key of a pool's advisory lock: a 32-bit hash of (resource, date,
+ * period).  Two pools may share a key; they then only wait on each other.
+ */
+int32
+tp_pool_key(int64 resource_id, DateADT date, const char *period)
+{
+	uint32		h;
+
+	h = hash_bytes_uint32((uint32) resource_id);
+	h = hash_combine(h, hash_bytes_uint32((uint32) ((uint64) resource_id >> 32)));
+	h = hash_combine(h, hash_bytes_uint32((uint32) date));
+	h = hash_combine(h, hash_bytes((const unsigned char *) period, strlen(period)));
+	return (int32) h;
+}
+
+static void
+tp_advisory_xact_lock(uint32 key1, uint32 key2)
+{
+	LOCKTAG		tag;
+
+	/* the same tag as pg_advisory_xact_lock(int4, int4) */
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, key1, key2, 2);
+	(void) LockAcquire(&tag, ExclusiveLock, false, false);
+}
+
+void
+tp_lock_pool(int64 resource_id, DateADT date, const char *period)
+{
+	tp_advisory_xact_lock(TP_LOCK_POOL,
+						  (uint32) tp_pool_key(resource_id, date, period));
+}
+
+static int
+tp_cmp_int32(const void *a, const void *b)
+{
+	int32		x = *(const int32 *) a;
+	int32		y = *(const int32 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Lock several pools in key order, so that two sessions locking overlapping
+ * sets can never deadlock on each other.
+ */
+void
+tp_lock_pool_keys(int32 *keys, int nkeys)
+{
+	int			i;
+
+	qsort(keys, nkeys, sizeof(int32), tp_cmp_int32);
+	for (i = 0; i < nkeys; i++)
+	{
+		if (i > 0 && keys[i] == keys[i - 1])
+			continue;
+		tp_advisory_xact_lock(TP_LOCK_POOL, (uint32) keys[i]);
+	}
+}
+
+void
+tp_lock_idempotency(const char *key)
+{
+	tp_advisory_xact_lock(TP_LOCK_IDEMPOTENCY,
+						  hash_bytes((const unsigned char *) key, strlen(key)));
+}

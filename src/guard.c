@@ -1,0 +1,554 @@
+/*-------------------------------------------------------------------------
+ *
+ * guard.c
+ *	  The triggers on timepool.reservations.  They make the capacity rule
+ *	  hold for every writer, not only for book_service():
+ *
+ *	  reservations_before_write (BEFORE INSERT OR UPDATE, per row) fills
+ *	  what a plain INSERT may leave out (the service snapshots, end_time,
+ *	  period) and keeps updated_at and status_changed_at.
+ *
+ *	  reservations_guard (AFTER INSERT OR UPDATE OR DELETE, per row) takes
+ *	  the pool lock for every write that adds or frees minutes and, when
+ *	  minutes are added, checks the schedule and the capacity against the
+ *	  latest committed state, all rows of the statement included.
+ *
+ * IDENTIFICATION
+ *	  src/guard.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "timepool.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+
+PG_FUNCTION_INFO_V1(tp_reservations_before_write);
+PG_FUNCTION_INFO_V1(tp_reservations_guard);
+
+static SPIPlanPtr plan_service_by_id = NULL;
+
+/*
+ * The insert that book_service() is about to run, already checked under the
+ * pool lock: the guard skips counting that one row again.
+ */
+static struct
+{
+	bool		set;
+	int64		resource_id;
+	DateADT		date;
+	char		period[TP_CODE_MAXLEN + 1];
+}			tp_checked_insert;
+
+void
+tp_expect_checked_insert(int64 resource_id, DateADT date, const char *period)
+{
+	tp_checked_insert.set = true;
+	tp_checked_insert.resource_id = resource_id;
+	tp_checked_insert.date = date;
+	strlcpy(tp_checked_insert.period, period, TP_CODE_MAXLEN + 1);
+}
+
+void
+tp_clear_checked_insert(void)
+{
+	tp_checked_insert.set = false;
+}
+
+/* Column numbers of timepool.reservations, looked up by name. */
+typedef struct TpCols
+{
+	int			id,
+				resource_id,
+				service_id,
+				service_code,
+				service_name,
+				duration,
+				buffer,
+				required,
+				price,
+				date,
+				start_time,
+				end_time,
+				period,
+				status,
+				created_at,
+				updated_at,
+				status_changed_at;
+} TpCols;
+
+static int
+tp_col(TupleDesc desc, const char *name)
+{
+	int			n = SPI_fnumber(desc, name);
+
+	if (n <= 0)
+		elog(ERROR, "timepool: column \"%s\" of timepool.reservations not found", name);
+	return n;
+}
+
+static void
+tp_cols(TupleDesc desc, TpCols *c)
+{
+	c->id = tp_col(desc, "id");
+	c->resource_id = tp_col(desc, "resource_id");
+	c->service_id = tp_col(desc, "service_id");
+	c->service_code = tp_col(desc, "service_code");
+	c->service_name = tp_col(desc, "service_name");
+	c->duration = tp_col(desc, "duration_minutes");
+	c->buffer = tp_col(desc, "buffer_minutes");
+	c->required = tp_col(desc, "required_minutes");
+	c->price = tp_col(desc, "price");
+	c->date = tp_col(desc, "reservation_date");
+	c->start_time = tp_col(desc, "start_time");
+	c->end_time = tp_col(desc, "end_time");
+	c->period = tp_col(desc, "period");
+	c->status = tp_col(desc, "status");
+	c->created_at = tp_col(desc, "created_at");
+	c->updated_at = tp_col(desc, "updated_at");
+	c->status_changed_at = tp_col(desc, "status_changed_at");
+}
+
+/* What a row version holds: its pool, window and minutes. */
+typedef struct TpHold
+{
+	bool		valid;			/* all key columns present */
+	bool		holding;		/* status holds time */
+	int64		id;
+	int64		resource_id;
+	DateADT		date;
+	char		period[TP_CODE_MAXLEN + 1];
+	int			start_min;
+	int			end_min;
+	int			required;
+} TpHold;
+
+static bool
+tp_isnull(HeapTuple tup, TupleDesc desc, int col)
+{
+	bool		isnull;
+
+	(void) SPI_getbinval(tup, desc, col, &isnull);
+	return isnull;
+}
+
+static bool
+tp_status_holds(const char *status)
+{
+	return strcmp(status, "CANCELLED") != 0 && strcmp(status, "REJECTED") != 0;
+}
+
+static void
+tp_read_hold(HeapTuple tup, TupleDesc desc, TpCols *c, TpHold *h)
+{
+	bool		n_id,
+				n_res,
+				n_date,
+				n_start,
+				n_end,
+				n_req,
+				n_period,
+				n_status;
+	Datum		d;
+	char	   *s;
+
+	memset(h, 0, sizeof(*h));
+	d = SPI_getbinval(tup, desc, c->id, &n_id);
+	if (!n_id)
+		h->id = DatumGetInt64(d);
+	d = SPI_getbinval(tup, desc, c->resource_id, &n_res);
+	if (!n_res)
+		h->resource_id = DatumGetInt64(d);
+	d = SPI_getbinval(tup, desc, c->date, &n_date);
+	if (!n_date)
+		h->date = DatumGetDateADT(d);
+	d = SPI_getbinval(tup, desc, c->start_time, &n_start);
+	if (!n_start)
+		h->start_min = (int) (DatumGetTimeADT(d) / USECS_PER_MINUTE);
+	d = SPI_getbinval(tup, desc, c->end_time, &n_end);
+	if (!n_end)
+		h->end_min = (int) (DatumGetTimeADT(d) / USECS_PER_MINUTE);
+	d = SPI_getbinval(tup, desc, c->required, &n_req);
+	if (!n_req)
+		h->required = DatumGetInt32(d);
+	s = SPI_getvalue(tup, desc, c->period);
+	n_period = (s == NULL);
+	if (s)
+		strlcpy(h->period, s, TP_CODE_MAXLEN + 1);
+	s = SPI_getvalue(tup, desc, c->status);
+	n_status = (s == NULL);
+	h->holding = s != NULL && tp_status_holds(s);
+	h->valid = !(n_res || n_date || n_start || n_end || n_req || n_period || n_status);
+}
+
+static bool
+tp_same_pool(const TpHold *a, const TpHold *b)
+{
+	return a->resource_id == b->resource_id && a->date == b->date &&
+		strcmp(a->period, b->period) == 0;
+}
+
+static TriggerData *
+tp_trigger_data(FunctionCallInfo fcinfo, const char *name, bool before)
+{
+	TriggerData *trig;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s() must be called as a trigger", name)));
+	trig = (TriggerData *) fcinfo->context;
+	if (!TRIGGER_FIRED_FOR_ROW(trig->tg_event) ||
+		(before ? !TRIGGER_FIRED_BEFORE(trig->tg_event) : !TRIGGER_FIRED_AFTER(trig->tg_event)))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s() must be fired %s each row", name,
+						before ? "BEFORE" : "AFTER")));
+	return trig;
+}
+
+/*
+ * BEFORE INSERT OR UPDATE on timepool.reservations.
+ */
+Datum
+tp_reservations_before_write(PG_FUNCTION_ARGS)
+{
+	TriggerData *trig = tp_trigger_data(fcinfo, "reservations_before_write", true);
+	TupleDesc	desc = trig->tg_relation->rd_att;
+	bool		is_insert = TRIGGER_FIRED_BY_INSERT(trig->tg_event);
+	HeapTuple	tuple = is_insert ? trig->tg_trigtuple : trig->tg_newtuple;
+	HeapTuple	oldtuple = is_insert ? NULL : trig->tg_trigtuple;
+	TpCols		c;
+	int			cols[8];
+	Datum		vals[8];
+	bool		nulls[8];
+	int			n = 0;
+	bool		isnull;
+	bool		connected = false;
+	TimestampTz now = GetCurrentTransactionStartTimestamp();
+	bool		need_end = false;
+	bool		need_period = false;
+	Datum		d;
+
+	if (!TRIGGER_FIRED_BY_INSERT(trig->tg_event) && !TRIGGER_FIRED_BY_UPDATE(trig->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("reservations_before_write() must be fired on INSERT or UPDATE")));
+	tp_cols(desc, &c);
+
+	if (is_insert)
+	{
+		/* service snapshots a plain INSERT left out */
+		d = SPI_getbinval(tuple, desc, c.service_id, &isnull);
+		if (!isnull &&
+			(tp_isnull(tuple, desc, c.service_code) || tp_isnull(tuple, desc, c.service_name) ||
+			 tp_isnull(tuple, desc, c.duration) || tp_isnull(tuple, desc, c.buffer)))
+		{
+			Oid			types[1] = {INT8OID};
+			bool		no_snapshot = tp_isnull(tuple, desc, c.service_code);
+
+			if (SPI_connect() != SPI_OK_CONNECT)
+				elog(ERROR, "timepool: SPI_connect failed");
+			connected = true;
+			tp_prepare(&plan_service_by_id,
+					   "SELECT code, name, duration_minutes, buffer_minutes, price"
+					   " FROM timepool.services WHERE id = $1",
+					   1, types);
+			tp_execute(plan_service_by_id, &d, NULL, InvalidSnapshot, true, 1);
+			if (SPI_processed == 1)
+			{
+				HeapTuple	s = SPI_tuptable->vals[0];
+				TupleDesc	sd = SPI_tuptable->tupdesc;
+				int			dst[5] = {c.service_code, c.service_name, c.duration, c.buffer, c.price};
+				int			i;
+
+				for (i = 0; i < 5; i++)
+				{
+					Datum		v;
+					bool		vnull;
+
+					if (!tp_isnull(tuple, desc, dst[i]))
+						continue;
+					/* the price is only taken with the rest of the snapshot */
+					if (dst[i] == c.price && !no_snapshot)
+						continue;
+					v = SPI_getbinval(s, sd, i + 1, &vnull);
+					if (vnull)
+						continue;
+					cols[n] = dst[i];
+					vals[n] = SPI_datumTransfer(v, TupleDescAttr(sd, i)->attbyval,
+												TupleDescAttr(sd, i)->attlen);
+					nulls[n] = false;
+					n++;
+				}
+			}
+			SPI_freetuptable(SPI_tuptable);
+		}
+		if (n > 0)
+		{
+			tuple = heap_modify_tuple_by_cols(tuple, desc, n, cols, vals, nulls);
+			n = 0;
+		}
+
+		/* required minutes from the snapshot */
+		(void) SPI_getbinval(tuple, desc, c.required, &isnull);
+		if (isnull)
+		{
+			bool		n1,
+						n2;
+			Datum		dur = SPI_getbinval(tuple, desc, c.duration, &n1);
+			Datum		buf = SPI_getbinval(tuple, desc, c.buffer, &n2);
+
+			if (!n1 && !n2)
+			{
+				cols[n] = c.required;
+				vals[n] = Int32GetDatum(DatumGetInt32(dur) + DatumGetInt32(buf));
+				nulls[n] = false;
+				tuple = heap_modify_tuple_by_cols(tuple, desc, 1, cols, vals, nulls);
+			}
+		}
+		(void) SPI_getbinval(tuple, desc, c.end_time, &isnull);
+		need_end = isnull;
+		(void) SPI_getbinval(tuple, desc, c.period, &isnull);
+		need_period = isnull;
+	}
+	else
+	{
+		TpHold		o,
+					h;
+		TpCols	   *cp = &c;
+		char	   *old_status = SPI_getvalue(oldtuple, desc, c.status);
+		char	   *new_status = SPI_getvalue(tuple, desc, c.status);
+
+		cols[n] = c.updated_at;
+		vals[n] = TimestampTzGetDatum(now);
+		nulls[n] = false;
+		n++;
+		if (old_status && new_status && strcmp(old_status, new_status) != 0)
+		{
+			cols[n] = c.status_changed_at;
+			vals[n] = TimestampTzGetDatum(now);
+			nulls[n] = false;
+			n++;
+		}
+		tuple = heap_modify_tuple_by_cols(tuple, desc, n, cols, vals, nulls);
+		n = 0;
+
+		tp_read_hold(oldtuple, desc, cp, &o);
+		tp_read_hold(tuple, desc, cp, &h);
+		/* a moved start or a changed length moves the end, unless it was set too */
+		need_end = (h.start_min != o.start_min || h.required != o.required) &&
+			h.end_min == o.end_min;
+		/* a move to another resource, date or time finds its period, unless it was set too */
+		need_period = (h.resource_id != o.resource_id || h.date != o.date ||
+					   h.start_min != o.start_min) &&
+			strcmp(h.period, o.period) == 0;
+	}
+
+	if (need_end)
+	{
+		bool		n1,
+					n2;
+		Datum		st = SPI_getbinval(tuple, desc, c.start_time, &n1);
+		Datum		rq = SPI_getbinval(tuple, desc, c.required, &n2);
+
+		if (!n1 && !n2)
+		{
+			int64		end = DatumGetTimeADT(st) + (int64) DatumGetInt32(rq) * USECS_PER_MINUTE;
+
+			if (end > USECS_PER_DAY)
+				ereport(ERROR,
+						(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
+						 errmsg("reservation would run past midnight"),
+						 errdetail("It starts at %s and needs %d minutes.",
+								   tp_time_str((int) (DatumGetTimeADT(st) / USECS_PER_MINUTE)),
+								   DatumGetInt32(rq))));
+			cols[0] = c.end_time;
+			vals[0] = TimeADTGetDatum(end);
+			nulls[0] = false;
+			tuple = heap_modify_tuple_by_cols(tuple, desc, 1, cols, vals, nulls);
+		}
+	}
+
+	if (need_period)
+	{
+		bool		n_res,
+					n_date,
+					n_start;
+		Datum		r = SPI_getbinval(tuple, desc, c.resource_id, &n_res);
+		Datum		dt = SPI_getbinval(tuple, desc, c.date, &n_date);
+		Datum		st = SPI_getbinval(tuple, desc, c.start_time, &n_start);
+
+		if (!n_res && !n_date && !n_start && !DATE_NOT_FINITE(DatumGetDateADT(dt)))
+		{
+			TpResourceDay *days;
+			TpPool	   *p = NULL;
+			int			start = (int) (DatumGetTimeADT(st) / USECS_PER_MINUTE);
+
+			if (!connected)
+			{
+				if (SPI_connect() != SPI_OK_CONNECT)
+					elog(ERROR, "timepool: SPI_connect failed");
+				connected = true;
+			}
+			if (tp_load_day(DatumGetDateADT(dt), DatumGetInt64(r), NULL,
+							InvalidSnapshot, true, &days) == 1)
+				p = tp_find_pool_at(&days[0], start);
+			if (p == NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
+						 errmsg("%s on %s is outside the schedule",
+								tp_time_str(start), tp_date_str(DatumGetDateADT(dt))),
+						 errdetail("No period of resource " INT64_FORMAT " contains %s on %s.",
+								   DatumGetInt64(r), tp_time_str(start),
+								   tp_date_str(DatumGetDateADT(dt)))));
+			cols[0] = c.period;
+			vals[0] = CStringGetTextDatum(p->period);
+			nulls[0] = false;
+			tuple = heap_modify_tuple_by_cols(tuple, desc, 1, cols, vals, nulls);
+		}
+	}
+
+	if (connected)
+	{
+		/* the new tuple must outlive SPI's memory context */
+		tuple = SPI_copytuple(tuple);
+		SPI_finish();
+	}
+	return PointerGetDatum(tuple);
+}
+
+/*
+ * AFTER INSERT OR UPDATE OR DELETE on timepool.reservations.
+ */
+Datum
+tp_reservations_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *trig = tp_trigger_data(fcinfo, "reservations_guard", false);
+	TupleDesc	desc = trig->tg_relation->rd_att;
+	TpCols		c;
+	TpHold		o,
+				h;
+	bool		is_insert = TRIGGER_FIRED_BY_INSERT(trig->tg_event);
+	bool		is_delete = TRIGGER_FIRED_BY_DELETE(trig->tg_event);
+	bool		gain = false;
+	bool		release = false;
+	int32		keys[2];
+	int			nkeys = 0;
+
+	tp_cols(desc, &c);
+	memset(&o, 0, sizeof(o));
+	memset(&h, 0, sizeof(h));
+	if (is_insert)
+		tp_read_hold(trig->tg_trigtuple, desc, &c, &h);
+	else if (is_delete)
+		tp_read_hold(trig->tg_trigtuple, desc, &c, &o);
+	else
+	{
+		tp_read_hold(trig->tg_trigtuple, desc, &c, &o);
+		tp_read_hold(trig->tg_newtuple, desc, &c, &h);
+	}
+
+	if (h.valid && h.holding)
+		gain = is_insert || !o.holding || !tp_same_pool(&o, &h) ||
+			h.start_min != o.start_min || h.end_min != o.end_min ||
+			h.required > o.required;
+	if (o.valid && o.holding)
+		release = is_delete || !h.holding || !tp_same_pool(&o, &h);
+	if (!gain && !release)
+		return PointerGetDatum(NULL);
+
+	/* book_service() already counted this row under the pool's lock */
+	if (is_insert && tp_checked_insert.set &&
+		tp_checked_insert.resource_id == h.resource_id &&
+		tp_checked_insert.date == h.date &&
+		strcmp(tp_checked_insert.period, h.period) == 0)
+	{
+		tp_checked_insert.set = false;
+		return PointerGetDatum(NULL);
+	}
+
+	if (release)
+		keys[nkeys++] = tp_pool_key(o.resource_id, o.date, o.period);
+	if (gain)
+		keys[nkeys++] = tp_pool_key(h.resource_id, h.date, h.period);
+	tp_lock_pool_keys(keys, nkeys);
+
+	if (!gain)
+		return PointerGetDatum(NULL);
+
+	/*
+	 * A row inserted with a created_at older than this transaction is a
+	 * restore or an import of history (pg_dump's COPY is one): it keeps its
+	 * place even where the schedule has changed since.
+	 */
+	if (is_insert)
+	{
+		bool		isnull;
+		Datum		created = SPI_getbinval(trig->tg_trigtuple, desc, c.created_at, &isnull);
+
+		if (!isnull && DatumGetTimestampTz(created) < GetCurrentTransactionStartTimestamp())
+			return PointerGetDatum(NULL);
+	}
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "timepool: SPI_connect failed");
+	{
+		TpResourceDay *days;
+		TpPool	   *p = NULL;
+		char	   *datestr = tp_date_str(h.date);
+		int64		minutes,
+					count;
+		char		rcode[TP_CODE_MAXLEN + 1];
+
+		snprintf(rcode, sizeof(rcode), INT64_FORMAT, h.resource_id);
+		if (tp_load_day(h.date, h.resource_id, NULL, GetLatestSnapshot(), false, &days) == 1)
+		{
+			strlcpy(rcode, days[0].code, sizeof(rcode));
+			p = tp_find_pool_named(&days[0], h.period);
+		}
+		if (p == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
+					 errmsg("reservation is outside the schedule"),
+					 errdetail("Resource %s has no period %s on %s.", rcode, h.period, datestr)));
+		if (p->closed)
+			ereport(ERROR,
+					(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
+					 errmsg("%s is closed on %s", p->period, datestr),
+					 errdetail("Resource %s takes no bookings in %s on %s.", rcode, p->period, datestr)));
+		if (h.start_min < p->start_min || h.end_min > p->end_min)
+			ereport(ERROR,
+					(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
+					 errmsg("reservation from %s to %s does not fit in %s",
+							tp_time_str(h.start_min), tp_time_str(h.end_min), p->period),
+					 errdetail("%s of resource %s runs from %s to %s on %s.", p->period, rcode,
+							   tp_time_str(p->start_min), tp_time_str(p->end_min), datestr)));
+
+		tp_pool_booked(h.resource_id, h.date, h.period, true, &minutes, &count);
+		if (minutes > p->capacity)
+		{
+			char	   *code = SPI_getvalue(trig->tg_newtuple ? trig->tg_newtuple : trig->tg_trigtuple,
+											desc, c.service_code);
+			int64		remaining = Max((int64) p->capacity - (minutes - h.required), 0);
+
+			ereport(ERROR,
+					(errcode(ERRCODE_TP_NO_TIME_LEFT),
+					 errmsg("not enough time left for %s in %s on %s",
+							code ? code : "the reservation", p->period, datestr),
+					 errdetail("%s needs %d minutes; " INT64_FORMAT " of %d minutes remain in %s on %s.",
+							   code ? code : "The reservation", h.required, remaining,
+							   p->capacity, p->period, datestr),
+					 errhint("Choose another period, date or resource.")));
+		}
+	}
+	SPI_finish();
+	return PointerGetDatum(NULL);
+}

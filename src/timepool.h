@@ -1,0 +1,102 @@
+/*-------------------------------------------------------------------------
+ *
+ * timepool.h
+ *	  Shared declarations of the timepool extension: the day's pools of a
+ *	  resource, argument checks, pool locks and error codes.
+ *
+ * IDENTIFICATION
+ *	  src/timepool.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef TIMEPOOL_H
+#define TIMEPOOL_H
+
+#include "postgres.h"
+
+#include "executor/spi.h"
+#include "utils/date.h"
+#include "utils/snapshot.h"
+
+/* Longest resource, service or period code (the format is ^[A-Z][A-Z0-9_]{0,49}$). */
+#define TP_CODE_MAXLEN		50
+#define TP_MINUTES_PER_DAY	1440
+
+/*
+ * Advisory lock key space.  timepool only takes transaction-level advisory
+ * locks in the two-key form, pg_advisory_xact_lock(int4, int4), with these
+ * first keys.  Applications must not use these first keys themselves.
+ */
+#define TP_LOCK_POOL		29808	/* 0x7470, "tp": one pool; key 2 = tp_pool_lock_key() */
+#define TP_LOCK_IDEMPOTENCY	29809	/* one idempotency key; key 2 = hash of the key */
+
+/* SQLSTATEs of the refusals */
+#define ERRCODE_TP_NO_TIME_LEFT		MAKE_SQLSTATE('T','P','0','0','1')
+#define ERRCODE_TP_OUTSIDE_SCHEDULE	MAKE_SQLSTATE('T','P','0','0','2')
+#define ERRCODE_TP_UNKNOWN_OBJECT	MAKE_SQLSTATE('T','P','0','0','3')
+#define ERRCODE_TP_BAD_TRANSITION	MAKE_SQLSTATE('T','P','0','0','4')
+#define ERRCODE_TP_DATE_IN_PAST		MAKE_SQLSTATE('T','P','0','0','5')
+
+/* One pool of a resource on a date, after overrides. */
+typedef struct TpPool
+{
+	char		period[TP_CODE_MAXLEN + 1];
+	int			start_min;		/* minutes after midnight */
+	int			end_min;		/* exclusive; up to 1440 */
+	int			capacity;		/* minutes; 0 when closed */
+	bool		closed;
+} TpPool;
+
+/* One resource's pools on a date, ordered by start time. */
+typedef struct TpResourceDay
+{
+	int64		resource_id;
+	char		code[TP_CODE_MAXLEN + 1];
+	int			npools;
+	TpPool	   *pools;
+} TpResourceDay;
+
+/* A service as read from timepool.services. */
+typedef struct TpService
+{
+	int64		id;
+	char		code[TP_CODE_MAXLEN + 1];
+	char	   *name;
+	int			duration;
+	int			buffer;
+	int			required;
+	Datum		price;
+	bool		price_isnull;
+} TpService;
+
+/* common.c */
+extern SPIPlanPtr tp_prepare(SPIPlanPtr *cache, const char *sql, int nargs, Oid *argtypes);
+extern int	tp_execute(SPIPlanPtr plan, Datum *values, const char *nulls,
+					   Snapshot snapshot, bool read_only, long count);
+extern void tp_check_code(const char *what, text *code, char *out);
+extern DateADT tp_check_date(const char *argname, Datum d);
+extern int	tp_check_time(const char *argname, Datum t);
+extern char *tp_check_text(const char *argname, text *value, int maxlen, bool blank_ok);
+extern DateADT tp_today(void);
+extern char *tp_date_str(DateADT d);
+extern char *tp_time_str(int minutes);
+extern int32 tp_pool_key(int64 resource_id, DateADT date, const char *period);
+extern void tp_lock_pool(int64 resource_id, DateADT date, const char *period);
+extern void tp_lock_pool_keys(int32 *keys, int nkeys);
+extern void tp_lock_idempotency(const char *key);
+
+/* schedule.c */
+extern int	tp_load_day(DateADT date, int64 resource_id, const char *resource_code,
+						Snapshot snapshot, bool read_only, TpResourceDay **out);
+extern TpPool *tp_find_pool_at(TpResourceDay *day, int minute);
+extern TpPool *tp_find_pool_named(TpResourceDay *day, const char *period);
+extern void tp_pool_booked(int64 resource_id, DateADT date, const char *period,
+						   bool locked, int64 *minutes, int64 *count);
+extern bool tp_lookup_service(const char *code, TpService *svc, const char **why);
+extern bool tp_lookup_resource(const char *code, int64 *id, const char **why);
+
+/* guard.c */
+extern void tp_expect_checked_insert(int64 resource_id, DateADT date, const char *period);
+extern void tp_clear_checked_insert(void);
+
+#endif							/* TIMEPOOL_H */
