@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# test/all.sh: every timepool test suite, against the cluster that libpq's
+# environment points to (./dev test makes one with pg_virtualenv).
+#   pg_regress suites (sql/, expected/) and isolation specs (test/specs/)
+#   pgTAP tests (test/pgtap/) run with pg_prove
+#   dump and restore (test/dump_restore.sh)
+# Ends with one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
+
+passed=0
+failed=0
+run() {
+	local name=$1
+	shift
+	printf '\n== %s\n' "$name"
+	if "$@"; then
+		passed=$((passed + 1))
+		echo "-- $name: ok"
+	else
+		failed=$((failed + 1))
+		echo "-- $name: FAILED"
+	fi
+}
+
+regress() {
+	rm -f regression.diffs test/output_iso/regression.diffs
+	if make -s installcheck PG_CONFIG="$PG_CONFIG"; then
+		return 0
+	fi
+	for f in regression.diffs test/output_iso/regression.diffs; do
+		[ -f "$f" ] && cat "$f"
+	done
+	return 1
+}
+
+pgtap() {
+	local db=timepool_tap
+	dropdb --if-exists "$db" && createdb "$db" &&
+		psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c 'CREATE EXTENSION pgtap' &&
+		pg_prove -f -d "$db" test/pgtap/*.sql
+}
+
+run "pg_regress suites and isolation specs" regress
+run "pgTAP tests" pgtap
+run "dump and restore" bash test/dump_restore.sh
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
