@@ -12,6 +12,9 @@
 -- timepool.today, so the date stays in the future; the last block shows
 -- that an ordinary role cannot set it.
 
+-- the suites of one run share a database: start from empty tables
+TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+         timepool.services, timepool.resources RESTART IDENTITY;
 SET timepool.today = '2025-11-14';
 SET datestyle = 'ISO, YMD';
 

@@ -195,6 +195,53 @@ tp_same_pool(const TpHold *a, const TpHold *b)
 		strcmp(a->period, b->period) == 0;
 }
 
+/*
+ * The range checks that what this trigger computes (required minutes,
+ * end_time, period) relies on.  The table's CHECK constraints say the same,
+ * but they run after this trigger.
+ */
+static void
+tp_check_ranges(Relation rel, HeapTuple tup, TpCols *c)
+{
+	TupleDesc	desc = rel->rd_att;
+	bool		isnull;
+	Datum		d;
+
+	d = SPI_getbinval(tup, desc, c->duration, &isnull);
+	if (!isnull && (DatumGetInt32(d) < 1 || DatumGetInt32(d) > TP_MINUTES_PER_DAY))
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("new row for relation \"%s\" violates check constraint \"%s\"",
+						RelationGetRelationName(rel), "reservations_duration_range"),
+				 errdetail("duration_minutes is %d; it must be between 1 and 1440.", DatumGetInt32(d)),
+				 errtableconstraint(rel, "reservations_duration_range")));
+	d = SPI_getbinval(tup, desc, c->buffer, &isnull);
+	if (!isnull && (DatumGetInt32(d) < 0 || DatumGetInt32(d) > TP_MINUTES_PER_DAY))
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("new row for relation \"%s\" violates check constraint \"%s\"",
+						RelationGetRelationName(rel), "reservations_buffer_range"),
+				 errdetail("buffer_minutes is %d; it must be between 0 and 1440.", DatumGetInt32(d)),
+				 errtableconstraint(rel, "reservations_buffer_range")));
+	d = SPI_getbinval(tup, desc, c->date, &isnull);
+	if (!isnull && DATE_NOT_FINITE(DatumGetDateADT(d)))
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("new row for relation \"%s\" violates check constraint \"%s\"",
+						RelationGetRelationName(rel), "reservations_date_finite"),
+				 errdetail("reservation_date must be a finite date."),
+				 errtableconstraint(rel, "reservations_date_finite")));
+	d = SPI_getbinval(tup, desc, c->required, &isnull);
+	if (!isnull && (DatumGetInt32(d) < 1 || DatumGetInt32(d) > 2 * TP_MINUTES_PER_DAY))
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("new row for relation \"%s\" violates check constraint \"%s\"",
+						RelationGetRelationName(rel), "reservations_required_sum"),
+				 errdetail("required_minutes is %d; it must be duration_minutes + buffer_minutes.",
+						   DatumGetInt32(d)),
+				 errtableconstraint(rel, "reservations_required_sum")));
+}
+
 static TriggerData *
 tp_trigger_data(FunctionCallInfo fcinfo, const char *name, bool before)
 {
@@ -297,6 +344,8 @@ tp_reservations_before_write(PG_FUNCTION_ARGS)
 			n = 0;
 		}
 
+		tp_check_ranges(trig->tg_relation, tuple, &c);
+
 		/* required minutes from the snapshot */
 		(void) SPI_getbinval(tuple, desc, c.required, &isnull);
 		if (isnull)
@@ -341,6 +390,7 @@ tp_reservations_before_write(PG_FUNCTION_ARGS)
 		tuple = heap_modify_tuple_by_cols(tuple, desc, n, cols, vals, nulls);
 		n = 0;
 
+		tp_check_ranges(trig->tg_relation, tuple, &c);
 		tp_read_hold(oldtuple, desc, cp, &o);
 		tp_read_hold(tuple, desc, cp, &h);
 		/* a moved start or a changed length moves the end, unless it was set too */

@@ -66,8 +66,10 @@ tp_override_rank(const TpOverride *o, int64 resource_id, const char *period)
 	return (o->resource_id != 0 ? 3 : 1) + (o->whole_day ? 0 : 1);
 }
 
+/* the override that applies to a pool; with open_only, the best one that opens it */
 static const TpOverride *
-tp_best_override(const TpOverride *ovr, int novr, int64 resource_id, const char *period)
+tp_best_override(const TpOverride *ovr, int novr, int64 resource_id,
+				 const char *period, bool open_only)
 {
 	const TpOverride *best = NULL;
 	int			best_rank = 0;
@@ -76,6 +78,9 @@ tp_best_override(const TpOverride *ovr, int novr, int64 resource_id, const char 
 	for (i = 0; i < novr; i++)
 	{
 		int			rank = tp_override_rank(&ovr[i], resource_id, period);
+
+		if (open_only && ovr[i].closed)
+			continue;
 
 		if (rank > best_rank)
 		{
@@ -126,7 +131,7 @@ tp_load_day(DateADT date, int64 resource_id, const char *resource_code,
 	/* the resources */
 	tp_prepare(&plan_resources,
 			   "SELECT id, code FROM timepool.resources"
-			   " WHERE ($1 IS NULL AND is_active) OR id = $1 ORDER BY code",
+			   " WHERE ($1 IS NULL AND is_active) OR id = $1 ORDER BY code COLLATE \"C\"",
 			   1, res_types);
 	values[0] = Int64GetDatum(resource_id);
 	nulls[0] = resource_id == 0 ? 'n' : ' ';
@@ -227,7 +232,7 @@ tp_load_day(DateADT date, int64 resource_id, const char *resource_code,
 			p->capacity = DatumGetInt32(SPI_getbinval(tup, desc, 5, &isnull));
 			p->closed = false;
 
-			o = tp_best_override(ovr, novr, day->resource_id, p->period);
+			o = tp_best_override(ovr, novr, day->resource_id, p->period, false);
 			if (o == NULL)
 				continue;
 			if (o->closed)
@@ -243,10 +248,16 @@ tp_load_day(DateADT date, int64 resource_id, const char *resource_code,
 			}
 		}
 
-		/* periods that only an override opens on this date */
+		/*
+		 * Periods that only an override opens on this date.  The most
+		 * specific row that opens one gives its window; if a more specific
+		 * row closes it (the resource's own closure of that period or of the
+		 * whole day), the pool is listed, closed.
+		 */
 		for (j = 0; j < novr; j++)
 		{
 			const TpOverride *o = &ovr[j];
+			const TpOverride *best;
 			int			k;
 			bool		seen = false;
 
@@ -256,12 +267,13 @@ tp_load_day(DateADT date, int64 resource_id, const char *resource_code,
 			for (k = 0; k < np; k++)
 				if (strcmp(day->pools[k].period, o->period) == 0)
 					seen = true;
-			if (seen || tp_best_override(ovr, novr, day->resource_id, o->period) != o)
+			if (seen || tp_best_override(ovr, novr, day->resource_id, o->period, true) != o)
 				continue;
+			best = tp_best_override(ovr, novr, day->resource_id, o->period, false);
 			day->pools[np].start_min = o->start_min;
 			day->pools[np].end_min = o->end_min;
-			day->pools[np].capacity = o->capacity;
-			day->pools[np].closed = false;
+			day->pools[np].closed = best->closed;
+			day->pools[np].capacity = best->closed ? 0 : o->capacity;
 			strlcpy(day->pools[np].period, o->period, TP_CODE_MAXLEN + 1);
 			np++;
 		}
