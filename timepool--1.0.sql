@@ -32,8 +32,14 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-  IF NEW.capacity_minutes IS NULL AND NEW.start_time IS NOT NULL
-     AND NEW.end_time IS NOT NULL AND NEW.end_time OPERATOR(pg_catalog.>) NEW.start_time THEN
+  IF NEW.start_time IS NOT NULL AND NEW.end_time IS NOT NULL
+     AND NEW.end_time OPERATOR(pg_catalog.<=) NEW.start_time THEN
+    RAISE EXCEPTION 'new row for relation "%" violates check constraint "%_window"', TG_TABLE_NAME, TG_TABLE_NAME
+      USING ERRCODE = 'check_violation', TABLE = TG_TABLE_NAME, SCHEMA = TG_TABLE_SCHEMA,
+            CONSTRAINT = TG_TABLE_NAME || '_window',
+            DETAIL = pg_catalog.format('end_time %s is not later than start_time %s.', NEW.end_time, NEW.start_time);
+  END IF;
+  IF NEW.capacity_minutes IS NULL AND NEW.start_time IS NOT NULL AND NEW.end_time IS NOT NULL THEN
     NEW.capacity_minutes := (pg_catalog.date_part('epoch', NEW.end_time OPERATOR(pg_catalog.-) NEW.start_time)
                              OPERATOR(pg_catalog./) 60)::integer;
   END IF;
@@ -41,7 +47,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION timepool.fill_capacity() IS
-  'trigger: defaults capacity_minutes to the length of the time window';
+  'trigger: refuses a window that ends before it starts, and defaults capacity_minutes to the window''s length';
 
 ---------------------------------------------------------------------------
 -- resources
@@ -170,7 +176,8 @@ CREATE TABLE timepool.schedule_overrides (
   CONSTRAINT schedule_overrides_hours
     CHECK ((is_closed AND start_time IS NULL AND end_time IS NULL AND capacity_minutes IS NULL)
            OR (NOT is_closed AND start_time IS NOT NULL AND end_time IS NOT NULL
-               AND capacity_minutes IS NOT NULL AND end_time > start_time)),
+               AND capacity_minutes IS NOT NULL)),
+  CONSTRAINT schedule_overrides_window CHECK (end_time > start_time),
   CONSTRAINT schedule_overrides_whole_minutes
     CHECK (date_trunc('minute', start_time::interval) = start_time::interval
            AND date_trunc('minute', end_time::interval) = end_time::interval),
@@ -367,8 +374,12 @@ REVOKE ALL ON ALL TABLES IN SCHEMA timepool FROM PUBLIC;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA timepool FROM PUBLIC;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA timepool FROM PUBLIC;
 GRANT USAGE ON SCHEMA timepool TO PUBLIC;
--- Range types are needed by anyone who reads the constraints; they grant nothing.
+-- The exclusion constraints of clinic_time_slots call the range constructors
+-- with the writer's privileges; they read nothing and grant nothing.
 GRANT USAGE ON TYPE timepool.time_range, timepool.label_range TO PUBLIC;
+GRANT EXECUTE ON FUNCTION timepool.time_range(time, time), timepool.time_range(time, time, text),
+                          timepool.label_range(text, text), timepool.label_range(text, text, text)
+  TO PUBLIC;
 
 ---------------------------------------------------------------------------
 -- pg_dump keeps the data of every table and the state of its sequence

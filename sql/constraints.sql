@@ -150,14 +150,13 @@ VALUES (:dr_a, 1, 'MORNING', '09:00:30', '12:00', 60);
 INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time, capacity_minutes)
 VALUES (:dr_a, 1, 'MORNING', '09:00', '12:00:00.5', 60);
 
--- error: end_time before start_time.  Any capacity of at least 1 is then
--- larger than the (negative) window, so clinic_time_slots_capacity_range
--- is the check that reports it (it sorts before clinic_time_slots_window).
+-- error: clinic_time_slots_window, end_time before start_time (the
+-- capacity trigger reports it before any capacity check can)
 INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time, capacity_minutes)
 VALUES (:dr_a, 1, 'MORNING', '12:00', '09:00', 30);
 
--- error: end_time equal to start_time, capacity left out: no window to
--- default it from, so capacity_minutes stays NULL
+-- error: clinic_time_slots_window, end_time equal to start_time, capacity
+-- left out (there is no window to default it from)
 INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
 VALUES (:dr_a, 1, 'MORNING', '09:00', '09:00');
 
@@ -279,7 +278,7 @@ INSERT INTO timepool.schedule_overrides (resource_id, date, period, is_closed) V
 INSERT INTO timepool.schedule_overrides (resource_id, date, period, is_closed, start_time, capacity_minutes)
 VALUES (NULL, '2025-12-01', 'MORNING', false, '09:00', 30);
 
--- error: schedule_overrides_hours, end before start
+-- error: schedule_overrides_window, end before start
 INSERT INTO timepool.schedule_overrides (resource_id, date, period, is_closed, start_time, end_time)
 VALUES (NULL, '2025-12-01', 'MORNING', false, '12:00', '09:00');
 

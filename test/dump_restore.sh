@@ -1,0 +1,308 @@
+#!/usr/bin/env bash
+# test/dump_restore.sh: timepool's data survives pg_dump and restore.
+#
+# Against the cluster that libpq's environment points to (PGHOST, PGPORT,
+# PGUSER: a superuser), this builds a database tp_dump_src with resources,
+# services (one soft-deleted, one hidden), a weekly schedule (with an
+# effective_until row), overrides (a closure, special hours) and
+# reservations in every status, one of them on a date closed afterwards and
+# three in a pool whose capacity was cut afterwards.  Then:
+#   1. pg_dump tp_dump_src > file; psql -d tp_dump_dst -f file  (plain format;
+#      a file rather than a pipe, so that a failure can name its statement)
+#   2. pg_dump -Fc tp_dump_src; pg_restore tp_dump_fc  (custom format)
+# and for each restored database compares every table row by row, the state
+# of every identity sequence, a data-only dump, and what availability(),
+# can_book() and bookable_services answer; then checks that new rows get the
+# next ids (no duplicates) and that booking still works in the copy.
+#
+# Prints "ok: ..." or "FAIL: ..." per check; exits non-zero on any failure.
+# The databases are dropped at the end (KEEP_DBS=1 keeps them).
+set -euo pipefail
+
+SRC=tp_dump_src
+DST=tp_dump_dst
+DSTFC=tp_dump_fc
+TODAY=2025-11-14 # "today" for timepool: bookings are on Saturday 2025-11-15 and later
+WORK=$(mktemp -d -t tp_dump.XXXXXX)
+failures=0
+
+say() { printf '\n== %s\n' "$*"; }
+ok() { printf 'ok: %s\n' "$*"; }
+fail() {
+	printf 'FAIL: %s\n' "$*"
+	failures=$((failures + 1))
+}
+
+# expect label got want: ok when got = want
+expect() {
+	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1: got '$2', want '$3'"; fi
+}
+# expect_like label got glob: ok when got matches the glob
+expect_like() {
+	# shellcheck disable=SC2254 # the pattern is meant to match
+	case $2 in
+	$3) ok "$1" ;;
+	*) fail "$1: got '$2', want something like '$3'" ;;
+	esac
+}
+
+cleanup() {
+	local rc=$?
+	if [ "${KEEP_DBS:-}" != 1 ]; then
+		for db in "$SRC" "$DST" "$DSTFC"; do
+			dropdb --if-exists "$db" >/dev/null 2>&1 || echo "warning: could not drop $db" >&2
+		done
+		rm -rf "$WORK"
+	else
+		echo "kept databases $SRC $DST $DSTFC and $WORK"
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+
+# psql for one database, today frozen, stop at the first error
+tpsql() {
+	local db=$1
+	shift
+	PGOPTIONS="${PGOPTIONS:-} -c timepool.today=$TODAY" \
+		psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"
+}
+# one query, unaligned, tuples only
+q() {
+	local db=$1
+	shift
+	tpsql "$db" -A -t -c "$*"
+}
+
+for db in "$SRC" "$DST" "$DSTFC"; do
+	PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists "$db"
+done
+
+###########################################################################
+say "building $SRC"
+createdb "$SRC"
+tpsql "$SRC" <<'SQL'
+CREATE EXTENSION timepool;
+
+INSERT INTO timepool.resources (code, name) VALUES
+  ('DR_A', 'Doctor A'), ('DR_B', 'Doctor B'), ('ROOM_X', 'Old room');
+UPDATE timepool.resources SET is_active = false WHERE code = 'ROOM_X';
+
+INSERT INTO timepool.services
+  (code, name, description, category, duration_minutes, buffer_minutes, price, display_order) VALUES
+  ('CONSULT', 'Consultation', 'General consultation', 'general', 30, 10, 50.00, 1),
+  ('XRAY', 'X-ray (old)', NULL, 'imaging', 25, 5, 70.00, 3),
+  ('CLEANING', 'Cleaning', NULL, 'dental', 45, 15, NULL, 2),
+  ('VIP', 'Hidden service', 'booked by staff only', NULL, 60, 0, 300.00, 9);
+-- soft-delete the old XRAY and add its successor under the same code
+UPDATE timepool.services SET deleted_at = now() - interval '1 day' WHERE code = 'XRAY';
+INSERT INTO timepool.services (code, name, category, duration_minutes, price, display_order)
+  VALUES ('XRAY', 'X-ray', 'imaging', 20, 80.00, 3);
+UPDATE timepool.services SET is_visible = false WHERE code = 'VIP';
+
+-- weekly schedule (0 = Sunday, 6 = Saturday)
+INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
+  SELECT id, 6, 'MORNING', '09:00', '12:00' FROM timepool.resources WHERE code = 'DR_A';
+INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time, capacity_minutes)
+  SELECT id, 6, 'AFTERNOON', '13:00', '17:00', 200 FROM timepool.resources WHERE code = 'DR_A';
+INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
+  SELECT id, 1, 'DAY', '08:00', '16:00' FROM timepool.resources WHERE code = 'DR_A';
+INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time, effective_until)
+  SELECT id, 6, 'MORNING', '09:00', '11:00', '2025-12-31' FROM timepool.resources WHERE code = 'DR_B';
+INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time, capacity_minutes, effective_from)
+  SELECT id, 6, 'MORNING', '10:00', '13:00', 150, '2026-01-01' FROM timepool.resources WHERE code = 'DR_B';
+INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time, is_active)
+  SELECT id, 6, 'LATE', '11:30', '12:30', false FROM timepool.resources WHERE code = 'DR_B';
+
+-- overrides: a clinic-wide closure, special hours, a period closed
+INSERT INTO timepool.schedule_overrides (date, is_closed, reason) VALUES ('2025-12-27', true, 'clinic closed for the holidays');
+INSERT INTO timepool.schedule_overrides (resource_id, date, period, start_time, end_time, reason)
+  SELECT id, '2025-11-15', 'EVENING', '18:00', '20:00', 'late clinic' FROM timepool.resources WHERE code = 'DR_B';
+INSERT INTO timepool.schedule_overrides (resource_id, date, period, start_time, end_time, capacity_minutes)
+  SELECT id, '2025-11-22', 'MORNING', '10:00', '12:00', 90 FROM timepool.resources WHERE code = 'DR_A';
+INSERT INTO timepool.schedule_overrides (resource_id, date, period, is_closed)
+  SELECT id, '2025-11-22', 'MORNING', true FROM timepool.resources WHERE code = 'DR_B';
+SQL
+
+# reservations, through book_service, one statement (and transaction) each
+book() { q "$SRC" "SELECT id FROM timepool.book_service($1)"; }
+r_pending=$(book "'CONSULT', '2025-11-15', '09:00', 'Ann Pending', p_resource => 'DR_A'")
+book "'CONSULT', '2025-11-15', '09:40', 'Bob Confirmed', '+1 555 0100', 'bob@example.com', 'first visit', '{\"lang\": \"en\", \"tags\": [1, 2]}', 'DR_A', 'CONFIRMED', 'idem-bob'" >/dev/null
+r_completed=$(book "'XRAY', '2025-11-15', '09:00', 'Cy Completed', p_resource => 'DR_B'")
+r_noshow=$(book "'XRAY', '2025-11-15', '09:20', 'Dee No-show', p_resource => 'DR_B', p_status => 'CONFIRMED'")
+r_rejected=$(book "'CONSULT', '2025-11-15', '10:20', 'Eve Rejected', p_resource => 'DR_A'")
+r_cancelled=$(book "'CONSULT', '2025-11-15', '11:00', 'Fay Cancelled', p_resource => 'DR_A', p_idempotency_key => 'idem-fay'")
+book "'VIP', '2025-11-15', '18:00', 'Gil Evening', p_resource => 'DR_B'" >/dev/null
+book "'CONSULT', '2025-11-29', '09:00', 'Hal Closed-later', p_resource => 'DR_A', p_status => 'CONFIRMED'" >/dev/null
+book "'CLEANING', '2025-11-17', '08:00', 'Ida Monday'" >/dev/null
+book "'CLEANING', '2025-11-15', '13:00', 'Jo Cut 1', p_resource => 'DR_A'" >/dev/null
+book "'CLEANING', '2025-11-15', '14:00', 'Ken Cut 2', p_resource => 'DR_A'" >/dev/null
+r_cut3=$(book "'CLEANING', '2025-11-15', '15:00', 'Lu Cut 3', p_resource => 'DR_A'")
+echo "booked reservations $r_pending..$r_cut3"
+
+tpsql "$SRC" <<SQL
+SELECT timepool.set_reservation_status($r_completed, 'CONFIRMED') \\g /dev/null
+SELECT timepool.set_reservation_status($r_completed, 'COMPLETED') \\g /dev/null
+SELECT timepool.set_reservation_status($r_noshow, 'NO_SHOW') \\g /dev/null
+SELECT timepool.set_reservation_status($r_rejected, 'REJECTED') \\g /dev/null
+SELECT timepool.cancel_reservation($r_cancelled, 'patient called') \\g /dev/null
+-- a refused booking (the afternoon is full) adds nothing; a failed insert
+-- burns a value of resources_id_seq, which the restore must keep
+DO \$\$ BEGIN
+  PERFORM timepool.book_service('CLEANING', '2025-11-15', '16:00', 'Too late', p_resource => 'DR_A');
+EXCEPTION WHEN OTHERS THEN NULL;
+END \$\$;
+DO \$\$ BEGIN
+  INSERT INTO timepool.resources (code, name) VALUES ('DR_A', 'duplicate');
+EXCEPTION WHEN unique_violation THEN NULL;
+END \$\$;
+-- close DR_A on 2025-11-29 after Hal booked: closing keeps the reservation
+INSERT INTO timepool.schedule_overrides (resource_id, date, is_closed, reason)
+  SELECT id, '2025-11-29', true, 'sick leave' FROM timepool.resources WHERE code = 'DR_A';
+-- cut DR_A's Saturday afternoon to 120 minutes under 180 booked ones
+UPDATE timepool.clinic_time_slots SET capacity_minutes = 120
+ WHERE period = 'AFTERNOON' AND resource_id = (SELECT id FROM timepool.resources WHERE code = 'DR_A');
+SQL
+
+src_counts=$(q "$SRC" "SELECT string_agg(status || '=' || n, ' ' ORDER BY status)
+                         FROM (SELECT status, count(*) n FROM timepool.reservations GROUP BY status) s")
+echo "source reservations by status: $src_counts"
+want_statuses="CANCELLED=1 COMPLETED=1 CONFIRMED=2 NO_SHOW=1 PENDING=6 REJECTED=1"
+expect "source has reservations in every status" "$src_counts" "$want_statuses"
+closed=$(q "$SRC" "SELECT is_closed || ' ' || booked_minutes FROM timepool.availability('2025-11-29', 'MORNING', p_resource => 'DR_A')")
+expect "source: DR_A's MORNING is closed on 2025-11-29 and still holds Hal's 40 minutes" "$closed" "true 40"
+cut=$(q "$SRC" "SELECT total_minutes || ' ' || booked_minutes FROM timepool.availability('2025-11-15', 'AFTERNOON', p_resource => 'DR_A')")
+expect "source: DR_A's AFTERNOON on 2025-11-15 holds 180 booked minutes under a capacity cut to 120" "$cut" "120 180"
+
+###########################################################################
+# What must come out the same in a restored database.
+TABLES="resources services clinic_time_slots schedule_overrides reservations"
+DATES="2025-11-15 2025-11-17 2025-11-22 2025-11-29 2025-12-27 2026-01-03"
+
+snapshot() { # db outdir
+	local db=$1 out=$2 t d
+	mkdir -p "$out"
+	for t in $TABLES; do
+		q "$db" "SELECT * FROM timepool.$t ORDER BY id" >"$out/table.$t"
+		q "$db" "SELECT last_value, is_called FROM timepool.${t}_id_seq" >"$out/seq.$t"
+	done
+	q "$db" "SELECT * FROM timepool.bookable_services" >"$out/view.bookable_services"
+	for d in $DATES; do
+		q "$db" "SELECT * FROM timepool.availability('$d')" >"$out/availability.$d"
+		q "$db" "SELECT * FROM timepool.availability('$d', NULL, 'CONSULT')" >"$out/availability.$d.CONSULT"
+		q "$db" "SELECT s.code, timepool.can_book(s.code, '$d'), timepool.can_book(s.code, '$d', '09:00')
+		           FROM timepool.bookable_services s ORDER BY s.code" >"$out/can_book.$d"
+	done
+	pg_dump --data-only --schema=timepool -d "$db" |
+		grep -v -E '^\\(un)?restrict ' >"$out/data-only.sql"
+}
+
+compare() { # label srcdir dstdir
+	local label=$1 a=$2 b=$3 f name rows
+	for f in "$a"/*; do
+		name=$(basename "$f")
+		if [ ! -s "$f" ] && [[ $name == table.* || $name == seq.* ]]; then
+			fail "$label: $name is empty in the source (test set-up is wrong)"
+			continue
+		fi
+		if diff -u "$f" "$b/$name" >"$WORK/diff" 2>&1; then
+			rows=$(wc -l <"$f")
+			ok "$label: $name identical ($rows lines)"
+		else
+			fail "$label: $name differs (- source, + restored):"
+			sed 's/^/    /' "$WORK/diff" | head -40
+		fi
+	done
+}
+
+# New rows in a restored database must take the next ids: identity
+# sequences restored, no duplicate key.
+check_next_ids() { # label db
+	local label=$1 db=$2 t got
+	declare -A next=()
+	for t in $TABLES; do
+		next[$t]=$(q "$SRC" "SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END
+		                        FROM timepool.${t}_id_seq")
+	done
+	got=$(q "$db" "INSERT INTO timepool.resources (code, name) VALUES ('DR_NEW', 'New') RETURNING id" 2>&1) || true
+	expect "$label: a new resource gets the next id (${next[resources]})" "$got" "${next[resources]}"
+	got=$(q "$db" "INSERT INTO timepool.services (code, name, duration_minutes) VALUES ('NEW_SVC', 'New', 15) RETURNING id" 2>&1) || true
+	expect "$label: a new service gets the next id (${next[services]})" "$got" "${next[services]}"
+	got=$(q "$db" "INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
+	                 SELECT id, 3, 'DAY', '09:00', '17:00' FROM timepool.resources WHERE code = 'DR_NEW' RETURNING id" 2>&1) || true
+	expect "$label: a new weekly row gets the next id (${next[clinic_time_slots]})" "$got" "${next[clinic_time_slots]}"
+	got=$(q "$db" "INSERT INTO timepool.schedule_overrides (date, is_closed) VALUES ('2026-01-01', true) RETURNING id" 2>&1) || true
+	expect "$label: a new override gets the next id (${next[schedule_overrides]})" "$got" "${next[schedule_overrides]}"
+	got=$(q "$db" "SELECT id FROM timepool.book_service('CONSULT', '2025-11-15', '10:20', 'New patient', p_resource => 'DR_A')" 2>&1) || true
+	expect "$label: book_service in the restored database gets the next reservation id (${next[reservations]})" "$got" "${next[reservations]}"
+	# the capacity rule still holds in the copy: DR_A's Saturday morning has
+	# 180 minutes; Ann, Bob and the new patient hold 120; two more CONSULTs
+	# (80) do not fit
+	got=$(q "$db" "SELECT status FROM timepool.book_service('CONSULT', '2025-11-15', '11:00', 'One more', p_resource => 'DR_A')" 2>&1) || true
+	expect "$label: a booking that fits is accepted" "$got" "PENDING"
+	got=$(q "$db" "SELECT id FROM timepool.book_service('CONSULT', '2025-11-15', '11:20', 'Too many', p_resource => 'DR_A')" 2>&1) || true
+	expect_like "$label: an overbooking is refused (TP001)" "$got" "*not enough time left for CONSULT in MORNING*"
+	# the restored closure still refuses, the idempotency key still answers
+	got=$(q "$db" "SELECT id FROM timepool.book_service('CONSULT', '2025-11-29', '10:00', 'Closed', p_resource => 'DR_A')" 2>&1) || true
+	expect_like "$label: a booking on the closed date is refused" "$got" "*is closed on 2025-11-29*"
+	got=$(q "$db" "SELECT id FROM timepool.book_service('CONSULT', '2025-11-15', '11:00', 'Fay Cancelled', p_resource => 'DR_A', p_idempotency_key => 'idem-fay')" 2>&1) || true
+	expect "$label: a repeated idempotency key returns the restored reservation" "$got" "$r_cancelled"
+	got=$(q "$db" "SELECT count(*) - count(DISTINCT id) FROM timepool.reservations")
+	expect "$label: no duplicate reservation ids" "$got" 0
+}
+
+# Run a restore command; on failure show what failed and stop.
+restore_or_die() { # label logfile dumpfile command...
+	local label=$1 log=$2 dump=$3 line copy
+	shift 3
+	if "$@" >"$log" 2>&1; then
+		ok "$label: restore finished without error"
+		return 0
+	fi
+	fail "$label: restore FAILED; its output:"
+	sed 's/^/    /' "$log"
+	# psql names the line of the script it stopped at: show the statement
+	line=$(sed -n -E 's/^psql:[^:]+:([0-9]+): ERROR:.*/\1/p' "$log" | head -1)
+	if [ -n "$line" ] && [ -f "$dump" ]; then
+		copy=$(head -n "$line" "$dump" | grep -E '^(COPY|INSERT|SELECT|CREATE|ALTER) ' | tail -1 | cut -c1-200)
+		echo "    -> the statement that failed: $copy"
+	fi
+	if grep -q -E 'reservations_guard|reservations_before_write|TP00[0-9]|outside the schedule|is closed on|not enough time left|does not fit' "$log"; then
+		echo "    -> the failure comes from timepool's triggers on timepool.reservations" \
+			"(reservations_before_write / reservations_guard) refusing a restored row;" \
+			"restored rows are only exempt when their created_at is older than the restoring transaction"
+	fi
+	echo
+	echo "dump and restore: $failures check(s) failed"
+	exit 1
+}
+
+snapshot "$SRC" "$WORK/src"
+
+###########################################################################
+say "plain format: pg_dump $SRC > src.sql; psql -d $DST -f src.sql"
+createdb "$DST"
+pg_dump -d "$SRC" -f "$WORK/src.sql"
+restore_or_die "plain" "$WORK/restore-plain.log" "$WORK/src.sql" \
+	psql -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -d "$DST" -f "$WORK/src.sql"
+snapshot "$DST" "$WORK/dst"
+compare "plain" "$WORK/src" "$WORK/dst"
+check_next_ids "plain" "$DST"
+
+###########################################################################
+say "custom format: pg_dump -Fc $SRC; pg_restore -d $DSTFC"
+createdb "$DSTFC"
+pg_dump -Fc -d "$SRC" -f "$WORK/src.dump"
+restore_or_die "custom" "$WORK/restore-custom.log" "" \
+	pg_restore --exit-on-error --single-transaction -d "$DSTFC" "$WORK/src.dump"
+snapshot "$DSTFC" "$WORK/dstfc"
+compare "custom" "$WORK/src" "$WORK/dstfc"
+check_next_ids "custom" "$DSTFC"
+
+echo
+if [ "$failures" -eq 0 ]; then
+	echo "dump and restore: all checks passed"
+else
+	echo "dump and restore: $failures check(s) failed"
+	exit 1
+fi

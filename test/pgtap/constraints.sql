@@ -1,0 +1,631 @@
+-- test/pgtap/constraints.sql: the CHECK, UNIQUE, EXCLUDE, FOREIGN KEY and
+-- NOT NULL constraints of every timepool table, each shown to refuse a bad
+-- row with its SQLSTATE (23514 check, 23505 unique, 23P01 exclusion,
+-- 23503 foreign key, 23502 not null) and to accept the good row next to it.
+BEGIN;
+CREATE EXTENSION timepool;
+-- bookings below are on Saturday 2025-11-15 (day_of_week 6)
+SET timepool.today = '2025-11-14';
+SELECT plan(123);
+
+---------------------------------------------------------------------------
+-- resources
+---------------------------------------------------------------------------
+SELECT lives_ok($$INSERT INTO timepool.resources (code, name) VALUES ('DR_A', 'Doctor A')$$,
+                'resources: a valid resource is accepted');
+SELECT is((SELECT is_active FROM timepool.resources WHERE code = 'DR_A'), true,
+          'resources: is_active defaults to true');
+SELECT lives_ok($$INSERT INTO timepool.resources (code, name)
+                  VALUES ('R' || repeat('9', 49), 'fifty character code')$$,
+                'resources: a 50-character code is accepted');
+SELECT throws_ok($$INSERT INTO timepool.resources (code, name)
+                   VALUES ('R' || repeat('9', 50), 'fifty-one character code')$$,
+                 '23514',
+                 'new row for relation "resources" violates check constraint "resources_code_format"',
+                 'resources: a 51-character code is refused (resources_code_format)');
+SELECT throws_ok($$INSERT INTO timepool.resources (code, name) VALUES ('dr_b', 'lower case')$$,
+                 '23514',
+                 'new row for relation "resources" violates check constraint "resources_code_format"',
+                 'resources: a lower-case code is refused');
+SELECT throws_ok($$INSERT INTO timepool.resources (code, name) VALUES ('1DR', 'digit first')$$,
+                 '23514',
+                 'new row for relation "resources" violates check constraint "resources_code_format"',
+                 'resources: a code starting with a digit is refused');
+SELECT throws_ok($$INSERT INTO timepool.resources (code, name) VALUES ('DR-B', 'hyphen')$$,
+                 '23514',
+                 'new row for relation "resources" violates check constraint "resources_code_format"',
+                 'resources: a code with a hyphen is refused');
+SELECT throws_ok($$INSERT INTO timepool.resources (code, name) VALUES ('DR_B', '   ')$$,
+                 '23514',
+                 'new row for relation "resources" violates check constraint "resources_name_length"',
+                 'resources: a blank name is refused (resources_name_length)');
+SELECT throws_ok($$INSERT INTO timepool.resources (code, name) VALUES ('DR_B', repeat('n', 201))$$,
+                 '23514',
+                 'new row for relation "resources" violates check constraint "resources_name_length"',
+                 'resources: a 201-character name is refused');
+SELECT throws_ok($$INSERT INTO timepool.resources (code, name) VALUES ('DR_A', 'again')$$,
+                 '23505',
+                 'duplicate key value violates unique constraint "resources_code_key"',
+                 'resources: a duplicate code is refused (resources_code_key)');
+SELECT throws_ok($$INSERT INTO timepool.resources (code) VALUES ('DR_B')$$,
+                 '23502',
+                 'null value in column "name" of relation "resources" violates not-null constraint',
+                 'resources: a missing name is refused (NOT NULL)');
+SELECT throws_ok($$INSERT INTO timepool.resources (id, code, name) VALUES (4242, 'DR_B', 'explicit id')$$,
+                 '428C9',
+                 'cannot insert a non-DEFAULT value into column "id"',
+                 'resources: id is GENERATED ALWAYS, an explicit id is refused');
+SELECT lives_ok($$INSERT INTO timepool.resources (code, name) VALUES ('DR_B', 'Doctor B'),
+                                                                    ('ROOM_1', 'Room 1')$$,
+                'resources: two more valid resources are accepted');
+
+---------------------------------------------------------------------------
+-- services
+---------------------------------------------------------------------------
+SELECT lives_ok($$INSERT INTO timepool.services (code, name, duration_minutes, price)
+                  VALUES ('CONSULT', 'Consultation', 30, 50)$$,
+                'services: a valid service is accepted');
+SELECT is((SELECT buffer_minutes FROM timepool.services WHERE code = 'CONSULT'), 0,
+          'services: buffer_minutes defaults to 0');
+SELECT is((SELECT ARRAY[is_active, is_visible] FROM timepool.services WHERE code = 'CONSULT'),
+          ARRAY[true, true], 'services: is_active and is_visible default to true');
+SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes) VALUES ('svc', 'x', 30)$$,
+                 '23514',
+                 'new row for relation "services" violates check constraint "services_code_format"',
+                 'services: a lower-case code is refused (services_code_format)');
+SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes) VALUES ('S1', '', 30)$$,
+                 '23514',
+                 'new row for relation "services" violates check constraint "services_name_length"',
+                 'services: an empty name is refused (services_name_length)');
+SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes) VALUES ('S1', 'x', 0)$$,
+                 '23514',
+                 'new row for relation "services" violates check constraint "services_duration_range"',
+                 'services: duration 0 is refused (services_duration_range)');
+SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes) VALUES ('S1', 'x', 1441)$$,
+                 '23514',
+                 'new row for relation "services" violates check constraint "services_duration_range"',
+                 'services: duration 1441 is refused');
+SELECT lives_ok($$INSERT INTO timepool.services (code, name, duration_minutes) VALUES ('S_ONE', 'x', 1)$$,
+                'services: duration 1 is accepted');
+SELECT lives_ok($$INSERT INTO timepool.services (code, name, duration_minutes) VALUES ('S_DAY', 'x', 1440)$$,
+                'services: duration 1440 (a whole day, no buffer) is accepted');
+SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes, buffer_minutes)
+                   VALUES ('S1', 'x', 30, -1)$$,
+                 '23514',
+                 'new row for relation "services" violates check constraint "services_buffer_range"',
+                 'services: a negative buffer is refused (services_buffer_range)');
+SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes, buffer_minutes)
+                   VALUES ('S1', 'x', 1, 1441)$$,
+                 '23514',
+                 'new row for relation "services" violates check constraint "services_buffer_range"',
+                 'services: a 1441-minute buffer is refused');
+SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes, buffer_minutes)
+                   VALUES ('S1', 'x', 1000, 441)$$,
+                 '23514',
+                 'new row for relation "services" violates check constraint "services_required_fits_day"',
+                 'services: duration + buffer over 1440 is refused (services_required_fits_day)');
+SELECT lives_ok($$INSERT INTO timepool.services (code, name, duration_minutes, buffer_minutes)
+                  VALUES ('S_FULL', 'x', 1000, 440)$$,
+                'services: duration + buffer = 1440 is accepted');
+SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes, price)
+                   VALUES ('S1', 'x', 30, -0.01)$$,
+                 '23514',
+                 'new row for relation "services" violates check constraint "services_price_nonnegative"',
+                 'services: a negative price is refused (services_price_nonnegative)');
+SELECT lives_ok($$INSERT INTO timepool.services (code, name, duration_minutes, price)
+                  VALUES ('S_FREE', 'x', 30, 0)$$,
+                'services: price 0 is accepted');
+SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes, category)
+                   VALUES ('S1', 'x', 30, '')$$,
+                 '23514',
+                 'new row for relation "services" violates check constraint "services_category_length"',
+                 'services: an empty category is refused (services_category_length)');
+SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes, description)
+                   VALUES ('S1', 'x', 30, repeat('d', 4001))$$,
+                 '23514',
+                 'new row for relation "services" violates check constraint "services_description_length"',
+                 'services: a 4001-character description is refused');
+SELECT throws_ok($$INSERT INTO timepool.services (code, name) VALUES ('S1', 'x')$$,
+                 '23502',
+                 'null value in column "duration_minutes" of relation "services" violates not-null constraint',
+                 'services: a missing duration is refused (NOT NULL)');
+-- the code is unique among services that are not deleted
+SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes) VALUES ('CONSULT', 'dup', 20)$$,
+                 '23505',
+                 'duplicate key value violates unique constraint "services_code_key"',
+                 'services: a second live service with the same code is refused (services_code_key)');
+SELECT lives_ok($$UPDATE timepool.services SET deleted_at = now() WHERE code = 'CONSULT'$$,
+                'services: soft-deleting a service is accepted');
+SELECT lives_ok($$INSERT INTO timepool.services (code, name, duration_minutes, buffer_minutes, price)
+                  VALUES ('CONSULT', 'Consultation', 30, 10, 60)$$,
+                'services: a deleted code can be used again by a new service');
+SELECT lives_ok($$INSERT INTO timepool.services (code, name, duration_minutes, deleted_at)
+                  VALUES ('CONSULT', 'another deleted one', 30, now())$$,
+                'services: several deleted services may share a code');
+SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes) VALUES ('CONSULT', 'third', 30)$$,
+                 '23505',
+                 'duplicate key value violates unique constraint "services_code_key"',
+                 'services: a live duplicate is still refused while one CONSULT is live');
+SELECT throws_ok($$UPDATE timepool.services SET deleted_at = NULL
+                    WHERE code = 'CONSULT' AND name = 'another deleted one'$$,
+                 '23505',
+                 'duplicate key value violates unique constraint "services_code_key"',
+                 'services: undeleting a service whose code is taken again is refused');
+SELECT is((SELECT count(*)::int FROM timepool.services WHERE code = 'CONSULT'), 3,
+          'services: three CONSULT rows, one of them live');
+
+---------------------------------------------------------------------------
+-- clinic_time_slots
+---------------------------------------------------------------------------
+SELECT lives_ok($$INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
+                  SELECT id, 6, 'MORNING', '09:00', '12:00' FROM timepool.resources WHERE code = 'DR_A'$$,
+                'slots: a valid weekly row without capacity is accepted');
+SELECT is((SELECT capacity_minutes FROM timepool.clinic_time_slots WHERE period = 'MORNING'), 180,
+          'slots: capacity_minutes defaults to the window length (180)');
+SELECT lives_ok($$INSERT INTO timepool.clinic_time_slots
+                    (resource_id, day_of_week, period, start_time, end_time, capacity_minutes)
+                  SELECT id, 6, 'AFTERNOON', '12:00', '15:00', 120 FROM timepool.resources WHERE code = 'DR_A'$$,
+                'slots: an adjacent window (12:00-15:00 after 09:00-12:00) with capacity 120 is accepted');
+SELECT is((SELECT capacity_minutes FROM timepool.clinic_time_slots WHERE period = 'AFTERNOON'), 120,
+          'slots: an explicit capacity is kept');
+SELECT throws_ok($$INSERT INTO timepool.clinic_time_slots
+                     (resource_id, day_of_week, period, start_time, end_time, capacity_minutes)
+                   SELECT id, 1, 'P1', '09:00', '10:00', 0 FROM timepool.resources WHERE code = 'DR_B'$$,
+                 '23514',
+                 'new row for relation "clinic_time_slots" violates check constraint "clinic_time_slots_capacity_range"',
+                 'slots: capacity 0 is refused (clinic_time_slots_capacity_range)');
+SELECT throws_ok($$INSERT INTO timepool.clinic_time_slots
+                     (resource_id, day_of_week, period, start_time, end_time, capacity_minutes)
+                   SELECT id, 1, 'P1', '09:00', '10:00', 61 FROM timepool.resources WHERE code = 'DR_B'$$,
+                 '23514',
+                 'new row for relation "clinic_time_slots" violates check constraint "clinic_time_slots_capacity_range"',
+                 'slots: capacity above the window length is refused');
+SELECT throws_ok($$INSERT INTO timepool.clinic_time_slots
+                     (resource_id, day_of_week, period, start_time, end_time, capacity_minutes)
+                   SELECT id, 1, 'P1', '10:00', '10:00', 1 FROM timepool.resources WHERE code = 'DR_B'$$,
+                 '23514',
+                 'new row for relation "clinic_time_slots" violates check constraint "clinic_time_slots_window"',
+                 'slots: an empty window (end = start) is refused (clinic_time_slots_window)');
+SELECT throws_ok($$INSERT INTO timepool.clinic_time_slots
+                     (resource_id, day_of_week, period, start_time, end_time, capacity_minutes)
+                   SELECT id, 1, 'P1', '11:00', '10:00', 1 FROM timepool.resources WHERE code = 'DR_B'$$,
+                 '23514',
+                 'new row for relation "clinic_time_slots" violates check constraint "clinic_time_slots_window"',
+                 'slots: end before start is refused (clinic_time_slots_window)');
+SELECT throws_ok($$INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
+                   SELECT id, 1, 'P1', '11:00', '10:00' FROM timepool.resources WHERE code = 'DR_B'$$,
+                 '23514',
+                 'new row for relation "clinic_time_slots" violates check constraint "clinic_time_slots_window"',
+                 'slots: end before start without a capacity is refused for its window, not for the missing capacity');
+SELECT throws_ok($$INSERT INTO timepool.clinic_time_slots
+                     (resource_id, day_of_week, period, start_time, end_time, capacity_minutes)
+                   SELECT id, 1, 'P1', '09:00:30', '10:00', 30 FROM timepool.resources WHERE code = 'DR_B'$$,
+                 '23514',
+                 'new row for relation "clinic_time_slots" violates check constraint "clinic_time_slots_whole_minutes"',
+                 'slots: a start with seconds is refused (clinic_time_slots_whole_minutes)');
+SELECT throws_ok($$INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
+                   SELECT id, 7, 'P1', '09:00', '10:00' FROM timepool.resources WHERE code = 'DR_B'$$,
+                 '23514',
+                 'new row for relation "clinic_time_slots" violates check constraint "clinic_time_slots_day_range"',
+                 'slots: day_of_week 7 is refused (clinic_time_slots_day_range)');
+SELECT throws_ok($$INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
+                   SELECT id, -1, 'P1', '09:00', '10:00' FROM timepool.resources WHERE code = 'DR_B'$$,
+                 '23514',
+                 'new row for relation "clinic_time_slots" violates check constraint "clinic_time_slots_day_range"',
+                 'slots: day_of_week -1 is refused');
+SELECT throws_ok($$INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
+                   SELECT id, 1, 'morning', '09:00', '10:00' FROM timepool.resources WHERE code = 'DR_B'$$,
+                 '23514',
+                 'new row for relation "clinic_time_slots" violates check constraint "clinic_time_slots_period_format"',
+                 'slots: a lower-case period is refused (clinic_time_slots_period_format)');
+SELECT throws_ok($$INSERT INTO timepool.clinic_time_slots
+                     (resource_id, day_of_week, period, start_time, end_time, effective_from, effective_until)
+                   SELECT id, 1, 'P1', '09:00', '10:00', '2025-12-01', '2025-11-30'
+                     FROM timepool.resources WHERE code = 'DR_B'$$,
+                 '23514',
+                 'new row for relation "clinic_time_slots" violates check constraint "clinic_time_slots_effective_range"',
+                 'slots: effective_until before effective_from is refused (clinic_time_slots_effective_range)');
+SELECT throws_ok($$INSERT INTO timepool.clinic_time_slots
+                     (resource_id, day_of_week, period, start_time, end_time, effective_from)
+                   SELECT id, 1, 'P1', '09:00', '10:00', 'infinity' FROM timepool.resources WHERE code = 'DR_B'$$,
+                 '23514',
+                 'new row for relation "clinic_time_slots" violates check constraint "clinic_time_slots_effective_range"',
+                 'slots: an infinite effective_from is refused');
+SELECT throws_ok($$INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
+                   VALUES (987654321, 1, 'P1', '09:00', '10:00')$$,
+                 '23503',
+                 'insert or update on table "clinic_time_slots" violates foreign key constraint "clinic_time_slots_resource_id_fkey"',
+                 'slots: an unknown resource_id is refused (foreign key)');
+SELECT throws_ok($$INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, end_time)
+                   SELECT id, 1, 'P1', '10:00' FROM timepool.resources WHERE code = 'DR_B'$$,
+                 '23502',
+                 'null value in column "start_time" of relation "clinic_time_slots" violates not-null constraint',
+                 'slots: a missing start_time is refused (NOT NULL)');
+-- exclusion: no two active rows of a resource and day overlap, in time or by period label
+SELECT throws_ok($$INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
+                   SELECT id, 6, 'LATE_MORNING', '11:00', '13:00' FROM timepool.resources WHERE code = 'DR_A'$$,
+                 '23P01',
+                 'conflicting key value violates exclusion constraint "clinic_time_slots_no_overlap"',
+                 'slots: an overlapping window on the same resource and day is refused (clinic_time_slots_no_overlap)');
+SELECT throws_ok($$INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
+                   SELECT id, 6, 'MORNING', '16:00', '17:00' FROM timepool.resources WHERE code = 'DR_A'$$,
+                 '23P01',
+                 'conflicting key value violates exclusion constraint "clinic_time_slots_period_once"',
+                 'slots: the same period twice on the same resource and day is refused (clinic_time_slots_period_once)');
+SELECT lives_ok($$INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
+                  SELECT id, 6, 'MORNING', '09:00', '11:00' FROM timepool.resources WHERE code = 'DR_B'$$,
+                'slots: the same window and period on another resource is accepted');
+SELECT lives_ok($$INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
+                  SELECT id, 5, 'MORNING', '09:00', '12:00' FROM timepool.resources WHERE code = 'DR_A'$$,
+                'slots: the same window and period on another day is accepted');
+SELECT lives_ok($$INSERT INTO timepool.clinic_time_slots
+                    (resource_id, day_of_week, period, start_time, end_time, is_active)
+                  SELECT id, 6, 'MORNING', '10:00', '11:00', false FROM timepool.resources WHERE code = 'DR_A'$$,
+                'slots: an overlapping but inactive row is accepted');
+SELECT lives_ok($$INSERT INTO timepool.clinic_time_slots
+                    (resource_id, day_of_week, period, start_time, end_time, effective_until)
+                  SELECT id, 2, 'DAY', '08:00', '16:00', '2025-12-31' FROM timepool.resources WHERE code = 'ROOM_1'$$,
+                'slots: a row effective until 2025-12-31 is accepted');
+SELECT lives_ok($$INSERT INTO timepool.clinic_time_slots
+                    (resource_id, day_of_week, period, start_time, end_time, effective_from)
+                  SELECT id, 2, 'DAY', '10:00', '18:00', '2026-01-01' FROM timepool.resources WHERE code = 'ROOM_1'$$,
+                'slots: the same day and period effective from 2026-01-01 (no overlap in dates) is accepted');
+-- effective dates are inclusive at both ends ('[]')
+SELECT throws_ok($$INSERT INTO timepool.clinic_time_slots
+                     (resource_id, day_of_week, period, start_time, end_time, effective_from)
+                   SELECT id, 2, 'EARLY', '08:00', '09:00', '2025-12-31' FROM timepool.resources WHERE code = 'ROOM_1'$$,
+                 '23P01',
+                 'conflicting key value violates exclusion constraint "clinic_time_slots_no_overlap"',
+                 'slots: a row starting on 2025-12-31 overlaps the row effective until 2025-12-31');
+SELECT lives_ok($$INSERT INTO timepool.clinic_time_slots
+                    (resource_id, day_of_week, period, start_time, end_time, effective_from)
+                  SELECT id, 2, 'EARLY', '08:00', '09:00', '2026-01-01' FROM timepool.resources WHERE code = 'ROOM_1'$$,
+                'slots: the same row starting on 2026-01-01 overlaps nothing');
+SELECT throws_ok($$UPDATE timepool.clinic_time_slots SET is_active = true
+                    WHERE is_active = false AND day_of_week = 6$$,
+                 '23P01',
+                 'conflicting key value violates exclusion constraint "clinic_time_slots_no_overlap"',
+                 'slots: re-activating an overlapping inactive row is refused');
+
+---------------------------------------------------------------------------
+-- schedule_overrides
+---------------------------------------------------------------------------
+SELECT lives_ok($$INSERT INTO timepool.schedule_overrides (date, is_closed, reason)
+                  VALUES ('2025-12-25', true, 'Christmas')$$,
+                'overrides: a clinic-wide whole-day closure is accepted');
+SELECT lives_ok($$INSERT INTO timepool.schedule_overrides (resource_id, date, period, start_time, end_time)
+                  SELECT id, '2025-11-22', 'EXTRA', '16:00', '20:00' FROM timepool.resources WHERE code = 'DR_A'$$,
+                'overrides: special hours for one resource and period are accepted');
+SELECT is((SELECT ARRAY[capacity_minutes::text, is_closed::text] FROM timepool.schedule_overrides WHERE period = 'EXTRA'),
+          ARRAY['240', 'false'],
+          'overrides: is_closed defaults to false and capacity_minutes to the window length');
+SELECT lives_ok($$INSERT INTO timepool.schedule_overrides (resource_id, date, period, is_closed)
+                  SELECT id, '2025-11-22', 'MORNING', true FROM timepool.resources WHERE code = 'DR_A'$$,
+                'overrides: closing one period of one resource is accepted');
+SELECT lives_ok($$INSERT INTO timepool.schedule_overrides (resource_id, date, is_closed)
+                  SELECT id, '2025-12-25', true FROM timepool.resources WHERE code = 'DR_A'$$,
+                'overrides: a resource''s own whole-day closure next to the clinic-wide one is accepted');
+SELECT throws_ok($$INSERT INTO timepool.schedule_overrides (date, is_closed) VALUES ('2025-12-25', true)$$,
+                 '23505',
+                 'duplicate key value violates unique constraint "schedule_overrides_once"',
+                 'overrides: a second clinic-wide whole-day row for a date is refused (schedule_overrides_once)');
+SELECT throws_ok($$INSERT INTO timepool.schedule_overrides (resource_id, date, period, start_time, end_time)
+                   SELECT id, '2025-11-22', 'MORNING', '10:00', '11:00' FROM timepool.resources WHERE code = 'DR_A'$$,
+                 '23505',
+                 'duplicate key value violates unique constraint "schedule_overrides_once"',
+                 'overrides: a second row for the same resource, date and period is refused');
+SELECT throws_ok($$INSERT INTO timepool.schedule_overrides (resource_id, date, is_closed)
+                   SELECT id, '2025-12-25', true FROM timepool.resources WHERE code = 'DR_A'$$,
+                 '23505',
+                 'duplicate key value violates unique constraint "schedule_overrides_once"',
+                 'overrides: a second whole-day row for the same resource and date is refused');
+SELECT throws_ok($$INSERT INTO timepool.schedule_overrides (resource_id, date, is_closed, start_time, end_time, capacity_minutes)
+                   SELECT id, '2025-11-29', false, '09:00', '10:00', 60 FROM timepool.resources WHERE code = 'DR_A'$$,
+                 '23514',
+                 'new row for relation "schedule_overrides" violates check constraint "schedule_overrides_whole_day_closes"',
+                 'overrides: whole-day special hours (period NULL, open) are refused (schedule_overrides_whole_day_closes)');
+SELECT throws_ok($$INSERT INTO timepool.schedule_overrides (resource_id, date, period, is_closed, start_time, end_time)
+                   SELECT id, '2025-11-29', 'MORNING', true, '09:00', '10:00' FROM timepool.resources WHERE code = 'DR_A'$$,
+                 '23514',
+                 'new row for relation "schedule_overrides" violates check constraint "schedule_overrides_hours"',
+                 'overrides: a closure with hours is refused (schedule_overrides_hours)');
+SELECT throws_ok($$INSERT INTO timepool.schedule_overrides (resource_id, date, period, is_closed)
+                   SELECT id, '2025-11-29', 'MORNING', false FROM timepool.resources WHERE code = 'DR_A'$$,
+                 '23514',
+                 'new row for relation "schedule_overrides" violates check constraint "schedule_overrides_hours"',
+                 'overrides: open hours without a window are refused');
+SELECT throws_ok($$INSERT INTO timepool.schedule_overrides (resource_id, date, period, start_time, end_time)
+                   SELECT id, '2025-11-29', 'MORNING', '10:00', '09:00' FROM timepool.resources WHERE code = 'DR_A'$$,
+                 '23514',
+                 'new row for relation "schedule_overrides" violates check constraint "schedule_overrides_window"',
+                 'overrides: end before start is refused (schedule_overrides_window)');
+SELECT throws_ok($$INSERT INTO timepool.schedule_overrides (resource_id, date, period, start_time, end_time, capacity_minutes)
+                   SELECT id, '2025-11-29', 'MORNING', '09:00', '10:00', 61 FROM timepool.resources WHERE code = 'DR_A'$$,
+                 '23514',
+                 'new row for relation "schedule_overrides" violates check constraint "schedule_overrides_capacity_range"',
+                 'overrides: capacity above the window length is refused (schedule_overrides_capacity_range)');
+SELECT throws_ok($$INSERT INTO timepool.schedule_overrides (resource_id, date, period, start_time, end_time, capacity_minutes)
+                   SELECT id, '2025-11-29', 'MORNING', '09:00', '10:00', 0 FROM timepool.resources WHERE code = 'DR_A'$$,
+                 '23514',
+                 'new row for relation "schedule_overrides" violates check constraint "schedule_overrides_capacity_range"',
+                 'overrides: capacity 0 is refused');
+SELECT throws_ok($$INSERT INTO timepool.schedule_overrides (resource_id, date, period, start_time, end_time)
+                   SELECT id, '2025-11-29', 'MORNING', '09:00', '10:00:01' FROM timepool.resources WHERE code = 'DR_A'$$,
+                 '23514',
+                 'new row for relation "schedule_overrides" violates check constraint "schedule_overrides_whole_minutes"',
+                 'overrides: an end with seconds is refused (schedule_overrides_whole_minutes)');
+SELECT throws_ok($$INSERT INTO timepool.schedule_overrides (date, is_closed) VALUES ('infinity', true)$$,
+                 '23514',
+                 'new row for relation "schedule_overrides" violates check constraint "schedule_overrides_date_finite"',
+                 'overrides: an infinite date is refused (schedule_overrides_date_finite)');
+SELECT throws_ok($$INSERT INTO timepool.schedule_overrides (date, period, is_closed) VALUES ('2025-11-29', 'Morning', true)$$,
+                 '23514',
+                 'new row for relation "schedule_overrides" violates check constraint "schedule_overrides_period_format"',
+                 'overrides: a malformed period is refused (schedule_overrides_period_format)');
+SELECT throws_ok($$INSERT INTO timepool.schedule_overrides (date, is_closed, reason) VALUES ('2025-11-29', true, repeat('r', 501))$$,
+                 '23514',
+                 'new row for relation "schedule_overrides" violates check constraint "schedule_overrides_reason_length"',
+                 'overrides: a 501-character reason is refused (schedule_overrides_reason_length)');
+SELECT throws_ok($$INSERT INTO timepool.schedule_overrides (resource_id, date, is_closed) VALUES (987654321, '2025-11-29', true)$$,
+                 '23503',
+                 'insert or update on table "schedule_overrides" violates foreign key constraint "schedule_overrides_resource_id_fkey"',
+                 'overrides: an unknown resource_id is refused (foreign key)');
+SELECT throws_ok($$INSERT INTO timepool.schedule_overrides (is_closed) VALUES (true)$$,
+                 '23502',
+                 'null value in column "date" of relation "schedule_overrides" violates not-null constraint',
+                 'overrides: a missing date is refused (NOT NULL)');
+-- a resource's schedule goes with it
+SELECT lives_ok($$INSERT INTO timepool.schedule_overrides (resource_id, date, is_closed)
+                  SELECT id, '2025-12-24', true FROM timepool.resources WHERE code = 'ROOM_1'$$,
+                'overrides: a closure of ROOM_1 is accepted');
+SELECT lives_ok($$DELETE FROM timepool.resources WHERE code = 'ROOM_1'$$,
+                'resources: a resource without reservations can be deleted');
+SELECT is((SELECT count(*)::int FROM timepool.clinic_time_slots s
+            WHERE NOT EXISTS (SELECT FROM timepool.resources r WHERE r.id = s.resource_id))
+          + (SELECT count(*)::int FROM timepool.schedule_overrides o
+              WHERE o.resource_id IS NOT NULL
+                AND NOT EXISTS (SELECT FROM timepool.resources r WHERE r.id = o.resource_id)),
+          0, 'slots, overrides: ON DELETE CASCADE removed ROOM_1''s weekly rows and overrides');
+
+---------------------------------------------------------------------------
+-- reservations
+---------------------------------------------------------------------------
+CREATE TEMP TABLE ids AS
+  SELECT (SELECT id FROM timepool.resources WHERE code = 'DR_A') AS dr_a,
+         (SELECT id FROM timepool.services WHERE code = 'CONSULT' AND deleted_at IS NULL) AS consult;
+
+SELECT lives_ok($$SELECT timepool.book_service('CONSULT', '2025-11-15', '09:00', 'Ann',
+                                               p_resource => 'DR_A', p_idempotency_key => 'key-1')$$,
+                'reservations: book_service books CONSULT at 09:00');
+SELECT is((SELECT status FROM timepool.reservations WHERE idempotency_key = 'key-1'), 'PENDING',
+          'reservations: a new booking is PENDING');
+SELECT lives_ok($$INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name)
+                  SELECT dr_a, consult, '2025-11-15', '09:40', 'Bob' FROM ids$$,
+                'reservations: a plain INSERT with only resource, service, date, start and patient is accepted');
+SELECT row_eq($$SELECT service_code, service_name, duration_minutes, buffer_minutes, required_minutes,
+                       price, end_time, period, status
+                  FROM timepool.reservations WHERE patient_name = 'Bob'$$,
+              ROW('CONSULT'::text, 'Consultation'::text, 30, 10, 40, 60.00::numeric(12,2),
+                  '10:20'::time, 'MORNING'::text, 'PENDING'::text),
+              'reservations: the BEFORE trigger filled the service snapshot, end_time, period and status');
+
+-- CHECK constraints (every other column given, so that only the one under test is wrong)
+CREATE TEMP VIEW probe AS
+  SELECT dr_a AS resource_id, consult AS service_id, 'CONSULT'::text AS service_code,
+         'Consultation'::text AS service_name, 30 AS duration_minutes, 10 AS buffer_minutes,
+         40 AS required_minutes, 60.00::numeric AS price, '2025-11-15'::date AS reservation_date,
+         '11:00'::time AS start_time, '11:40'::time AS end_time, 'MORNING'::text AS period
+    FROM ids;
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, status, patient_name)
+                   SELECT p.*, 'BOOKED', 'Cy' FROM probe p$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_status_valid"',
+                 'reservations: an unknown status is refused (reservations_status_valid)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, status, patient_name)
+                   SELECT p.*, 'confirmed', 'Cy' FROM probe p$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_status_valid"',
+                 'reservations: a lower-case status is refused');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, patient_name)
+                   SELECT p.*, '   ' FROM probe p$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_patient_name_length"',
+                 'reservations: a blank patient name is refused (reservations_patient_name_length)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, patient_name, patient_email)
+                   SELECT p.*, 'Cy', 'cy.example.com' FROM probe p$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_patient_email_format"',
+                 'reservations: an email without @ is refused (reservations_patient_email_format)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, patient_name, patient_email)
+                   SELECT p.*, 'Cy', 'cy @example.com' FROM probe p$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_patient_email_format"',
+                 'reservations: an email with a space is refused');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, patient_name, patient_phone)
+                   SELECT p.*, 'Cy', repeat('5', 51) FROM probe p$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_patient_phone_length"',
+                 'reservations: a 51-character phone is refused (reservations_patient_phone_length)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, patient_name, notes)
+                   SELECT p.*, 'Cy', repeat('n', 4001) FROM probe p$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_notes_length"',
+                 'reservations: 4001-character notes are refused (reservations_notes_length)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, patient_name, idempotency_key)
+                   SELECT p.*, 'Cy', '' FROM probe p$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_idempotency_key_length"',
+                 'reservations: an empty idempotency key is refused (reservations_idempotency_key_length)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, patient_name, status, cancel_reason)
+                   SELECT p.*, 'Cy', 'CANCELLED', repeat('c', 501) FROM probe p$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_cancel_reason_length"',
+                 'reservations: a 501-character cancel reason is refused (reservations_cancel_reason_length)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, patient_name)
+                   SELECT resource_id, service_id, service_code, service_name, duration_minutes, buffer_minutes,
+                          required_minutes, -1, reservation_date, start_time, end_time, period, 'Cy'
+                     FROM probe$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_price_nonnegative"',
+                 'reservations: a negative price is refused (reservations_price_nonnegative)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, patient_name)
+                   SELECT resource_id, service_id, service_code, service_name, duration_minutes, buffer_minutes,
+                          45, price, reservation_date, start_time, '11:45', period, 'Cy'
+                     FROM probe$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_required_sum"',
+                 'reservations: required_minutes <> duration + buffer is refused (reservations_required_sum)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, patient_name)
+                   SELECT resource_id, service_id, service_code, service_name, duration_minutes, buffer_minutes,
+                          required_minutes, price, reservation_date, start_time, '11:30', period, 'Cy'
+                     FROM probe$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_window"',
+                 'reservations: an end_time that is not start + required is refused (reservations_window)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, patient_name)
+                   SELECT resource_id, service_id, service_code, service_name, 0, 0,
+                          0, price, reservation_date, start_time, start_time, period, 'Cy'
+                     FROM probe$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_duration_range"',
+                 'reservations: duration 0 is refused (reservations_duration_range)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, patient_name)
+                   SELECT resource_id, service_id, service_code, service_name, 30, -10,
+                          20, price, reservation_date, start_time, '11:20', period, 'Cy'
+                     FROM probe$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_buffer_range"',
+                 'reservations: a negative buffer is refused (reservations_buffer_range)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, patient_name)
+                   SELECT resource_id, service_id, service_code, service_name, duration_minutes, buffer_minutes,
+                          required_minutes, price, reservation_date, '11:00:30', '11:40:30', period, 'Cy'
+                     FROM probe$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_whole_minutes"',
+                 'reservations: a start with seconds is refused (reservations_whole_minutes)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, patient_name)
+                   SELECT resource_id, service_id, service_code, service_name, duration_minutes, buffer_minutes,
+                          required_minutes, price, reservation_date, start_time, end_time, 'morning', 'Cy'
+                     FROM probe$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_period_format"',
+                 'reservations: a malformed period is refused (reservations_period_format)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, patient_name)
+                   SELECT resource_id, service_id, service_code, service_name, duration_minutes, buffer_minutes,
+                          required_minutes, price, 'infinity', start_time, end_time, period, 'Cy'
+                     FROM probe$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_date_finite"',
+                 'reservations: an infinite date is refused (reservations_date_finite)');
+-- NOT NULL and foreign keys
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period)
+                   SELECT p.* FROM probe p$$,
+                 '23502',
+                 'null value in column "patient_name" of relation "reservations" violates not-null constraint',
+                 'reservations: a missing patient name is refused (NOT NULL)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, patient_name)
+                   SELECT resource_id, 987654321, service_code, service_name, duration_minutes, buffer_minutes,
+                          required_minutes, price, reservation_date, start_time, end_time, period, 'Cy'
+                     FROM probe$$,
+                 '23503',
+                 'insert or update on table "reservations" violates foreign key constraint "reservations_service_id_fkey"',
+                 'reservations: an unknown service_id is refused (foreign key)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, patient_name)
+                   SELECT 987654321, service_id, service_code, service_name, duration_minutes, buffer_minutes,
+                          required_minutes, price, reservation_date, start_time, end_time, period, 'Cy'
+                     FROM probe$$,
+                 '23503',
+                 'insert or update on table "reservations" violates foreign key constraint "reservations_resource_id_fkey"',
+                 'reservations: an unknown resource_id is refused (foreign key)');
+SELECT throws_ok($$DELETE FROM timepool.resources WHERE code = 'DR_A'$$,
+                 '23503',
+                 'update or delete on table "resources" violates foreign key constraint "reservations_resource_id_fkey" on table "reservations"',
+                 'reservations: a resource with reservations cannot be deleted (ON DELETE RESTRICT)');
+SELECT throws_ok($$DELETE FROM timepool.services WHERE code = 'CONSULT' AND deleted_at IS NULL$$,
+                 '23503',
+                 'update or delete on table "services" violates foreign key constraint "reservations_service_id_fkey" on table "reservations"',
+                 'reservations: a service with reservations cannot be deleted (ON DELETE RESTRICT)');
+-- idempotency keys are unique
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, patient_name, idempotency_key)
+                   SELECT p.*, 'Cy', 'key-1' FROM probe p$$,
+                 '23505',
+                 'duplicate key value violates unique constraint "reservations_idempotency_key_key"',
+                 'reservations: a used idempotency key is refused on INSERT (reservations_idempotency_key_key)');
+SELECT throws_ok($$SELECT timepool.book_service('CONSULT', '2025-11-15', '11:00', 'Someone else',
+                                                p_resource => 'DR_A', p_idempotency_key => 'key-1')$$,
+                 '23505',
+                 'idempotency key "key-1" was already used for a different booking',
+                 'reservations: book_service refuses a used key for a different booking');
+SELECT is((SELECT (timepool.book_service('CONSULT', '2025-11-15', '09:00', 'Ann',
+                                         p_resource => 'DR_A', p_idempotency_key => 'key-1')).id),
+          (SELECT id FROM timepool.reservations WHERE idempotency_key = 'key-1'),
+          'reservations: book_service repeated with the same key returns the first reservation');
+SELECT is((SELECT count(*)::int FROM timepool.reservations), 2,
+          'reservations: nothing was added by the refused or repeated calls');
+-- the pool's capacity holds for plain INSERTs too (reservations_guard)
+INSERT INTO timepool.services (code, name, duration_minutes) VALUES ('LONG', 'Long', 100);
+SELECT lives_ok($$INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name)
+                  SELECT dr_a, (SELECT id FROM timepool.services WHERE code = 'LONG'), '2025-11-15', '10:20', 'Dee'
+                    FROM ids$$,
+                'reservations: filling MORNING to exactly its 180 minutes is accepted');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name)
+                   SELECT dr_a, consult, '2025-11-15', '11:00', 'Eve' FROM ids$$,
+                 'TP001',
+                 'not enough time left for CONSULT in MORNING on 2025-11-15',
+                 'reservations: one more minute than MORNING holds is refused (TP001)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name)
+                   SELECT dr_a, consult, '2025-11-15', '16:00', 'Eve' FROM ids$$,
+                 'TP002',
+                 '16:00 on 2025-11-15 is outside the schedule',
+                 'reservations: a start outside every period is refused (TP002)');
+SELECT lives_ok($$SELECT timepool.cancel_reservation(id, 'changed plans') FROM timepool.reservations
+                   WHERE patient_name = 'Bob'$$,
+                'reservations: cancelling Bob is accepted');
+SELECT lives_ok($$INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name)
+                  SELECT dr_a, consult, '2025-11-15', '11:00', 'Eve' FROM ids$$,
+                'reservations: the cancelled booking''s minutes can be booked again');
+
+SELECT * FROM finish();
+ROLLBACK;

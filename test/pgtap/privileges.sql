@@ -1,0 +1,355 @@
+-- test/pgtap/privileges.sql: what PUBLIC, an application role (tp_app) and
+-- an admin role (tp_admin) can do with timepool, and that the SECURITY
+-- DEFINER functions cannot be steered through the caller's search_path.
+BEGIN;
+CREATE EXTENSION timepool;
+-- bookings below are on Saturday 2025-11-15 (day_of_week 6); set before any
+-- SET ROLE: only a superuser may set timepool.today
+SET timepool.today = '2025-11-14';
+SELECT plan(75);
+
+-- data, as the superuser
+INSERT INTO timepool.resources (code, name) VALUES ('DR_A', 'Doctor A');
+INSERT INTO timepool.services (code, name, duration_minutes, buffer_minutes, price)
+  VALUES ('CONSULT', 'Consultation', 30, 10, 50), ('XRAY', 'X-ray', 20, 0, 80);
+INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
+  SELECT id, 6, 'MORNING', '09:00', '12:00' FROM timepool.resources WHERE code = 'DR_A';
+
+CREATE ROLE tp_app NOLOGIN;
+GRANT EXECUTE ON FUNCTION timepool.availability(date, text, text, text),
+                          timepool.can_book(text, date, time, text),
+                          timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text)
+  TO tp_app;
+CREATE ROLE tp_nobody NOLOGIN;
+CREATE ROLE tp_admin NOLOGIN;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA timepool TO tp_admin;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA timepool TO tp_admin;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA timepool TO tp_admin;
+
+---------------------------------------------------------------------------
+-- PUBLIC: the schema's name and the range types, nothing else
+---------------------------------------------------------------------------
+SELECT is(ARRAY[has_table_privilege('public', c.oid, 'SELECT'),
+                has_table_privilege('public', c.oid, 'INSERT'),
+                has_table_privilege('public', c.oid, 'UPDATE'),
+                has_table_privilege('public', c.oid, 'DELETE'),
+                has_table_privilege('public', c.oid, 'TRUNCATE'),
+                has_table_privilege('public', c.oid, 'REFERENCES'),
+                has_table_privilege('public', c.oid, 'TRIGGER')],
+          ARRAY[false, false, false, false, false, false, false],
+          'PUBLIC has no privilege on ' || c.oid::regclass::text)
+  FROM pg_class c
+ WHERE c.oid IN ('timepool.resources'::regclass, 'timepool.services'::regclass,
+                 'timepool.clinic_time_slots'::regclass, 'timepool.schedule_overrides'::regclass,
+                 'timepool.reservations'::regclass, 'timepool.bookable_services'::regclass)
+ ORDER BY c.relname;
+SELECT is((SELECT count(*)::int FROM pg_class c
+            WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind IN ('r', 'v', 'S')
+              AND (has_table_privilege('public', c.oid, 'SELECT')
+                   OR has_table_privilege('public', c.oid, 'INSERT')
+                   OR has_table_privilege('public', c.oid, 'UPDATE')
+                   OR has_table_privilege('public', c.oid, 'DELETE'))),
+          0, 'PUBLIC can read or write no relation of schema timepool');
+SELECT is((SELECT count(*)::int FROM pg_class c
+            WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind = 'S'
+              AND (has_sequence_privilege('public', c.oid, 'USAGE')
+                   OR has_sequence_privilege('public', c.oid, 'SELECT')
+                   OR has_sequence_privilege('public', c.oid, 'UPDATE'))),
+          0, 'PUBLIC has no privilege on the identity sequences');
+SELECT is(has_function_privilege('public', p.oid, 'EXECUTE'), false,
+          'PUBLIC cannot execute ' || p.oid::regprocedure::text)
+  FROM pg_proc p
+ WHERE p.oid IN ('timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text)'::regprocedure,
+                 'timepool.cancel_reservation(bigint,text)'::regprocedure,
+                 'timepool.set_reservation_status(bigint,text)'::regprocedure,
+                 'timepool.availability(date,text,text,text)'::regprocedure,
+                 'timepool.can_book(text,date,time,text)'::regprocedure,
+                 'timepool.pool_lock_key(bigint,date,text)'::regprocedure)
+ ORDER BY p.proname;
+SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p
+                 WHERE p.pronamespace = 'timepool'::regnamespace
+                   AND has_function_privilege('public', p.oid, 'EXECUTE')$$,
+              ARRAY['timepool.time_range(time without time zone,time without time zone)',
+                    'timepool.time_range(time without time zone,time without time zone,text)',
+                    'timepool.label_range(text,text)',
+                    'timepool.label_range(text,text,text)'],
+              'PUBLIC can execute only the range constructors the exclusion constraints call');
+SELECT schema_privs_are('timepool', 'public', ARRAY['USAGE'],
+                        'PUBLIC has USAGE, and not CREATE, on schema timepool');
+SELECT is(has_type_privilege('public', 'timepool.time_range', 'USAGE')
+          AND has_type_privilege('public', 'timepool.label_range', 'USAGE'),
+          true, 'PUBLIC may use the two range types');
+-- a role with no grant of its own gets only what PUBLIC has
+SET LOCAL ROLE tp_nobody;
+SELECT throws_ok($$SELECT * FROM timepool.availability('2025-11-15')$$, '42501', NULL,
+                 'a role without grants cannot call availability');
+RESET ROLE;
+SET LOCAL ROLE tp_nobody;
+SELECT throws_ok($$SELECT timepool.book_service('CONSULT', '2025-11-15', '09:00', 'Mallory')$$, '42501', NULL,
+                 'a role without grants cannot call book_service');
+RESET ROLE;
+
+---------------------------------------------------------------------------
+-- tp_app: EXECUTE on availability, can_book and book_service only
+---------------------------------------------------------------------------
+SELECT function_privs_are('timepool', 'availability', ARRAY['date', 'text', 'text', 'text'],
+                          'tp_app', ARRAY['EXECUTE'], 'tp_app may execute availability');
+SELECT function_privs_are('timepool', 'can_book', ARRAY['text', 'date', 'time without time zone', 'text'],
+                          'tp_app', ARRAY['EXECUTE'], 'tp_app may execute can_book');
+SELECT function_privs_are('timepool', 'book_service',
+                          ARRAY['text', 'date', 'time without time zone', 'text', 'text', 'text', 'text',
+                                'jsonb', 'text', 'text', 'text'],
+                          'tp_app', ARRAY['EXECUTE'], 'tp_app may execute book_service');
+SELECT function_privs_are('timepool', 'cancel_reservation', ARRAY['bigint', 'text'],
+                          'tp_app', '{}'::name[], 'tp_app may not execute cancel_reservation');
+SELECT function_privs_are('timepool', 'set_reservation_status', ARRAY['bigint', 'text'],
+                          'tp_app', '{}'::name[], 'tp_app may not execute set_reservation_status');
+SELECT table_privs_are('timepool', 'reservations', 'tp_app', '{}'::name[],
+                       'tp_app has no privilege on timepool.reservations');
+SELECT table_privs_are('timepool', 'services', 'tp_app', '{}'::name[],
+                       'tp_app has no privilege on timepool.services');
+
+SET LOCAL ROLE tp_app;
+SELECT is(current_user::text, 'tp_app', 'SET LOCAL ROLE tp_app took effect');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT results_eq(
+  $$SELECT resource, period, total_minutes, booked_minutes, can_book
+      FROM timepool.availability('2025-11-15', p_service => 'CONSULT')$$,
+  $$VALUES ('DR_A'::text, 'MORNING'::text, 180, 0, true)$$,
+  'tp_app can call availability');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT is(timepool.can_book('CONSULT', '2025-11-15', '09:00'), true, 'tp_app can call can_book');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT row_eq(
+  $$SELECT service_code, reservation_date, start_time, end_time, period, status, patient_name
+      FROM timepool.book_service('CONSULT', '2025-11-15', '09:00', 'Ann',
+                                 p_idempotency_key => 'app-1')$$,
+  ROW('CONSULT'::text, '2025-11-15'::date, '09:00'::time, '09:40'::time, 'MORNING'::text,
+      'PENDING'::text, 'Ann'::text),
+  'tp_app can book through book_service (SECURITY DEFINER)');
+RESET ROLE;
+SELECT is((SELECT count(*)::int FROM timepool.reservations WHERE idempotency_key = 'app-1'), 1,
+          'the booking tp_app made is stored');
+SET LOCAL ROLE tp_app;
+SELECT throws_ok($$SELECT * FROM timepool.reservations$$, '42501', NULL,
+                 'tp_app cannot SELECT timepool.reservations');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT throws_ok($$SELECT * FROM timepool.bookable_services$$, '42501', NULL,
+                 'tp_app cannot SELECT timepool.bookable_services');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT throws_ok($$UPDATE timepool.services SET price = 0$$, '42501', NULL,
+                 'tp_app cannot UPDATE timepool.services');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name)
+                   VALUES (1, 1, '2025-11-15', '10:00', 'Mallory')$$, '42501', NULL,
+                 'tp_app cannot INSERT INTO timepool.reservations');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT throws_ok($$DELETE FROM timepool.reservations$$, '42501', NULL,
+                 'tp_app cannot DELETE FROM timepool.reservations');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT throws_ok($$SELECT timepool.cancel_reservation(1)$$, '42501', NULL,
+                 'tp_app cannot call cancel_reservation');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT throws_ok($$SELECT timepool.set_reservation_status(1, 'CONFIRMED')$$, '42501', NULL,
+                 'tp_app cannot call set_reservation_status');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT throws_ok($$SELECT nextval('timepool.reservations_id_seq')$$, '42501', NULL,
+                 'tp_app cannot advance the reservations sequence');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT throws_ok($$SET timepool.today = '2020-01-01'$$, '42501', NULL,
+                 'tp_app cannot move "today" (timepool.today is superuser-only)');
+RESET ROLE;
+SELECT is((SELECT status FROM timepool.reservations WHERE idempotency_key = 'app-1'), 'PENDING',
+          'nothing tp_app was refused changed its booking');
+
+---------------------------------------------------------------------------
+-- tp_admin: table privileges, sequences and every function
+---------------------------------------------------------------------------
+SET LOCAL ROLE tp_admin;
+SELECT lives_ok($$INSERT INTO timepool.resources (code, name) VALUES ('DR_Z', 'Doctor Z')$$,
+                'tp_admin can add a resource');
+RESET ROLE;
+SET LOCAL ROLE tp_admin;
+SELECT lives_ok($$INSERT INTO timepool.services (code, name, duration_minutes, category)
+                  VALUES ('CHECKUP', 'Check-up', 15, 'general')$$,
+                'tp_admin can add a service');
+RESET ROLE;
+SET LOCAL ROLE tp_admin;
+SELECT lives_ok($$UPDATE timepool.services SET price = 55, display_order = 2 WHERE code = 'CONSULT'$$,
+                'tp_admin can change a service');
+RESET ROLE;
+SET LOCAL ROLE tp_admin;
+SELECT lives_ok($$UPDATE timepool.services SET deleted_at = now() WHERE code = 'XRAY'$$,
+                'tp_admin can soft-delete a service');
+RESET ROLE;
+SET LOCAL ROLE tp_admin;
+SELECT lives_ok($$INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
+                  SELECT id, 6, 'MORNING', '08:00', '10:00' FROM timepool.resources WHERE code = 'DR_Z'$$,
+                'tp_admin can add a weekly schedule row');
+RESET ROLE;
+SET LOCAL ROLE tp_admin;
+SELECT lives_ok($$UPDATE timepool.clinic_time_slots SET capacity_minutes = 90
+                   WHERE resource_id = (SELECT id FROM timepool.resources WHERE code = 'DR_Z')$$,
+                'tp_admin can change a weekly schedule row');
+RESET ROLE;
+SET LOCAL ROLE tp_admin;
+SELECT lives_ok($$INSERT INTO timepool.schedule_overrides (resource_id, date, period, start_time, end_time)
+                  SELECT id, '2025-11-22', 'EVENING', '17:00', '19:00' FROM timepool.resources WHERE code = 'DR_Z'$$,
+                'tp_admin can add special hours');
+RESET ROLE;
+SET LOCAL ROLE tp_admin;
+SELECT lives_ok($$INSERT INTO timepool.schedule_overrides (date, is_closed, reason)
+                  VALUES ('2025-12-25', true, 'Christmas')$$,
+                'tp_admin can add a closure');
+RESET ROLE;
+SET LOCAL ROLE tp_admin;
+SELECT lives_ok($$DELETE FROM timepool.schedule_overrides WHERE date = '2025-11-22'$$,
+                'tp_admin can remove an override');
+RESET ROLE;
+SET LOCAL ROLE tp_admin;
+SELECT results_eq($$SELECT code FROM timepool.bookable_services$$,
+                  ARRAY['CHECKUP', 'CONSULT'],
+                  'tp_admin reads bookable_services: XRAY deleted, CONSULT now after CHECKUP (display_order 2)');
+RESET ROLE;
+SET LOCAL ROLE tp_admin;
+SELECT is((SELECT status FROM timepool.set_reservation_status(
+             (SELECT id FROM timepool.reservations WHERE idempotency_key = 'app-1'), 'CONFIRMED')),
+          'CONFIRMED', 'tp_admin can confirm a reservation');
+RESET ROLE;
+SET LOCAL ROLE tp_admin;
+SELECT is((SELECT status FROM timepool.cancel_reservation(
+             (SELECT id FROM timepool.reservations WHERE idempotency_key = 'app-1'), 'patient called')),
+          'CANCELLED', 'tp_admin can cancel a reservation');
+RESET ROLE;
+SET LOCAL ROLE tp_admin;
+SELECT throws_ok($$TRUNCATE timepool.reservations$$, '42501', NULL,
+                 'tp_admin cannot TRUNCATE (not granted)');
+RESET ROLE;
+SET LOCAL ROLE tp_admin;
+SELECT throws_ok($$CREATE TABLE timepool.extra (id int)$$, '42501', NULL,
+                 'tp_admin cannot create objects in schema timepool');
+RESET ROLE;
+SELECT row_eq($$SELECT price, display_order FROM timepool.services WHERE code = 'CONSULT'$$,
+              ROW(55.00::numeric(12,2), 2), 'tp_admin''s service change is stored');
+SELECT is((SELECT count(*)::int FROM timepool.schedule_overrides), 1,
+          'tp_admin''s closure is stored and the removed override is gone');
+SELECT is((SELECT ARRAY[status, cancel_reason] FROM timepool.reservations WHERE idempotency_key = 'app-1'),
+          ARRAY['CANCELLED', 'patient called'], 'tp_admin''s cancellation is stored with its reason');
+
+---------------------------------------------------------------------------
+-- search_path: SECURITY DEFINER functions run with search_path pinned
+---------------------------------------------------------------------------
+SELECT is(proconfig, ARRAY['search_path=pg_catalog, pg_temp'],
+          p.oid::regprocedure::text || ' pins search_path = pg_catalog, pg_temp')
+  FROM pg_proc p
+ WHERE p.pronamespace = 'timepool'::regnamespace AND p.prosecdef
+ ORDER BY p.proname;
+
+-- A schema whose "=" on text is always true and whose "<>" on text is
+-- always false, put ahead of pg_catalog in the caller's search_path.
+CREATE SCHEMA evil;
+CREATE FUNCTION evil.always(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT true';
+CREATE FUNCTION evil.never(text, text) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT false';
+CREATE OPERATOR evil.= (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.always);
+CREATE OPERATOR evil.<> (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.never);
+-- an evil twin of the table too: unqualified "reservations" would find it
+CREATE TABLE evil.reservations (id bigint);
+GRANT USAGE ON SCHEMA evil TO PUBLIC;
+GRANT SELECT ON evil.reservations TO PUBLIC;
+-- the probes run with search_path = evil, pg_catalog (the last three as tp_app)
+CREATE FUNCTION evil.count_services(p_code text) RETURNS bigint
+  LANGUAGE sql SET search_path = evil, pg_catalog
+  AS $$ SELECT count(*) FROM timepool.services WHERE code = p_code $$;
+CREATE FUNCTION evil.try_can_book(p_service text) RETURNS text
+  LANGUAGE plpgsql SET search_path = evil, pg_catalog
+  AS $$
+BEGIN
+  RETURN timepool.can_book(p_service, '2025-11-15'::date, '09:00'::time, 'DR_A')::text;
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE;
+END
+$$;
+CREATE FUNCTION evil.book(p_name text) RETURNS text
+  LANGUAGE plpgsql SET search_path = evil, pg_catalog
+  AS $$
+BEGIN
+  RETURN (timepool.book_service('CONSULT', '2025-11-15'::date, '09:00'::time, p_name,
+                                p_resource => 'DR_A')).period;
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE;
+END
+$$;
+CREATE FUNCTION evil.availability() RETURNS SETOF text
+  LANGUAGE sql SET search_path = evil, pg_catalog
+  AS $$ SELECT a::text FROM timepool.availability('2025-11-15'::date, NULL, 'CONSULT') a $$;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA evil TO tp_app;
+-- one live booking before the probes (tp_app's own was cancelled above)
+DO $$ BEGIN PERFORM timepool.book_service('CONSULT', '2025-11-15', '09:00', 'Before', p_resource => 'DR_A'); END $$;
+
+-- (as the superuser, who may read services) the trap catches plain SQL
+SELECT is(evil.count_services('NO_SUCH_SERVICE'), 3::bigint,
+          'the trap works: under search_path evil, "code = ''NO_SUCH_SERVICE''" matches all 3 services');
+SET LOCAL ROLE tp_app;
+SELECT is(evil.try_can_book('NO_SUCH_SERVICE'), 'TP003',
+          'can_book under the evil search_path still refuses an unknown service (TP003)');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT results_eq($$SELECT * FROM evil.availability()$$,
+                  $$SELECT a::text FROM timepool.availability('2025-11-15', NULL, 'CONSULT') a$$,
+                  'availability under the evil search_path returns what it returns normally');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT is(evil.book('Evelyn'), 'MORNING',
+          'book_service under the evil search_path books normally');
+RESET ROLE;
+SELECT results_eq(
+  $$SELECT booked_minutes, remaining_minutes, reservation_count
+      FROM timepool.availability('2025-11-15', p_resource => 'DR_A')$$,
+  $$VALUES (80, 100, 2)$$,
+  'the evil booking counted the pool correctly: Before + Evelyn, the cancelled booking not counted');
+-- fill the pool: 100 minutes left, CONSULT needs 40
+DO $$ BEGIN
+  PERFORM timepool.book_service('CONSULT', '2025-11-15', '09:00', 'Fill 1', p_resource => 'DR_A');
+  PERFORM timepool.book_service('CONSULT', '2025-11-15', '09:00', 'Fill 2', p_resource => 'DR_A');
+END $$;
+SET LOCAL ROLE tp_app;
+SELECT is(evil.book('Overflow'), 'TP001',
+          'book_service under the evil search_path still refuses a full pool (TP001)');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT is(evil.try_can_book('CONSULT'), 'false',
+          'can_book under the evil search_path sees the full pool');
+RESET ROLE;
+
+-- a schedule editor with table privileges only (no EXECUTE on any function)
+-- can write the weekly schedule: the exclusion constraints' range
+-- constructors are executable by PUBLIC
+CREATE ROLE tp_editor NOLOGIN;
+GRANT SELECT, INSERT, UPDATE ON timepool.clinic_time_slots, timepool.schedule_overrides TO tp_editor;
+GRANT SELECT ON timepool.resources TO tp_editor;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA timepool TO tp_editor;
+SET LOCAL ROLE tp_editor;
+SELECT lives_ok($$INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
+                  SELECT id, 2, 'EVENING', '18:00', '20:00' FROM timepool.resources WHERE code = 'DR_A'$$,
+                'tp_editor (table privileges only) can add a weekly period');
+SELECT throws_ok($$INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
+                   SELECT id, 2, 'LATE', '19:00', '21:00' FROM timepool.resources WHERE code = 'DR_A'$$,
+                 '23P01', NULL,
+                 'tp_editor gets the overlap refusal, not a permission error');
+SELECT lives_ok($$UPDATE timepool.clinic_time_slots SET end_time = '21:00' WHERE period = 'EVENING' AND day_of_week = 2$$,
+                'tp_editor can move a weekly period''s end');
+RESET ROLE;
+
+SELECT * FROM finish();
+ROLLBACK;

@@ -1,0 +1,578 @@
+-- test/pgtap/schema.sql: the objects timepool 1.0 installs, as the install
+-- script declares them: tables, columns, indexes, views, functions,
+-- triggers, and how the extension is registered.
+BEGIN;
+CREATE EXTENSION timepool;
+SELECT plan(320);
+
+-- the extension and its schema
+SELECT has_schema('timepool');
+SELECT has_extension('timepool', 'timepool', 'extension timepool is installed in schema timepool');
+SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'timepool'), '1.0',
+          'timepool is installed at version 1.0');
+SELECT is((SELECT extrelocatable FROM pg_extension WHERE extname = 'timepool'), false,
+          'timepool is not relocatable');
+SELECT is((SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'timepool'),
+          'timepool', 'timepool''s schema is timepool');
+
+-- tables, views, sequences, types
+SELECT tables_are('timepool', ARRAY['resources', 'services', 'clinic_time_slots',
+                                    'schedule_overrides', 'reservations']);
+SELECT has_table('timepool', 'resources', 'table timepool.resources exists');
+SELECT has_table('timepool', 'services', 'table timepool.services exists');
+SELECT has_table('timepool', 'clinic_time_slots', 'table timepool.clinic_time_slots exists');
+SELECT has_table('timepool', 'schedule_overrides', 'table timepool.schedule_overrides exists');
+SELECT has_table('timepool', 'reservations', 'table timepool.reservations exists');
+SELECT views_are('timepool', ARRAY['bookable_services']);
+SELECT has_view('timepool', 'bookable_services', 'view timepool.bookable_services exists');
+SELECT columns_are('timepool', 'bookable_services',
+                   ARRAY['id', 'code', 'name', 'description', 'category', 'duration_minutes',
+                         'buffer_minutes', 'required_minutes', 'price', 'display_order']);
+SELECT col_type_is('timepool', 'bookable_services', 'required_minutes', 'integer',
+                   'bookable_services.required_minutes is integer');
+SELECT sequences_are('timepool', ARRAY['resources_id_seq', 'services_id_seq',
+                                       'clinic_time_slots_id_seq', 'schedule_overrides_id_seq',
+                                       'reservations_id_seq']);
+SELECT set_eq(
+  $$SELECT typname::text FROM pg_type
+     WHERE typnamespace = 'timepool'::regnamespace AND typtype = 'r'$$,
+  ARRAY['time_range', 'label_range'],
+  'timepool has exactly the range types time_range and label_range');
+SELECT is((SELECT rngsubtype::regtype::text || ' ' || coalesce(rngcollation::regcollation::text, '-')
+             FROM pg_range WHERE rngtypid = 'timepool.label_range'::regtype),
+          'text "C"', 'label_range is a range over text in the C collation');
+SELECT is((SELECT rngsubtype::regtype::text FROM pg_range WHERE rngtypid = 'timepool.time_range'::regtype),
+          'time without time zone', 'time_range is a range over time');
+
+-- every id is GENERATED ALWAYS AS IDENTITY, backed by its sequence
+SELECT set_eq(
+  $$SELECT c.relname::text, a.attidentity::text,
+           pg_get_serial_sequence('timepool.' || c.relname, 'id')
+      FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+     WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind = 'r' AND a.attname = 'id'$$,
+  $$VALUES ('resources', 'a', 'timepool.resources_id_seq'),
+           ('services', 'a', 'timepool.services_id_seq'),
+           ('clinic_time_slots', 'a', 'timepool.clinic_time_slots_id_seq'),
+           ('schedule_overrides', 'a', 'timepool.schedule_overrides_id_seq'),
+           ('reservations', 'a', 'timepool.reservations_id_seq')$$,
+  'every table''s id is GENERATED ALWAYS AS IDENTITY with its own sequence');
+
+-- timepool.resources: columns, types, NOT NULL, defaults
+SELECT columns_are('timepool', 'resources', ARRAY['id', 'code', 'name', 'is_active', 'created_at', 'updated_at'], 'resources has exactly the columns of the install script');
+SELECT col_is_pk('timepool', 'resources', 'id', 'resources.id is the primary key');
+SELECT col_type_is('timepool', 'resources', 'id', 'bigint', 'resources.id is bigint');
+SELECT col_not_null('timepool', 'resources', 'id', 'resources.id is NOT NULL');
+SELECT col_type_is('timepool', 'resources', 'code', 'text', 'resources.code is text');
+SELECT col_not_null('timepool', 'resources', 'code', 'resources.code is NOT NULL');
+SELECT col_hasnt_default('timepool', 'resources', 'code', 'resources.code has no default');
+SELECT col_type_is('timepool', 'resources', 'name', 'text', 'resources.name is text');
+SELECT col_not_null('timepool', 'resources', 'name', 'resources.name is NOT NULL');
+SELECT col_hasnt_default('timepool', 'resources', 'name', 'resources.name has no default');
+SELECT col_type_is('timepool', 'resources', 'is_active', 'boolean', 'resources.is_active is boolean');
+SELECT col_not_null('timepool', 'resources', 'is_active', 'resources.is_active is NOT NULL');
+SELECT col_default_is('timepool', 'resources', 'is_active', true, 'resources.is_active defaults to true');
+SELECT col_type_is('timepool', 'resources', 'created_at', 'timestamp with time zone', 'resources.created_at is timestamp with time zone');
+SELECT col_not_null('timepool', 'resources', 'created_at', 'resources.created_at is NOT NULL');
+SELECT col_default_is('timepool', 'resources', 'created_at', 'now()'::text, 'resources.created_at defaults to now()');
+SELECT col_type_is('timepool', 'resources', 'updated_at', 'timestamp with time zone', 'resources.updated_at is timestamp with time zone');
+SELECT col_not_null('timepool', 'resources', 'updated_at', 'resources.updated_at is NOT NULL');
+SELECT col_default_is('timepool', 'resources', 'updated_at', 'now()'::text, 'resources.updated_at defaults to now()');
+
+-- timepool.services: columns, types, NOT NULL, defaults
+SELECT columns_are('timepool', 'services', ARRAY['id', 'code', 'name', 'description', 'category', 'duration_minutes', 'buffer_minutes', 'price', 'is_active', 'is_visible', 'display_order', 'created_at', 'updated_at', 'deleted_at'], 'services has exactly the columns of the install script');
+SELECT col_is_pk('timepool', 'services', 'id', 'services.id is the primary key');
+SELECT col_type_is('timepool', 'services', 'id', 'bigint', 'services.id is bigint');
+SELECT col_not_null('timepool', 'services', 'id', 'services.id is NOT NULL');
+SELECT col_type_is('timepool', 'services', 'code', 'text', 'services.code is text');
+SELECT col_not_null('timepool', 'services', 'code', 'services.code is NOT NULL');
+SELECT col_hasnt_default('timepool', 'services', 'code', 'services.code has no default');
+SELECT col_type_is('timepool', 'services', 'name', 'text', 'services.name is text');
+SELECT col_not_null('timepool', 'services', 'name', 'services.name is NOT NULL');
+SELECT col_hasnt_default('timepool', 'services', 'name', 'services.name has no default');
+SELECT col_type_is('timepool', 'services', 'description', 'text', 'services.description is text');
+SELECT col_is_null('timepool', 'services', 'description', 'services.description is nullable');
+SELECT col_hasnt_default('timepool', 'services', 'description', 'services.description has no default');
+SELECT col_type_is('timepool', 'services', 'category', 'text', 'services.category is text');
+SELECT col_is_null('timepool', 'services', 'category', 'services.category is nullable');
+SELECT col_hasnt_default('timepool', 'services', 'category', 'services.category has no default');
+SELECT col_type_is('timepool', 'services', 'duration_minutes', 'integer', 'services.duration_minutes is integer');
+SELECT col_not_null('timepool', 'services', 'duration_minutes', 'services.duration_minutes is NOT NULL');
+SELECT col_hasnt_default('timepool', 'services', 'duration_minutes', 'services.duration_minutes has no default');
+SELECT col_type_is('timepool', 'services', 'buffer_minutes', 'integer', 'services.buffer_minutes is integer');
+SELECT col_not_null('timepool', 'services', 'buffer_minutes', 'services.buffer_minutes is NOT NULL');
+SELECT col_default_is('timepool', 'services', 'buffer_minutes', 0, 'services.buffer_minutes defaults to 0');
+SELECT col_type_is('timepool', 'services', 'price', 'numeric(12,2)', 'services.price is numeric(12,2)');
+SELECT col_is_null('timepool', 'services', 'price', 'services.price is nullable');
+SELECT col_hasnt_default('timepool', 'services', 'price', 'services.price has no default');
+SELECT col_type_is('timepool', 'services', 'is_active', 'boolean', 'services.is_active is boolean');
+SELECT col_not_null('timepool', 'services', 'is_active', 'services.is_active is NOT NULL');
+SELECT col_default_is('timepool', 'services', 'is_active', true, 'services.is_active defaults to true');
+SELECT col_type_is('timepool', 'services', 'is_visible', 'boolean', 'services.is_visible is boolean');
+SELECT col_not_null('timepool', 'services', 'is_visible', 'services.is_visible is NOT NULL');
+SELECT col_default_is('timepool', 'services', 'is_visible', true, 'services.is_visible defaults to true');
+SELECT col_type_is('timepool', 'services', 'display_order', 'integer', 'services.display_order is integer');
+SELECT col_not_null('timepool', 'services', 'display_order', 'services.display_order is NOT NULL');
+SELECT col_default_is('timepool', 'services', 'display_order', 0, 'services.display_order defaults to 0');
+SELECT col_type_is('timepool', 'services', 'created_at', 'timestamp with time zone', 'services.created_at is timestamp with time zone');
+SELECT col_not_null('timepool', 'services', 'created_at', 'services.created_at is NOT NULL');
+SELECT col_default_is('timepool', 'services', 'created_at', 'now()'::text, 'services.created_at defaults to now()');
+SELECT col_type_is('timepool', 'services', 'updated_at', 'timestamp with time zone', 'services.updated_at is timestamp with time zone');
+SELECT col_not_null('timepool', 'services', 'updated_at', 'services.updated_at is NOT NULL');
+SELECT col_default_is('timepool', 'services', 'updated_at', 'now()'::text, 'services.updated_at defaults to now()');
+SELECT col_type_is('timepool', 'services', 'deleted_at', 'timestamp with time zone', 'services.deleted_at is timestamp with time zone');
+SELECT col_is_null('timepool', 'services', 'deleted_at', 'services.deleted_at is nullable');
+SELECT col_hasnt_default('timepool', 'services', 'deleted_at', 'services.deleted_at has no default');
+
+-- timepool.clinic_time_slots: columns, types, NOT NULL, defaults
+SELECT columns_are('timepool', 'clinic_time_slots', ARRAY['id', 'resource_id', 'day_of_week', 'period', 'start_time', 'end_time', 'capacity_minutes', 'is_active', 'effective_from', 'effective_until', 'created_at', 'updated_at'], 'clinic_time_slots has exactly the columns of the install script');
+SELECT col_is_pk('timepool', 'clinic_time_slots', 'id', 'clinic_time_slots.id is the primary key');
+SELECT col_type_is('timepool', 'clinic_time_slots', 'id', 'bigint', 'clinic_time_slots.id is bigint');
+SELECT col_not_null('timepool', 'clinic_time_slots', 'id', 'clinic_time_slots.id is NOT NULL');
+SELECT col_type_is('timepool', 'clinic_time_slots', 'resource_id', 'bigint', 'clinic_time_slots.resource_id is bigint');
+SELECT col_not_null('timepool', 'clinic_time_slots', 'resource_id', 'clinic_time_slots.resource_id is NOT NULL');
+SELECT col_hasnt_default('timepool', 'clinic_time_slots', 'resource_id', 'clinic_time_slots.resource_id has no default');
+SELECT col_type_is('timepool', 'clinic_time_slots', 'day_of_week', 'smallint', 'clinic_time_slots.day_of_week is smallint');
+SELECT col_not_null('timepool', 'clinic_time_slots', 'day_of_week', 'clinic_time_slots.day_of_week is NOT NULL');
+SELECT col_hasnt_default('timepool', 'clinic_time_slots', 'day_of_week', 'clinic_time_slots.day_of_week has no default');
+SELECT col_type_is('timepool', 'clinic_time_slots', 'period', 'text', 'clinic_time_slots.period is text');
+SELECT col_not_null('timepool', 'clinic_time_slots', 'period', 'clinic_time_slots.period is NOT NULL');
+SELECT col_hasnt_default('timepool', 'clinic_time_slots', 'period', 'clinic_time_slots.period has no default');
+SELECT col_type_is('timepool', 'clinic_time_slots', 'start_time', 'time without time zone', 'clinic_time_slots.start_time is time without time zone');
+SELECT col_not_null('timepool', 'clinic_time_slots', 'start_time', 'clinic_time_slots.start_time is NOT NULL');
+SELECT col_hasnt_default('timepool', 'clinic_time_slots', 'start_time', 'clinic_time_slots.start_time has no default');
+SELECT col_type_is('timepool', 'clinic_time_slots', 'end_time', 'time without time zone', 'clinic_time_slots.end_time is time without time zone');
+SELECT col_not_null('timepool', 'clinic_time_slots', 'end_time', 'clinic_time_slots.end_time is NOT NULL');
+SELECT col_hasnt_default('timepool', 'clinic_time_slots', 'end_time', 'clinic_time_slots.end_time has no default');
+SELECT col_type_is('timepool', 'clinic_time_slots', 'capacity_minutes', 'integer', 'clinic_time_slots.capacity_minutes is integer');
+SELECT col_not_null('timepool', 'clinic_time_slots', 'capacity_minutes', 'clinic_time_slots.capacity_minutes is NOT NULL');
+SELECT col_hasnt_default('timepool', 'clinic_time_slots', 'capacity_minutes', 'clinic_time_slots.capacity_minutes has no default');
+SELECT col_type_is('timepool', 'clinic_time_slots', 'is_active', 'boolean', 'clinic_time_slots.is_active is boolean');
+SELECT col_not_null('timepool', 'clinic_time_slots', 'is_active', 'clinic_time_slots.is_active is NOT NULL');
+SELECT col_default_is('timepool', 'clinic_time_slots', 'is_active', true, 'clinic_time_slots.is_active defaults to true');
+SELECT col_type_is('timepool', 'clinic_time_slots', 'effective_from', 'date', 'clinic_time_slots.effective_from is date');
+SELECT col_is_null('timepool', 'clinic_time_slots', 'effective_from', 'clinic_time_slots.effective_from is nullable');
+SELECT col_hasnt_default('timepool', 'clinic_time_slots', 'effective_from', 'clinic_time_slots.effective_from has no default');
+SELECT col_type_is('timepool', 'clinic_time_slots', 'effective_until', 'date', 'clinic_time_slots.effective_until is date');
+SELECT col_is_null('timepool', 'clinic_time_slots', 'effective_until', 'clinic_time_slots.effective_until is nullable');
+SELECT col_hasnt_default('timepool', 'clinic_time_slots', 'effective_until', 'clinic_time_slots.effective_until has no default');
+SELECT col_type_is('timepool', 'clinic_time_slots', 'created_at', 'timestamp with time zone', 'clinic_time_slots.created_at is timestamp with time zone');
+SELECT col_not_null('timepool', 'clinic_time_slots', 'created_at', 'clinic_time_slots.created_at is NOT NULL');
+SELECT col_default_is('timepool', 'clinic_time_slots', 'created_at', 'now()'::text, 'clinic_time_slots.created_at defaults to now()');
+SELECT col_type_is('timepool', 'clinic_time_slots', 'updated_at', 'timestamp with time zone', 'clinic_time_slots.updated_at is timestamp with time zone');
+SELECT col_not_null('timepool', 'clinic_time_slots', 'updated_at', 'clinic_time_slots.updated_at is NOT NULL');
+SELECT col_default_is('timepool', 'clinic_time_slots', 'updated_at', 'now()'::text, 'clinic_time_slots.updated_at defaults to now()');
+
+-- timepool.schedule_overrides: columns, types, NOT NULL, defaults
+SELECT columns_are('timepool', 'schedule_overrides', ARRAY['id', 'resource_id', 'date', 'period', 'is_closed', 'start_time', 'end_time', 'capacity_minutes', 'reason', 'created_at', 'updated_at'], 'schedule_overrides has exactly the columns of the install script');
+SELECT col_is_pk('timepool', 'schedule_overrides', 'id', 'schedule_overrides.id is the primary key');
+SELECT col_type_is('timepool', 'schedule_overrides', 'id', 'bigint', 'schedule_overrides.id is bigint');
+SELECT col_not_null('timepool', 'schedule_overrides', 'id', 'schedule_overrides.id is NOT NULL');
+SELECT col_type_is('timepool', 'schedule_overrides', 'resource_id', 'bigint', 'schedule_overrides.resource_id is bigint');
+SELECT col_is_null('timepool', 'schedule_overrides', 'resource_id', 'schedule_overrides.resource_id is nullable');
+SELECT col_hasnt_default('timepool', 'schedule_overrides', 'resource_id', 'schedule_overrides.resource_id has no default');
+SELECT col_type_is('timepool', 'schedule_overrides', 'date', 'date', 'schedule_overrides.date is date');
+SELECT col_not_null('timepool', 'schedule_overrides', 'date', 'schedule_overrides.date is NOT NULL');
+SELECT col_hasnt_default('timepool', 'schedule_overrides', 'date', 'schedule_overrides.date has no default');
+SELECT col_type_is('timepool', 'schedule_overrides', 'period', 'text', 'schedule_overrides.period is text');
+SELECT col_is_null('timepool', 'schedule_overrides', 'period', 'schedule_overrides.period is nullable');
+SELECT col_hasnt_default('timepool', 'schedule_overrides', 'period', 'schedule_overrides.period has no default');
+SELECT col_type_is('timepool', 'schedule_overrides', 'is_closed', 'boolean', 'schedule_overrides.is_closed is boolean');
+SELECT col_not_null('timepool', 'schedule_overrides', 'is_closed', 'schedule_overrides.is_closed is NOT NULL');
+SELECT col_default_is('timepool', 'schedule_overrides', 'is_closed', false, 'schedule_overrides.is_closed defaults to false');
+SELECT col_type_is('timepool', 'schedule_overrides', 'start_time', 'time without time zone', 'schedule_overrides.start_time is time without time zone');
+SELECT col_is_null('timepool', 'schedule_overrides', 'start_time', 'schedule_overrides.start_time is nullable');
+SELECT col_hasnt_default('timepool', 'schedule_overrides', 'start_time', 'schedule_overrides.start_time has no default');
+SELECT col_type_is('timepool', 'schedule_overrides', 'end_time', 'time without time zone', 'schedule_overrides.end_time is time without time zone');
+SELECT col_is_null('timepool', 'schedule_overrides', 'end_time', 'schedule_overrides.end_time is nullable');
+SELECT col_hasnt_default('timepool', 'schedule_overrides', 'end_time', 'schedule_overrides.end_time has no default');
+SELECT col_type_is('timepool', 'schedule_overrides', 'capacity_minutes', 'integer', 'schedule_overrides.capacity_minutes is integer');
+SELECT col_is_null('timepool', 'schedule_overrides', 'capacity_minutes', 'schedule_overrides.capacity_minutes is nullable');
+SELECT col_hasnt_default('timepool', 'schedule_overrides', 'capacity_minutes', 'schedule_overrides.capacity_minutes has no default');
+SELECT col_type_is('timepool', 'schedule_overrides', 'reason', 'text', 'schedule_overrides.reason is text');
+SELECT col_is_null('timepool', 'schedule_overrides', 'reason', 'schedule_overrides.reason is nullable');
+SELECT col_hasnt_default('timepool', 'schedule_overrides', 'reason', 'schedule_overrides.reason has no default');
+SELECT col_type_is('timepool', 'schedule_overrides', 'created_at', 'timestamp with time zone', 'schedule_overrides.created_at is timestamp with time zone');
+SELECT col_not_null('timepool', 'schedule_overrides', 'created_at', 'schedule_overrides.created_at is NOT NULL');
+SELECT col_default_is('timepool', 'schedule_overrides', 'created_at', 'now()'::text, 'schedule_overrides.created_at defaults to now()');
+SELECT col_type_is('timepool', 'schedule_overrides', 'updated_at', 'timestamp with time zone', 'schedule_overrides.updated_at is timestamp with time zone');
+SELECT col_not_null('timepool', 'schedule_overrides', 'updated_at', 'schedule_overrides.updated_at is NOT NULL');
+SELECT col_default_is('timepool', 'schedule_overrides', 'updated_at', 'now()'::text, 'schedule_overrides.updated_at defaults to now()');
+
+-- timepool.reservations: columns, types, NOT NULL, defaults
+SELECT columns_are('timepool', 'reservations', ARRAY['id', 'resource_id', 'service_id', 'service_code', 'service_name', 'duration_minutes', 'buffer_minutes', 'required_minutes', 'price', 'reservation_date', 'start_time', 'end_time', 'period', 'status', 'patient_name', 'patient_phone', 'patient_email', 'notes', 'details', 'idempotency_key', 'created_at', 'updated_at', 'status_changed_at', 'cancel_reason'], 'reservations has exactly the columns of the install script');
+SELECT col_is_pk('timepool', 'reservations', 'id', 'reservations.id is the primary key');
+SELECT col_type_is('timepool', 'reservations', 'id', 'bigint', 'reservations.id is bigint');
+SELECT col_not_null('timepool', 'reservations', 'id', 'reservations.id is NOT NULL');
+SELECT col_type_is('timepool', 'reservations', 'resource_id', 'bigint', 'reservations.resource_id is bigint');
+SELECT col_not_null('timepool', 'reservations', 'resource_id', 'reservations.resource_id is NOT NULL');
+SELECT col_hasnt_default('timepool', 'reservations', 'resource_id', 'reservations.resource_id has no default');
+SELECT col_type_is('timepool', 'reservations', 'service_id', 'bigint', 'reservations.service_id is bigint');
+SELECT col_not_null('timepool', 'reservations', 'service_id', 'reservations.service_id is NOT NULL');
+SELECT col_hasnt_default('timepool', 'reservations', 'service_id', 'reservations.service_id has no default');
+SELECT col_type_is('timepool', 'reservations', 'service_code', 'text', 'reservations.service_code is text');
+SELECT col_not_null('timepool', 'reservations', 'service_code', 'reservations.service_code is NOT NULL');
+SELECT col_hasnt_default('timepool', 'reservations', 'service_code', 'reservations.service_code has no default');
+SELECT col_type_is('timepool', 'reservations', 'service_name', 'text', 'reservations.service_name is text');
+SELECT col_not_null('timepool', 'reservations', 'service_name', 'reservations.service_name is NOT NULL');
+SELECT col_hasnt_default('timepool', 'reservations', 'service_name', 'reservations.service_name has no default');
+SELECT col_type_is('timepool', 'reservations', 'duration_minutes', 'integer', 'reservations.duration_minutes is integer');
+SELECT col_not_null('timepool', 'reservations', 'duration_minutes', 'reservations.duration_minutes is NOT NULL');
+SELECT col_hasnt_default('timepool', 'reservations', 'duration_minutes', 'reservations.duration_minutes has no default');
+SELECT col_type_is('timepool', 'reservations', 'buffer_minutes', 'integer', 'reservations.buffer_minutes is integer');
+SELECT col_not_null('timepool', 'reservations', 'buffer_minutes', 'reservations.buffer_minutes is NOT NULL');
+SELECT col_hasnt_default('timepool', 'reservations', 'buffer_minutes', 'reservations.buffer_minutes has no default');
+SELECT col_type_is('timepool', 'reservations', 'required_minutes', 'integer', 'reservations.required_minutes is integer');
+SELECT col_not_null('timepool', 'reservations', 'required_minutes', 'reservations.required_minutes is NOT NULL');
+SELECT col_hasnt_default('timepool', 'reservations', 'required_minutes', 'reservations.required_minutes has no default');
+SELECT col_type_is('timepool', 'reservations', 'price', 'numeric(12,2)', 'reservations.price is numeric(12,2)');
+SELECT col_is_null('timepool', 'reservations', 'price', 'reservations.price is nullable');
+SELECT col_hasnt_default('timepool', 'reservations', 'price', 'reservations.price has no default');
+SELECT col_type_is('timepool', 'reservations', 'reservation_date', 'date', 'reservations.reservation_date is date');
+SELECT col_not_null('timepool', 'reservations', 'reservation_date', 'reservations.reservation_date is NOT NULL');
+SELECT col_hasnt_default('timepool', 'reservations', 'reservation_date', 'reservations.reservation_date has no default');
+SELECT col_type_is('timepool', 'reservations', 'start_time', 'time without time zone', 'reservations.start_time is time without time zone');
+SELECT col_not_null('timepool', 'reservations', 'start_time', 'reservations.start_time is NOT NULL');
+SELECT col_hasnt_default('timepool', 'reservations', 'start_time', 'reservations.start_time has no default');
+SELECT col_type_is('timepool', 'reservations', 'end_time', 'time without time zone', 'reservations.end_time is time without time zone');
+SELECT col_not_null('timepool', 'reservations', 'end_time', 'reservations.end_time is NOT NULL');
+SELECT col_hasnt_default('timepool', 'reservations', 'end_time', 'reservations.end_time has no default');
+SELECT col_type_is('timepool', 'reservations', 'period', 'text', 'reservations.period is text');
+SELECT col_not_null('timepool', 'reservations', 'period', 'reservations.period is NOT NULL');
+SELECT col_hasnt_default('timepool', 'reservations', 'period', 'reservations.period has no default');
+SELECT col_type_is('timepool', 'reservations', 'status', 'text', 'reservations.status is text');
+SELECT col_not_null('timepool', 'reservations', 'status', 'reservations.status is NOT NULL');
+SELECT col_default_is('timepool', 'reservations', 'status', 'PENDING'::text, 'reservations.status defaults to ''PENDING''');
+SELECT col_type_is('timepool', 'reservations', 'patient_name', 'text', 'reservations.patient_name is text');
+SELECT col_not_null('timepool', 'reservations', 'patient_name', 'reservations.patient_name is NOT NULL');
+SELECT col_hasnt_default('timepool', 'reservations', 'patient_name', 'reservations.patient_name has no default');
+SELECT col_type_is('timepool', 'reservations', 'patient_phone', 'text', 'reservations.patient_phone is text');
+SELECT col_is_null('timepool', 'reservations', 'patient_phone', 'reservations.patient_phone is nullable');
+SELECT col_hasnt_default('timepool', 'reservations', 'patient_phone', 'reservations.patient_phone has no default');
+SELECT col_type_is('timepool', 'reservations', 'patient_email', 'text', 'reservations.patient_email is text');
+SELECT col_is_null('timepool', 'reservations', 'patient_email', 'reservations.patient_email is nullable');
+SELECT col_hasnt_default('timepool', 'reservations', 'patient_email', 'reservations.patient_email has no default');
+SELECT col_type_is('timepool', 'reservations', 'notes', 'text', 'reservations.notes is text');
+SELECT col_is_null('timepool', 'reservations', 'notes', 'reservations.notes is nullable');
+SELECT col_hasnt_default('timepool', 'reservations', 'notes', 'reservations.notes has no default');
+SELECT col_type_is('timepool', 'reservations', 'details', 'jsonb', 'reservations.details is jsonb');
+SELECT col_is_null('timepool', 'reservations', 'details', 'reservations.details is nullable');
+SELECT col_hasnt_default('timepool', 'reservations', 'details', 'reservations.details has no default');
+SELECT col_type_is('timepool', 'reservations', 'idempotency_key', 'text', 'reservations.idempotency_key is text');
+SELECT col_is_null('timepool', 'reservations', 'idempotency_key', 'reservations.idempotency_key is nullable');
+SELECT col_hasnt_default('timepool', 'reservations', 'idempotency_key', 'reservations.idempotency_key has no default');
+SELECT col_type_is('timepool', 'reservations', 'created_at', 'timestamp with time zone', 'reservations.created_at is timestamp with time zone');
+SELECT col_not_null('timepool', 'reservations', 'created_at', 'reservations.created_at is NOT NULL');
+SELECT col_default_is('timepool', 'reservations', 'created_at', 'now()'::text, 'reservations.created_at defaults to now()');
+SELECT col_type_is('timepool', 'reservations', 'updated_at', 'timestamp with time zone', 'reservations.updated_at is timestamp with time zone');
+SELECT col_not_null('timepool', 'reservations', 'updated_at', 'reservations.updated_at is NOT NULL');
+SELECT col_default_is('timepool', 'reservations', 'updated_at', 'now()'::text, 'reservations.updated_at defaults to now()');
+SELECT col_type_is('timepool', 'reservations', 'status_changed_at', 'timestamp with time zone', 'reservations.status_changed_at is timestamp with time zone');
+SELECT col_not_null('timepool', 'reservations', 'status_changed_at', 'reservations.status_changed_at is NOT NULL');
+SELECT col_default_is('timepool', 'reservations', 'status_changed_at', 'now()'::text, 'reservations.status_changed_at defaults to now()');
+SELECT col_type_is('timepool', 'reservations', 'cancel_reason', 'text', 'reservations.cancel_reason is text');
+SELECT col_is_null('timepool', 'reservations', 'cancel_reason', 'reservations.cancel_reason is nullable');
+SELECT col_hasnt_default('timepool', 'reservations', 'cancel_reason', 'reservations.cancel_reason has no default');
+
+-- named constraints, per table (c = check, u = unique, p = primary key,
+-- f = foreign key, x = exclusion)
+SELECT set_eq(
+  $$SELECT conrelid::regclass::text, conname::text, contype::text FROM pg_constraint
+     WHERE connamespace = 'timepool'::regnamespace AND conrelid <> 0$$,
+  $$VALUES
+    ('timepool.resources', 'resources_pkey', 'p'),
+    ('timepool.resources', 'resources_code_format', 'c'),
+    ('timepool.resources', 'resources_name_length', 'c'),
+    ('timepool.resources', 'resources_code_key', 'u'),
+    ('timepool.services', 'services_pkey', 'p'),
+    ('timepool.services', 'services_code_format', 'c'),
+    ('timepool.services', 'services_name_length', 'c'),
+    ('timepool.services', 'services_description_length', 'c'),
+    ('timepool.services', 'services_category_length', 'c'),
+    ('timepool.services', 'services_duration_range', 'c'),
+    ('timepool.services', 'services_buffer_range', 'c'),
+    ('timepool.services', 'services_price_nonnegative', 'c'),
+    ('timepool.services', 'services_required_fits_day', 'c'),
+    ('timepool.clinic_time_slots', 'clinic_time_slots_pkey', 'p'),
+    ('timepool.clinic_time_slots', 'clinic_time_slots_resource_id_fkey', 'f'),
+    ('timepool.clinic_time_slots', 'clinic_time_slots_day_range', 'c'),
+    ('timepool.clinic_time_slots', 'clinic_time_slots_period_format', 'c'),
+    ('timepool.clinic_time_slots', 'clinic_time_slots_whole_minutes', 'c'),
+    ('timepool.clinic_time_slots', 'clinic_time_slots_window', 'c'),
+    ('timepool.clinic_time_slots', 'clinic_time_slots_capacity_range', 'c'),
+    ('timepool.clinic_time_slots', 'clinic_time_slots_effective_range', 'c'),
+    ('timepool.clinic_time_slots', 'clinic_time_slots_no_overlap', 'x'),
+    ('timepool.clinic_time_slots', 'clinic_time_slots_period_once', 'x'),
+    ('timepool.schedule_overrides', 'schedule_overrides_pkey', 'p'),
+    ('timepool.schedule_overrides', 'schedule_overrides_resource_id_fkey', 'f'),
+    ('timepool.schedule_overrides', 'schedule_overrides_date_finite', 'c'),
+    ('timepool.schedule_overrides', 'schedule_overrides_period_format', 'c'),
+    ('timepool.schedule_overrides', 'schedule_overrides_reason_length', 'c'),
+    ('timepool.schedule_overrides', 'schedule_overrides_whole_day_closes', 'c'),
+    ('timepool.schedule_overrides', 'schedule_overrides_hours', 'c'),
+    ('timepool.schedule_overrides', 'schedule_overrides_window', 'c'),
+    ('timepool.schedule_overrides', 'schedule_overrides_whole_minutes', 'c'),
+    ('timepool.schedule_overrides', 'schedule_overrides_capacity_range', 'c'),
+    ('timepool.reservations', 'reservations_pkey', 'p'),
+    ('timepool.reservations', 'reservations_resource_id_fkey', 'f'),
+    ('timepool.reservations', 'reservations_service_id_fkey', 'f'),
+    ('timepool.reservations', 'reservations_duration_range', 'c'),
+    ('timepool.reservations', 'reservations_buffer_range', 'c'),
+    ('timepool.reservations', 'reservations_price_nonnegative', 'c'),
+    ('timepool.reservations', 'reservations_date_finite', 'c'),
+    ('timepool.reservations', 'reservations_period_format', 'c'),
+    ('timepool.reservations', 'reservations_status_valid', 'c'),
+    ('timepool.reservations', 'reservations_patient_name_length', 'c'),
+    ('timepool.reservations', 'reservations_patient_phone_length', 'c'),
+    ('timepool.reservations', 'reservations_patient_email_format', 'c'),
+    ('timepool.reservations', 'reservations_notes_length', 'c'),
+    ('timepool.reservations', 'reservations_idempotency_key_length', 'c'),
+    ('timepool.reservations', 'reservations_cancel_reason_length', 'c'),
+    ('timepool.reservations', 'reservations_required_sum', 'c'),
+    ('timepool.reservations', 'reservations_whole_minutes', 'c'),
+    ('timepool.reservations', 'reservations_window', 'c'),
+    ('timepool.reservations', 'reservations_idempotency_key_key', 'u')$$,
+  'the tables have exactly the named constraints of the install script');
+
+-- foreign keys and what deleting the referenced row does
+SELECT fk_ok('timepool', 'clinic_time_slots', 'resource_id', 'timepool', 'resources', 'id',
+             'clinic_time_slots.resource_id references resources.id');
+SELECT fk_ok('timepool', 'schedule_overrides', 'resource_id', 'timepool', 'resources', 'id',
+             'schedule_overrides.resource_id references resources.id');
+SELECT fk_ok('timepool', 'reservations', 'resource_id', 'timepool', 'resources', 'id',
+             'reservations.resource_id references resources.id');
+SELECT fk_ok('timepool', 'reservations', 'service_id', 'timepool', 'services', 'id',
+             'reservations.service_id references services.id');
+SELECT set_eq(
+  $$SELECT conname::text, confdeltype::text FROM pg_constraint
+     WHERE connamespace = 'timepool'::regnamespace AND contype = 'f'$$,
+  $$VALUES ('clinic_time_slots_resource_id_fkey', 'c'),
+           ('schedule_overrides_resource_id_fkey', 'c'),
+           ('reservations_resource_id_fkey', 'r'),
+           ('reservations_service_id_fkey', 'r')$$,
+  'schedule rows cascade with their resource; reservations RESTRICT deleting a resource or service');
+SELECT col_is_unique('timepool', 'resources', 'code'::name, 'resources.code is UNIQUE');
+SELECT col_is_unique('timepool', 'reservations', 'idempotency_key'::name,
+                     'reservations.idempotency_key is UNIQUE');
+
+-- indexes
+SELECT indexes_are('timepool', 'resources', ARRAY['resources_pkey', 'resources_code_key']);
+SELECT indexes_are('timepool', 'services', ARRAY['services_pkey', 'services_code_key']);
+SELECT indexes_are('timepool', 'clinic_time_slots',
+                   ARRAY['clinic_time_slots_pkey', 'clinic_time_slots_no_overlap',
+                         'clinic_time_slots_period_once', 'clinic_time_slots_day_idx']);
+SELECT indexes_are('timepool', 'schedule_overrides',
+                   ARRAY['schedule_overrides_pkey', 'schedule_overrides_once',
+                         'schedule_overrides_resource_idx']);
+SELECT indexes_are('timepool', 'reservations',
+                   ARRAY['reservations_pkey', 'reservations_idempotency_key_key',
+                         'reservations_pool_idx', 'reservations_resource_idx',
+                         'reservations_service_idx']);
+SELECT has_index('timepool', 'reservations', 'reservations_pool_idx',
+                 'index reservations_pool_idx exists');
+SELECT is(pg_get_indexdef('timepool.reservations_pool_idx'::regclass),
+          'CREATE INDEX reservations_pool_idx ON timepool.reservations USING btree (reservation_date, resource_id, period) INCLUDE (required_minutes) WHERE (status <> ALL (ARRAY[''CANCELLED''::text, ''REJECTED''::text]))',
+          'reservations_pool_idx: (date, resource, period) INCLUDE required_minutes, only rows that hold time');
+SELECT is((SELECT indisunique FROM pg_index WHERE indexrelid = 'timepool.reservations_pool_idx'::regclass),
+          false, 'reservations_pool_idx is not unique');
+SELECT has_index('timepool', 'services', 'services_code_key', 'index services_code_key exists');
+SELECT index_is_unique('timepool', 'services', 'services_code_key', 'services_code_key is UNIQUE');
+SELECT is((SELECT pg_get_expr(indpred, indrelid) FROM pg_index
+            WHERE indexrelid = 'timepool.services_code_key'::regclass),
+          '(deleted_at IS NULL)', 'services_code_key is partial: only services not deleted');
+SELECT is(pg_get_indexdef('timepool.services_code_key'::regclass),
+          'CREATE UNIQUE INDEX services_code_key ON timepool.services USING btree (code) WHERE (deleted_at IS NULL)',
+          'services_code_key is UNIQUE (code) WHERE deleted_at IS NULL');
+SELECT has_index('timepool', 'schedule_overrides', 'schedule_overrides_once',
+                 'index schedule_overrides_once exists');
+SELECT index_is_unique('timepool', 'schedule_overrides', 'schedule_overrides_once',
+                       'schedule_overrides_once is UNIQUE');
+SELECT is(pg_get_indexdef('timepool.schedule_overrides_once'::regclass),
+          'CREATE UNIQUE INDEX schedule_overrides_once ON timepool.schedule_overrides USING btree (COALESCE(resource_id, (0)::bigint), date, COALESCE(period, ''''::text))',
+          'schedule_overrides_once: one override per (resource or all, date, period or whole day)');
+SELECT is(pg_get_indexdef('timepool.clinic_time_slots_no_overlap'::regclass),
+          'CREATE INDEX clinic_time_slots_no_overlap ON timepool.clinic_time_slots USING gist (int8range(resource_id, resource_id, ''[]''::text), int4range((day_of_week)::integer, (day_of_week)::integer, ''[]''::text), timepool.time_range(start_time, end_time), daterange(effective_from, effective_until, ''[]''::text)) WHERE is_active',
+          'clinic_time_slots_no_overlap: GiST over resource, day, window and effective dates, active rows only');
+SELECT index_is_type('timepool', 'clinic_time_slots', 'clinic_time_slots_period_once', 'gist',
+                     'clinic_time_slots_period_once is a GiST index');
+
+-- the view
+SELECT ok(strpos(pg_get_viewdef('timepool.bookable_services'::regclass),
+                 'WHERE (s.is_active AND s.is_visible AND (s.deleted_at IS NULL))') > 0,
+          'bookable_services keeps active, visible, not deleted services');
+SELECT ok(strpos(pg_get_viewdef('timepool.bookable_services'::regclass),
+                 'ORDER BY s.display_order, s.code') > 0,
+          'bookable_services is ordered by display_order, code');
+
+-- functions: exact signatures
+SELECT functions_are('timepool', ARRAY[
+  'availability', 'can_book', 'book_service', 'cancel_reservation', 'set_reservation_status',
+  'pool_lock_key', 'reservations_before_write', 'reservations_guard', 'touch_updated_at',
+  'fill_capacity',
+  -- constructors PostgreSQL makes for the two range types
+  'time_range', 'time_multirange', 'label_range', 'label_multirange']);
+SELECT has_function('timepool', 'availability', ARRAY['date', 'text', 'text', 'text']);
+SELECT has_function('timepool', 'can_book', ARRAY['text', 'date', 'time without time zone', 'text']);
+SELECT has_function('timepool', 'book_service',
+                    ARRAY['text', 'date', 'time without time zone', 'text', 'text', 'text', 'text', 'jsonb',
+                          'text', 'text', 'text']);
+SELECT has_function('timepool', 'cancel_reservation', ARRAY['bigint', 'text']);
+SELECT has_function('timepool', 'set_reservation_status', ARRAY['bigint', 'text']);
+SELECT has_function('timepool', 'pool_lock_key', ARRAY['bigint', 'date', 'text']);
+SELECT has_function('timepool', 'reservations_before_write', '{}'::name[]);
+SELECT has_function('timepool', 'reservations_guard', '{}'::name[]);
+SELECT has_function('timepool', 'touch_updated_at', '{}'::name[]);
+SELECT has_function('timepool', 'fill_capacity', '{}'::name[]);
+SELECT is((SELECT count(*)::int FROM pg_proc
+            WHERE pronamespace = 'timepool'::regnamespace
+              AND proname IN ('availability', 'can_book', 'book_service', 'cancel_reservation',
+                              'set_reservation_status', 'pool_lock_key')),
+          6, 'no overloads: one function of each name');
+
+-- argument names and defaults
+SELECT is(pg_get_function_arguments('timepool.availability(date,text,text,text)'::regprocedure),
+          'p_date date, p_period text DEFAULT NULL::text, p_service text DEFAULT NULL::text, p_resource text DEFAULT NULL::text',
+          'availability arguments and defaults');
+SELECT is(pg_get_function_arguments('timepool.can_book(text,date,time,text)'::regprocedure),
+          'p_service text, p_date date, p_time time without time zone DEFAULT NULL::time without time zone, p_resource text DEFAULT NULL::text',
+          'can_book arguments and defaults');
+SELECT is(pg_get_function_arguments('timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text)'::regprocedure),
+          'p_service text, p_date date, p_time time without time zone, p_patient_name text, p_patient_phone text DEFAULT NULL::text, p_patient_email text DEFAULT NULL::text, p_notes text DEFAULT NULL::text, p_details jsonb DEFAULT NULL::jsonb, p_resource text DEFAULT NULL::text, p_status text DEFAULT ''PENDING''::text, p_idempotency_key text DEFAULT NULL::text',
+          'book_service arguments and defaults');
+SELECT is(pg_get_function_arguments('timepool.cancel_reservation(bigint,text)'::regprocedure),
+          'p_id bigint, p_reason text DEFAULT NULL::text', 'cancel_reservation arguments and defaults');
+SELECT is(pg_get_function_arguments('timepool.set_reservation_status(bigint,text)'::regprocedure),
+          'p_id bigint, p_status text', 'set_reservation_status arguments');
+SELECT is(pg_get_function_arguments('timepool.pool_lock_key(bigint,date,text)'::regprocedure),
+          'p_resource_id bigint, p_date date, p_period text', 'pool_lock_key arguments');
+
+-- return types
+SELECT function_returns('timepool', 'availability', ARRAY['date', 'text', 'text', 'text'], 'setof record');
+SELECT is(pg_get_function_result('timepool.availability(date,text,text,text)'::regprocedure),
+          'TABLE(resource text, date date, period text, start_time time without time zone, end_time time without time zone, total_minutes integer, booked_minutes integer, remaining_minutes integer, reservation_count integer, utilization numeric, is_closed boolean, service text, required_minutes integer, can_book boolean)',
+          'availability returns the 14 documented columns');
+SELECT function_returns('timepool', 'can_book', ARRAY['text', 'date', 'time without time zone', 'text'], 'boolean');
+SELECT function_returns('timepool', 'book_service',
+                        ARRAY['text', 'date', 'time without time zone', 'text', 'text', 'text', 'text', 'jsonb',
+                              'text', 'text', 'text'], 'timepool.reservations');
+SELECT function_returns('timepool', 'cancel_reservation', ARRAY['bigint', 'text'], 'timepool.reservations');
+SELECT function_returns('timepool', 'set_reservation_status', ARRAY['bigint', 'text'], 'timepool.reservations');
+SELECT function_returns('timepool', 'pool_lock_key', ARRAY['bigint', 'date', 'text'], 'integer');
+SELECT function_returns('timepool', 'reservations_before_write', '{}'::name[], 'trigger');
+SELECT function_returns('timepool', 'reservations_guard', '{}'::name[], 'trigger');
+
+-- languages
+SELECT function_lang_is('timepool', 'availability', ARRAY['date', 'text', 'text', 'text'], 'c');
+SELECT function_lang_is('timepool', 'book_service',
+                        ARRAY['text', 'date', 'time without time zone', 'text', 'text', 'text', 'text', 'jsonb',
+                              'text', 'text', 'text'], 'c');
+SELECT function_lang_is('timepool', 'reservations_guard', '{}'::name[], 'c');
+SELECT function_lang_is('timepool', 'fill_capacity', '{}'::name[], 'plpgsql');
+
+-- SECURITY DEFINER
+SELECT is_definer('timepool', 'availability', ARRAY['date', 'text', 'text', 'text']);
+SELECT is_definer('timepool', 'can_book', ARRAY['text', 'date', 'time without time zone', 'text']);
+SELECT is_definer('timepool', 'book_service',
+                  ARRAY['text', 'date', 'time without time zone', 'text', 'text', 'text', 'text', 'jsonb',
+                        'text', 'text', 'text']);
+SELECT is_definer('timepool', 'cancel_reservation', ARRAY['bigint', 'text']);
+SELECT is_definer('timepool', 'set_reservation_status', ARRAY['bigint', 'text']);
+SELECT is_definer('timepool', 'reservations_before_write', '{}'::name[]);
+SELECT is_definer('timepool', 'reservations_guard', '{}'::name[]);
+SELECT isnt_definer('timepool', 'pool_lock_key', ARRAY['bigint', 'date', 'text']);
+SELECT isnt_definer('timepool', 'touch_updated_at', '{}'::name[]);
+SELECT isnt_definer('timepool', 'fill_capacity', '{}'::name[]);
+
+-- volatility, strictness, parallel safety
+SELECT volatility_is('timepool', 'availability', ARRAY['date', 'text', 'text', 'text'], 'stable');
+SELECT volatility_is('timepool', 'can_book', ARRAY['text', 'date', 'time without time zone', 'text'], 'stable');
+SELECT volatility_is('timepool', 'book_service',
+                     ARRAY['text', 'date', 'time without time zone', 'text', 'text', 'text', 'text', 'jsonb',
+                           'text', 'text', 'text'], 'volatile');
+SELECT volatility_is('timepool', 'cancel_reservation', ARRAY['bigint', 'text'], 'volatile');
+SELECT volatility_is('timepool', 'set_reservation_status', ARRAY['bigint', 'text'], 'volatile');
+SELECT volatility_is('timepool', 'pool_lock_key', ARRAY['bigint', 'date', 'text'], 'immutable');
+SELECT is_strict('timepool', 'pool_lock_key', ARRAY['bigint', 'date', 'text']);
+SELECT isnt_strict('timepool', 'book_service',
+                   ARRAY['text', 'date', 'time without time zone', 'text', 'text', 'text', 'text', 'jsonb',
+                         'text', 'text', 'text']);
+SELECT isnt_strict('timepool', 'availability', ARRAY['date', 'text', 'text', 'text']);
+SELECT set_eq(
+  $$SELECT proname::text, proparallel::text FROM pg_proc
+     WHERE pronamespace = 'timepool'::regnamespace
+       AND proname IN ('availability', 'can_book', 'book_service', 'cancel_reservation',
+                       'set_reservation_status', 'pool_lock_key')$$,
+  $$VALUES ('availability', 's'), ('can_book', 's'), ('book_service', 'u'),
+           ('cancel_reservation', 'u'), ('set_reservation_status', 'u'), ('pool_lock_key', 's')$$,
+  'parallel safety: readers and pool_lock_key SAFE, writers UNSAFE');
+
+-- search_path pinned on every function that runs SQL
+SELECT set_eq(
+  $$SELECT p.oid::regprocedure::text, array_to_string(p.proconfig, '|')
+      FROM pg_proc p
+     WHERE p.pronamespace = 'timepool'::regnamespace
+       AND (p.prosecdef OR p.prorettype = 'trigger'::regtype)$$,
+  $$VALUES
+    ('timepool.availability(date,text,text,text)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.can_book(text,date,time without time zone,text)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.book_service(text,date,time without time zone,text,text,text,text,jsonb,text,text,text)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.cancel_reservation(bigint,text)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.set_reservation_status(bigint,text)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.reservations_before_write()', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.reservations_guard()', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.touch_updated_at()', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.fill_capacity()', 'search_path=pg_catalog, pg_temp')$$,
+  'every SECURITY DEFINER and trigger function pins search_path = pg_catalog, pg_temp (and nothing else)');
+SELECT is((SELECT count(*)::int FROM pg_proc
+            WHERE pronamespace = 'timepool'::regnamespace AND prosecdef
+              AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (proconfig), false)),
+          0, 'no SECURITY DEFINER function of timepool runs without a pinned search_path');
+
+-- triggers
+SELECT triggers_are('timepool', 'resources', ARRAY['resources_touch']);
+SELECT triggers_are('timepool', 'services', ARRAY['services_touch']);
+SELECT triggers_are('timepool', 'clinic_time_slots',
+                    ARRAY['clinic_time_slots_capacity', 'clinic_time_slots_touch']);
+SELECT triggers_are('timepool', 'schedule_overrides',
+                    ARRAY['schedule_overrides_capacity', 'schedule_overrides_touch']);
+SELECT triggers_are('timepool', 'reservations', ARRAY['reservations_before_write', 'reservations_guard']);
+SELECT has_trigger('timepool', 'reservations', 'reservations_before_write'::name,
+                   'trigger reservations_before_write exists on reservations');
+SELECT has_trigger('timepool', 'reservations', 'reservations_guard'::name,
+                   'trigger reservations_guard exists on reservations');
+SELECT trigger_is('timepool', 'reservations', 'reservations_before_write',
+                  'timepool', 'reservations_before_write');
+SELECT trigger_is('timepool', 'reservations', 'reservations_guard', 'timepool', 'reservations_guard');
+SELECT is(pg_get_triggerdef((SELECT oid FROM pg_trigger
+                              WHERE tgrelid = 'timepool.reservations'::regclass
+                                AND tgname = 'reservations_before_write')),
+          'CREATE TRIGGER reservations_before_write BEFORE INSERT OR UPDATE ON timepool.reservations FOR EACH ROW EXECUTE FUNCTION timepool.reservations_before_write()',
+          'reservations_before_write fires BEFORE INSERT OR UPDATE, for each row');
+SELECT is(pg_get_triggerdef((SELECT oid FROM pg_trigger
+                              WHERE tgrelid = 'timepool.reservations'::regclass
+                                AND tgname = 'reservations_guard')),
+          'CREATE TRIGGER reservations_guard AFTER INSERT OR DELETE OR UPDATE ON timepool.reservations FOR EACH ROW EXECUTE FUNCTION timepool.reservations_guard()',
+          'reservations_guard fires AFTER INSERT OR UPDATE OR DELETE, for each row');
+SELECT is((SELECT count(*)::int FROM pg_trigger
+            WHERE tgrelid IN ('timepool.resources'::regclass, 'timepool.services'::regclass,
+                              'timepool.clinic_time_slots'::regclass,
+                              'timepool.schedule_overrides'::regclass,
+                              'timepool.reservations'::regclass)
+              AND NOT tgisinternal AND tgenabled <> 'O'),
+          0, 'every timepool trigger is enabled (origin)');
+
+-- pg_dump keeps the data of every table and the state of every sequence
+SELECT set_eq(
+  $$SELECT unnest(extconfig)::regclass::text FROM pg_extension WHERE extname = 'timepool'$$,
+  ARRAY['timepool.resources', 'timepool.services', 'timepool.clinic_time_slots',
+        'timepool.schedule_overrides', 'timepool.reservations',
+        'timepool.resources_id_seq', 'timepool.services_id_seq',
+        'timepool.clinic_time_slots_id_seq', 'timepool.schedule_overrides_id_seq',
+        'timepool.reservations_id_seq'],
+  'all 5 tables and their 5 identity sequences are registered with pg_extension_config_dump');
+SELECT is((SELECT array_length(extconfig, 1) = array_length(extcondition, 1)
+                  AND array_to_string(extcondition, '') = ''
+             FROM pg_extension WHERE extname = 'timepool'),
+          true, 'every config entry is dumped whole (empty filter condition)');
+
+SELECT * FROM finish();
+ROLLBACK;
