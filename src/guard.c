@@ -264,6 +264,25 @@ tp_is_restore(Relation rel, HeapTuple tup, TpCols *c)
 	return superuser_arg(role) || has_privs_of_role(role, rel->rd_rel->relowner);
 }
 
+/*
+ * The foreign key error PostgreSQL would raise, raised before the NOT NULL
+ * checks that the missing row would otherwise trip first.
+ */
+static void
+tp_missing_key(Relation rel, const char *column, int64 value, const char *table)
+{
+	char		constraint[NAMEDATALEN];
+
+	snprintf(constraint, sizeof(constraint), "reservations_%s_fkey", column);
+	ereport(ERROR,
+			(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+			 errmsg("insert or update on table \"%s\" violates foreign key constraint \"%s\"",
+					RelationGetRelationName(rel), constraint),
+			 errdetail("Key (%s)=(" INT64_FORMAT ") is not present in table \"%s\".",
+					   column, value, table),
+			 errtableconstraint(rel, constraint)));
+}
+
 static TriggerData *
 tp_trigger_data(FunctionCallInfo fcinfo, const char *name, bool before)
 {
@@ -331,6 +350,8 @@ tp_reservations_before_write(PG_FUNCTION_ARGS)
 					   " FROM timepool.services WHERE id = $1",
 					   1, types);
 			tp_execute(plan_service_by_id, &d, NULL, InvalidSnapshot, true, 1);
+			if (SPI_processed == 0)
+				tp_missing_key(trig->tg_relation, "service_id", DatumGetInt64(d), "services");
 			if (SPI_processed == 1)
 			{
 				HeapTuple	s = SPI_tuptable->vals[0];
@@ -471,15 +492,16 @@ tp_reservations_before_write(PG_FUNCTION_ARGS)
 				connected = true;
 			}
 			if (tp_load_day(DatumGetDateADT(dt), DatumGetInt64(r), NULL,
-							InvalidSnapshot, true, &days) == 1)
-				p = tp_find_pool_at(&days[0], start);
+							InvalidSnapshot, true, &days) != 1)
+				tp_missing_key(trig->tg_relation, "resource_id", DatumGetInt64(r), "resources");
+			p = tp_find_pool_at(&days[0], start);
 			if (p == NULL)
 				ereport(ERROR,
 						(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
 						 errmsg("%s on %s is outside the schedule",
 								tp_time_str(start), tp_date_str(DatumGetDateADT(dt))),
-						 errdetail("No period of resource " INT64_FORMAT " contains %s on %s.",
-								   DatumGetInt64(r), tp_time_str(start),
+						 errdetail("No period of resource %s contains %s on %s.",
+								   days[0].code, tp_time_str(start),
 								   tp_date_str(DatumGetDateADT(dt)))));
 			cols[0] = c.period;
 			vals[0] = CStringGetTextDatum(p->period);
@@ -511,6 +533,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 	bool		is_insert = TRIGGER_FIRED_BY_INSERT(trig->tg_event);
 	bool		is_delete = TRIGGER_FIRED_BY_DELETE(trig->tg_event);
 	bool		gain = false;
+	bool		moved = false;
 	bool		release = false;
 	int32		keys[2];
 	int			nkeys = 0;
@@ -528,13 +551,21 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 		tp_read_hold(trig->tg_newtuple, desc, &c, &h);
 	}
 
+	/*
+	 * gain: the row adds minutes to a pool (new, revived, moved to another
+	 * pool, or longer): schedule and capacity are checked.  moved: it stays
+	 * in its pool with no more minutes but its window moved: the window must
+	 * still fit, the capacity is not at stake.
+	 */
 	if (h.valid && h.holding)
+	{
 		gain = is_insert || !o.holding || !tp_same_pool(&o, &h) ||
-			h.start_min != o.start_min || h.end_min != o.end_min ||
 			h.required > o.required;
+		moved = !gain && (h.start_min != o.start_min || h.end_min != o.end_min);
+	}
 	if (o.valid && o.holding)
 		release = is_delete || !h.holding || !tp_same_pool(&o, &h);
-	if (!gain && !release)
+	if (!gain && !moved && !release)
 		return PointerGetDatum(NULL);
 
 	/* book_service() already counted this row under the pool's lock */
@@ -549,11 +580,11 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 
 	if (release)
 		keys[nkeys++] = tp_pool_key(o.resource_id, o.date, o.period);
-	if (gain)
+	if (gain || moved)
 		keys[nkeys++] = tp_pool_key(h.resource_id, h.date, h.period);
 	tp_lock_pool_keys(keys, nkeys);
 
-	if (!gain)
+	if (!gain && !moved)
 		return PointerGetDatum(NULL);
 
 	if (is_insert && tp_is_restore(trig->tg_relation, trig->tg_trigtuple, &c))
@@ -565,8 +596,8 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 		TpResourceDay *days;
 		TpPool	   *p = NULL;
 		char	   *datestr = tp_date_str(h.date);
-		int64		minutes,
-					count;
+		int64		minutes = 0,
+					count = 0;
 		char		rcode[TP_CODE_MAXLEN + 1];
 
 		snprintf(rcode, sizeof(rcode), INT64_FORMAT, h.resource_id);
@@ -593,8 +624,9 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 					 errdetail("%s of resource %s runs from %s to %s on %s.", p->period, rcode,
 							   tp_time_str(p->start_min), tp_time_str(p->end_min), datestr)));
 
-		tp_pool_booked(h.resource_id, h.date, h.period, true, &minutes, &count);
-		if (minutes > p->capacity)
+		if (gain)
+			tp_pool_booked(h.resource_id, h.date, h.period, true, &minutes, &count);
+		if (gain && minutes > p->capacity)
 		{
 			char	   *code = SPI_getvalue(trig->tg_newtuple ? trig->tg_newtuple : trig->tg_trigtuple,
 											desc, c.service_code);
