@@ -2,7 +2,7 @@
 
 EXTENSION = timepool
 MODULE_big = timepool
-OBJS = src/common.o src/schedule.o src/availability.o src/booking.o src/guard.o
+OBJS = src/common.o src/cache.o src/schedule.o src/availability.o src/booking.o src/guard.o
 PGFILEDESC = "timepool - shared time-pool booking"
 
 DATA = timepool--1.0.sql

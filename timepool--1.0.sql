@@ -275,6 +275,28 @@ CREATE TRIGGER reservations_guard AFTER INSERT OR UPDATE OR DELETE ON timepool.r
   FOR EACH ROW EXECUTE FUNCTION timepool.reservations_guard();
 
 ---------------------------------------------------------------------------
+-- the per-backend cache of resources, services and schedule
+---------------------------------------------------------------------------
+CREATE FUNCTION timepool.invalidate_cache() RETURNS trigger
+AS 'MODULE_PATHNAME', 'tp_invalidate_cache'
+LANGUAGE C SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION timepool.invalidate_cache() IS
+  'trigger: tells every session to reload its cache of the table when the change commits';
+
+CREATE TRIGGER resources_invalidate_cache
+  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON timepool.resources
+  FOR EACH STATEMENT EXECUTE FUNCTION timepool.invalidate_cache();
+CREATE TRIGGER services_invalidate_cache
+  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON timepool.services
+  FOR EACH STATEMENT EXECUTE FUNCTION timepool.invalidate_cache();
+CREATE TRIGGER clinic_time_slots_invalidate_cache
+  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON timepool.clinic_time_slots
+  FOR EACH STATEMENT EXECUTE FUNCTION timepool.invalidate_cache();
+CREATE TRIGGER schedule_overrides_invalidate_cache
+  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON timepool.schedule_overrides
+  FOR EACH STATEMENT EXECUTE FUNCTION timepool.invalidate_cache();
+
+---------------------------------------------------------------------------
 -- views
 ---------------------------------------------------------------------------
 CREATE VIEW timepool.bookable_services AS

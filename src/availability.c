@@ -105,7 +105,7 @@ tp_availability(PG_FUNCTION_ARGS)
 				 errmsg("resource \"%s\" cannot be booked", resource_code),
 				 errdetail("%s", why)));
 
-	ndays = tp_load_day(date, resource_id, NULL, InvalidSnapshot, true, &days);
+	ndays = tp_load_day(date, resource_id, &days);
 
 	/* minutes booked in each pool of the date */
 	{

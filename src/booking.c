@@ -75,9 +75,7 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 	out->pool = NULL;
 	out->booked = 0;
 
-	ndays = tp_load_day(date, resource_id, NULL,
-						lock ? GetLatestSnapshot() : InvalidSnapshot,
-						!lock, &days);
+	ndays = tp_load_day(date, resource_id, &days);
 	cand_day = palloc(sizeof(TpResourceDay *) * Max(ndays, 1));
 	cand_pool = palloc(sizeof(TpPool *) * Max(ndays, 1));
 
@@ -515,7 +513,7 @@ tp_can_book(PG_FUNCTION_ARGS)
 		else
 		{
 			TpResourceDay *days;
-			int			ndays = tp_load_day(date, resource_id, NULL, InvalidSnapshot, true, &days);
+			int			ndays = tp_load_day(date, resource_id, &days);
 			int			i,
 						j;
 

@@ -93,6 +93,7 @@ _PG_init(void)
 							   tp_today_assign,
 							   NULL);
 	MarkGUCPrefixReserved("timepool");
+	tp_cache_init();
 }
 
 /*

@@ -491,8 +491,7 @@ tp_reservations_before_write(PG_FUNCTION_ARGS)
 					elog(ERROR, "timepool: SPI_connect failed");
 				connected = true;
 			}
-			if (tp_load_day(DatumGetDateADT(dt), DatumGetInt64(r), NULL,
-							InvalidSnapshot, true, &days) != 1)
+			if (tp_load_day(DatumGetDateADT(dt), DatumGetInt64(r), &days) != 1)
 				tp_missing_key(trig->tg_relation, "resource_id", DatumGetInt64(r), "resources");
 			p = tp_find_pool_at(&days[0], start);
 			if (p == NULL)
@@ -601,7 +600,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 		char		rcode[TP_CODE_MAXLEN + 1];
 
 		snprintf(rcode, sizeof(rcode), INT64_FORMAT, h.resource_id);
-		if (tp_load_day(h.date, h.resource_id, NULL, GetLatestSnapshot(), false, &days) == 1)
+		if (tp_load_day(h.date, h.resource_id, &days) == 1)
 		{
 			strlcpy(rcode, days[0].code, sizeof(rcode));
 			p = tp_find_pool_named(&days[0], h.period);

@@ -19,41 +19,11 @@
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/datetime.h"
 #include "utils/snapmgr.h"
 
-static SPIPlanPtr plan_resources = NULL;
-static SPIPlanPtr plan_slots = NULL;
-static SPIPlanPtr plan_overrides = NULL;
 static SPIPlanPtr plan_booked = NULL;
-static SPIPlanPtr plan_service = NULL;
-static SPIPlanPtr plan_resource = NULL;
-
-/* An override row, as read for one date. */
-typedef struct TpOverride
-{
-	int64		resource_id;	/* 0 = every resource */
-	bool		whole_day;
-	char		period[TP_CODE_MAXLEN + 1];
-	bool		closed;
-	int			start_min;
-	int			end_min;
-	int			capacity;
-} TpOverride;
-
-static int
-tp_minutes(Datum t)
-{
-	return (int) (DatumGetTimeADT(t) / USECS_PER_MINUTE);
-}
-
-static void
-tp_copy_code(char *dst, HeapTuple tup, TupleDesc desc, int col)
-{
-	char	   *s = SPI_getvalue(tup, desc, col);
-
-	strlcpy(dst, s ? s : "", TP_CODE_MAXLEN + 1);
-}
 
 /* rank of an override for a pool: 0 = does not apply */
 static int
@@ -103,133 +73,83 @@ tp_cmp_pool(const void *a, const void *b)
 }
 
 /*
- * Load the pools of date for one resource (resource_id != 0) or for every
- * active resource, ordered by resource code.  Returns the number of
- * resources; *out points to an array allocated in the current context.
+ * Load the pools of date for one resource (resource_id != 0, active or not)
+ * or for every active resource, ordered by resource code.  Returns the
+ * number of resources; *out points to an array allocated in the current
+ * context.  The schedule comes from the cache: the latest committed state.
  */
 int
-tp_load_day(DateADT date, int64 resource_id, const char *resource_code,
-			Snapshot snapshot, bool read_only, TpResourceDay **out)
+tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out)
 {
-	Oid			res_types[1] = {INT8OID};
-	Oid			slot_types[3] = {INT2OID, DATEOID, INT8OID};
-	Oid			ovr_types[2] = {DATEOID, INT8OID};
-	Datum		values[3];
-	char		nulls[3] = {' ', ' ', ' '};
-	int			nres,
-				nslots,
-				novr,
+	TpCache    *cache = tp_cache_get();
+	int			dow = j2day(date + POSTGRES_EPOCH_JDATE);
+	int			nres = 0;
+	int			novr = 0;
+	int			first_ovr = 0;
+	int			lo,
+				hi,
 				i,
 				j;
 	TpResourceDay *days;
-	SPITupleTable *slot_tab;
 	TpOverride *ovr;
-	int			dow = j2day(date + POSTGRES_EPOCH_JDATE);
 
-	(void) resource_code;
-
-	/* the resources */
-	tp_prepare(&plan_resources,
-			   "SELECT id, code FROM timepool.resources"
-			   " WHERE ($1 IS NULL AND is_active) OR id = $1 ORDER BY code COLLATE \"C\"",
-			   1, res_types);
-	values[0] = Int64GetDatum(resource_id);
-	nulls[0] = resource_id == 0 ? 'n' : ' ';
-	tp_execute(plan_resources, values, nulls, snapshot, read_only, 0);
-	nres = (int) SPI_processed;
-	days = palloc0(sizeof(TpResourceDay) * Max(nres, 1));
-	for (i = 0; i < nres; i++)
+	days = palloc0(sizeof(TpResourceDay) * Max(cache->nresources, 1));
+	for (i = 0; i < cache->nresources; i++)
 	{
-		bool		isnull;
+		TpCachedResource *r = &cache->resources[i];
 
-		days[i].resource_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[i],
-														  SPI_tuptable->tupdesc, 1, &isnull));
-		tp_copy_code(days[i].code, SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+		if (resource_id != 0 ? r->id != resource_id : !r->active)
+			continue;
+		days[nres].resource_id = r->id;
+		strlcpy(days[nres].code, r->code, TP_CODE_MAXLEN + 1);
+		nres++;
 	}
-	SPI_freetuptable(SPI_tuptable);
 	*out = days;
 	if (nres == 0)
 		return 0;
 
-	/* the overrides of the date */
-	tp_prepare(&plan_overrides,
-			   "SELECT resource_id, period, is_closed, start_time, end_time, capacity_minutes"
-			   " FROM timepool.schedule_overrides"
-			   " WHERE date = $1 AND ($2 IS NULL OR resource_id = $2 OR resource_id IS NULL)",
-			   2, ovr_types);
-	values[0] = DateADTGetDatum(date);
-	nulls[0] = ' ';
-	values[1] = Int64GetDatum(resource_id);
-	nulls[1] = resource_id == 0 ? 'n' : ' ';
-	tp_execute(plan_overrides, values, nulls, snapshot, read_only, 0);
-	novr = (int) SPI_processed;
-	ovr = palloc0(sizeof(TpOverride) * Max(novr, 1));
-	for (i = 0; i < novr; i++)
+	/* the overrides of the date: a binary search in the date-ordered array */
+	lo = 0;
+	hi = cache->noverrides;
+	while (lo < hi)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
-		Datum		d;
+		int			mid = (lo + hi) / 2;
 
-		d = SPI_getbinval(tup, desc, 1, &isnull);
-		ovr[i].resource_id = isnull ? 0 : DatumGetInt64(d);
-		(void) SPI_getbinval(tup, desc, 2, &isnull);
-		ovr[i].whole_day = isnull;
-		if (!isnull)
-			tp_copy_code(ovr[i].period, tup, desc, 2);
-		ovr[i].closed = DatumGetBool(SPI_getbinval(tup, desc, 3, &isnull));
-		if (!ovr[i].closed)
-		{
-			ovr[i].start_min = tp_minutes(SPI_getbinval(tup, desc, 4, &isnull));
-			ovr[i].end_min = tp_minutes(SPI_getbinval(tup, desc, 5, &isnull));
-			ovr[i].capacity = DatumGetInt32(SPI_getbinval(tup, desc, 6, &isnull));
-		}
+		if (cache->overrides[mid].date < date)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	SPI_freetuptable(SPI_tuptable);
-
-	/* the weekly rows in force on the date */
-	tp_prepare(&plan_slots,
-			   "SELECT resource_id, period, start_time, end_time, capacity_minutes"
-			   " FROM timepool.clinic_time_slots"
-			   " WHERE day_of_week = $1 AND is_active"
-			   " AND (effective_from IS NULL OR effective_from <= $2)"
-			   " AND (effective_until IS NULL OR effective_until >= $2)"
-			   " AND ($3 IS NULL OR resource_id = $3)",
-			   3, slot_types);
-	values[0] = Int16GetDatum((int16) dow);
-	nulls[0] = ' ';
-	values[1] = DateADTGetDatum(date);
-	nulls[1] = ' ';
-	values[2] = Int64GetDatum(resource_id);
-	nulls[2] = resource_id == 0 ? 'n' : ' ';
-	tp_execute(plan_slots, values, nulls, snapshot, read_only, 0);
-	nslots = (int) SPI_processed;
-	slot_tab = SPI_tuptable;
+	first_ovr = lo;
+	while (first_ovr + novr < cache->noverrides &&
+		   cache->overrides[first_ovr + novr].date == date)
+		novr++;
+	ovr = palloc(sizeof(TpOverride) * Max(novr, 1));
+	if (novr > 0)
+		memcpy(ovr, &cache->overrides[first_ovr], sizeof(TpOverride) * novr);
 
 	for (i = 0; i < nres; i++)
 	{
 		TpResourceDay *day = &days[i];
-		int			maxpools = nslots + novr;
 		int			np = 0;
 
-		day->pools = palloc0(sizeof(TpPool) * Max(maxpools, 1));
+		day->pools = palloc0(sizeof(TpPool) * Max(cache->nslots + novr, 1));
 
 		/* weekly pools, each replaced by the override that applies */
-		for (j = 0; j < nslots; j++)
+		for (j = 0; j < cache->nslots; j++)
 		{
-			HeapTuple	tup = slot_tab->vals[j];
-			TupleDesc	desc = slot_tab->tupdesc;
-			bool		isnull;
+			TpCachedSlot *s = &cache->slots[j];
 			TpPool	   *p;
 			const TpOverride *o;
 
-			if (DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull)) != day->resource_id)
+			if (s->resource_id != day->resource_id || s->dow != dow ||
+				date < s->from || date > s->until)
 				continue;
 			p = &day->pools[np++];
-			tp_copy_code(p->period, tup, desc, 2);
-			p->start_min = tp_minutes(SPI_getbinval(tup, desc, 3, &isnull));
-			p->end_min = tp_minutes(SPI_getbinval(tup, desc, 4, &isnull));
-			p->capacity = DatumGetInt32(SPI_getbinval(tup, desc, 5, &isnull));
+			strlcpy(p->period, s->period, TP_CODE_MAXLEN + 1);
+			p->start_min = s->start_min;
+			p->end_min = s->end_min;
+			p->capacity = s->capacity;
 			p->closed = false;
 
 			o = tp_best_override(ovr, novr, day->resource_id, p->period, false);
@@ -281,7 +201,6 @@ tp_load_day(DateADT date, int64 resource_id, const char *resource_code,
 		if (np > 1)
 			qsort(day->pools, np, sizeof(TpPool), tp_cmp_pool);
 	}
-	SPI_freetuptable(slot_tab);
 	return nres;
 }
 
@@ -376,56 +295,45 @@ tp_pool_booked(int64 resource_id, DateADT date, const char *period,
 }
 
 /*
- * Find a bookable service by code.  On failure, *why says why.
+ * Find a bookable service by code.  On failure, *why says why.  The result
+ * is copied out of the cache.
  */
 bool
 tp_lookup_service(const char *code, TpService *svc, const char **why)
 {
-	Oid			types[1] = {TEXTOID};
-	Datum		values[1];
-	HeapTuple	tup;
-	TupleDesc	desc;
-	bool		isnull;
-	bool		deleted;
-	bool		active;
+	TpCache    *cache = tp_cache_get();
+	TpCachedService *found = NULL;
+	int			i;
 
-	tp_prepare(&plan_service,
-			   "SELECT id, code, name, duration_minutes, buffer_minutes, price,"
-			   " is_active, deleted_at IS NOT NULL"
-			   " FROM timepool.services WHERE code = $1"
-			   " ORDER BY deleted_at IS NOT NULL, deleted_at DESC LIMIT 1",
-			   1, types);
-	values[0] = CStringGetTextDatum(code);
-	tp_execute(plan_service, values, NULL, InvalidSnapshot, true, 1);
-	if (SPI_processed == 0)
+	for (i = 0; i < cache->nservices; i++)
+		if (strcmp(cache->services[i].code, code) == 0)
+		{
+			found = &cache->services[i];	/* the live row sorts first */
+			break;
+		}
+	if (found == NULL)
 	{
 		*why = "No service has this code.";
 		return false;
 	}
-	tup = SPI_tuptable->vals[0];
-	desc = SPI_tuptable->tupdesc;
-	active = DatumGetBool(SPI_getbinval(tup, desc, 7, &isnull));
-	deleted = DatumGetBool(SPI_getbinval(tup, desc, 8, &isnull));
-	if (deleted)
+	if (found->deleted)
 	{
 		*why = "The service was deleted.";
 		return false;
 	}
-	if (!active)
+	if (!found->active)
 	{
 		*why = "The service is inactive.";
 		return false;
 	}
-	svc->id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
-	tp_copy_code(svc->code, tup, desc, 2);
-	svc->name = SPI_getvalue(tup, desc, 3);
-	svc->duration = DatumGetInt32(SPI_getbinval(tup, desc, 4, &isnull));
-	svc->buffer = DatumGetInt32(SPI_getbinval(tup, desc, 5, &isnull));
-	svc->required = svc->duration + svc->buffer;
-	svc->price = SPI_getbinval(tup, desc, 6, &svc->price_isnull);
-	if (!svc->price_isnull)
-		svc->price = SPI_datumTransfer(svc->price, false, -1);
-	SPI_freetuptable(SPI_tuptable);
+	svc->id = found->id;
+	strlcpy(svc->code, found->code, TP_CODE_MAXLEN + 1);
+	svc->name = pstrdup(found->name);
+	svc->duration = found->duration;
+	svc->buffer = found->buffer;
+	svc->required = found->duration + found->buffer;
+	svc->price_isnull = found->price_isnull;
+	svc->price = found->price_isnull ? (Datum) 0 : datumCopy(found->price, false, -1);
 	return true;
 }
 
@@ -435,28 +343,20 @@ tp_lookup_service(const char *code, TpService *svc, const char **why)
 bool
 tp_lookup_resource(const char *code, int64 *id, const char **why)
 {
-	Oid			types[1] = {TEXTOID};
-	Datum		values[1];
-	bool		isnull;
-	bool		active;
+	TpCache    *cache = tp_cache_get();
+	int			i;
 
-	tp_prepare(&plan_resource,
-			   "SELECT id, is_active FROM timepool.resources WHERE code = $1",
-			   1, types);
-	values[0] = CStringGetTextDatum(code);
-	tp_execute(plan_resource, values, NULL, InvalidSnapshot, true, 1);
-	if (SPI_processed == 0)
-	{
-		*why = "No resource has this code.";
-		return false;
-	}
-	*id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	active = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-	SPI_freetuptable(SPI_tuptable);
-	if (!active)
-	{
-		*why = "The resource is inactive.";
-		return false;
-	}
-	return true;
+	for (i = 0; i < cache->nresources; i++)
+		if (strcmp(cache->resources[i].code, code) == 0)
+		{
+			if (!cache->resources[i].active)
+			{
+				*why = "The resource is inactive.";
+				return false;
+			}
+			*id = cache->resources[i].id;
+			return true;
+		}
+	*why = "No resource has this code.";
+	return false;
 }

@@ -69,6 +69,68 @@ typedef struct TpService
 	bool		price_isnull;
 } TpService;
 
+/* An override row. */
+typedef struct TpOverride
+{
+	DateADT		date;
+	int64		resource_id;	/* 0 = every resource */
+	bool		whole_day;
+	char		period[TP_CODE_MAXLEN + 1];
+	bool		closed;
+	int			start_min;
+	int			end_min;
+	int			capacity;
+} TpOverride;
+
+/* Cached rows of the small tables (cache.c). */
+typedef struct TpCachedResource
+{
+	int64		id;
+	char		code[TP_CODE_MAXLEN + 1];
+	bool		active;
+} TpCachedResource;
+
+typedef struct TpCachedSlot
+{
+	int64		resource_id;
+	int			dow;
+	char		period[TP_CODE_MAXLEN + 1];
+	int			start_min;
+	int			end_min;
+	int			capacity;
+	DateADT		from;			/* DATE_NOBEGIN when open */
+	DateADT		until;			/* DATE_NOEND when open */
+} TpCachedSlot;
+
+typedef struct TpCachedService
+{
+	int64		id;
+	char		code[TP_CODE_MAXLEN + 1];
+	char	   *name;
+	int			duration;
+	int			buffer;
+	Datum		price;
+	bool		price_isnull;
+	bool		active;
+	bool		deleted;
+} TpCachedService;
+
+typedef struct TpCache
+{
+	TpCachedResource *resources;	/* every resource, by code (C collation) */
+	int			nresources;
+	TpCachedSlot *slots;		/* active weekly rows */
+	int			nslots;
+	TpOverride *overrides;		/* every override, by date */
+	int			noverrides;
+	TpCachedService *services;	/* by code; for one code, the live row first */
+	int			nservices;
+} TpCache;
+
+/* cache.c */
+extern void tp_cache_init(void);
+extern TpCache *tp_cache_get(void);
+
 /* common.c */
 extern SPIPlanPtr tp_prepare(SPIPlanPtr *cache, const char *sql, int nargs, Oid *argtypes);
 extern int	tp_execute(SPIPlanPtr plan, Datum *values, const char *nulls,
@@ -86,8 +148,7 @@ extern void tp_lock_pool_keys(int32 *keys, int nkeys);
 extern void tp_lock_idempotency(const char *key);
 
 /* schedule.c */
-extern int	tp_load_day(DateADT date, int64 resource_id, const char *resource_code,
-						Snapshot snapshot, bool read_only, TpResourceDay **out);
+extern int	tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out);
 extern TpPool *tp_find_pool_at(TpResourceDay *day, int minute);
 extern TpPool *tp_find_pool_named(TpResourceDay *day, const char *period);
 extern void tp_pool_booked(int64 resource_id, DateADT date, const char *period,

@@ -3,7 +3,7 @@
 -- triggers, and how the extension is registered.
 BEGIN;
 CREATE EXTENSION timepool;
-SELECT plan(320);
+SELECT plan(322);
 
 -- the extension and its schema
 SELECT has_schema('timepool');
@@ -407,7 +407,7 @@ SELECT ok(strpos(pg_get_viewdef('timepool.bookable_services'::regclass),
 SELECT functions_are('timepool', ARRAY[
   'availability', 'can_book', 'book_service', 'cancel_reservation', 'set_reservation_status',
   'pool_lock_key', 'reservations_before_write', 'reservations_guard', 'touch_updated_at',
-  'fill_capacity',
+  'fill_capacity', 'invalidate_cache',
   -- constructors PostgreSQL makes for the two range types
   'time_range', 'time_multirange', 'label_range', 'label_multirange']);
 SELECT has_function('timepool', 'availability', ARRAY['date', 'text', 'text', 'text']);
@@ -422,6 +422,7 @@ SELECT has_function('timepool', 'reservations_before_write', '{}'::name[]);
 SELECT has_function('timepool', 'reservations_guard', '{}'::name[]);
 SELECT has_function('timepool', 'touch_updated_at', '{}'::name[]);
 SELECT has_function('timepool', 'fill_capacity', '{}'::name[]);
+SELECT has_function('timepool', 'invalidate_cache', '{}'::name[]);
 SELECT is((SELECT count(*)::int FROM pg_proc
             WHERE pronamespace = 'timepool'::regnamespace
               AND proname IN ('availability', 'can_book', 'book_service', 'cancel_reservation',
@@ -520,7 +521,8 @@ SELECT set_eq(
     ('timepool.reservations_before_write()', 'search_path=pg_catalog, pg_temp'),
     ('timepool.reservations_guard()', 'search_path=pg_catalog, pg_temp'),
     ('timepool.touch_updated_at()', 'search_path=pg_catalog, pg_temp'),
-    ('timepool.fill_capacity()', 'search_path=pg_catalog, pg_temp')$$,
+    ('timepool.fill_capacity()', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.invalidate_cache()', 'search_path=pg_catalog, pg_temp')$$,
   'every SECURITY DEFINER and trigger function pins search_path = pg_catalog, pg_temp (and nothing else)');
 SELECT is((SELECT count(*)::int FROM pg_proc
             WHERE pronamespace = 'timepool'::regnamespace AND prosecdef
@@ -528,13 +530,20 @@ SELECT is((SELECT count(*)::int FROM pg_proc
           0, 'no SECURITY DEFINER function of timepool runs without a pinned search_path');
 
 -- triggers
-SELECT triggers_are('timepool', 'resources', ARRAY['resources_touch']);
-SELECT triggers_are('timepool', 'services', ARRAY['services_touch']);
+SELECT triggers_are('timepool', 'resources', ARRAY['resources_touch', 'resources_invalidate_cache']);
+SELECT triggers_are('timepool', 'services', ARRAY['services_touch', 'services_invalidate_cache']);
 SELECT triggers_are('timepool', 'clinic_time_slots',
-                    ARRAY['clinic_time_slots_capacity', 'clinic_time_slots_touch']);
+                    ARRAY['clinic_time_slots_capacity', 'clinic_time_slots_touch',
+                          'clinic_time_slots_invalidate_cache']);
 SELECT triggers_are('timepool', 'schedule_overrides',
-                    ARRAY['schedule_overrides_capacity', 'schedule_overrides_touch']);
+                    ARRAY['schedule_overrides_capacity', 'schedule_overrides_touch',
+                          'schedule_overrides_invalidate_cache']);
 SELECT triggers_are('timepool', 'reservations', ARRAY['reservations_before_write', 'reservations_guard']);
+SELECT set_eq($$SELECT tgrelid::regclass::text, pg_get_triggerdef(oid) FROM pg_trigger
+                 WHERE tgname LIKE '%invalidate_cache'$$,
+              $$SELECT 'timepool.' || t, format('CREATE TRIGGER %s_invalidate_cache AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON timepool.%s FOR EACH STATEMENT EXECUTE FUNCTION timepool.invalidate_cache()', t, t)
+                  FROM unnest(ARRAY['resources', 'services', 'clinic_time_slots', 'schedule_overrides']) t$$,
+              'every cached table tells the cache when it changes, once per statement, TRUNCATE included');
 SELECT has_trigger('timepool', 'reservations', 'reservations_before_write'::name,
                    'trigger reservations_before_write exists on reservations');
 SELECT has_trigger('timepool', 'reservations', 'reservations_guard'::name,

@@ -1,0 +1,272 @@
+/*-------------------------------------------------------------------------
+ *
+ * cache.c
+ *	  A per-backend cache of the small tables every decision reads:
+ *	  resources, services, the weekly schedule and the overrides.
+ *
+ *	  The cache is built from the latest committed state (plus this
+ *	  transaction's own changes) and dropped whenever one of those tables
+ *	  changes: a statement-level trigger on each of them calls
+ *	  timepool.invalidate_cache(), which queues a relcache invalidation of the
+ *	  table; every backend receives it (this one at the next command, the
+ *	  others when the change commits) and the relcache callback below marks
+ *	  the cache stale.  An aborted change is flushed locally as well.
+ *
+ *	  The callback may run in the middle of a query, so it only marks the
+ *	  cache stale; memory is released at the next rebuild.  Callers copy what
+ *	  they need out of the cache before running any other query.
+ *
+ * IDENTIFICATION
+ *	  src/cache.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "timepool.h"
+
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "fmgr.h"
+#include "utils/datum.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+
+PG_FUNCTION_INFO_V1(tp_invalidate_cache);
+
+static MemoryContext tp_cache_cxt = NULL;
+static TpCache tp_cache;
+static bool tp_cache_valid = false;
+static uint64 tp_cache_generation = 0;
+static Oid	tp_cache_rels[4] = {InvalidOid, InvalidOid, InvalidOid, InvalidOid};
+
+static SPIPlanPtr plan_c_resources = NULL;
+static SPIPlanPtr plan_c_slots = NULL;
+static SPIPlanPtr plan_c_overrides = NULL;
+static SPIPlanPtr plan_c_services = NULL;
+
+static void
+tp_cache_callback(Datum arg, Oid relid)
+{
+	int			i;
+
+	(void) arg;
+	if (!tp_cache_valid)
+	{
+		tp_cache_generation++;
+		return;
+	}
+	for (i = 0; i < (int) lengthof(tp_cache_rels); i++)
+		if (relid == InvalidOid || relid == tp_cache_rels[i])
+		{
+			tp_cache_valid = false;
+			tp_cache_generation++;
+			return;
+		}
+}
+
+void
+tp_cache_init(void)
+{
+	CacheRegisterRelcacheCallback(tp_cache_callback, (Datum) 0);
+}
+
+static int
+tp_minutes(Datum t)
+{
+	return (int) (DatumGetTimeADT(t) / USECS_PER_MINUTE);
+}
+
+static void
+tp_copy_code(char *dst, HeapTuple tup, TupleDesc desc, int col)
+{
+	char	   *s = SPI_getvalue(tup, desc, col);
+
+	strlcpy(dst, s ? s : "", TP_CODE_MAXLEN + 1);
+}
+
+/* Run a cache query against the latest committed state. */
+static void
+tp_cache_query(SPIPlanPtr *plan, const char *sql)
+{
+	tp_prepare(plan, sql, 0, NULL);
+	tp_execute(*plan, NULL, NULL, GetLatestSnapshot(), true, 0);
+}
+
+static void
+tp_cache_load(MemoryContext cxt)
+{
+	MemoryContext old;
+	SPITupleTable *tab;
+	int			n,
+				i;
+	bool		isnull;
+	Oid			nsp = get_namespace_oid("timepool", false);
+
+	tp_cache_rels[0] = get_relname_relid("resources", nsp);
+	tp_cache_rels[1] = get_relname_relid("services", nsp);
+	tp_cache_rels[2] = get_relname_relid("clinic_time_slots", nsp);
+	tp_cache_rels[3] = get_relname_relid("schedule_overrides", nsp);
+
+	tp_cache_query(&plan_c_resources,
+				   "SELECT id, code, is_active FROM timepool.resources ORDER BY code COLLATE \"C\"");
+	tab = SPI_tuptable;
+	n = (int) SPI_processed;
+	old = MemoryContextSwitchTo(cxt);
+	tp_cache.resources = palloc0(sizeof(TpCachedResource) * Max(n, 1));
+	MemoryContextSwitchTo(old);
+	for (i = 0; i < n; i++)
+	{
+		TpCachedResource *r = &tp_cache.resources[i];
+
+		r->id = DatumGetInt64(SPI_getbinval(tab->vals[i], tab->tupdesc, 1, &isnull));
+		tp_copy_code(r->code, tab->vals[i], tab->tupdesc, 2);
+		r->active = DatumGetBool(SPI_getbinval(tab->vals[i], tab->tupdesc, 3, &isnull));
+	}
+	tp_cache.nresources = n;
+	SPI_freetuptable(tab);
+
+	tp_cache_query(&plan_c_slots,
+				   "SELECT resource_id, day_of_week, period, start_time, end_time, capacity_minutes,"
+				   " effective_from, effective_until"
+				   " FROM timepool.clinic_time_slots WHERE is_active");
+	tab = SPI_tuptable;
+	n = (int) SPI_processed;
+	old = MemoryContextSwitchTo(cxt);
+	tp_cache.slots = palloc0(sizeof(TpCachedSlot) * Max(n, 1));
+	MemoryContextSwitchTo(old);
+	for (i = 0; i < n; i++)
+	{
+		TpCachedSlot *s = &tp_cache.slots[i];
+		HeapTuple	tup = tab->vals[i];
+		Datum		d;
+
+		s->resource_id = DatumGetInt64(SPI_getbinval(tup, tab->tupdesc, 1, &isnull));
+		s->dow = DatumGetInt16(SPI_getbinval(tup, tab->tupdesc, 2, &isnull));
+		tp_copy_code(s->period, tup, tab->tupdesc, 3);
+		s->start_min = tp_minutes(SPI_getbinval(tup, tab->tupdesc, 4, &isnull));
+		s->end_min = tp_minutes(SPI_getbinval(tup, tab->tupdesc, 5, &isnull));
+		s->capacity = DatumGetInt32(SPI_getbinval(tup, tab->tupdesc, 6, &isnull));
+		d = SPI_getbinval(tup, tab->tupdesc, 7, &isnull);
+		if (isnull)
+			DATE_NOBEGIN(s->from);
+		else
+			s->from = DatumGetDateADT(d);
+		d = SPI_getbinval(tup, tab->tupdesc, 8, &isnull);
+		if (isnull)
+			DATE_NOEND(s->until);
+		else
+			s->until = DatumGetDateADT(d);
+	}
+	tp_cache.nslots = n;
+	SPI_freetuptable(tab);
+
+	tp_cache_query(&plan_c_overrides,
+				   "SELECT date, resource_id, period, is_closed, start_time, end_time, capacity_minutes"
+				   " FROM timepool.schedule_overrides ORDER BY date");
+	tab = SPI_tuptable;
+	n = (int) SPI_processed;
+	old = MemoryContextSwitchTo(cxt);
+	tp_cache.overrides = palloc0(sizeof(TpOverride) * Max(n, 1));
+	MemoryContextSwitchTo(old);
+	for (i = 0; i < n; i++)
+	{
+		TpOverride *o = &tp_cache.overrides[i];
+		HeapTuple	tup = tab->vals[i];
+		Datum		d;
+
+		o->date = DatumGetDateADT(SPI_getbinval(tup, tab->tupdesc, 1, &isnull));
+		d = SPI_getbinval(tup, tab->tupdesc, 2, &isnull);
+		o->resource_id = isnull ? 0 : DatumGetInt64(d);
+		(void) SPI_getbinval(tup, tab->tupdesc, 3, &isnull);
+		o->whole_day = isnull;
+		if (!isnull)
+			tp_copy_code(o->period, tup, tab->tupdesc, 3);
+		o->closed = DatumGetBool(SPI_getbinval(tup, tab->tupdesc, 4, &isnull));
+		if (!o->closed)
+		{
+			o->start_min = tp_minutes(SPI_getbinval(tup, tab->tupdesc, 5, &isnull));
+			o->end_min = tp_minutes(SPI_getbinval(tup, tab->tupdesc, 6, &isnull));
+			o->capacity = DatumGetInt32(SPI_getbinval(tup, tab->tupdesc, 7, &isnull));
+		}
+	}
+	tp_cache.noverrides = n;
+	SPI_freetuptable(tab);
+
+	tp_cache_query(&plan_c_services,
+				   "SELECT id, code, name, duration_minutes, buffer_minutes, price, is_active,"
+				   " deleted_at IS NOT NULL"
+				   " FROM timepool.services"
+				   " ORDER BY code COLLATE \"C\", deleted_at IS NOT NULL, deleted_at DESC");
+	tab = SPI_tuptable;
+	n = (int) SPI_processed;
+	old = MemoryContextSwitchTo(cxt);
+	tp_cache.services = palloc0(sizeof(TpCachedService) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		TpCachedService *s = &tp_cache.services[i];
+		HeapTuple	tup = tab->vals[i];
+		Datum		d;
+		char	   *name;
+
+		s->id = DatumGetInt64(SPI_getbinval(tup, tab->tupdesc, 1, &isnull));
+		tp_copy_code(s->code, tup, tab->tupdesc, 2);
+		name = SPI_getvalue(tup, tab->tupdesc, 3);
+		s->name = pstrdup(name ? name : "");
+		s->duration = DatumGetInt32(SPI_getbinval(tup, tab->tupdesc, 4, &isnull));
+		s->buffer = DatumGetInt32(SPI_getbinval(tup, tab->tupdesc, 5, &isnull));
+		d = SPI_getbinval(tup, tab->tupdesc, 6, &s->price_isnull);
+		s->price = s->price_isnull ? (Datum) 0 : datumCopy(d, false, -1);
+		s->active = DatumGetBool(SPI_getbinval(tup, tab->tupdesc, 7, &isnull));
+		s->deleted = DatumGetBool(SPI_getbinval(tup, tab->tupdesc, 8, &isnull));
+	}
+	MemoryContextSwitchTo(old);
+	tp_cache.nservices = n;
+	SPI_freetuptable(tab);
+}
+
+/*
+ * The cache, rebuilt if stale.  The caller must be connected to SPI and
+ * must copy what it keeps before its next query or its next call here.
+ */
+TpCache *
+tp_cache_get(void)
+{
+	int			tries;
+
+	for (tries = 0; !tp_cache_valid; tries++)
+	{
+		uint64		generation = tp_cache_generation;
+
+		if (tp_cache_cxt == NULL)
+			tp_cache_cxt = AllocSetContextCreate(TopMemoryContext, "timepool cache",
+												 ALLOCSET_SMALL_SIZES);
+		MemoryContextReset(tp_cache_cxt);
+		memset(&tp_cache, 0, sizeof(tp_cache));
+		tp_cache_load(tp_cache_cxt);
+		/* an invalidation that arrived while loading means: load again */
+		if (generation == tp_cache_generation)
+			tp_cache_valid = true;
+		else if (tries >= 3)
+			break;				/* use this load once; the next call reloads */
+	}
+	return &tp_cache;
+}
+
+/*
+ * timepool.invalidate_cache(): statement trigger on the cached tables.
+ */
+Datum
+tp_invalidate_cache(PG_FUNCTION_ARGS)
+{
+	TriggerData *trig;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("invalidate_cache() must be called as a trigger")));
+	trig = (TriggerData *) fcinfo->context;
+	CacheInvalidateRelcache(trig->tg_relation);
+	return PointerGetDatum(NULL);
+}
