@@ -24,6 +24,8 @@ SELECT format('SVC_%s', lpad(i::text, 2, '0')), format('Service %s', i),
        (ARRAY['INJECTION', 'SKIN', 'LASER'])[1 + i % 3],
        (ARRAY[5, 10, 15, 20, 30, 40, 45, 50, 60, 70, 80, 90])[i], (i % 3) * 5, 50 + i * 10, i
   FROM generate_series(1, 12) i;
+-- the hot day's service: 5 minutes, no buffer
+INSERT INTO timepool.services (code, name, duration_minutes, display_order) VALUES ('HOT_5', 'Quick check', 5, 13);
 
 CREATE SCHEMA bench;
 
@@ -55,7 +57,7 @@ SELECT r.id, 2, current_date + d, p.s + make_interval(mins => 10 * k), 'Upcoming
        generate_series(0, 35) k
  WHERE k < p.slots * :upcoming_fill / 100;
 
-ANALYZE;
+VACUUM ANALYZE;
 
 -- Baseline 2: a plain table with the same columns, indexes and checks, and
 -- none of the extension's triggers or logic.

@@ -16,13 +16,13 @@
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/numeric.h"
+#include "utils/snapmgr.h"
 #include "utils/tuplestore.h"
 
 PG_FUNCTION_INFO_V1(tp_availability);
 
 #define AVAILABILITY_COLS 14
 
-static SPIPlanPtr plan_day_booked = NULL;
 
 typedef struct TpBooked
 {
@@ -31,6 +31,39 @@ typedef struct TpBooked
 	int64		minutes;
 	int64		count;
 } TpBooked;
+
+typedef struct TpBookedAcc
+{
+	TpBooked   *items;
+	int			n;
+	int			max;
+} TpBookedAcc;
+
+static void
+tp_add_booked(void *arg, int64 resource_id, const char *period, int minutes)
+{
+	TpBookedAcc *acc = (TpBookedAcc *) arg;
+	int			i;
+
+	for (i = 0; i < acc->n; i++)
+		if (acc->items[i].resource_id == resource_id &&
+			strcmp(acc->items[i].period, period) == 0)
+			break;
+	if (i == acc->n)
+	{
+		if (acc->n == acc->max)
+		{
+			acc->max *= 2;
+			acc->items = repalloc(acc->items, sizeof(TpBooked) * acc->max);
+		}
+		memset(&acc->items[i], 0, sizeof(TpBooked));
+		acc->items[i].resource_id = resource_id;
+		strlcpy(acc->items[i].period, period, TP_CODE_MAXLEN + 1);
+		acc->n++;
+	}
+	acc->items[i].minutes += minutes;
+	acc->items[i].count++;
+}
 
 /* booked / total x 100, rounded half up to two decimals */
 static Datum
@@ -109,37 +142,14 @@ tp_availability(PG_FUNCTION_ARGS)
 
 	/* minutes booked in each pool of the date */
 	{
-		Oid			types[2] = {DATEOID, INT8OID};
-		Datum		values[2];
-		char		nulls[2] = {' ', ' '};
+		TpBookedAcc acc;
 
-		tp_prepare(&plan_day_booked,
-				   "SELECT resource_id, period, sum(required_minutes)::int8, count(*)"
-				   " FROM timepool.reservations"
-				   " WHERE reservation_date = $1 AND ($2 IS NULL OR resource_id = $2)"
-				   " AND status NOT IN ('CANCELLED', 'REJECTED')"
-				   " GROUP BY resource_id, period",
-				   2, types);
-		values[0] = DateADTGetDatum(date);
-		values[1] = Int64GetDatum(resource_id);
-		nulls[1] = resource_id == 0 ? 'n' : ' ';
-		tp_execute(plan_day_booked, values, nulls, InvalidSnapshot, true, 0);
-		nbooked = (int) SPI_processed;
-		booked = palloc0(sizeof(TpBooked) * Max(nbooked, 1));
-		for (i = 0; i < nbooked; i++)
-		{
-			HeapTuple	tup = SPI_tuptable->vals[i];
-			TupleDesc	desc = SPI_tuptable->tupdesc;
-			bool		isnull;
-			char	   *p;
-
-			booked[i].resource_id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
-			p = SPI_getvalue(tup, desc, 2);
-			strlcpy(booked[i].period, p, TP_CODE_MAXLEN + 1);
-			booked[i].minutes = DatumGetInt64(SPI_getbinval(tup, desc, 3, &isnull));
-			booked[i].count = DatumGetInt64(SPI_getbinval(tup, desc, 4, &isnull));
-		}
-		SPI_freetuptable(SPI_tuptable);
+		acc.items = palloc0(sizeof(TpBooked) * 16);
+		acc.n = 0;
+		acc.max = 16;
+		tp_scan_booked(date, resource_id, NULL, GetActiveSnapshot(), tp_add_booked, &acc);
+		booked = acc.items;
+		nbooked = acc.n;
 	}
 
 	past = date < tp_today();

@@ -17,13 +17,22 @@
 #include "timepool.h"
 
 #include "access/xact.h"
+#include "access/genam.h"
+#include "access/relscan.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "executor/tuptable.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/datetime.h"
 #include "utils/snapmgr.h"
 
-static SPIPlanPtr plan_booked = NULL;
 
 /* rank of an override for a pool: 0 = does not apply */
 static int
@@ -230,60 +239,161 @@ tp_find_pool_named(TpResourceDay *day, const char *period)
 	return NULL;
 }
 
-static void
-tp_run_booked(Datum *values, Snapshot snapshot, bool read_only,
-			  int64 *minutes, int64 *count)
+/* status values that do not hold time */
+static bool
+tp_status_datum_holds(Datum d)
 {
-	bool		isnull;
+	text	   *t = DatumGetTextPP(d);
+	int			len = VARSIZE_ANY_EXHDR(t);
+	const char *p = VARDATA_ANY(t);
 
-	tp_execute(plan_booked, values, NULL, snapshot, read_only, 0);
-	*minutes = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-										   SPI_tuptable->tupdesc, 1, &isnull));
-	*count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-										 SPI_tuptable->tupdesc, 2, &isnull));
-	SPI_freetuptable(SPI_tuptable);
+	return !((len == 9 && memcmp(p, "CANCELLED", 9) == 0) ||
+			 (len == 8 && memcmp(p, "REJECTED", 8) == 0));
+}
+
+/*
+ * Call fn for every reservation holding time on date (for one resource
+ * and period when given), as the snapshot sees them.  A direct scan of the
+ * pool index, timepool.reservations_pool_idx: this runs on every
+ * availability() and every booking, where a query's start-up costs more
+ * than the scan.
+ */
+void
+tp_scan_booked(DateADT date, int64 resource_id, const char *period,
+			   Snapshot snapshot, TpBookedFn fn, void *arg)
+{
+	Oid			nsp = get_namespace_oid("timepool", false);
+	Oid			relid = get_relname_relid("reservations", nsp);
+	Oid			idxid = get_relname_relid("reservations_pool_idx", nsp);
+	Relation	rel;
+	Relation	idx;
+	ScanKeyData keys[3];
+	int			nkeys = 0;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	TupleDesc	desc;
+	AttrNumber	a_res,
+				a_period,
+				a_req,
+				a_status;
+
+	if (!OidIsValid(relid) || !OidIsValid(idxid))
+		elog(ERROR, "timepool: table reservations or index reservations_pool_idx is missing");
+	rel = table_open(relid, AccessShareLock);
+	idx = index_open(idxid, AccessShareLock);
+	desc = RelationGetDescr(rel);
+	a_res = SPI_fnumber(desc, "resource_id");
+	a_period = SPI_fnumber(desc, "period");
+	a_req = SPI_fnumber(desc, "required_minutes");
+	a_status = SPI_fnumber(desc, "status");
+	if (a_res <= 0 || a_period <= 0 || a_req <= 0 || a_status <= 0)
+		elog(ERROR, "timepool: unexpected columns in timepool.reservations");
+
+	ScanKeyInit(&keys[nkeys++], 1, BTEqualStrategyNumber, F_DATE_EQ, DateADTGetDatum(date));
+	if (resource_id != 0)
+		ScanKeyInit(&keys[nkeys++], 2, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(resource_id));
+	if (period != NULL)
+	{
+		ScanKeyInit(&keys[nkeys], 3, BTEqualStrategyNumber, F_TEXTEQ, CStringGetTextDatum(period));
+		keys[nkeys].sk_collation = idx->rd_indcollation[2];
+		nkeys++;
+	}
+
+	slot = table_slot_create(rel, NULL);
+	scan = index_beginscan(rel, idx, snapshot, nkeys, 0);
+	index_rescan(scan, keys, nkeys, NULL, 0);
+	while (index_getnext_slot(scan, ForwardScanDirection, slot))
+	{
+		bool		isnull;
+		Datum		d;
+		int64		res;
+		int			req;
+		char		per[TP_CODE_MAXLEN + 1];
+		text	   *pt;
+		int			len;
+
+		d = slot_getattr(slot, a_status, &isnull);
+		if (isnull || !tp_status_datum_holds(d))
+			continue;
+		res = DatumGetInt64(slot_getattr(slot, a_res, &isnull));
+		req = DatumGetInt32(slot_getattr(slot, a_req, &isnull));
+		pt = DatumGetTextPP(slot_getattr(slot, a_period, &isnull));
+		len = Min((int) VARSIZE_ANY_EXHDR(pt), TP_CODE_MAXLEN);
+		memcpy(per, VARDATA_ANY(pt), len);
+		per[len] = '\0';
+		fn(arg, res, per, req);
+	}
+	index_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(idx, AccessShareLock);
+	table_close(rel, AccessShareLock);
+}
+
+typedef struct TpSum
+{
+	int64		minutes;
+	int64		count;
+} TpSum;
+
+static void
+tp_add_to_sum(void *arg, int64 resource_id, const char *period, int minutes)
+{
+	TpSum	   *sum = (TpSum *) arg;
+
+	(void) resource_id;
+	(void) period;
+	sum->minutes += minutes;
+	sum->count++;
+}
+
+static void
+tp_sum_pool(int64 resource_id, DateADT date, const char *period,
+			Snapshot snapshot, int64 *minutes, int64 *count)
+{
+	TpSum		sum = {0, 0};
+
+	tp_scan_booked(date, resource_id, period, snapshot, tp_add_to_sum, &sum);
+	*minutes = sum.minutes;
+	*count = sum.count;
 }
 
 /*
  * Minutes and reservations held in one pool.
  *
  * With locked = true the caller holds the pool's lock and is about to
- * decide: the count is taken from the latest committed state, and under
- * REPEATABLE READ or SERIALIZABLE, a difference from what the transaction's
- * snapshot shows means another booking raced this one: serialization
- * failure, to be retried by the client.
+ * decide: the count is taken from the latest committed state, this
+ * transaction's own rows included (those of the current statement too),
+ * and under REPEATABLE READ or SERIALIZABLE, a difference from what the
+ * transaction's snapshot shows means another booking raced this one:
+ * serialization failure, to be retried by the client.
  */
 void
 tp_pool_booked(int64 resource_id, DateADT date, const char *period,
 			   bool locked, int64 *minutes, int64 *count)
 {
-	Oid			types[3] = {DATEOID, INT8OID, TEXTOID};
-	Datum		values[3];
-
-	tp_prepare(&plan_booked,
-			   "SELECT coalesce(sum(required_minutes), 0)::int8, count(*)"
-			   " FROM timepool.reservations"
-			   " WHERE reservation_date = $1 AND resource_id = $2 AND period = $3"
-			   " AND status NOT IN ('CANCELLED', 'REJECTED')",
-			   3, types);
-	values[0] = DateADTGetDatum(date);
-	values[1] = Int64GetDatum(resource_id);
-	values[2] = CStringGetTextDatum(period);
+	Snapshot	latest;
 
 	if (!locked)
 	{
-		tp_run_booked(values, InvalidSnapshot, true, minutes, count);
+		tp_sum_pool(resource_id, date, period, GetActiveSnapshot(), minutes, count);
 		return;
 	}
 
-	tp_run_booked(values, GetLatestSnapshot(), false, minutes, count);
+	/* make the rows this statement wrote visible, as RI checks do */
+	CommandCounterIncrement();
+	latest = RegisterSnapshot(GetLatestSnapshot());
+	tp_sum_pool(resource_id, date, period, latest, minutes, count);
+	UnregisterSnapshot(latest);
+
 	if (IsolationUsesXactSnapshot())
 	{
+		Snapshot	xact = RegisterSnapshot(GetTransactionSnapshot());
 		int64		snap_minutes,
 					snap_count;
 
-		tp_run_booked(values, GetTransactionSnapshot(), false,
-					  &snap_minutes, &snap_count);
+		xact->curcid = GetCurrentCommandId(false);
+		tp_sum_pool(resource_id, date, period, xact, &snap_minutes, &snap_count);
+		UnregisterSnapshot(xact);
 		if (snap_minutes != *minutes || snap_count != *count)
 			ereport(ERROR,
 					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),

@@ -151,6 +151,9 @@ extern void tp_lock_idempotency(const char *key);
 extern int	tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out);
 extern TpPool *tp_find_pool_at(TpResourceDay *day, int minute);
 extern TpPool *tp_find_pool_named(TpResourceDay *day, const char *period);
+typedef void (*TpBookedFn) (void *arg, int64 resource_id, const char *period, int minutes);
+extern void tp_scan_booked(DateADT date, int64 resource_id, const char *period,
+						   Snapshot snapshot, TpBookedFn fn, void *arg);
 extern void tp_pool_booked(int64 resource_id, DateADT date, const char *period,
 						   bool locked, int64 *minutes, int64 *count);
 extern bool tp_lookup_service(const char *code, TpService *svc, const char **why);
