@@ -22,6 +22,10 @@
 #include "access/stratnum.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "access/visibilitymap.h"
+#include "storage/bufmgr.h"
+#include "storage/predicate.h"
+#include "access/itup.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/tuptable.h"
@@ -142,7 +146,15 @@ tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out)
 		TpResourceDay *day = &days[i];
 		int			np = 0;
 
-		day->pools = palloc0(sizeof(TpPool) * Max(cache->nslots + novr, 1));
+		{
+			int			nmine = 0;
+
+			for (j = 0; j < cache->nslots; j++)
+				if (cache->slots[j].resource_id == day->resource_id &&
+					cache->slots[j].dow == dow)
+					nmine++;
+			day->pools = palloc0(sizeof(TpPool) * Max(nmine + novr, 1));
+		}
 
 		/* weekly pools, each replaced by the override that applies */
 		for (j = 0; j < cache->nslots; j++)
@@ -276,6 +288,8 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 				a_period,
 				a_req,
 				a_status;
+	ItemPointer tid;
+	Buffer		vmbuffer = InvalidBuffer;
 
 	if (!OidIsValid(relid) || !OidIsValid(idxid))
 		elog(ERROR, "timepool: table reservations or index reservations_pool_idx is missing");
@@ -299,10 +313,17 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 		nkeys++;
 	}
 
+	/*
+	 * An index-only scan where the visibility map allows, as PostgreSQL's
+	 * IndexOnlyScan does: the pool index includes required_minutes, and its
+	 * predicate keeps only rows whose status holds time (a status change is
+	 * never a HOT update, so an entry's values are those of the row).
+	 */
 	slot = table_slot_create(rel, NULL);
 	scan = index_beginscan(rel, idx, snapshot, nkeys, 0);
+	scan->xs_want_itup = true;
 	index_rescan(scan, keys, nkeys, NULL, 0);
-	while (index_getnext_slot(scan, ForwardScanDirection, slot))
+	while ((tid = index_getnext_tid(scan, ForwardScanDirection)) != NULL)
 	{
 		bool		isnull;
 		Datum		d;
@@ -312,17 +333,35 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 		text	   *pt;
 		int			len;
 
-		d = slot_getattr(slot, a_status, &isnull);
-		if (isnull || !tp_status_datum_holds(d))
-			continue;
-		res = DatumGetInt64(slot_getattr(slot, a_res, &isnull));
-		req = DatumGetInt32(slot_getattr(slot, a_req, &isnull));
-		pt = DatumGetTextPP(slot_getattr(slot, a_period, &isnull));
+		if (VM_ALL_VISIBLE(rel, ItemPointerGetBlockNumber(tid), &vmbuffer))
+		{
+			IndexTuple	itup = scan->xs_itup;
+			TupleDesc	idesc = scan->xs_itupdesc;
+
+			res = DatumGetInt64(index_getattr(itup, 2, idesc, &isnull));
+			pt = DatumGetTextPP(index_getattr(itup, 3, idesc, &isnull));
+			req = DatumGetInt32(index_getattr(itup, 4, idesc, &isnull));
+			/* as if the heap had been read */
+			PredicateLockPage(rel, ItemPointerGetBlockNumber(tid), snapshot);
+		}
+		else
+		{
+			if (!index_fetch_heap(scan, slot))
+				continue;
+			d = slot_getattr(slot, a_status, &isnull);
+			if (isnull || !tp_status_datum_holds(d))
+				continue;
+			res = DatumGetInt64(slot_getattr(slot, a_res, &isnull));
+			req = DatumGetInt32(slot_getattr(slot, a_req, &isnull));
+			pt = DatumGetTextPP(slot_getattr(slot, a_period, &isnull));
+		}
 		len = Min((int) VARSIZE_ANY_EXHDR(pt), TP_CODE_MAXLEN);
 		memcpy(per, VARDATA_ANY(pt), len);
 		per[len] = '\0';
 		fn(arg, res, per, req);
 	}
+	if (vmbuffer != InvalidBuffer)
+		ReleaseBuffer(vmbuffer);
 	index_endscan(scan);
 	ExecDropSingleTupleTableSlot(slot);
 	index_close(idx, AccessShareLock);
