@@ -24,10 +24,7 @@ SELECT format('SVC_%s', lpad(i::text, 2, '0')), format('Service %s', i),
        (ARRAY['INJECTION', 'SKIN', 'LASER'])[1 + i % 3],
        (ARRAY[5, 10, 15, 20, 30, 40, 45, 50, 60, 70, 80, 90])[i], (i % 3) * 5, 50 + i * 10, i
   FROM generate_series(1, 12) i;
--- the hot day's service: 5 minutes, no buffer
-INSERT INTO timepool.services (code, name, duration_minutes, display_order) VALUES ('HOT_5', 'Quick check', 5, 13);
 
-CREATE SCHEMA bench;
 
 -- History: :history reservations spread over the 730 days before today.
 SET session_replication_role = replica;
@@ -59,72 +56,4 @@ SELECT r.id, 2, current_date + d, p.s + make_interval(mins => 10 * k), 'Upcoming
 
 VACUUM ANALYZE;
 
--- Baseline 2: a plain table with the same columns, indexes and checks, and
--- none of the extension's triggers or logic.
-CREATE TABLE bench.plain_reservations (LIKE timepool.reservations INCLUDING ALL);
-
--- Baseline 3: the design timepool replaces.  Read the capacity, SUM the
--- booked minutes, INSERT; correctness left to SERIALIZABLE and client retries.
-CREATE TABLE bench.naive_reservations (LIKE timepool.reservations INCLUDING ALL);
-
-CREATE FUNCTION bench.naive_book(p_resource bigint, p_service bigint, p_date date, p_time time,
-                                 p_patient text) RETURNS boolean
-LANGUAGE plpgsql AS $$
-DECLARE
-  s timepool.services;
-  slot timepool.clinic_time_slots;
-  used integer;
-BEGIN
-  SELECT * INTO s FROM timepool.services WHERE id = p_service AND is_active AND deleted_at IS NULL;
-  SELECT * INTO slot FROM timepool.clinic_time_slots
-   WHERE resource_id = p_resource AND day_of_week = extract(dow FROM p_date) AND is_active
-     AND start_time <= p_time AND p_time < end_time;
-  IF slot.id IS NULL OR p_time + make_interval(mins => s.duration_minutes + s.buffer_minutes) > slot.end_time THEN
-    RETURN false;
-  END IF;
-  SELECT coalesce(sum(required_minutes), 0) INTO used FROM bench.naive_reservations
-   WHERE resource_id = p_resource AND reservation_date = p_date AND period = slot.period
-     AND status NOT IN ('CANCELLED', 'REJECTED');
-  IF used + s.duration_minutes + s.buffer_minutes > slot.capacity_minutes THEN
-    RETURN false;
-  END IF;
-  INSERT INTO bench.naive_reservations
-         (resource_id, service_id, service_code, service_name, duration_minutes, buffer_minutes,
-          required_minutes, price, reservation_date, start_time, end_time, period, patient_name)
-  VALUES (p_resource, p_service, s.code, s.name, s.duration_minutes, s.buffer_minutes,
-          s.duration_minutes + s.buffer_minutes, s.price, p_date, p_time,
-          p_time + make_interval(mins => s.duration_minutes + s.buffer_minutes), slot.period, p_patient);
-  RETURN true;
-END
-$$;
-
--- timepool's side of workload 3: a refusal (TP001/TP002) is a decision, not
--- an error that would stop pgbench's client.
-CREATE FUNCTION bench.try_book(p_service text, p_date date, p_time time, p_patient text,
-                               p_resource text DEFAULT NULL)
-RETURNS boolean LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM timepool.book_service(p_service, p_date, p_time, p_patient, p_resource => p_resource);
-  RETURN true;
-EXCEPTION WHEN SQLSTATE 'TP001' OR SQLSTATE 'TP002' THEN
-  RETURN false;
-END
-$$;
-
--- Pools whose booked minutes exceed their capacity, in a reservations table.
-CREATE FUNCTION bench.overbooked(p_table regclass) RETURNS bigint
-LANGUAGE plpgsql AS $$
-DECLARE n bigint;
-BEGIN
-  EXECUTE format($q$
-    SELECT count(*) FROM (
-      SELECT r.resource_id, r.reservation_date, r.period, sum(r.required_minutes) AS booked
-        FROM %s r WHERE r.status NOT IN ('CANCELLED', 'REJECTED') AND r.reservation_date >= current_date
-       GROUP BY 1, 2, 3) b
-    JOIN timepool.clinic_time_slots s
-      ON s.resource_id = b.resource_id AND s.period = b.period
-     AND s.day_of_week = extract(dow FROM b.reservation_date) AND s.is_active
-   WHERE b.booked > s.capacity_minutes$q$, p_table) INTO n;
-  RETURN n;
-END
-$$;
+\ir baselines.sql

@@ -1,0 +1,18 @@
+-- bench/hot.sql: the hot day's database.  Two resources whose pools are
+-- 12 hours long every day (MORNING 00:00-12:00 and AFTERNOON 12:00-24:00,
+-- 720 minutes each) and one 2-minute service: 1440 bookings fill the four
+-- pools of a day.  Short bookings make a long race for few pools.
+
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS timepool;
+
+INSERT INTO timepool.resources (code, name) VALUES ('HOT_A', 'Hot A'), ('HOT_B', 'Hot B');
+INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
+SELECT r.id, d, p.period, p.s, p.e
+  FROM timepool.resources r, generate_series(0, 6) d,
+       (VALUES ('MORNING', time '00:00', time '12:00'), ('AFTERNOON', time '12:00', time '24:00')) p(period, s, e);
+INSERT INTO timepool.services (code, name, duration_minutes) VALUES ('HOT_2', 'Quick check', 2);
+
+\ir baselines.sql
+VACUUM ANALYZE;
