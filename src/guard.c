@@ -96,9 +96,24 @@ tp_col(TupleDesc desc, const char *name)
 	return n;
 }
 
+/*
+ * Column numbers of the table the trigger fires on, looked up once per
+ * relation and kept while its tuple descriptor stays the same.
+ */
 static void
-tp_cols(TupleDesc desc, TpCols *c)
+tp_cols(Relation rel, TpCols *c)
 {
+	static Oid	cached_relid = InvalidOid;
+	static int	cached_natts = 0;
+	static TpCols cached;
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			natts = desc->natts;
+
+	if (RelationGetRelid(rel) == cached_relid && natts == cached_natts)
+	{
+		*c = cached;
+		return;
+	}
 	c->id = tp_col(desc, "id");
 	c->resource_id = tp_col(desc, "resource_id");
 	c->service_id = tp_col(desc, "service_id");
@@ -116,6 +131,9 @@ tp_cols(TupleDesc desc, TpCols *c)
 	c->created_at = tp_col(desc, "created_at");
 	c->updated_at = tp_col(desc, "updated_at");
 	c->status_changed_at = tp_col(desc, "status_changed_at");
+	cached = *c;
+	cached_relid = RelationGetRelid(rel);
+	cached_natts = natts;
 }
 
 /* What a row version holds: its pool, window and minutes. */
@@ -141,6 +159,17 @@ tp_isnull(HeapTuple tup, TupleDesc desc, int col)
 	return isnull;
 }
 
+/* a text datum into a buffer, cut to its size */
+static void
+tp_text_to_buf(Datum d, char *buf, int size)
+{
+	text	   *t = DatumGetTextPP(d);
+	int			len = Min((int) VARSIZE_ANY_EXHDR(t), size - 1);
+
+	memcpy(buf, VARDATA_ANY(t), len);
+	buf[len] = '\0';
+}
+
 static bool
 tp_status_holds(const char *status)
 {
@@ -159,7 +188,6 @@ tp_read_hold(HeapTuple tup, TupleDesc desc, TpCols *c, TpHold *h)
 				n_period,
 				n_status;
 	Datum		d;
-	char	   *s;
 
 	memset(h, 0, sizeof(*h));
 	d = SPI_getbinval(tup, desc, c->id, &n_id);
@@ -180,13 +208,17 @@ tp_read_hold(HeapTuple tup, TupleDesc desc, TpCols *c, TpHold *h)
 	d = SPI_getbinval(tup, desc, c->required, &n_req);
 	if (!n_req)
 		h->required = DatumGetInt32(d);
-	s = SPI_getvalue(tup, desc, c->period);
-	n_period = (s == NULL);
-	if (s)
-		strlcpy(h->period, s, TP_CODE_MAXLEN + 1);
-	s = SPI_getvalue(tup, desc, c->status);
-	n_status = (s == NULL);
-	h->holding = s != NULL && tp_status_holds(s);
+	d = SPI_getbinval(tup, desc, c->period, &n_period);
+	if (!n_period)
+		tp_text_to_buf(d, h->period, sizeof(h->period));
+	d = SPI_getbinval(tup, desc, c->status, &n_status);
+	if (!n_status)
+	{
+		char		status[16];
+
+		tp_text_to_buf(d, status, sizeof(status));
+		h->holding = tp_status_holds(status);
+	}
 	h->valid = !(n_res || n_date || n_start || n_end || n_req || n_period || n_status);
 }
 
@@ -329,7 +361,7 @@ tp_reservations_before_write(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("reservations_before_write() must be fired on INSERT or UPDATE")));
-	tp_cols(desc, &c);
+	tp_cols(trig->tg_relation, &c);
 
 	if (is_insert)
 	{
@@ -537,7 +569,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 	int32		keys[2];
 	int			nkeys = 0;
 
-	tp_cols(desc, &c);
+	tp_cols(trig->tg_relation, &c);
 	memset(&o, 0, sizeof(o));
 	memset(&h, 0, sizeof(h));
 	if (is_insert)
