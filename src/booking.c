@@ -110,10 +110,45 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 	if (lock)
 	{
 		int32	   *keys = palloc(sizeof(int32) * ncand);
+		TpResourceDay *fresh;
+		int			nfresh;
+		int			kept = 0;
 
 		for (i = 0; i < ncand; i++)
 			keys[i] = tp_pool_key(cand_day[i]->resource_id, date, cand_pool[i]->period);
 		tp_lock_pool_keys(keys, ncand);
+
+		/*
+		 * The schedule may have changed while this waited for the locks:
+		 * decide on the pools as they are now.  A candidate whose pool is
+		 * gone, closed or too short now is dropped.
+		 */
+		nfresh = tp_load_day(date, resource_id, &fresh);
+		for (i = 0; i < ncand; i++)
+		{
+			int			j;
+			TpPool	   *p = NULL;
+
+			for (j = 0; j < nfresh; j++)
+				if (fresh[j].resource_id == cand_day[i]->resource_id)
+					p = tp_find_pool_named(&fresh[j], cand_pool[i]->period);
+			if (p == NULL || p->closed || start < p->start_min || end > p->end_min)
+			{
+				if (p != NULL && out->day == NULL)
+				{
+					out->verdict = p->closed ? TP_CLOSED : TP_PAST_END;
+					out->day = cand_day[i];
+					out->pool = p;
+				}
+				continue;
+			}
+			cand_day[kept] = cand_day[i];
+			cand_pool[kept] = p;
+			kept++;
+		}
+		ncand = kept;
+		if (ncand == 0)
+			return;
 	}
 
 	out->verdict = TP_FULL;

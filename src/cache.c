@@ -28,6 +28,7 @@
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "utils/datum.h"
+#include "storage/sinval.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -234,6 +235,14 @@ TpCache *
 tp_cache_get(void)
 {
 	int			tries;
+
+	/*
+	 * Take in the changes other sessions committed since this session last
+	 * looked: a transaction that books twice must see a schedule change
+	 * committed in between (PostgreSQL itself only looks when it opens a
+	 * table or starts a transaction).
+	 */
+	AcceptInvalidationMessages();
 
 	for (tries = 0; !tp_cache_valid; tries++)
 	{

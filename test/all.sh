@@ -4,6 +4,7 @@
 #   pg_regress suites (sql/, expected/) and isolation specs (test/specs/)
 #   pgTAP tests (test/pgtap/) run with pg_prove
 #   dump and restore (test/dump_restore.sh)
+#   the soak test (test/soak/run), TIMEPOOL_SOAK_SECONDS long (default 60)
 # Ends with one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +46,7 @@ pgtap() {
 run "pg_regress suites and isolation specs" regress
 run "pgTAP tests" pgtap
 run "dump and restore" bash test/dump_restore.sh
+run "soak test" test/soak/run --seconds "${TIMEPOOL_SOAK_SECONDS:-60}"
 
 echo
 echo "$passed passed, $failed failed"

@@ -1,0 +1,162 @@
+-- test/soak/setup.sql: the soak test's data, run by test/soak/run in a fresh
+-- database right after CREATE EXTENSION timepool.
+--
+-- Five dates, 30 to 34 days from today (far enough that TP005 never occurs),
+-- three active resources and one inactive one, six services, a weekly
+-- schedule (with a row that ends and one that starts inside the five dates,
+-- and an inactive row), and overrides that exercise every level of the
+-- precedence: resource + period > resource whole day > every resource +
+-- period > every resource whole day.  Nothing here is closed or shrunk while
+-- the clients run: the closures are in place before the first booking.
+--
+-- It also creates the schema soak: soak.dates and soak.pools, the pools of
+-- those dates computed in plain SQL from the tables (no timepool function),
+-- against which the final checks and the mid-run audits compare.
+
+SET client_min_messages = warning;
+
+INSERT INTO timepool.resources (code, name) VALUES
+  ('DR_A', 'Dr. A'), ('DR_B', 'Dr. B'), ('DR_C', 'Dr. C');
+-- never bookable without naming it, never in availability()
+INSERT INTO timepool.resources (code, name, is_active) VALUES ('DR_X', 'Dr. X (away)', false);
+
+INSERT INTO timepool.services (code, name, duration_minutes, buffer_minutes, price, display_order) VALUES
+  ('CONSULT',   'Consultation', 10,  0,  40.00, 1),
+  ('PEEL',      'Peel',         20,  5,  80.00, 2),
+  ('LASER',     'Laser',        30, 10, 150.00, 3),
+  ('BOTOX',     'Botox',        40,  0, 250.00, 4),
+  ('SKIN_CARE', 'Skin care',    70,  0, 120.00, 5),
+  ('SURGERY',   'Minor surgery',90, 15, 900.00, 6);
+
+CREATE SCHEMA soak;
+CREATE TABLE soak.dates (date date PRIMARY KEY, n int NOT NULL UNIQUE);
+INSERT INTO soak.dates SELECT current_date + 30 + i, i FROM generate_series(0, 4) i;
+
+-- Weekly: every resource, every day, MORNING 09:00-12:00 and AFTERNOON 13:00-18:00.
+INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
+SELECT r.id, d, p.period, p.s, p.e
+  FROM timepool.resources r, generate_series(0, 6) d,
+       (VALUES ('MORNING', time '09:00', time '12:00')) p(period, s, e);
+-- DR_C's mornings hold 120 of their 180 minutes
+UPDATE timepool.clinic_time_slots s SET capacity_minutes = 120
+  FROM timepool.resources r WHERE r.id = s.resource_id AND r.code = 'DR_C';
+-- AFTERNOON: DR_B's ends after the second date, and a shorter one
+-- (13:00-17:00, 200 minutes) starts on the third
+INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time, effective_until)
+SELECT r.id, d, 'AFTERNOON', '13:00', '18:00',
+       CASE WHEN r.code = 'DR_B' THEN (SELECT date FROM soak.dates WHERE n = 1) END
+  FROM timepool.resources r, generate_series(0, 6) d;
+INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time, capacity_minutes, effective_from)
+SELECT r.id, d, 'AFTERNOON', '13:00', '17:00', 200, (SELECT date FROM soak.dates WHERE n = 2)
+  FROM timepool.resources r, generate_series(0, 6) d WHERE r.code = 'DR_B';
+-- an inactive row: no EVENING for DR_A from the weekly schedule
+INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time, is_active)
+SELECT r.id, d, 'EVENING', '18:00', '22:00', false
+  FROM timepool.resources r, generate_series(0, 6) d WHERE r.code = 'DR_A';
+
+-- Overrides, one set per date (n = 0..4).
+-- 0: DR_A gets an EVENING 18:00-20:00 of 100 minutes (a period only an override opens)
+INSERT INTO timepool.schedule_overrides (resource_id, date, period, start_time, end_time, capacity_minutes, reason)
+SELECT r.id, d.date, 'EVENING', '18:00', '20:00', 100, 'late clinic'
+  FROM timepool.resources r, soak.dates d WHERE r.code = 'DR_A' AND d.n = 0;
+-- 1: every AFTERNOON closed, but DR_B's own AFTERNOON (14:00-17:00, 150) wins
+INSERT INTO timepool.schedule_overrides (date, period, is_closed, reason)
+SELECT date, 'AFTERNOON', true, 'staff meeting' FROM soak.dates WHERE n = 1;
+INSERT INTO timepool.schedule_overrides (resource_id, date, period, start_time, end_time, capacity_minutes, reason)
+SELECT r.id, d.date, 'AFTERNOON', '14:00', '17:00', 150, 'covers the meeting'
+  FROM timepool.resources r, soak.dates d WHERE r.code = 'DR_B' AND d.n = 1;
+-- 2: DR_A off all day; an EVENING 18:00-21:00 (120) for every resource,
+--    listed closed for DR_A (its own whole-day closure wins)
+INSERT INTO timepool.schedule_overrides (resource_id, date, is_closed, reason)
+SELECT r.id, d.date, true, 'day off' FROM timepool.resources r, soak.dates d WHERE r.code = 'DR_A' AND d.n = 2;
+INSERT INTO timepool.schedule_overrides (date, period, start_time, end_time, capacity_minutes, reason)
+SELECT date, 'EVENING', '18:00', '21:00', 120, 'evening clinic' FROM soak.dates WHERE n = 2;
+-- 3: DR_C's MORNING is 10:00-12:00, 90 minutes
+INSERT INTO timepool.schedule_overrides (resource_id, date, period, start_time, end_time, capacity_minutes, reason)
+SELECT r.id, d.date, 'MORNING', '10:00', '12:00', 90, 'late start'
+  FROM timepool.resources r, soak.dates d WHERE r.code = 'DR_C' AND d.n = 3;
+-- 4: a holiday for everybody, but DR_B's own MORNING stays open
+INSERT INTO timepool.schedule_overrides (date, is_closed, reason)
+SELECT date, true, 'holiday' FROM soak.dates WHERE n = 4;
+INSERT INTO timepool.schedule_overrides (resource_id, date, period, start_time, end_time, capacity_minutes, reason)
+SELECT r.id, d.date, 'MORNING', '09:00', '12:00', 180, 'on call'
+  FROM timepool.resources r, soak.dates d WHERE r.code = 'DR_B' AND d.n = 4;
+
+-- The pools of the soak's dates, in plain SQL: the weekly rows in force,
+-- each replaced by the most specific override (closed: capacity 0, the
+-- weekly window kept), plus the periods that only an override opens (its
+-- window from the most specific open row; closed if the most specific row
+-- of all closes it).
+CREATE VIEW soak.pools AS
+WITH res AS (
+  SELECT id, code FROM timepool.resources WHERE is_active
+), ovr AS (
+  SELECT o.id, o.resource_id, o.date, o.period, o.is_closed, o.start_time, o.end_time,
+         o.capacity_minutes,
+         CASE WHEN o.resource_id IS NOT NULL THEN 3 ELSE 1 END
+           + CASE WHEN o.period IS NOT NULL THEN 1 ELSE 0 END AS rank
+    FROM timepool.schedule_overrides o
+), weekly AS (
+  SELECT d.date, r.id AS resource_id, r.code, s.period, s.start_time, s.end_time, s.capacity_minutes
+    FROM soak.dates d
+    JOIN timepool.clinic_time_slots s
+      ON s.day_of_week = extract(dow FROM d.date) AND s.is_active
+     AND (s.effective_from IS NULL OR s.effective_from <= d.date)
+     AND (s.effective_until IS NULL OR s.effective_until >= d.date)
+    JOIN res r ON r.id = s.resource_id
+)
+SELECT w.date, w.resource_id, w.code AS resource, w.period,
+       CASE WHEN b.is_closed IS FALSE THEN b.start_time ELSE w.start_time END AS start_time,
+       CASE WHEN b.is_closed IS FALSE THEN b.end_time ELSE w.end_time END AS end_time,
+       CASE WHEN b.is_closed THEN 0
+            WHEN b.is_closed IS FALSE THEN b.capacity_minutes
+            ELSE w.capacity_minutes END AS capacity,
+       coalesce(b.is_closed, false) AS is_closed
+  FROM weekly w
+  LEFT JOIN LATERAL (
+    SELECT o.is_closed, o.start_time, o.end_time, o.capacity_minutes
+      FROM ovr o
+     WHERE o.date = w.date
+       AND (o.resource_id IS NULL OR o.resource_id = w.resource_id)
+       AND (o.period IS NULL OR o.period = w.period)
+     ORDER BY o.rank DESC LIMIT 1) b ON true
+UNION ALL
+SELECT o.date, r.id, r.code, o.period, o.start_time, o.end_time,
+       CASE WHEN b.is_closed THEN 0 ELSE o.capacity_minutes END,
+       b.is_closed
+  FROM ovr o
+  JOIN soak.dates d ON d.date = o.date
+  JOIN res r ON o.resource_id IS NULL OR o.resource_id = r.id
+  CROSS JOIN LATERAL (
+    SELECT x.is_closed FROM ovr x
+     WHERE x.date = o.date
+       AND (x.resource_id IS NULL OR x.resource_id = r.id)
+       AND (x.period IS NULL OR x.period = o.period)
+     ORDER BY x.rank DESC LIMIT 1) b
+ WHERE NOT o.is_closed AND o.period IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM weekly w
+                    WHERE w.date = o.date AND w.resource_id = r.id AND w.period = o.period)
+   AND o.rank = (SELECT max(x.rank) FROM ovr x
+                  WHERE x.date = o.date AND NOT x.is_closed AND x.period = o.period
+                    AND (x.resource_id IS NULL OR x.resource_id = r.id));
+
+-- Minutes and rows held per pool, in plain SQL.
+CREATE VIEW soak.held AS
+SELECT resource_id, reservation_date AS date, period,
+       sum(required_minutes)::int AS booked, count(*)::int AS n
+  FROM timepool.reservations
+ WHERE status NOT IN ('CANCELLED', 'REJECTED')
+ GROUP BY resource_id, reservation_date, period;
+
+-- What availability(date) must return, recounted in plain SQL.
+CREATE VIEW soak.recount AS
+SELECT p.date, p.resource, p.period,
+       to_char(p.start_time, 'HH24:MI') AS start_time, to_char(p.end_time, 'HH24:MI') AS end_time,
+       p.capacity AS total_minutes,
+       coalesce(h.booked, 0) AS booked_minutes,
+       greatest(p.capacity - coalesce(h.booked, 0), 0) AS remaining_minutes,
+       coalesce(h.n, 0) AS reservation_count,
+       CASE WHEN p.capacity > 0 THEN round(coalesce(h.booked, 0) * 100.0 / p.capacity, 2) END AS utilization,
+       p.is_closed
+  FROM soak.pools p
+  LEFT JOIN soak.held h ON h.resource_id = p.resource_id AND h.date = p.date AND h.period = p.period;
