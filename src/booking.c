@@ -237,7 +237,13 @@ tp_refuse(TpDecision *d, TpService *svc, DateADT date, int start,
 	}
 }
 
-#define ARG_TEXT_OR_NULL(n) (PG_ARGISNULL(n) ? NULL : PG_GETARG_TEXT_PP(n))
+/* SPI parameter i: the text s, or NULL */
+static void
+tp_param_text(Datum *values, char *nulls, int i, const char *s)
+{
+	values[i] = s ? CStringGetTextDatum(s) : (Datum) 0;
+	nulls[i] = s ? ' ' : 'n';
+}
 
 static void
 tp_require(FunctionCallInfo fcinfo, int argno, const char *argname)
@@ -396,16 +402,12 @@ tp_book_service(PG_FUNCTION_ARGS)
 		kv[2] = DateADTGetDatum(date);
 		kv[3] = TimeADTGetDatum((TimeADT) start * USECS_PER_MINUTE);
 		kv[4] = CStringGetTextDatum(patient_name);
-		kv[5] = phone ? CStringGetTextDatum(phone) : (Datum) 0;
-		kn[5] = phone ? ' ' : 'n';
-		kv[6] = email ? CStringGetTextDatum(email) : (Datum) 0;
-		kn[6] = email ? ' ' : 'n';
-		kv[7] = notes ? CStringGetTextDatum(notes) : (Datum) 0;
-		kn[7] = notes ? ' ' : 'n';
+		tp_param_text(kv, kn, 5, phone);
+		tp_param_text(kv, kn, 6, email);
+		tp_param_text(kv, kn, 7, notes);
 		kv[8] = details;
 		kn[8] = PG_ARGISNULL(7) ? 'n' : ' ';
-		kv[9] = have_resource ? CStringGetTextDatum(resource_code) : (Datum) 0;
-		kn[9] = have_resource ? ' ' : 'n';
+		tp_param_text(kv, kn, 9, have_resource ? resource_code : NULL);
 		tp_execute(plan_by_key, kv, kn, GetLatestSnapshot(), false, 1);
 		if (SPI_processed > 0)
 		{
@@ -472,16 +474,12 @@ tp_book_service(PG_FUNCTION_ARGS)
 	values[11] = CStringGetTextDatum(d.pool->period);
 	values[12] = CStringGetTextDatum(status);
 	values[13] = CStringGetTextDatum(patient_name);
-	values[14] = phone ? CStringGetTextDatum(phone) : (Datum) 0;
-	nulls[14] = phone ? ' ' : 'n';
-	values[15] = email ? CStringGetTextDatum(email) : (Datum) 0;
-	nulls[15] = email ? ' ' : 'n';
-	values[16] = notes ? CStringGetTextDatum(notes) : (Datum) 0;
-	nulls[16] = notes ? ' ' : 'n';
+	tp_param_text(values, nulls, 14, phone);
+	tp_param_text(values, nulls, 15, email);
+	tp_param_text(values, nulls, 16, notes);
 	values[17] = details;
 	nulls[17] = PG_ARGISNULL(7) ? 'n' : ' ';
-	values[18] = key ? CStringGetTextDatum(key) : (Datum) 0;
-	nulls[18] = key ? ' ' : 'n';
+	tp_param_text(values, nulls, 18, key);
 
 	/* the pool was checked above under its lock: the guard need not count it again */
 	tp_expect_checked_insert(d.day->resource_id, date, d.pool->period);
