@@ -394,6 +394,33 @@ SELECT service_code, service_name, required_minutes, price, count(*)
  GROUP BY 1, 2, 3, 4;
 
 ---------------------------------------------------------------------------
+-- 14. over-full pools: a capacity cut below what is booked refuses new
+--     bookings with TP001 (remaining shown as 0), with or without a resource
+---------------------------------------------------------------------------
+-- Sunday 2025-12-07: one CONSULT (20 minutes) for DR_A and DR_B, three for
+-- DR_C's EARLY (60 of 60); then the date's capacities are cut to 10, 10, 30
+SELECT count(*) AS booked FROM (
+  SELECT timepool.book_service('CONSULT', '2025-12-07', '09:00', 'Over ' || r, p_resource => r)
+    FROM unnest(ARRAY['DR_A', 'DR_B', 'DR_C', 'DR_C', 'DR_C']) r) x;
+INSERT INTO timepool.schedule_overrides (resource_id, date, period, start_time, end_time, capacity_minutes)
+SELECT r.id, '2025-12-07', s.period, s.st, s.et, s.cap
+  FROM (VALUES ('DR_A', 'MORNING', time '09:00', time '12:00', 10),
+               ('DR_B', 'MORNING', time '09:00', time '12:00', 10),
+               ('DR_C', 'EARLY', time '09:00', time '10:00', 30)) s(code, period, st, et, cap)
+  JOIN timepool.resources r ON r.code = s.code;
+SELECT resource, period, total_minutes, booked_minutes, remaining_minutes, utilization
+  FROM timepool.availability('2025-12-07');
+-- error: a named resource whose pool is over-full
+SELECT id FROM timepool.book_service('CONSULT', '2025-12-07', '09:00', 'One more', p_resource => 'DR_C');
+\echo :LAST_ERROR_SQLSTATE
+-- error: no resource named, every candidate pool over-full (the refusal
+-- names the one with the most room, DR_A, tied with DR_B and first by code)
+SELECT id FROM timepool.book_service('CONSULT', '2025-12-07', '09:00', 'One more');
+\echo :LAST_ERROR_SQLSTATE
+SELECT timepool.can_book('CONSULT', '2025-12-07', '09:00') AS can_book_at_9,
+       timepool.can_book('CONSULT', '2025-12-07') AS can_book_that_day;
+
+---------------------------------------------------------------------------
 -- clean up for the suites that follow
 ---------------------------------------------------------------------------
 TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,

@@ -68,7 +68,7 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 	int			ncand = 0;
 	TpResourceDay **cand_day;
 	TpPool	  **cand_pool;
-	int64		best_remaining = -1;
+	int64		best_remaining = PG_INT64_MIN;	/* remaining may be negative in an over-full pool */
 
 	out->verdict = TP_NO_PERIOD;
 	out->day = NULL;
