@@ -61,7 +61,9 @@ CREATE TABLE timepool.resources (
   is_active   boolean NOT NULL DEFAULT true,
   created_at  timestamptz NOT NULL DEFAULT now(),
   updated_at  timestamptz NOT NULL DEFAULT now(),
-  CONSTRAINT resources_code_key UNIQUE (code)
+  CONSTRAINT resources_code_key UNIQUE (code),
+  -- identity values start at 1; 0 would read as "every resource" in overrides
+  CONSTRAINT resources_id_positive CHECK (id > 0)
 );
 COMMENT ON TABLE timepool.resources IS
   'whoever or whatever provides the time: a doctor, a room, a device';
@@ -295,6 +297,12 @@ CREATE TRIGGER clinic_time_slots_invalidate_cache
 CREATE TRIGGER schedule_overrides_invalidate_cache
   AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON timepool.schedule_overrides
   FOR EACH STATEMENT EXECUTE FUNCTION timepool.invalidate_cache();
+-- also under session_replication_role = replica (logical replication's apply,
+-- pg_restore --disable-triggers): a change nobody announced would stay unseen
+ALTER TABLE timepool.resources ENABLE ALWAYS TRIGGER resources_invalidate_cache;
+ALTER TABLE timepool.services ENABLE ALWAYS TRIGGER services_invalidate_cache;
+ALTER TABLE timepool.clinic_time_slots ENABLE ALWAYS TRIGGER clinic_time_slots_invalidate_cache;
+ALTER TABLE timepool.schedule_overrides ENABLE ALWAYS TRIGGER schedule_overrides_invalidate_cache;
 
 ---------------------------------------------------------------------------
 -- views
@@ -334,7 +342,7 @@ RETURNS TABLE (
     required_minutes integer,
     can_book boolean)
 AS 'MODULE_PATHNAME', 'tp_availability'
-LANGUAGE C STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+LANGUAGE C STABLE PARALLEL UNSAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 ROWS 4;
 COMMENT ON FUNCTION timepool.availability(date, text, text, text) IS
   'one row per pool (resource, date, period) scheduled on p_date: capacity, booked and remaining minutes; with p_service, whether it can be booked';
@@ -346,7 +354,7 @@ CREATE FUNCTION timepool.can_book(
     p_resource text DEFAULT NULL)
 RETURNS boolean
 AS 'MODULE_PATHNAME', 'tp_can_book'
-LANGUAGE C STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+LANGUAGE C STABLE PARALLEL UNSAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION timepool.can_book(text, date, time, text) IS
   'whether book_service would accept the service at p_time (or, without a time, in any pool that day) right now';
 

@@ -51,6 +51,10 @@ SELECT code, char_length(code) AS code_len, char_length(name) AS name_len
 -- error: resources_code_key, duplicate code
 INSERT INTO timepool.resources (code, name) VALUES ('DR_A', 'Another Doctor A');
 
+-- error: resources_id_positive, an id of 0 forced past the identity (0
+-- would read as "every resource" in the schedule's overrides)
+INSERT INTO timepool.resources (id, code, name) OVERRIDING SYSTEM VALUE VALUES (0, 'ZERO', 'Zero');
+
 SELECT id AS dr_a FROM timepool.resources WHERE code = 'DR_A' \gset
 SELECT id AS dr_b FROM timepool.resources WHERE code = 'DR_B' \gset
 SELECT id AS room_1 FROM timepool.resources WHERE code = 'ROOM_1' \gset

@@ -393,6 +393,23 @@ SET timepool.today = '2025-11-14x';
 SHOW timepool.today;
 
 ---------------------------------------------------------------------------
+-- parallel plans: availability() and can_book() are PARALLEL UNSAFE (their
+-- schedule cache reads the latest committed state, which a parallel worker
+-- may not), so a plan that would run them in parallel keeps them in the
+-- leader instead of failing
+---------------------------------------------------------------------------
+SET force_parallel_mode = on;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SELECT count(*) AS pools FROM timepool.availability('2025-11-15');
+SELECT count(*) FILTER (WHERE timepool.can_book('BOTOX', '2025-11-15'::date + g)) AS bookable_days,
+       count(*) AS days
+  FROM generate_series(0, 100) g;
+RESET force_parallel_mode;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+
+---------------------------------------------------------------------------
 -- clean up for the suites that follow
 ---------------------------------------------------------------------------
 TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,

@@ -69,6 +69,7 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 	TpResourceDay **cand_day;
 	TpPool	  **cand_pool;
 	int64		best_remaining = PG_INT64_MIN;	/* remaining may be negative in an over-full pool */
+	int64		best_count = 0;
 
 	out->verdict = TP_NO_PERIOD;
 	out->day = NULL;
@@ -164,11 +165,16 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 		if (remaining > best_remaining)
 		{
 			best_remaining = remaining;
+			best_count = count;
 			out->day = cand_day[i];
 			out->pool = cand_pool[i];
 			out->booked = minutes;
 		}
 	}
+	/* at REPEATABLE READ and SERIALIZABLE: was the decision racing another? */
+	if (lock)
+		tp_pool_check_snapshot(out->day->resource_id, date, out->pool->period,
+							   out->booked, best_count);
 	if (best_remaining >= svc->required)
 		out->verdict = TP_OK;
 }
@@ -494,8 +500,10 @@ tp_book_service(PG_FUNCTION_ARGS)
 	PG_END_TRY();
 
 	if (SPI_processed != 1)
-		elog(ERROR, "timepool: reservation insert returned " UINT64_FORMAT " rows",
-			 (uint64) SPI_processed);
+		ereport(ERROR,
+				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+				 errmsg("the reservation was not inserted"),
+				 errdetail("A BEFORE trigger on timepool.reservations skipped the row.")));
 	result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	result = SPI_datumTransfer(result, false, -1);
 	SPI_finish();

@@ -656,7 +656,10 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 							   tp_time_str(p->start_min), tp_time_str(p->end_min), datestr)));
 
 		if (gain)
+		{
 			tp_pool_booked(h.resource_id, h.date, h.period, true, &minutes, &count);
+			tp_pool_check_snapshot(h.resource_id, h.date, h.period, minutes, count);
+		}
 		if (gain && minutes > p->capacity)
 		{
 			char	   *code = SPI_getvalue(trig->tg_newtuple ? trig->tg_newtuple : trig->tg_trigtuple,

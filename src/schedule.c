@@ -27,6 +27,7 @@
 #include "storage/predicate.h"
 #include "access/itup.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_type.h"
 #include "executor/tuptable.h"
 #include "utils/fmgroids.h"
@@ -292,7 +293,10 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 	Buffer		vmbuffer = InvalidBuffer;
 
 	if (!OidIsValid(relid) || !OidIsValid(idxid))
-		elog(ERROR, "timepool: table reservations or index reservations_pool_idx is missing");
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("index \"timepool.reservations_pool_idx\" does not exist"),
+				 errhint("Every capacity decision reads it: recreate it as in the extension's install script.")));
 	rel = table_open(relid, AccessShareLock);
 	idx = index_open(idxid, AccessShareLock);
 	desc = RelationGetDescr(rel);
@@ -300,8 +304,20 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 	a_period = SPI_fnumber(desc, "period");
 	a_req = SPI_fnumber(desc, "required_minutes");
 	a_status = SPI_fnumber(desc, "status");
-	if (a_res <= 0 || a_period <= 0 || a_req <= 0 || a_status <= 0)
-		elog(ERROR, "timepool: unexpected columns in timepool.reservations");
+	/* the scan reads the index's columns by position: check them */
+	if (a_res <= 0 || a_period <= 0 || a_req <= 0 || a_status <= 0 ||
+		idx->rd_index->indrelid != relid || idx->rd_index->indnatts != 4 ||
+		idx->rd_index->indnkeyatts != 3 ||
+		idx->rd_index->indkey.values[0] != SPI_fnumber(desc, "reservation_date") ||
+		idx->rd_index->indkey.values[1] != a_res ||
+		idx->rd_index->indkey.values[2] != a_period ||
+		idx->rd_index->indkey.values[3] != a_req ||
+		idx->rd_rel->relam != BTREE_AM_OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("index \"timepool.reservations_pool_idx\" does not have the definition timepool needs"),
+				 errdetail("It must be a btree on (reservation_date, resource_id, period) INCLUDE (required_minutes)."),
+				 errhint("Recreate it as in the extension's install script.")));
 
 	ScanKeyInit(&keys[nkeys++], 1, BTEqualStrategyNumber, F_DATE_EQ, DateADTGetDatum(date));
 	if (resource_id != 0)
@@ -401,10 +417,9 @@ tp_sum_pool(int64 resource_id, DateADT date, const char *period,
  *
  * With locked = true the caller holds the pool's lock and is about to
  * decide: the count is taken from the latest committed state, this
- * transaction's own rows included (those of the current statement too),
- * and under REPEATABLE READ or SERIALIZABLE, a difference from what the
- * transaction's snapshot shows means another booking raced this one:
- * serialization failure, to be retried by the client.
+ * transaction's own rows included (those of the current statement too).
+ * The caller then calls tp_pool_check_snapshot() for the pool it decides
+ * on.
  */
 void
 tp_pool_booked(int64 resource_id, DateADT date, const char *period,
@@ -423,7 +438,19 @@ tp_pool_booked(int64 resource_id, DateADT date, const char *period,
 	latest = RegisterSnapshot(GetLatestSnapshot());
 	tp_sum_pool(resource_id, date, period, latest, minutes, count);
 	UnregisterSnapshot(latest);
+}
 
+/*
+ * Under REPEATABLE READ or SERIALIZABLE, a decision taken on the latest
+ * counts (minutes, count) of a pool that the transaction's snapshot sees
+ * otherwise means another booking raced this one: serialization failure,
+ * to be retried by the client.  Only the pool decided on is checked, so a
+ * booking is not failed for a race in a pool it did not take.
+ */
+void
+tp_pool_check_snapshot(int64 resource_id, DateADT date, const char *period,
+					   int64 minutes, int64 count)
+{
 	if (IsolationUsesXactSnapshot())
 	{
 		Snapshot	xact = RegisterSnapshot(GetTransactionSnapshot());
@@ -433,7 +460,7 @@ tp_pool_booked(int64 resource_id, DateADT date, const char *period,
 		xact->curcid = GetCurrentCommandId(false);
 		tp_sum_pool(resource_id, date, period, xact, &snap_minutes, &snap_count);
 		UnregisterSnapshot(xact);
-		if (snap_minutes != *minutes || snap_count != *count)
+		if (snap_minutes != minutes || snap_count != count)
 			ereport(ERROR,
 					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 					 errmsg("could not serialize access due to a concurrent booking"),

@@ -156,6 +156,8 @@ extern void tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 						   Snapshot snapshot, TpBookedFn fn, void *arg);
 extern void tp_pool_booked(int64 resource_id, DateADT date, const char *period,
 						   bool locked, int64 *minutes, int64 *count);
+extern void tp_pool_check_snapshot(int64 resource_id, DateADT date, const char *period,
+								   int64 minutes, int64 count);
 extern bool tp_lookup_service(const char *code, TpService *svc, const char **why);
 extern bool tp_lookup_resource(const char *code, int64 *id, const char **why);
 
