@@ -416,6 +416,24 @@ TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_tim
          timepool.services, timepool.resources RESTART IDENTITY;
 
 ---------------------------------------------------------------------------
+-- the extension dropped and created again in the same session: the
+-- session's cache and saved plans follow the new tables
+---------------------------------------------------------------------------
+SELECT count(*) AS pools_before FROM timepool.availability('2025-11-15');
+DROP EXTENSION timepool;
+DROP SCHEMA timepool;
+CREATE EXTENSION timepool;
+SET timepool.today = '2025-11-14';
+INSERT INTO timepool.resources (code, name) VALUES ('AGAIN', 'Again');
+INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
+SELECT id, 6, 'AFTERNOON', '13:00', '15:00' FROM timepool.resources;
+INSERT INTO timepool.services (code, name, duration_minutes) VALUES ('BOTOX', 'Botox', 30);
+SELECT period, start_time, end_time FROM timepool.book_service('BOTOX', '2025-11-15', '13:00', 'Again');
+SELECT resource, period, total_minutes, booked_minutes FROM timepool.availability('2025-11-15');
+TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+         timepool.services, timepool.resources RESTART IDENTITY;
+
+---------------------------------------------------------------------------
 -- the backend survived
 ---------------------------------------------------------------------------
 SELECT 1;

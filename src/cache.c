@@ -2,7 +2,8 @@
  *
  * cache.c
  *	  A per-backend cache of the small tables every decision reads:
- *	  resources, services, the weekly schedule and the overrides.
+ *	  resources, services, the weekly schedule and the overrides; and the
+ *	  identity of the reservations table and its pool index.
  *
  *	  The cache is built from the latest committed state (plus this
  *	  transaction's own changes) and dropped whenever one of those tables
@@ -40,7 +41,7 @@ static MemoryContext tp_cache_cxt = NULL;
 static TpCache tp_cache;
 static bool tp_cache_valid = false;
 static uint64 tp_cache_generation = 0;
-static Oid	tp_cache_rels[4] = {InvalidOid, InvalidOid, InvalidOid, InvalidOid};
+static Oid	tp_cache_rels[6];
 
 static SPIPlanPtr plan_c_resources = NULL;
 static SPIPlanPtr plan_c_slots = NULL;
@@ -109,6 +110,13 @@ tp_cache_load(MemoryContext cxt)
 	tp_cache_rels[1] = get_relname_relid("services", nsp);
 	tp_cache_rels[2] = get_relname_relid("clinic_time_slots", nsp);
 	tp_cache_rels[3] = get_relname_relid("schedule_overrides", nsp);
+	tp_cache_rels[4] = tp_cache.reservations = get_relname_relid("reservations", nsp);
+	tp_cache_rels[5] = tp_cache.pool_index = get_relname_relid("reservations_pool_idx", nsp);
+	tp_cache.att_date = get_attnum(tp_cache.reservations, "reservation_date");
+	tp_cache.att_resource = get_attnum(tp_cache.reservations, "resource_id");
+	tp_cache.att_period = get_attnum(tp_cache.reservations, "period");
+	tp_cache.att_required = get_attnum(tp_cache.reservations, "required_minutes");
+	tp_cache.att_status = get_attnum(tp_cache.reservations, "status");
 
 	tp_cache_query(&plan_c_resources,
 				   "SELECT id, code, is_active FROM timepool.resources ORDER BY code COLLATE \"C\"");

@@ -275,20 +275,20 @@ void
 tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 			   Snapshot snapshot, TpBookedFn fn, void *arg)
 {
-	Oid			nsp = get_namespace_oid("timepool", false);
-	Oid			relid = get_relname_relid("reservations", nsp);
-	Oid			idxid = get_relname_relid("reservations_pool_idx", nsp);
+	TpCache    *cache = tp_cache_get();
+	Oid			relid = cache->reservations;
+	Oid			idxid = cache->pool_index;
+	AttrNumber	a_date = cache->att_date;
+	AttrNumber	a_res = cache->att_resource;
+	AttrNumber	a_period = cache->att_period;
+	AttrNumber	a_req = cache->att_required;
+	AttrNumber	a_status = cache->att_status;
 	Relation	rel;
 	Relation	idx;
 	ScanKeyData keys[3];
 	int			nkeys = 0;
 	IndexScanDesc scan;
 	TupleTableSlot *slot;
-	TupleDesc	desc;
-	AttrNumber	a_res,
-				a_period,
-				a_req,
-				a_status;
 	ItemPointer tid;
 	Buffer		vmbuffer = InvalidBuffer;
 
@@ -299,16 +299,11 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 				 errhint("Every capacity decision reads it: recreate it as in the extension's install script.")));
 	rel = table_open(relid, AccessShareLock);
 	idx = index_open(idxid, AccessShareLock);
-	desc = RelationGetDescr(rel);
-	a_res = SPI_fnumber(desc, "resource_id");
-	a_period = SPI_fnumber(desc, "period");
-	a_req = SPI_fnumber(desc, "required_minutes");
-	a_status = SPI_fnumber(desc, "status");
 	/* the scan reads the index's columns by position: check them */
-	if (a_res <= 0 || a_period <= 0 || a_req <= 0 || a_status <= 0 ||
+	if (a_date <= 0 || a_res <= 0 || a_period <= 0 || a_req <= 0 || a_status <= 0 ||
 		idx->rd_index->indrelid != relid || idx->rd_index->indnatts != 4 ||
 		idx->rd_index->indnkeyatts != 3 ||
-		idx->rd_index->indkey.values[0] != SPI_fnumber(desc, "reservation_date") ||
+		idx->rd_index->indkey.values[0] != a_date ||
 		idx->rd_index->indkey.values[1] != a_res ||
 		idx->rd_index->indkey.values[2] != a_period ||
 		idx->rd_index->indkey.values[3] != a_req ||

@@ -125,6 +125,13 @@ typedef struct TpCache
 	int			noverrides;
 	TpCachedService *services;	/* by code; for one code, the live row first */
 	int			nservices;
+	Oid			reservations;	/* timepool.reservations */
+	Oid			pool_index;		/* timepool.reservations_pool_idx */
+	AttrNumber	att_date;		/* its columns the pool scan reads */
+	AttrNumber	att_resource;
+	AttrNumber	att_period;
+	AttrNumber	att_required;
+	AttrNumber	att_status;
 } TpCache;
 
 /* cache.c */
