@@ -304,13 +304,6 @@ tp_advisory_xact_lock(uint32 key1, uint32 key2)
 	(void) LockAcquire(&tag, ExclusiveLock, false, false);
 }
 
-void
-tp_lock_pool(int64 resource_id, DateADT date, const char *period)
-{
-	tp_advisory_xact_lock(TP_LOCK_POOL,
-						  (uint32) tp_pool_key(resource_id, date, period));
-}
-
 static int
 tp_cmp_int32(const void *a, const void *b)
 {

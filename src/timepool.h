@@ -150,7 +150,6 @@ extern DateADT tp_today(void);
 extern char *tp_date_str(DateADT d);
 extern char *tp_time_str(int minutes);
 extern int32 tp_pool_key(int64 resource_id, DateADT date, const char *period);
-extern void tp_lock_pool(int64 resource_id, DateADT date, const char *period);
 extern void tp_lock_pool_keys(int32 *keys, int nkeys);
 extern void tp_lock_idempotency(const char *key);
 
