@@ -16,7 +16,7 @@ SET datestyle = 'ISO, YMD';
 -- pg_regress runs every suite of one invocation in the same database: start
 -- from empty tables and fresh identities whatever ran before.
 TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
-         timepool.services, timepool.resources RESTART IDENTITY;
+         timepool.services, timepool.service_categories, timepool.resources RESTART IDENTITY;
 \set VERBOSITY terse
 
 ---------------------------------------------------------------------------
@@ -73,12 +73,13 @@ INSERT INTO timepool.services (code, name, duration_minutes) VALUES ('CONSULT', 
 INSERT INTO timepool.services (code, name, duration_minutes, description)
 VALUES ('CONSULT', 'Consultation', 30, repeat('d', 4001));
 
--- error: services_category_length, empty category
+-- error: services_category_fkey, a category that is not in service_categories
+-- (1.1: categories are data; 1.0 took any text of 1 to 100 characters)
 INSERT INTO timepool.services (code, name, duration_minutes, category) VALUES ('CONSULT', 'Consultation', 30, '');
 
--- error: services_category_length, 101 characters
+-- error: services_category_fkey, a category code nobody created
 INSERT INTO timepool.services (code, name, duration_minutes, category)
-VALUES ('CONSULT', 'Consultation', 30, repeat('c', 101));
+VALUES ('CONSULT', 'Consultation', 30, 'SKIN');
 
 -- error: services_duration_range, 0 minutes
 INSERT INTO timepool.services (code, name, duration_minutes) VALUES ('CONSULT', 'Consultation', 0);
@@ -99,10 +100,12 @@ INSERT INTO timepool.services (code, name, duration_minutes, buffer_minutes) VAL
 INSERT INTO timepool.services (code, name, duration_minutes, price) VALUES ('CONSULT', 'Consultation', 30, -0.01);
 
 -- accepted: the bounds (duration 1 and 1440, buffer 0 and 1439, sum 1440),
--- price 0 and NULL, longest description and category
+-- price 0 and NULL, longest description, categories that exist
+INSERT INTO timepool.service_categories (code, name) VALUES
+  (repeat('C', 50), 'Longest code'), ('C', 'One letter');
 INSERT INTO timepool.services (code, name, duration_minutes, buffer_minutes, price, description, category) VALUES
-  ('CONSULT', 'Consultation', 30, 0, 50.00, repeat('d', 4000), repeat('c', 100)),
-  ('ONE_MIN', 'One minute', 1, 0, 0, NULL, 'c'),
+  ('CONSULT', 'Consultation', 30, 0, 50.00, repeat('d', 4000), repeat('C', 50)),
+  ('ONE_MIN', 'One minute', 1, 0, 0, NULL, 'C'),
   ('FULL_DAY', 'Full day', 1440, 0, NULL, NULL, NULL),
   ('BUFFERED', 'Mostly buffer', 1, 1439, NULL, NULL, NULL),
   ('SPLIT', 'Split', 1000, 440, NULL, NULL, NULL);
@@ -503,4 +506,4 @@ SELECT (SELECT count(*) FROM timepool.resources WHERE code = 'DR_A') AS dr_a,
 
 -- Leave the tables empty for the suite that runs next.
 TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
-         timepool.services, timepool.resources RESTART IDENTITY;
+         timepool.services, timepool.service_categories, timepool.resources RESTART IDENTITY;

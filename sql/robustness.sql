@@ -113,9 +113,15 @@ SELECT timepool.can_book('BOTOX', '4714-11-24 BC') AS any_time,
 ---------------------------------------------------------------------------
 -- 4. the latest date works
 ---------------------------------------------------------------------------
+-- book_service() and can_book() refuse it: it is beyond max_advance_days
 SELECT timepool.can_book('BOTOX', '5874897-12-31', '09:00') AS can_book;
-SELECT id AS far_id, reservation_date, start_time, end_time, period, status
-  FROM timepool.book_service('BOTOX', '5874897-12-31', '09:00', 'Far Future') \gset
+SELECT id FROM timepool.book_service('BOTOX', '5874897-12-31', '09:00', 'Far Future');
+\echo :LAST_ERROR_SQLSTATE
+-- a direct INSERT (no booking window) still finds its period and is counted
+INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name)
+SELECT r.id, s.id, '5874897-12-31', '09:00', 'Far Future'
+  FROM timepool.resources r, timepool.services s WHERE r.code = 'R_ONE' AND s.code = 'BOTOX'
+RETURNING id AS far_id \gset
 SELECT reservation_date, start_time, end_time, period, status
   FROM timepool.reservations WHERE id = :far_id;
 SELECT resource, date, period, total_minutes, booked_minutes, remaining_minutes, reservation_count

@@ -105,7 +105,7 @@ tp_availability(PG_FUNCTION_ARGS)
 	int			ndays;
 	TpBooked   *booked;
 	int			nbooked;
-	bool		past;
+	int			first = TP_MINUTES_PER_DAY;
 	int			i,
 				j,
 				k;
@@ -152,7 +152,23 @@ tp_availability(PG_FUNCTION_ARGS)
 		nbooked = acc.n;
 	}
 
-	past = date < tp_today();
+	/* the first start the service's booking window allows on the date */
+	if (have_service)
+	{
+		TpPolicy	pol;
+
+		tp_policy(&svc, &pol);
+		first = tp_policy_first_minute(&pol, date);
+		if (svc.daily_cap != TP_NO_LIMIT && first < TP_MINUTES_PER_DAY)
+		{
+			int64		minutes,
+						count;
+
+			tp_service_day_booked(svc.id, date, false, &minutes, &count);
+			if (minutes + svc.required > svc.daily_cap)
+				first = TP_MINUTES_PER_DAY;
+		}
+	}
 
 	for (i = 0; i < ndays; i++)
 	{
@@ -196,7 +212,8 @@ tp_availability(PG_FUNCTION_ARGS)
 			{
 				values[11] = CStringGetTextDatum(svc.code);
 				values[12] = Int32GetDatum(svc.required);
-				values[13] = BoolGetDatum(!past && !p->closed && remaining >= svc.required);
+				values[13] = BoolGetDatum(!p->closed && remaining >= svc.required &&
+										  Max(p->start_min, first) + svc.required <= p->end_min);
 			}
 			else
 				nulls[11] = nulls[12] = nulls[13] = true;

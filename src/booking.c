@@ -35,6 +35,7 @@ typedef enum TpVerdict
 	TP_CLOSED,					/* the period is closed on that date */
 	TP_PAST_END,				/* the window runs past the period's end */
 	TP_FULL,					/* not enough minutes left */
+	TP_CAPPED,					/* the service's daily cap is reached */
 	TP_OK
 } TpVerdict;
 
@@ -55,7 +56,9 @@ static const char *const tp_statuses[] = {
  * given (resource_id != 0) or every active resource, the open pools whose
  * window holds [start, start + required), and of those the one with the
  * most minutes left (ties by resource code).  With lock, every candidate
- * pool is locked first and counted from the latest committed state.
+ * pool is locked first and counted from the latest committed state, and a
+ * daily cap that the booking would break is refused (TP006) under the
+ * service-day lock; without, it gives TP_CAPPED.
  */
 static void
 tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
@@ -152,6 +155,24 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 			return;
 	}
 
+	/* the service's daily cap, under its own lock, taken after the pools' */
+	if (svc->daily_cap != TP_NO_LIMIT)
+	{
+		int64		minutes,
+					count;
+
+		if (lock)
+			tp_lock_service_day(svc->id, date);
+		tp_service_day_booked(svc->id, date, lock, &minutes, &count);
+		if (lock)
+			tp_check_daily_cap(svc, date, svc->required, minutes);
+		else if (minutes + svc->required > svc->daily_cap)
+		{
+			out->verdict = TP_CAPPED;
+			return;
+		}
+	}
+
 	out->verdict = TP_FULL;
 	for (i = 0; i < ncand; i++)
 	{
@@ -238,6 +259,7 @@ tp_refuse(TpDecision *d, TpService *svc, DateADT date, int start,
 						 errhint("Choose another period, date or resource.")));
 			}
 			break;
+		case TP_CAPPED:			/* tp_decide() raised it under the lock */
 		case TP_OK:
 			break;
 	}
@@ -312,15 +334,6 @@ tp_unavailable_resource(const char *code, const char *why)
 			 errdetail("%s", why)));
 }
 
-static void
-tp_refuse_past(DateADT date, DateADT today)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_TP_DATE_IN_PAST),
-			 errmsg("date %s is in the past", tp_date_str(date)),
-			 errdetail("Today is %s.", tp_date_str(today))));
-}
-
 /*
  * timepool.book_service(p_service, p_date, p_time, p_patient_name,
  *	 p_patient_phone, p_patient_email, p_notes, p_details, p_resource,
@@ -333,7 +346,7 @@ tp_book_service(PG_FUNCTION_ARGS)
 	char		resource_code[TP_CODE_MAXLEN + 1];
 	bool		have_resource = !PG_ARGISNULL(8);
 	DateADT		date;
-	DateADT		today;
+	TpPolicy	pol;
 	int			start;
 	char	   *patient_name;
 	char	   *phone;
@@ -433,14 +446,12 @@ tp_book_service(PG_FUNCTION_ARGS)
 		}
 	}
 
-	today = tp_today();
-	if (date < today)
-		tp_refuse_past(date, today);
-
 	if (!tp_lookup_service(service_code, &svc, &why))
 		tp_unbookable_service(service_code, why);
 	if (have_resource && !tp_lookup_resource(resource_code, &resource_id, &why))
 		tp_unavailable_resource(resource_code, why);
+	tp_policy(&svc, &pol);
+	tp_check_policy(&svc, &pol, date, start);
 
 	tp_decide(&svc, date, start, resource_id, true, &d);
 	if (d.verdict != TP_OK)
@@ -525,6 +536,8 @@ tp_can_book(PG_FUNCTION_ARGS)
 	int64		resource_id = 0;
 	const char *why;
 	bool		ok = false;
+	TpPolicy	pol;
+	int			first;
 
 	tp_require(fcinfo, 0, "p_service");
 	tp_require(fcinfo, 1, "p_date");
@@ -542,35 +555,47 @@ tp_can_book(PG_FUNCTION_ARGS)
 	if (have_resource && !tp_lookup_resource(resource_code, &resource_id, &why))
 		tp_unavailable_resource(resource_code, why);
 
-	if (date >= tp_today())
+	tp_policy(&svc, &pol);
+	first = tp_policy_first_minute(&pol, date);
+	if (start >= 0)
 	{
-		if (start >= 0)
-		{
-			TpDecision	d;
+		TpDecision	d;
 
+		if (start >= first)
+		{
 			tp_decide(&svc, date, start, resource_id, false, &d);
 			ok = d.verdict == TP_OK;
 		}
-		else
+	}
+	else if (first < TP_MINUTES_PER_DAY)
+	{
+		TpResourceDay *days;
+		int			ndays = tp_load_day(date, resource_id, &days);
+		int			i,
+					j;
+
+		for (i = 0; i < ndays && !ok; i++)
+			for (j = 0; j < days[i].npools && !ok; j++)
+			{
+				TpPool	   *p = &days[i].pools[j];
+				int64		minutes,
+							count;
+
+				/* open, with a start the notice allows and the window holds */
+				if (p->closed || p->capacity < svc.required ||
+					Max(p->start_min, first) + svc.required > p->end_min)
+					continue;
+				tp_pool_booked(days[i].resource_id, date, p->period, false,
+							   &minutes, &count);
+				ok = p->capacity - minutes >= svc.required;
+			}
+		if (ok && svc.daily_cap != TP_NO_LIMIT)
 		{
-			TpResourceDay *days;
-			int			ndays = tp_load_day(date, resource_id, &days);
-			int			i,
-						j;
+			int64		minutes,
+						count;
 
-			for (i = 0; i < ndays && !ok; i++)
-				for (j = 0; j < days[i].npools && !ok; j++)
-				{
-					TpPool	   *p = &days[i].pools[j];
-					int64		minutes,
-								count;
-
-					if (p->closed || p->capacity < svc.required)
-						continue;
-					tp_pool_booked(days[i].resource_id, date, p->period, false,
-								   &minutes, &count);
-					ok = p->capacity - minutes >= svc.required;
-				}
+			tp_service_day_booked(svc.id, date, false, &minutes, &count);
+			ok = minutes + svc.required <= svc.daily_cap;
 		}
 	}
 	SPI_finish();

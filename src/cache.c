@@ -2,7 +2,8 @@
  *
  * cache.c
  *	  A per-backend cache of the small tables every decision reads:
- *	  resources, services, the weekly schedule and the overrides; and the
+ *	  resources, services, the weekly schedule, the overrides and the
+ *	  settings (from version 1.1); and the
  *	  identity of the reservations table and its pool index.
  *
  *	  The cache is built from the latest committed state (plus this
@@ -41,12 +42,20 @@ static MemoryContext tp_cache_cxt = NULL;
 static TpCache tp_cache;
 static bool tp_cache_valid = false;
 static uint64 tp_cache_generation = 0;
-static Oid	tp_cache_rels[6];
+static Oid	tp_cache_rels[7];
 
 static SPIPlanPtr plan_c_resources = NULL;
 static SPIPlanPtr plan_c_slots = NULL;
 static SPIPlanPtr plan_c_overrides = NULL;
 static SPIPlanPtr plan_c_services = NULL;
+static SPIPlanPtr plan_c_services_10 = NULL;
+static SPIPlanPtr plan_c_settings = NULL;
+
+#define TP_SERVICES_QUERY \
+	"SELECT id, code, name, duration_minutes, buffer_minutes, price, is_active," \
+	" deleted_at IS NOT NULL%s" \
+	" FROM timepool.services" \
+	" ORDER BY code COLLATE \"C\", deleted_at IS NOT NULL, deleted_at DESC"
 
 static void
 tp_cache_callback(Datum arg, Oid relid)
@@ -117,6 +126,9 @@ tp_cache_load(MemoryContext cxt)
 	tp_cache.att_period = get_attnum(tp_cache.reservations, "period");
 	tp_cache.att_required = get_attnum(tp_cache.reservations, "required_minutes");
 	tp_cache.att_status = get_attnum(tp_cache.reservations, "status");
+	/* version 1.1 added the settings; a database at 1.0 keeps 1.0's rules */
+	tp_cache_rels[6] = get_relname_relid("settings", nsp);
+	tp_cache.has_policy = OidIsValid(tp_cache_rels[6]);
 
 	tp_cache_query(&plan_c_resources,
 				   "SELECT id, code, is_active FROM timepool.resources ORDER BY code COLLATE \"C\"");
@@ -203,11 +215,12 @@ tp_cache_load(MemoryContext cxt)
 	tp_cache.noverrides = n;
 	SPI_freetuptable(tab);
 
-	tp_cache_query(&plan_c_services,
-				   "SELECT id, code, name, duration_minutes, buffer_minutes, price, is_active,"
-				   " deleted_at IS NOT NULL"
-				   " FROM timepool.services"
-				   " ORDER BY code COLLATE \"C\", deleted_at IS NOT NULL, deleted_at DESC");
+	if (tp_cache.has_policy)
+		tp_cache_query(&plan_c_services,
+					   psprintf(TP_SERVICES_QUERY,
+								", min_notice_minutes, max_advance_days, daily_cap_minutes"));
+	else
+		tp_cache_query(&plan_c_services_10, psprintf(TP_SERVICES_QUERY, ""));
 	tab = SPI_tuptable;
 	n = (int) SPI_processed;
 	old = MemoryContextSwitchTo(cxt);
@@ -229,11 +242,50 @@ tp_cache_load(MemoryContext cxt)
 		s->price = s->price_isnull ? (Datum) 0 : datumCopy(d, false, -1);
 		s->active = DatumGetBool(SPI_getbinval(tup, tab->tupdesc, 7, &isnull));
 		s->deleted = DatumGetBool(SPI_getbinval(tup, tab->tupdesc, 8, &isnull));
+		s->notice = s->advance = s->daily_cap = TP_NO_LIMIT;
+		if (tp_cache.has_policy)
+		{
+			d = SPI_getbinval(tup, tab->tupdesc, 9, &isnull);
+			if (!isnull)
+				s->notice = DatumGetInt32(d);
+			d = SPI_getbinval(tup, tab->tupdesc, 10, &isnull);
+			if (!isnull)
+				s->advance = DatumGetInt32(d);
+			d = SPI_getbinval(tup, tab->tupdesc, 11, &isnull);
+			if (!isnull)
+				s->daily_cap = DatumGetInt32(d);
+		}
 	}
 	MemoryContextSwitchTo(old);
 	tp_cache.nservices = n;
 	SPI_freetuptable(tab);
-}
+
+	/* the clinic's policy: the one row of timepool.settings, or its defaults */
+	tp_cache.notice = 0;
+	tp_cache.advance = 365;
+	strlcpy(tp_cache.time_zone, "UTC", sizeof(tp_cache.time_zone));
+	if (tp_cache.has_policy)
+	{
+		tp_cache_query(&plan_c_settings,
+					   "SELECT time_zone, min_notice_minutes, max_advance_days"
+					   " FROM timepool.settings WHERE id = 1");
+		tab = SPI_tuptable;
+		if (SPI_processed == 1)
+		{
+			char	   *tz = SPI_getvalue(tab->vals[0], tab->tupdesc, 1);
+			Datum		d;
+
+			if (tz != NULL)
+				strlcpy(tp_cache.time_zone, tz, sizeof(tp_cache.time_zone));
+			d = SPI_getbinval(tab->vals[0], tab->tupdesc, 2, &isnull);
+			if (!isnull)
+				tp_cache.notice = DatumGetInt32(d);
+			d = SPI_getbinval(tab->vals[0], tab->tupdesc, 3, &isnull);
+			if (!isnull)
+				tp_cache.advance = DatumGetInt32(d);
+		}
+		SPI_freetuptable(tab);
+	}}
 
 /*
  * The cache, rebuilt if stale.  The caller must be connected to SPI and

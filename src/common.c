@@ -59,6 +59,92 @@ tp_today_check(char **newval, void **extra, GucSource source)
 	return true;
 }
 
+/* timepool.now: the clinic's wall-clock time taken as now; empty means the real one */
+static char *tp_now_setting = NULL;
+static DateADT tp_now_date = 0;
+static int64 tp_now_usecs = 0;
+static bool tp_now_set = false;
+
+/* "YYYY-MM-DD HH:MM" or "YYYY-MM-DD HH:MM:SS"; false if it is not one */
+static bool
+tp_parse_now(const char *s, DateADT *date, int64 *usecs)
+{
+	int			y,
+				m,
+				d,
+				hh,
+				mm,
+				ss = 0,
+				n,
+				oy,
+				om,
+				od;
+	char		tail;
+
+	n = sscanf(s, "%d-%d-%d %d:%d:%d%c", &y, &m, &d, &hh, &mm, &ss, &tail);
+	if (n != 5 && n != 6)
+		return false;
+	if (n == 5 && sscanf(s, "%d-%d-%d %d:%d%c", &y, &m, &d, &hh, &mm, &tail) != 5)
+		return false;
+	if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31 ||
+		hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59)
+		return false;
+	j2date(date2j(y, m, d), &oy, &om, &od);
+	if (oy != y || om != m || od != d)
+		return false;
+	*date = date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
+	*usecs = ((int64) (hh * 60 + mm) * 60 + ss) * USECS_PER_SEC;
+	return true;
+}
+
+static bool
+tp_now_check(char **newval, void **extra, GucSource source)
+{
+	DateADT		date;
+	int64		usecs;
+
+	(void) extra;
+	(void) source;
+	if (*newval == NULL || (*newval)[0] == '\0')
+		return true;
+	if (!tp_parse_now(*newval, &date, &usecs))
+	{
+		GUC_check_errdetail("timepool.now must be a calendar date and time written YYYY-MM-DD HH:MM[:SS], or empty.");
+		return false;
+	}
+	return true;
+}
+
+static void
+tp_now_assign(const char *newval, void *extra)
+{
+	(void) extra;
+	tp_now_set = newval != NULL && newval[0] != '\0' &&
+		tp_parse_now(newval, &tp_now_date, &tp_now_usecs);
+}
+
+/*
+ * The frozen clinic time, if a superuser set timepool.now (which wins) or
+ * timepool.today (midnight of that date): false when the clock runs.
+ */
+bool
+tp_frozen_now(DateADT *date, int64 *usecs)
+{
+	if (tp_now_set)
+	{
+		*date = tp_now_date;
+		*usecs = tp_now_usecs;
+		return true;
+	}
+	if (tp_today_set)
+	{
+		*date = tp_today_value;
+		*usecs = 0;
+		return true;
+	}
+	return false;
+}
+
 static void
 tp_today_assign(const char *newval, void *extra)
 {
@@ -82,15 +168,29 @@ _PG_init(void)
 {
 	DefineCustomStringVariable("timepool.today",
 							   "Date that timepool takes as today, for tests.",
-							   "Empty (the default) means current_date in the session's time zone. "
+							   "Empty (the default) means today in the clinic's time zone. "
 							   "Set it to a date written YYYY-MM-DD (years 1 to 9999) to freeze "
-							   "today for a test; only superusers can set it.",
+							   "now at midnight of that date for a test; timepool.now, when set, "
+							   "wins. Only superusers can set it.",
 							   &tp_today_setting,
 							   "",
 							   PGC_SUSET,
 							   GUC_NOT_IN_SAMPLE,
 							   tp_today_check,
 							   tp_today_assign,
+							   NULL);
+	DefineCustomStringVariable("timepool.now",
+							   "The clinic's wall-clock time that timepool takes as now, for tests.",
+							   "Empty (the default) means the transaction's start time in the "
+							   "clinic's time zone. Set it to YYYY-MM-DD HH:MM[:SS] (years 1 to "
+							   "9999), a time in the clinic's time zone, to freeze now for a test. "
+							   "Only superusers can set it.",
+							   &tp_now_setting,
+							   "",
+							   PGC_SUSET,
+							   GUC_NOT_IN_SAMPLE,
+							   tp_now_check,
+							   tp_now_assign,
 							   NULL);
 	MarkGUCPrefixReserved("timepool");
 	tp_cache_init();
@@ -241,17 +341,6 @@ tp_check_text(const char *argname, text *value, int maxlen, bool blank_ok)
 }
 
 /*
- * Today, in the session's time zone, unless timepool.today freezes it.
- */
-DateADT
-tp_today(void)
-{
-	if (tp_today_set)
-		return tp_today_value;
-	return GetSQLCurrentDate();
-}
-
-/*
  * A date as YYYY-MM-DD whatever DateStyle is.
  */
 char *
@@ -329,6 +418,21 @@ tp_lock_pool_keys(int32 *keys, int nkeys)
 			continue;
 		tp_advisory_xact_lock(TP_LOCK_POOL, (uint32) keys[i]);
 	}
+}
+
+/*
+ * Lock the daily cap of a service on a date.  Taken after the pool locks,
+ * never before, so that the two kinds cannot deadlock.
+ */
+void
+tp_lock_service_day(int64 service_id, DateADT date)
+{
+	uint32		h;
+
+	h = hash_bytes_uint32((uint32) service_id);
+	h = hash_combine(h, hash_bytes_uint32((uint32) ((uint64) service_id >> 32)));
+	h = hash_combine(h, hash_bytes_uint32((uint32) date));
+	tp_advisory_xact_lock(TP_LOCK_SERVICE_DAY, h);
 }
 
 void

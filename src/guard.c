@@ -143,6 +143,7 @@ typedef struct TpHold
 	bool		holding;		/* status holds time */
 	int64		id;
 	int64		resource_id;
+	int64		service_id;
 	DateADT		date;
 	char		period[TP_CODE_MAXLEN + 1];
 	int			start_min;
@@ -196,6 +197,9 @@ tp_read_hold(HeapTuple tup, TupleDesc desc, TpCols *c, TpHold *h)
 	d = SPI_getbinval(tup, desc, c->resource_id, &n_res);
 	if (!n_res)
 		h->resource_id = DatumGetInt64(d);
+	d = SPI_getbinval(tup, desc, c->service_id, &n_id);
+	if (!n_id)
+		h->service_id = DatumGetInt64(d);
 	d = SPI_getbinval(tup, desc, c->date, &n_date);
 	if (!n_date)
 		h->date = DatumGetDateADT(d);
@@ -566,6 +570,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 	bool		gain = false;
 	bool		moved = false;
 	bool		release = false;
+	bool		cap_gain = false;
 	int32		keys[2];
 	int			nkeys = 0;
 
@@ -593,10 +598,12 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 		gain = is_insert || !o.holding || !tp_same_pool(&o, &h) ||
 			h.required > o.required;
 		moved = !gain && (h.start_min != o.start_min || h.end_min != o.end_min);
+		/* the service's daily cap: more minutes of a service on a date */
+		cap_gain = gain || h.service_id != o.service_id;
 	}
 	if (o.valid && o.holding)
 		release = is_delete || !h.holding || !tp_same_pool(&o, &h);
-	if (!gain && !moved && !release)
+	if (!gain && !moved && !release && !cap_gain)
 		return PointerGetDatum(NULL);
 
 	/* book_service() already counted this row under the pool's lock */
@@ -615,7 +622,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 		keys[nkeys++] = tp_pool_key(h.resource_id, h.date, h.period);
 	tp_lock_pool_keys(keys, nkeys);
 
-	if (!gain && !moved)
+	if (!gain && !moved && !cap_gain)
 		return PointerGetDatum(NULL);
 
 	if (is_insert && tp_is_restore(trig->tg_relation, trig->tg_trigtuple, &c))
@@ -623,6 +630,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
+	if (gain || moved)
 	{
 		TpResourceDay *days;
 		TpPool	   *p = NULL;
@@ -674,6 +682,20 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 							   code ? code : "The reservation", h.required, remaining,
 							   p->capacity, p->period, datestr),
 					 errhint("Choose another period, date or resource.")));
+		}
+	}
+	if (cap_gain)
+	{
+		TpService	svc;
+		int64		minutes,
+					count;
+
+		/* after the pool locks, as book_service() takes them */
+		if (tp_lookup_service_by_id(h.service_id, &svc) && svc.daily_cap != TP_NO_LIMIT)
+		{
+			tp_lock_service_day(svc.id, h.date);
+			tp_service_day_booked(svc.id, h.date, true, &minutes, &count);
+			tp_check_daily_cap(&svc, h.date, h.required, minutes - h.required);
 		}
 	}
 	SPI_finish();

@@ -505,7 +505,119 @@ tp_lookup_service(const char *code, TpService *svc, const char **why)
 	svc->required = found->duration + found->buffer;
 	svc->price_isnull = found->price_isnull;
 	svc->price = found->price_isnull ? (Datum) 0 : datumCopy(found->price, false, -1);
+	svc->notice = found->notice;
+	svc->advance = found->advance;
+	svc->daily_cap = found->daily_cap;
 	return true;
+}
+
+/*
+ * The service with this id, deleted or not, for the guard's daily cap.
+ * False if there is none.  Only the code and the policy are filled in.
+ */
+bool
+tp_lookup_service_by_id(int64 id, TpService *svc)
+{
+	TpCache    *cache = tp_cache_get();
+	int			i;
+
+	for (i = 0; i < cache->nservices; i++)
+		if (cache->services[i].id == id)
+		{
+			TpCachedService *found = &cache->services[i];
+
+			memset(svc, 0, sizeof(*svc));
+			svc->id = found->id;
+			strlcpy(svc->code, found->code, TP_CODE_MAXLEN + 1);
+			svc->notice = found->notice;
+			svc->advance = found->advance;
+			svc->daily_cap = found->daily_cap;
+			return true;
+		}
+	return false;
+}
+
+static SPIPlanPtr plan_service_day = NULL;
+
+static void
+tp_sum_service_day(int64 service_id, DateADT date, Snapshot snapshot,
+				   int64 *minutes, int64 *count)
+{
+	Oid			types[2] = {INT8OID, DATEOID};
+	Datum		values[2];
+	bool		isnull;
+
+	tp_prepare(&plan_service_day,
+			   "SELECT coalesce(sum(required_minutes), 0)::bigint, count(*)"
+			   " FROM timepool.reservations"
+			   " WHERE service_id = $1 AND reservation_date = $2"
+			   " AND status NOT IN ('CANCELLED', 'REJECTED')",
+			   2, types);
+	values[0] = Int64GetDatum(service_id);
+	values[1] = DateADTGetDatum(date);
+	tp_execute(plan_service_day, values, NULL, snapshot, true, 1);
+	*minutes = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	*count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/*
+ * Minutes and reservations of one service on a date, across resources.
+ * With locked = true the caller holds the service-day lock: the count is
+ * taken from the latest committed state and this transaction's own rows,
+ * and under REPEATABLE READ or SERIALIZABLE a count that the transaction's
+ * snapshot sees otherwise is a serialization failure, as for a pool.
+ */
+void
+tp_service_day_booked(int64 service_id, DateADT date, bool locked,
+					  int64 *minutes, int64 *count)
+{
+	Snapshot	snap;
+
+	if (!locked)
+	{
+		tp_sum_service_day(service_id, date, InvalidSnapshot, minutes, count);
+		return;
+	}
+	CommandCounterIncrement();
+	snap = RegisterSnapshot(GetLatestSnapshot());
+	tp_sum_service_day(service_id, date, snap, minutes, count);
+	UnregisterSnapshot(snap);
+	if (IsolationUsesXactSnapshot())
+	{
+		int64		snap_minutes,
+					snap_count;
+
+		snap = RegisterSnapshot(GetTransactionSnapshot());
+		snap->curcid = GetCurrentCommandId(false);
+		tp_sum_service_day(service_id, date, snap, &snap_minutes, &snap_count);
+		UnregisterSnapshot(snap);
+		if (snap_minutes != *minutes || snap_count != *count)
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("could not serialize access due to a concurrent booking"),
+					 errdetail("Another transaction booked service " INT64_FORMAT " on %s after this transaction's snapshot was taken.",
+							   service_id, tp_date_str(date)),
+					 errhint("Retry the transaction.")));
+	}
+}
+
+/*
+ * Refuse (TP006) when booked (the service's minutes on the date, the new
+ * booking's included or not, see below) breaks the service's daily cap.
+ * booked_before counts the minutes without the new booking's required.
+ */
+void
+tp_check_daily_cap(const TpService *svc, DateADT date, int required, int64 booked_before)
+{
+	if (svc->daily_cap == TP_NO_LIMIT || booked_before + required <= svc->daily_cap)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_TP_DAILY_CAP),
+			 errmsg("daily cap of %s reached on %s", svc->code, tp_date_str(date)),
+			 errdetail("%s is capped at %d minutes a day; " INT64_FORMAT " are booked and this booking needs %d.",
+					   svc->code, svc->daily_cap, booked_before, required),
+			 errhint("Choose another date.")));
 }
 
 /*

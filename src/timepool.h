@@ -15,6 +15,7 @@
 #include "postgres.h"
 
 #include "executor/spi.h"
+#include "pgtime.h"
 #include "utils/date.h"
 #include "utils/snapshot.h"
 
@@ -29,6 +30,7 @@
  */
 #define TP_LOCK_POOL		29808	/* 0x7470, "tp": one pool; key 2 = tp_pool_lock_key() */
 #define TP_LOCK_IDEMPOTENCY	29809	/* one idempotency key; key 2 = hash of the key */
+#define TP_LOCK_SERVICE_DAY	29810	/* one service's daily cap; key 2 = tp_service_day_key() */
 
 /* SQLSTATEs of the refusals */
 #define ERRCODE_TP_NO_TIME_LEFT		MAKE_SQLSTATE('T','P','0','0','1')
@@ -36,6 +38,10 @@
 #define ERRCODE_TP_UNKNOWN_OBJECT	MAKE_SQLSTATE('T','P','0','0','3')
 #define ERRCODE_TP_BAD_TRANSITION	MAKE_SQLSTATE('T','P','0','0','4')
 #define ERRCODE_TP_DATE_IN_PAST		MAKE_SQLSTATE('T','P','0','0','5')
+#define ERRCODE_TP_DAILY_CAP		MAKE_SQLSTATE('T','P','0','0','6')
+
+/* "no limit" for a service's policy columns */
+#define TP_NO_LIMIT			(-1)
 
 /* One pool of a resource on a date, after overrides. */
 typedef struct TpPool
@@ -67,6 +73,9 @@ typedef struct TpService
 	int			required;
 	Datum		price;
 	bool		price_isnull;
+	int			notice;			/* minutes; TP_NO_LIMIT = the clinic's */
+	int			advance;		/* days; TP_NO_LIMIT = the clinic's */
+	int			daily_cap;		/* minutes; TP_NO_LIMIT = none */
 } TpService;
 
 /* An override row. */
@@ -113,6 +122,9 @@ typedef struct TpCachedService
 	bool		price_isnull;
 	bool		active;
 	bool		deleted;
+	int			notice;			/* as in TpService */
+	int			advance;
+	int			daily_cap;
 } TpCachedService;
 
 typedef struct TpCache
@@ -125,6 +137,10 @@ typedef struct TpCache
 	int			noverrides;
 	TpCachedService *services;	/* by code; for one code, the live row first */
 	int			nservices;
+	bool		has_policy;		/* the schema is 1.1 or later: settings exist */
+	char		time_zone[TZ_STRLEN_MAX + 1];	/* timepool.settings */
+	int			notice;			/* minutes */
+	int			advance;		/* days */
 	Oid			reservations;	/* timepool.reservations */
 	Oid			pool_index;		/* timepool.reservations_pool_idx */
 	AttrNumber	att_date;		/* its columns the pool scan reads */
@@ -138,6 +154,23 @@ typedef struct TpCache
 extern void tp_cache_init(void);
 extern TpCache *tp_cache_get(void);
 
+/* The clinic's clock and a service's booking window (policy.c). */
+typedef struct TpPolicy
+{
+	DateADT		today;			/* in the clinic's time zone */
+	DateADT		earliest_date;	/* a booking may start at (earliest_date, earliest_min) */
+	int			earliest_min;	/* or later; 1440 = not on earliest_date */
+	DateADT		last_date;		/* and on last_date or earlier (DATE_NOEND: no limit) */
+	int			notice;			/* minutes of notice that apply */
+	int			advance;		/* days ahead that apply; TP_NO_LIMIT under 1.0 */
+} TpPolicy;
+
+/* policy.c */
+extern void tp_policy(const TpService *svc, TpPolicy *out);
+extern void tp_check_policy(const TpService *svc, const TpPolicy *pol, DateADT date, int start);
+extern bool tp_policy_allows(const TpPolicy *pol, DateADT date, int start);
+extern int	tp_policy_first_minute(const TpPolicy *pol, DateADT date);
+
 /* common.c */
 extern SPIPlanPtr tp_prepare(SPIPlanPtr *cache, const char *sql, int nargs, Oid *argtypes);
 extern int	tp_execute(SPIPlanPtr plan, Datum *values, const char *nulls,
@@ -146,12 +179,13 @@ extern void tp_check_code(const char *what, text *code, char *out);
 extern DateADT tp_check_date(const char *argname, Datum d);
 extern int	tp_check_time(const char *argname, Datum t);
 extern char *tp_check_text(const char *argname, text *value, int maxlen, bool blank_ok);
-extern DateADT tp_today(void);
 extern char *tp_date_str(DateADT d);
 extern char *tp_time_str(int minutes);
 extern int32 tp_pool_key(int64 resource_id, DateADT date, const char *period);
 extern void tp_lock_pool_keys(int32 *keys, int nkeys);
 extern void tp_lock_idempotency(const char *key);
+extern void tp_lock_service_day(int64 service_id, DateADT date);
+extern bool tp_frozen_now(DateADT *date, int64 *usecs);
 
 /* schedule.c */
 extern int	tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out);
@@ -166,6 +200,11 @@ extern void tp_pool_check_snapshot(int64 resource_id, DateADT date, const char *
 								   int64 minutes, int64 count);
 extern bool tp_lookup_service(const char *code, TpService *svc, const char **why);
 extern bool tp_lookup_resource(const char *code, int64 *id, const char **why);
+extern bool tp_lookup_service_by_id(int64 id, TpService *svc);
+extern void tp_service_day_booked(int64 service_id, DateADT date, bool locked,
+								  int64 *minutes, int64 *count);
+extern void tp_check_daily_cap(const TpService *svc, DateADT date, int required,
+							   int64 booked_before);
 
 /* guard.c */
 extern void tp_expect_checked_insert(int64 resource_id, DateADT date, const char *period);

@@ -1,0 +1,251 @@
+/*-------------------------------------------------------------------------
+ *
+ * policy.c
+ *	  The clinic's clock and the booking window of a service: today and now
+ *	  in the clinic's time zone (timepool.settings.time_zone), the minimum
+ *	  notice and how far ahead a service can be booked.
+ *
+ *	  Now is the transaction's start (now()), seen in the clinic's time
+ *	  zone, unless a superuser froze it with timepool.now or timepool.today.
+ *	  A database still at version 1.0 has no settings: today is then the
+ *	  session's current_date and there is neither notice nor a limit ahead,
+ *	  as in 1.0.
+ *
+ * IDENTIFICATION
+ *	  src/policy.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "timepool.h"
+
+#include "access/xact.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/timestamp.h"
+
+PG_FUNCTION_INFO_V1(tp_clinic_now);
+PG_FUNCTION_INFO_V1(tp_clinic_today);
+
+/* A clinic-local wall-clock time: a date and microseconds after midnight. */
+typedef struct TpLocal
+{
+	DateADT		date;
+	int64		usecs;
+} TpLocal;
+
+static pg_tz *
+tp_clinic_tz(const TpCache *cache)
+{
+	pg_tz	   *tz;
+
+	if (!cache->has_policy)
+		return session_timezone;
+	tz = pg_tzset(cache->time_zone);
+	if (tz == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("time zone \"%s\" of timepool.settings is not recognized", cache->time_zone),
+				 errhint("UPDATE timepool.settings SET time_zone = a name from pg_timezone_names.")));
+	return tz;
+}
+
+/* A timestamptz as the clinic's wall clock shows it. */
+static TpLocal
+tp_to_local(TimestampTz ts, pg_tz *tz)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			tzoff;
+	TpLocal		l;
+
+	if (timestamp2tm(ts, &tzoff, &tm, &fsec, NULL, tz) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	l.date = date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) - POSTGRES_EPOCH_JDATE;
+	l.usecs = ((int64) (tm.tm_hour * 60 + tm.tm_min) * 60 + tm.tm_sec) * USECS_PER_SEC + fsec;
+	return l;
+}
+
+/* A wall-clock time of the clinic as a timestamptz. */
+static TimestampTz
+tp_from_local(TpLocal l, pg_tz *tz)
+{
+	struct pg_tm tm;
+	int64		secs = l.usecs / USECS_PER_SEC;
+	fsec_t		fsec = (fsec_t) (l.usecs % USECS_PER_SEC);
+	int			tzoff;
+	TimestampTz result;
+
+	j2date(l.date + POSTGRES_EPOCH_JDATE, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+	tm.tm_hour = (int) (secs / 3600);
+	tm.tm_min = (int) (secs / 60 % 60);
+	tm.tm_sec = (int) (secs % 60);
+	tzoff = DetermineTimeZoneOffset(&tm, tz);
+	if (tm2timestamp(&tm, fsec, &tzoff, &result) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	return result;
+}
+
+/* Now, as a timestamptz and on the clinic's wall clock. */
+static void
+tp_clinic_clock(const TpCache *cache, TimestampTz *ts, TpLocal *local, pg_tz **tzp)
+{
+	pg_tz	   *tz = tp_clinic_tz(cache);
+
+	if (tp_frozen_now(&local->date, &local->usecs))
+		*ts = tp_from_local(*local, tz);
+	else
+	{
+		*ts = GetCurrentTransactionStartTimestamp();
+		*local = tp_to_local(*ts, tz);
+	}
+	if (tzp)
+		*tzp = tz;
+}
+
+/*
+ * The booking window of a service (or of the clinic, svc = NULL): today,
+ * the earliest start allowed by the notice, the last date allowed ahead.
+ */
+void
+tp_policy(const TpService *svc, TpPolicy *out)
+{
+	TpCache    *cache = tp_cache_get();
+	TimestampTz now;
+	TpLocal		local;
+	TpLocal		earliest;
+	pg_tz	   *tz;
+
+	if (!cache->has_policy)
+	{
+		/* version 1.0: the date alone, in the session's time zone */
+		int64		usecs;
+
+		if (!tp_frozen_now(&out->today, &usecs))
+			out->today = GetSQLCurrentDate();
+		out->earliest_date = out->today;
+		out->earliest_min = 0;
+		DATE_NOEND(out->last_date);
+		out->notice = 0;
+		out->advance = TP_NO_LIMIT;
+		return;
+	}
+
+	out->notice = (svc && svc->notice != TP_NO_LIMIT) ? svc->notice : cache->notice;
+	out->advance = (svc && svc->advance != TP_NO_LIMIT) ? svc->advance : cache->advance;
+	tp_clinic_clock(cache, &now, &local, &tz);
+	out->today = local.date;
+	out->last_date = local.date + out->advance;
+
+	if (tp_frozen_now(&local.date, &local.usecs))
+	{
+		/* a frozen clock: the notice is counted on the wall clock */
+		int64		total = local.usecs + (int64) out->notice * USECS_PER_MINUTE;
+
+		earliest.date = local.date + (DateADT) (total / USECS_PER_DAY);
+		earliest.usecs = total % USECS_PER_DAY;
+	}
+	else
+		earliest = tp_to_local(now + (int64) out->notice * USECS_PER_MINUTE, tz);
+
+	/* bookings start on whole minutes: round up */
+	out->earliest_date = earliest.date;
+	out->earliest_min = (int) ((earliest.usecs + USECS_PER_MINUTE - 1) / USECS_PER_MINUTE);
+}
+
+/* The first minute of date at which a booking may start; 1440 = none. */
+int
+tp_policy_first_minute(const TpPolicy *pol, DateADT date)
+{
+	if (date < pol->earliest_date || date > pol->last_date)
+		return TP_MINUTES_PER_DAY;
+	if (date == pol->earliest_date)
+		return Min(pol->earliest_min, TP_MINUTES_PER_DAY);
+	return 0;
+}
+
+bool
+tp_policy_allows(const TpPolicy *pol, DateADT date, int start)
+{
+	int			first = tp_policy_first_minute(pol, date);
+
+	/* 24:00 is no start at all, but the schedule says so (TP002), not this */
+	return start >= first || start == TP_MINUTES_PER_DAY;
+}
+
+/*
+ * Refuse (TP005) a booking of svc at date and start that the policy does
+ * not allow: in the past, sooner than the notice, or too far ahead.
+ */
+void
+tp_check_policy(const TpService *svc, const TpPolicy *pol, DateADT date, int start)
+{
+	char	   *datestr;
+
+	if (date < pol->today)
+		ereport(ERROR,
+				(errcode(ERRCODE_TP_DATE_IN_PAST),
+				 errmsg("date %s is in the past", tp_date_str(date)),
+				 errdetail("Today is %s in the clinic's time zone.", tp_date_str(pol->today))));
+	if (date > pol->last_date)
+		ereport(ERROR,
+				(errcode(ERRCODE_TP_DATE_IN_PAST),
+				 errmsg("date %s is too far ahead", tp_date_str(date)),
+				 errdetail("%s can be booked up to %d days ahead, until %s.",
+						   svc->code, pol->advance, tp_date_str(pol->last_date))));
+	if (tp_policy_allows(pol, date, start))
+		return;
+	datestr = tp_date_str(date);
+	if (pol->notice == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_TP_DATE_IN_PAST),
+				 errmsg("%s on %s is in the past", tp_time_str(start), datestr),
+				 errdetail("It is now %s %s in the clinic's time zone.",
+						   tp_date_str(pol->earliest_date),
+						   tp_time_str(Min(pol->earliest_min, TP_MINUTES_PER_DAY - 1)))));
+	ereport(ERROR,
+			(errcode(ERRCODE_TP_DATE_IN_PAST),
+			 errmsg("%s on %s is too soon", tp_time_str(start), datestr),
+			 errdetail("%s needs %d minutes' notice; the earliest start is %s %s.",
+					   svc->code, pol->notice, tp_date_str(pol->earliest_date),
+					   pol->earliest_min >= TP_MINUTES_PER_DAY ? "24:00" :
+					   tp_time_str(pol->earliest_min))));
+}
+
+/*
+ * timepool.clinic_now() returns timestamptz
+ */
+Datum
+tp_clinic_now(PG_FUNCTION_ARGS)
+{
+	TimestampTz now;
+	TpLocal		local;
+
+	(void) fcinfo;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "timepool: SPI_connect failed");
+	tp_clinic_clock(tp_cache_get(), &now, &local, NULL);
+	SPI_finish();
+	PG_RETURN_TIMESTAMPTZ(now);
+}
+
+/*
+ * timepool.clinic_today() returns date
+ */
+Datum
+tp_clinic_today(PG_FUNCTION_ARGS)
+{
+	TpPolicy	pol;
+
+	(void) fcinfo;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "timepool: SPI_connect failed");
+	tp_policy(NULL, &pol);
+	SPI_finish();
+	PG_RETURN_DATEADT(pol.today);
+}
