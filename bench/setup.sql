@@ -19,6 +19,9 @@ SELECT r.id, d, p.period, p.s, p.e
   FROM timepool.resources r, generate_series(0, 6) d,
        (VALUES ('MORNING', time '08:00', time '12:00'), ('AFTERNOON', time '13:00', time '19:00')) p(period, s, e);
 
+INSERT INTO timepool.service_categories (code, name, display_order)
+VALUES ('INJECTION', 'Injections', 1), ('SKIN', 'Skin care', 2), ('LASER', 'Laser', 3);
+
 INSERT INTO timepool.services (code, name, category, duration_minutes, buffer_minutes, price, display_order)
 SELECT format('SVC_%s', lpad(i::text, 2, '0')), format('Service %s', i),
        (ARRAY['INJECTION', 'SKIN', 'LASER'])[1 + i % 3],
