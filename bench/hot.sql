@@ -6,6 +6,8 @@
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS timepool;
+-- the booking workload books up to 1500 days ahead
+UPDATE timepool.settings SET max_advance_days = 3660;
 
 INSERT INTO timepool.resources (code, name) VALUES ('HOT_A', 'Hot A'), ('HOT_B', 'Hot B');
 INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)

@@ -9,6 +9,8 @@
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS timepool;
+-- the booking workload books up to 1500 days ahead
+UPDATE timepool.settings SET max_advance_days = 3660;
 
 -- 8 resources, 12 services, every day MORNING 08:00-12:00 and AFTERNOON 13:00-19:00
 INSERT INTO timepool.resources (code, name)
