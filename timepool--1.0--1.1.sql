@@ -126,7 +126,9 @@ BEGIN
     RAISE EXCEPTION 'timepool.settings must keep its row'
       USING ERRCODE = 'restrict_violation', HINT = 'UPDATE the row instead.';
   END IF;
-  IF NOT EXISTS (SELECT FROM pg_catalog.pg_timezone_names z
+  -- a NULL is left to the NOT NULL constraint (23502)
+  IF NEW.time_zone IS NOT NULL
+     AND NOT EXISTS (SELECT FROM pg_catalog.pg_timezone_names z
                   WHERE z.name OPERATOR(pg_catalog.=) NEW.time_zone) THEN
     RAISE EXCEPTION 'new row for relation "settings" violates check constraint "settings_time_zone_valid"'
       USING ERRCODE = 'check_violation', TABLE = 'settings', SCHEMA = 'timepool',

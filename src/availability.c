@@ -164,7 +164,7 @@ tp_availability(PG_FUNCTION_ARGS)
 			int64		minutes,
 						count;
 
-			tp_service_day_booked(svc.id, date, false, &minutes, &count);
+			tp_service_day_booked(&svc, date, false, &minutes, &count);
 			if (minutes + svc.required > svc.daily_cap)
 				first = TP_MINUTES_PER_DAY;
 		}

@@ -163,7 +163,7 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 
 		if (lock)
 			tp_lock_service_day(svc->id, date);
-		tp_service_day_booked(svc->id, date, lock, &minutes, &count);
+		tp_service_day_booked(svc, date, lock, &minutes, &count);
 		if (lock)
 			tp_check_daily_cap(svc, date, svc->required, minutes);
 		else if (minutes + svc->required > svc->daily_cap)
@@ -594,7 +594,7 @@ tp_can_book(PG_FUNCTION_ARGS)
 			int64		minutes,
 						count;
 
-			tp_service_day_booked(svc.id, date, false, &minutes, &count);
+			tp_service_day_booked(&svc, date, false, &minutes, &count);
 			ok = minutes + svc.required <= svc.daily_cap;
 		}
 	}

@@ -694,7 +694,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 		if (tp_lookup_service_by_id(h.service_id, &svc) && svc.daily_cap != TP_NO_LIMIT)
 		{
 			tp_lock_service_day(svc.id, h.date);
-			tp_service_day_booked(svc.id, h.date, true, &minutes, &count);
+			tp_service_day_booked(&svc, h.date, true, &minutes, &count);
 			tp_check_daily_cap(&svc, h.date, h.required, minutes - h.required);
 		}
 	}

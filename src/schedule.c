@@ -569,9 +569,11 @@ tp_sum_service_day(int64 service_id, DateADT date, Snapshot snapshot,
  * snapshot sees otherwise is a serialization failure, as for a pool.
  */
 void
-tp_service_day_booked(int64 service_id, DateADT date, bool locked,
+tp_service_day_booked(const TpService *svc, DateADT date, bool locked,
 					  int64 *minutes, int64 *count)
 {
+	int64		service_id = svc->id;
+
 	Snapshot	snap;
 
 	if (!locked)
@@ -596,16 +598,16 @@ tp_service_day_booked(int64 service_id, DateADT date, bool locked,
 			ereport(ERROR,
 					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 					 errmsg("could not serialize access due to a concurrent booking"),
-					 errdetail("Another transaction booked service " INT64_FORMAT " on %s after this transaction's snapshot was taken.",
-							   service_id, tp_date_str(date)),
+					 errdetail("Another transaction booked %s on %s after this transaction's snapshot was taken.",
+							   svc->code, tp_date_str(date)),
 					 errhint("Retry the transaction.")));
 	}
 }
 
 /*
- * Refuse (TP006) when booked (the service's minutes on the date, the new
- * booking's included or not, see below) breaks the service's daily cap.
- * booked_before counts the minutes without the new booking's required.
+ * Refuse (TP006) a booking of required minutes of svc on date when the
+ * minutes already booked (booked_before, the new booking not included)
+ * leave no room under the service's daily cap.
  */
 void
 tp_check_daily_cap(const TpService *svc, DateADT date, int required, int64 booked_before)

@@ -201,7 +201,7 @@ extern void tp_pool_check_snapshot(int64 resource_id, DateADT date, const char *
 extern bool tp_lookup_service(const char *code, TpService *svc, const char **why);
 extern bool tp_lookup_resource(const char *code, int64 *id, const char **why);
 extern bool tp_lookup_service_by_id(int64 id, TpService *svc);
-extern void tp_service_day_booked(int64 service_id, DateADT date, bool locked,
+extern void tp_service_day_booked(const TpService *svc, DateADT date, bool locked,
 								  int64 *minutes, int64 *count);
 extern void tp_check_daily_cap(const TpService *svc, DateADT date, int required,
 							   int64 booked_before);
