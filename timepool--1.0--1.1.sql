@@ -23,30 +23,50 @@ CREATE TRIGGER service_categories_touch BEFORE UPDATE ON timepool.service_catego
   FOR EACH ROW EXECUTE FUNCTION timepool.touch_updated_at();
 
 -- 1.0 kept the category as free text: each distinct text becomes a category
--- whose name is that text and whose code is made from it (upper case,
--- letters, digits and underscores, a suffix where two texts make one code).
-INSERT INTO timepool.service_categories (code, name)
-SELECT CASE WHEN n = 1 THEN base
-            ELSE pg_catalog.left(base, 50 - pg_catalog.length(n::text) - 1) || '_' || n END,
-       category
-  FROM (SELECT category, base,
-               pg_catalog.row_number() OVER (PARTITION BY base ORDER BY category COLLATE "C") AS n
-          FROM (SELECT category,
-                       pg_catalog.left(CASE WHEN stem ~ '^[A-Z]' THEN stem
-                                            WHEN stem = '' THEN 'CATEGORY'
-                                            ELSE 'C_' || stem END, 50) AS base
-                  FROM (SELECT DISTINCT category,
-                               pg_catalog.btrim(pg_catalog.regexp_replace(
-                                   pg_catalog.upper(category), '[^A-Z0-9]+', '_', 'g'), '_') AS stem
-                          FROM timepool.services
-                         WHERE category IS NOT NULL) AS texts) AS bases) AS numbered
- ORDER BY 1;
-
-UPDATE timepool.services s
-   SET category = c.code
-  FROM timepool.service_categories c
- WHERE s.category = c.name
-   AND s.category IS DISTINCT FROM c.code;
+-- named by that text (blank: "Category"), with a code made from it: upper
+-- case, every run of other characters as "_", "C_" before a leading digit,
+-- "CATEGORY" if nothing is left, cut to 50 characters, and "_2", "_3", ...
+-- where the code is taken already.  The services then refer to the code;
+-- their updated_at is left as it was.
+DO $$
+DECLARE
+  t text;
+  base text;
+  candidate text;
+  n integer;
+  olds text[] := '{}';
+  codes text[] := '{}';
+BEGIN
+  FOR t IN SELECT DISTINCT category COLLATE "C" FROM timepool.services
+            WHERE category IS NOT NULL ORDER BY 1
+  LOOP
+    base := pg_catalog.btrim(pg_catalog.regexp_replace(pg_catalog.upper(t), '[^A-Z0-9]+', '_', 'g'), '_');
+    IF base = '' THEN
+      base := 'CATEGORY';
+    ELSIF base !~ '^[A-Z]' THEN
+      base := 'C_' || base;
+    END IF;
+    base := pg_catalog.rtrim(pg_catalog.left(base, 50), '_');
+    candidate := base;
+    n := 1;
+    WHILE candidate = ANY (codes) LOOP
+      n := n + 1;
+      candidate := pg_catalog.rtrim(pg_catalog.left(base, 49 - pg_catalog.length(n::text)), '_') || '_' || n;
+    END LOOP;
+    INSERT INTO timepool.service_categories (code, name)
+    VALUES (candidate, coalesce(nullif(pg_catalog.btrim(t), ''), 'Category'));
+    olds := olds || t;
+    codes := codes || candidate;
+  END LOOP;
+  IF pg_catalog.cardinality(olds) > 0 THEN
+    ALTER TABLE timepool.services DISABLE TRIGGER services_touch;
+    UPDATE timepool.services s SET category = m.code
+      FROM ROWS FROM (pg_catalog.unnest(olds), pg_catalog.unnest(codes)) AS m(old, code)
+     WHERE s.category = m.old;
+    ALTER TABLE timepool.services ENABLE TRIGGER services_touch;
+  END IF;
+END
+$$;
 
 ALTER TABLE timepool.services DROP CONSTRAINT services_category_length;
 ALTER TABLE timepool.services
@@ -328,7 +348,7 @@ BEGIN
     RAISE EXCEPTION 'service "%" has upcoming reservations', p_service
       USING ERRCODE = 'dependent_objects_still_exist',
             DETAIL = pg_catalog.format('%s reservation(s) from %s on hold time for service %s.',
-                                       upcoming, today, p_service),
+                                       upcoming, pg_catalog.to_char(today, 'YYYY-MM-DD'), p_service),
             HINT = 'Cancel or move them first, or pass p_force => true to delete the service and keep them.';
   END IF;
   UPDATE timepool.services SET deleted_at = pg_catalog.now()

@@ -489,6 +489,20 @@ SELECT :show FROM timepool.book_service('CAPPED', '2025-11-29', '10:00', 'Cap Lo
 \echo :LAST_ERROR_SQLSTATE
 SELECT timepool.can_book('CAPPED', '2025-11-29') AS capped_that_day,
        timepool.can_book('CAPPED', '2025-12-06') AS capped_free_day;
+-- over the lowered cap, moving a reservation within its date (to the other
+-- resource, another time) adds no minutes of the service: accepted
+UPDATE timepool.reservations
+   SET resource_id = CASE WHEN resource_id = :dr_a THEN :dr_b ELSE :dr_a END, start_time = '11:00'
+ WHERE id = (SELECT min(id) FROM timepool.reservations
+              WHERE service_id = :capped AND reservation_date = '2025-11-29'
+                AND status NOT IN ('CANCELLED', 'REJECTED'))
+RETURNING start_time, period, status;
+-- error: but a longer one adds minutes: TP006
+UPDATE timepool.reservations SET duration_minutes = 41, required_minutes = 41
+ WHERE id = (SELECT min(id) FROM timepool.reservations
+              WHERE service_id = :capped AND reservation_date = '2025-11-29'
+                AND status NOT IN ('CANCELLED', 'REJECTED'));
+\echo :LAST_ERROR_SQLSTATE
 -- without a cap the service is not limited
 UPDATE timepool.services SET daily_cap_minutes = NULL WHERE code = 'CAPPED';
 SELECT :show FROM timepool.book_service('CAPPED', '2025-11-22', '10:00', 'Cap Lifted', p_resource => 'DR_B') b;
@@ -496,6 +510,25 @@ SELECT sum(required_minutes) AS capped_minutes_on_1122
   FROM timepool.reservations
  WHERE service_id = :capped AND reservation_date = '2025-11-22'
    AND status NOT IN ('CANCELLED', 'REJECTED');
+
+---------------------------------------------------------------------------
+-- 5b. notice across a DST change is elapsed time, also on a frozen clock:
+-- Europe/Paris springs forward at 02:00 on 2026-03-29 (01:30 + 120 minutes
+-- = 04:30) and falls back at 03:00 on 2026-10-25 (01:30 + 120 = 02:30)
+---------------------------------------------------------------------------
+UPDATE timepool.settings SET time_zone = 'Europe/Paris', min_notice_minutes = 120, max_advance_days = 3660;
+SET timepool.now = '2026-03-29 01:30';
+-- the pool starts at midnight for this block
+UPDATE timepool.clinic_time_slots SET start_time = '00:00' WHERE period = 'MORNING';
+SELECT timepool.can_book('BOTOX', '2026-03-29', '03:30') AS at_0330_spring,
+       timepool.can_book('BOTOX', '2026-03-29', '04:29') AS at_0429_spring,
+       timepool.can_book('BOTOX', '2026-03-29', '04:30') AS at_0430_spring;
+SET timepool.now = '2026-10-25 01:30';
+SELECT timepool.can_book('BOTOX', '2026-10-25', '02:29') AS at_0229_autumn,
+       timepool.can_book('BOTOX', '2026-10-25', '02:30') AS at_0230_autumn;
+UPDATE timepool.clinic_time_slots SET start_time = '09:00' WHERE period = 'MORNING';
+UPDATE timepool.settings SET time_zone = 'UTC', min_notice_minutes = 0, max_advance_days = 365;
+RESET timepool.now;
 
 ---------------------------------------------------------------------------
 -- 6. the session's time zone does not change the rules: the notice checks

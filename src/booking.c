@@ -27,6 +27,7 @@ static SPIPlanPtr plan_insert = NULL;
 static SPIPlanPtr plan_by_key = NULL;
 static SPIPlanPtr plan_lock_row = NULL;
 static SPIPlanPtr plan_set_status = NULL;
+static SPIPlanPtr plan_service_live = NULL;
 
 /* Outcome of a booking decision, worst refusal last. */
 typedef enum TpVerdict
@@ -446,6 +447,10 @@ tp_book_service(PG_FUNCTION_ARGS)
 		}
 	}
 
+	/* a database at 1.0 refuses a past date first, as 1.0 did */
+	tp_policy(NULL, &pol);
+	if (pol.legacy)
+		tp_check_policy(NULL, &pol, date, start);
 	if (!tp_lookup_service(service_code, &svc, &why))
 		tp_unbookable_service(service_code, why);
 	if (have_resource && !tp_lookup_resource(resource_code, &resource_id, &why))
@@ -497,6 +502,27 @@ tp_book_service(PG_FUNCTION_ARGS)
 	values[17] = details;
 	nulls[17] = PG_ARGISNULL(7) ? 'n' : ' ';
 	tp_param_text(values, nulls, 18, key);
+
+	/*
+	 * The service may have been deleted or deactivated since the cache was
+	 * read: lock its row against that (delete_service() locks it FOR
+	 * UPDATE) and read it as it is now.  At READ COMMITTED a delete that
+	 * commits while this waits is seen; at REPEATABLE READ it is a
+	 * serialization failure.
+	 */
+	{
+		Oid			types[1] = {INT8OID};
+		Datum		v[1];
+
+		tp_prepare(&plan_service_live,
+				   "SELECT 1 FROM timepool.services"
+				   " WHERE id = $1 AND deleted_at IS NULL AND is_active FOR KEY SHARE",
+				   1, types);
+		v[0] = Int64GetDatum(svc.id);
+		tp_execute(plan_service_live, v, NULL, InvalidSnapshot, false, 1);
+		if (SPI_processed != 1)
+			tp_unbookable_service(service_code, "The service was deleted or deactivated while this booking was being decided.");
+	}
 
 	/* the pool was checked above under its lock: the guard need not count it again */
 	tp_expect_checked_insert(d.day->resource_id, date, d.pool->period);

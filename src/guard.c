@@ -599,7 +599,8 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 			h.required > o.required;
 		moved = !gain && (h.start_min != o.start_min || h.end_min != o.end_min);
 		/* the service's daily cap: more minutes of a service on a date */
-		cap_gain = gain || h.service_id != o.service_id;
+		cap_gain = is_insert || !o.holding || h.service_id != o.service_id ||
+			h.date != o.date || h.required > o.required;
 	}
 	if (o.valid && o.holding)
 		release = is_delete || !h.holding || !tp_same_pool(&o, &h);

@@ -133,25 +133,19 @@ tp_policy(const TpService *svc, TpPolicy *out)
 		DATE_NOEND(out->last_date);
 		out->notice = 0;
 		out->advance = TP_NO_LIMIT;
+		out->legacy = true;
 		return;
 	}
 
+	out->legacy = false;
 	out->notice = (svc && svc->notice != TP_NO_LIMIT) ? svc->notice : cache->notice;
 	out->advance = (svc && svc->advance != TP_NO_LIMIT) ? svc->advance : cache->advance;
 	tp_clinic_clock(cache, &now, &local, &tz);
 	out->today = local.date;
 	out->last_date = local.date + out->advance;
 
-	if (tp_frozen_now(&local.date, &local.usecs))
-	{
-		/* a frozen clock: the notice is counted on the wall clock */
-		int64		total = local.usecs + (int64) out->notice * USECS_PER_MINUTE;
-
-		earliest.date = local.date + (DateADT) (total / USECS_PER_DAY);
-		earliest.usecs = total % USECS_PER_DAY;
-	}
-	else
-		earliest = tp_to_local(now + (int64) out->notice * USECS_PER_MINUTE, tz);
+	/* the notice is elapsed time: across a DST change the wall clock jumps */
+	earliest = tp_to_local(now + (int64) out->notice * USECS_PER_MINUTE, tz);
 
 	/* bookings start on whole minutes: round up */
 	out->earliest_date = earliest.date;
@@ -180,13 +174,19 @@ tp_policy_allows(const TpPolicy *pol, DateADT date, int start)
 
 /*
  * Refuse (TP005) a booking of svc at date and start that the policy does
- * not allow: in the past, sooner than the notice, or too far ahead.
+ * not allow: in the past, sooner than the notice, or too far ahead.  svc
+ * may be NULL for the date check of a 1.0 database.
  */
 void
 tp_check_policy(const TpService *svc, const TpPolicy *pol, DateADT date, int start)
 {
 	char	   *datestr;
 
+	if (date < pol->today && pol->legacy)
+		ereport(ERROR,
+				(errcode(ERRCODE_TP_DATE_IN_PAST),
+				 errmsg("date %s is in the past", tp_date_str(date)),
+				 errdetail("Today is %s.", tp_date_str(pol->today))));
 	if (date < pol->today)
 		ereport(ERROR,
 				(errcode(ERRCODE_TP_DATE_IN_PAST),

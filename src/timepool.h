@@ -163,6 +163,7 @@ typedef struct TpPolicy
 	DateADT		last_date;		/* and on last_date or earlier (DATE_NOEND: no limit) */
 	int			notice;			/* minutes of notice that apply */
 	int			advance;		/* days ahead that apply; TP_NO_LIMIT under 1.0 */
+	bool		legacy;			/* the database is at 1.0: only past dates count */
 } TpPolicy;
 
 /* policy.c */
