@@ -135,8 +135,8 @@ COMMENT ON TABLE timepool.settings IS
   'the clinic''s booking policy, one row: its time zone, the minimum notice and how far ahead bookings are taken';
 
 -- Keeps the one row: checks the time zone, turns an INSERT into an update
--- of the row (so that pg_dump's data replaces the row the install made) and
--- refuses DELETE.
+-- of the row (so that pg_dump's data replaces the row the install made,
+-- updated_at included) and refuses DELETE.
 CREATE FUNCTION timepool.settings_keep_row() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -158,14 +158,16 @@ BEGIN
   END IF;
   IF TG_OP = 'INSERT' AND NEW.id OPERATOR(pg_catalog.=) 1
      AND EXISTS (SELECT FROM timepool.settings WHERE id OPERATOR(pg_catalog.=) 1) THEN
+    -- the row's updated_at comes along: a restore keeps the dumped one
     UPDATE timepool.settings
        SET time_zone = NEW.time_zone,
            min_notice_minutes = NEW.min_notice_minutes,
-           max_advance_days = NEW.max_advance_days
+           max_advance_days = NEW.max_advance_days,
+           updated_at = NEW.updated_at
      WHERE id OPERATOR(pg_catalog.=) 1;
     RETURN NULL;
   END IF;
-  IF TG_OP = 'UPDATE' THEN
+  IF TG_OP = 'UPDATE' AND pg_catalog.pg_trigger_depth() OPERATOR(pg_catalog.=) 1 THEN
     NEW.updated_at := pg_catalog.now();
   END IF;
   RETURN NEW;

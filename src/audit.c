@@ -126,6 +126,32 @@ tp_audit_is_restore(Relation rel, HeapTuple tup)
 }
 
 /*
+ * The same for timepool.settings, whose one row a restore does not insert
+ * but updates (settings_keep_row() turns the INSERT into an UPDATE that
+ * keeps the dumped updated_at): an UPDATE that leaves updated_at older than
+ * this transaction, by the owner or a superuser.  Any other UPDATE of the
+ * settings gets updated_at = now() from that trigger.
+ */
+static bool
+tp_audit_is_restored_settings(Relation rel, HeapTuple tup)
+{
+	int			col;
+	bool		isnull;
+	Datum		updated;
+	Oid			role = GetOuterUserId();
+
+	if (strcmp(RelationGetRelationName(rel), "settings") != 0)
+		return false;
+	col = SPI_fnumber(rel->rd_att, "updated_at");
+	if (col <= 0)
+		return false;
+	updated = SPI_getbinval(tup, rel->rd_att, col, &isnull);
+	if (isnull || DatumGetTimestampTz(updated) >= GetCurrentTransactionStartTimestamp())
+		return false;
+	return superuser_arg(role) || has_privs_of_role(role, rel->rd_rel->relowner);
+}
+
+/*
  * AFTER INSERT OR UPDATE OR DELETE (for each row) or TRUNCATE (for each
  * statement) on an audited table.
  */
@@ -172,6 +198,8 @@ tp_audit_change(PG_FUNCTION_ARGS)
 		action = "UPDATE";
 		oldtup = trig->tg_trigtuple;
 		newtup = trig->tg_newtuple;
+		if (tp_audit_is_restored_settings(rel, newtup))
+			return PointerGetDatum(NULL);
 	}
 	else
 	{

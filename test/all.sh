@@ -45,6 +45,7 @@ pgtap() {
 
 run "pg_regress suites and isolation specs" regress
 run "pgTAP tests" pgtap
+run "upgrade from 1.0" bash test/upgrade.sh
 run "dump and restore" bash test/dump_restore.sh
 run "soak test" test/soak/run --seconds "${TIMEPOOL_SOAK_SECONDS:-60}"
 

@@ -1,12 +1,14 @@
 -- test/pgtap/constraints.sql: the CHECK, UNIQUE, EXCLUDE, FOREIGN KEY and
 -- NOT NULL constraints of every timepool table, each shown to refuse a bad
 -- row with its SQLSTATE (23514 check, 23505 unique, 23P01 exclusion,
--- 23503 foreign key, 23502 not null) and to accept the good row next to it.
+-- 23503 foreign key, 23502 not null) and to accept the good row next to it;
+-- and the rules 1.1's triggers keep: a service's code does not change
+-- (22023), settings keeps one row (23001) with a valid time zone (23514).
 BEGIN;
 CREATE EXTENSION timepool;
 -- bookings below are on Saturday 2025-11-15 (day_of_week 6)
 SET timepool.today = '2025-11-14';
-SELECT plan(123);
+SELECT plan(177);
 
 ---------------------------------------------------------------------------
 -- resources
@@ -58,6 +60,52 @@ SELECT throws_ok($$INSERT INTO timepool.resources (id, code, name) VALUES (4242,
 SELECT lives_ok($$INSERT INTO timepool.resources (code, name) VALUES ('DR_B', 'Doctor B'),
                                                                     ('ROOM_1', 'Room 1')$$,
                 'resources: two more valid resources are accepted');
+
+---------------------------------------------------------------------------
+-- service_categories
+---------------------------------------------------------------------------
+SELECT lives_ok($$INSERT INTO timepool.service_categories (code, name) VALUES ('GENERAL', 'General')$$,
+                'categories: a valid category is accepted');
+SELECT is((SELECT display_order FROM timepool.service_categories WHERE code = 'GENERAL'), 0,
+          'categories: display_order defaults to 0');
+SELECT lives_ok($$INSERT INTO timepool.service_categories (code, name, display_order)
+                  VALUES ('C' || repeat('9', 49), 'fifty character code', 5)$$,
+                'categories: a 50-character code is accepted');
+SELECT throws_ok($$INSERT INTO timepool.service_categories (code, name) VALUES ('C' || repeat('9', 50), 'x')$$,
+                 '23514',
+                 'new row for relation "service_categories" violates check constraint "service_categories_code_format"',
+                 'categories: a 51-character code is refused (service_categories_code_format)');
+SELECT throws_ok($$INSERT INTO timepool.service_categories (code, name) VALUES ('general', 'x')$$,
+                 '23514',
+                 'new row for relation "service_categories" violates check constraint "service_categories_code_format"',
+                 'categories: a lower-case code is refused');
+SELECT throws_ok($$INSERT INTO timepool.service_categories (code, name) VALUES ('1ST', 'x')$$,
+                 '23514',
+                 'new row for relation "service_categories" violates check constraint "service_categories_code_format"',
+                 'categories: a code starting with a digit is refused');
+SELECT throws_ok($$INSERT INTO timepool.service_categories (code, name) VALUES ('BLANK', '  ')$$,
+                 '23514',
+                 'new row for relation "service_categories" violates check constraint "service_categories_name_length"',
+                 'categories: a blank name is refused (service_categories_name_length)');
+SELECT throws_ok($$INSERT INTO timepool.service_categories (code, name) VALUES ('LONG', repeat('n', 201))$$,
+                 '23514',
+                 'new row for relation "service_categories" violates check constraint "service_categories_name_length"',
+                 'categories: a 201-character name is refused');
+SELECT throws_ok($$INSERT INTO timepool.service_categories (code, name) VALUES ('GENERAL', 'again')$$,
+                 '23505',
+                 'duplicate key value violates unique constraint "service_categories_code_key"',
+                 'categories: a duplicate code is refused (service_categories_code_key)');
+SELECT throws_ok($$INSERT INTO timepool.service_categories (code) VALUES ('NONAME')$$,
+                 '23502',
+                 'null value in column "name" of relation "service_categories" violates not-null constraint',
+                 'categories: a missing name is refused (NOT NULL)');
+SELECT throws_ok($$INSERT INTO timepool.service_categories (id, code, name) VALUES (4242, 'EXPLICIT', 'x')$$,
+                 '428C9',
+                 'cannot insert a non-DEFAULT value into column "id"',
+                 'categories: id is GENERATED ALWAYS, an explicit id is refused');
+SELECT lives_ok($$INSERT INTO timepool.service_categories (code, name) VALUES ('IMAGING', 'Imaging'),
+                                                                             ('UNUSED', 'Unused')$$,
+                'categories: two more valid categories are accepted');
 
 ---------------------------------------------------------------------------
 -- services
@@ -115,11 +163,87 @@ SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes, 
 SELECT lives_ok($$INSERT INTO timepool.services (code, name, duration_minutes, price)
                   VALUES ('S_FREE', 'x', 30, 0)$$,
                 'services: price 0 is accepted');
+-- the category is a category's code (services_category_fkey)
 SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes, category)
                    VALUES ('S1', 'x', 30, '')$$,
+                 '23503',
+                 'insert or update on table "services" violates foreign key constraint "services_category_fkey"',
+                 'services: an empty category is refused (services_category_fkey)');
+SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes, category)
+                   VALUES ('S1', 'x', 30, 'General')$$,
+                 '23503',
+                 'insert or update on table "services" violates foreign key constraint "services_category_fkey"',
+                 'services: a category''s name instead of its code is refused');
+SELECT lives_ok($$INSERT INTO timepool.services (code, name, duration_minutes, category)
+                  VALUES ('S_GEN', 'x', 30, 'GENERAL'), ('S_IMG', 'x', 30, 'IMAGING')$$,
+                'services: a category''s code is accepted');
+SELECT throws_ok($$UPDATE timepool.services SET category = 'NOPE' WHERE code = 'S_GEN'$$,
+                 '23503',
+                 'insert or update on table "services" violates foreign key constraint "services_category_fkey"',
+                 'services: moving a service to an unknown category is refused');
+SELECT lives_ok($$UPDATE timepool.service_categories SET code = 'GENERAL_CARE' WHERE code = 'GENERAL'$$,
+                'categories: a category''s code can be changed');
+SELECT is((SELECT category FROM timepool.services WHERE code = 'S_GEN'), 'GENERAL_CARE',
+          'services: a category''s new code cascades to its services (ON UPDATE CASCADE)');
+SELECT throws_ok($$DELETE FROM timepool.service_categories WHERE code = 'GENERAL_CARE'$$,
+                 '23503',
+                 'update or delete on table "service_categories" violates foreign key constraint "services_category_fkey" on table "services"',
+                 'categories: a category with services cannot be deleted (ON DELETE RESTRICT)');
+SELECT lives_ok($$DELETE FROM timepool.service_categories WHERE code = 'UNUSED'$$,
+                'categories: a category without services can be deleted');
+-- 1.1's policy columns: NULL (the clinic's), or within their ranges
+SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes, min_notice_minutes)
+                   VALUES ('S1', 'x', 30, -1)$$,
                  '23514',
-                 'new row for relation "services" violates check constraint "services_category_length"',
-                 'services: an empty category is refused (services_category_length)');
+                 'new row for relation "services" violates check constraint "services_min_notice_range"',
+                 'services: a negative min_notice_minutes is refused (services_min_notice_range)');
+SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes, min_notice_minutes)
+                   VALUES ('S1', 'x', 30, 525601)$$,
+                 '23514',
+                 'new row for relation "services" violates check constraint "services_min_notice_range"',
+                 'services: min_notice_minutes 525601 (over a year) is refused');
+SELECT lives_ok($$INSERT INTO timepool.services (code, name, duration_minutes, min_notice_minutes)
+                  VALUES ('S_MN_0', 'x', 30, 0), ('S_MN_MAX', 'x', 30, 525600)$$,
+                'services: min_notice_minutes 0 and 525600 are accepted');
+SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes, max_advance_days)
+                   VALUES ('S1', 'x', 30, -1)$$,
+                 '23514',
+                 'new row for relation "services" violates check constraint "services_max_advance_range"',
+                 'services: a negative max_advance_days is refused (services_max_advance_range)');
+SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes, max_advance_days)
+                   VALUES ('S1', 'x', 30, 3661)$$,
+                 '23514',
+                 'new row for relation "services" violates check constraint "services_max_advance_range"',
+                 'services: max_advance_days 3661 is refused');
+SELECT lives_ok($$INSERT INTO timepool.services (code, name, duration_minutes, max_advance_days)
+                  VALUES ('S_MA_0', 'x', 30, 0), ('S_MA_MAX', 'x', 30, 3660)$$,
+                'services: max_advance_days 0 and 3660 are accepted');
+SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes, daily_cap_minutes)
+                   VALUES ('S1', 'x', 30, 0)$$,
+                 '23514',
+                 'new row for relation "services" violates check constraint "services_daily_cap_range"',
+                 'services: a daily cap of 0 is refused (services_daily_cap_range)');
+SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes, daily_cap_minutes)
+                   VALUES ('S1', 'x', 30, 1000001)$$,
+                 '23514',
+                 'new row for relation "services" violates check constraint "services_daily_cap_range"',
+                 'services: a daily cap of 1000001 is refused');
+SELECT lives_ok($$INSERT INTO timepool.services (code, name, duration_minutes, daily_cap_minutes)
+                  VALUES ('S_CAP_1', 'x', 30, 1), ('S_CAP_MAX', 'x', 30, 1000000)$$,
+                'services: daily caps of 1 and 1000000 are accepted');
+SELECT throws_ok($$UPDATE timepool.services SET daily_cap_minutes = 0 WHERE code = 'S_CAP_1'$$,
+                 '23514',
+                 'new row for relation "services" violates check constraint "services_daily_cap_range"',
+                 'services: an UPDATE to a daily cap of 0 is refused');
+SELECT is((SELECT ARRAY[min_notice_minutes, max_advance_days, daily_cap_minutes] FROM timepool.services WHERE code = 'S_GEN'),
+          ARRAY[NULL, NULL, NULL]::int[], 'services: the policy columns default to NULL');
+-- the code of a service does not change (services_keep_code)
+SELECT throws_ok($$UPDATE timepool.services SET code = 'S_GENERAL' WHERE code = 'S_GEN'$$,
+                 '22023',
+                 'the code of a service cannot be changed',
+                 'services: changing a service''s code is refused (22023)');
+SELECT lives_ok($$UPDATE timepool.services SET code = code, name = 'renamed' WHERE code = 'S_GEN'$$,
+                'services: an UPDATE that sets the code to itself is accepted');
 SELECT throws_ok($$INSERT INTO timepool.services (code, name, duration_minutes, description)
                    VALUES ('S1', 'x', 30, repeat('d', 4001))$$,
                  '23514',
@@ -626,6 +750,89 @@ SELECT lives_ok($$SELECT timepool.cancel_reservation(id, 'changed plans') FROM t
 SELECT lives_ok($$INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name)
                   SELECT dr_a, consult, '2025-11-15', '11:00', 'Eve' FROM ids$$,
                 'reservations: the cancelled booking''s minutes can be booked again');
+
+---------------------------------------------------------------------------
+-- settings: one row, a valid time zone, limits within their ranges
+---------------------------------------------------------------------------
+SELECT throws_ok($$UPDATE timepool.settings SET min_notice_minutes = -1$$,
+                 '23514',
+                 'new row for relation "settings" violates check constraint "settings_min_notice_range"',
+                 'settings: a negative min_notice_minutes is refused (settings_min_notice_range)');
+SELECT throws_ok($$UPDATE timepool.settings SET min_notice_minutes = 525601$$,
+                 '23514',
+                 'new row for relation "settings" violates check constraint "settings_min_notice_range"',
+                 'settings: min_notice_minutes 525601 is refused');
+SELECT lives_ok($$UPDATE timepool.settings SET min_notice_minutes = 525600$$,
+                'settings: min_notice_minutes 525600 is accepted');
+SELECT throws_ok($$UPDATE timepool.settings SET max_advance_days = -1$$,
+                 '23514',
+                 'new row for relation "settings" violates check constraint "settings_max_advance_range"',
+                 'settings: a negative max_advance_days is refused (settings_max_advance_range)');
+SELECT throws_ok($$UPDATE timepool.settings SET max_advance_days = 3661$$,
+                 '23514',
+                 'new row for relation "settings" violates check constraint "settings_max_advance_range"',
+                 'settings: max_advance_days 3661 is refused');
+SELECT lives_ok($$UPDATE timepool.settings SET max_advance_days = 3660$$,
+                'settings: max_advance_days 3660 is accepted');
+SELECT lives_ok($$UPDATE timepool.settings SET max_advance_days = 0, min_notice_minutes = 0$$,
+                'settings: max_advance_days 0 and min_notice_minutes 0 are accepted');
+SELECT throws_ok($$UPDATE timepool.settings SET time_zone = 'Mars/Olympus_Mons'$$,
+                 '23514',
+                 'new row for relation "settings" violates check constraint "settings_time_zone_valid"',
+                 'settings: an unknown time zone is refused (settings_time_zone_valid)');
+SELECT throws_ok($$UPDATE timepool.settings SET time_zone = 'europe/paris'$$,
+                 '23514',
+                 'new row for relation "settings" violates check constraint "settings_time_zone_valid"',
+                 'settings: a time zone name in the wrong case is refused (names are matched exactly)');
+SELECT throws_ok($$UPDATE timepool.settings SET time_zone = '+02:00'$$,
+                 '23514',
+                 'new row for relation "settings" violates check constraint "settings_time_zone_valid"',
+                 'settings: a UTC offset is refused (not a zone name)');
+SELECT throws_ok($$UPDATE timepool.settings SET time_zone = NULL$$,
+                 '23502',
+                 'null value in column "time_zone" of relation "settings" violates not-null constraint',
+                 'settings: a NULL time zone is refused (NOT NULL)');
+SELECT lives_ok($$UPDATE timepool.settings SET time_zone = 'Europe/Paris'$$,
+                'settings: Europe/Paris is accepted');
+SELECT throws_ok($$UPDATE timepool.settings SET id = 2$$,
+                 '23514',
+                 'new row for relation "settings" violates check constraint "settings_single_row"',
+                 'settings: the row''s id cannot become 2 (settings_single_row)');
+SELECT throws_ok($$INSERT INTO timepool.settings (id, time_zone) VALUES (2, 'UTC')$$,
+                 '23514',
+                 'new row for relation "settings" violates check constraint "settings_single_row"',
+                 'settings: a second row is refused');
+SELECT throws_ok($$INSERT INTO timepool.settings (time_zone) VALUES ('Atlantis/Capital')$$,
+                 '23514',
+                 'new row for relation "settings" violates check constraint "settings_time_zone_valid"',
+                 'settings: an INSERT with an unknown time zone is refused');
+SELECT lives_ok($$INSERT INTO timepool.settings (time_zone, min_notice_minutes, max_advance_days)
+                  VALUES ('Asia/Tokyo', 15, 100)$$,
+                'settings: an INSERT of row 1 is accepted');
+SELECT results_eq($$SELECT id::int, time_zone, min_notice_minutes, max_advance_days FROM timepool.settings$$,
+                  $$VALUES (1, 'Asia/Tokyo', 15, 100)$$,
+                  'settings: the INSERT replaced the one row');
+SELECT throws_ok($$DELETE FROM timepool.settings$$,
+                 '23001', 'timepool.settings must keep its row',
+                 'settings: DELETE is refused (23001)');
+SELECT throws_ok($$TRUNCATE timepool.settings$$,
+                 '23001', 'timepool.settings must keep its row',
+                 'settings: TRUNCATE is refused (23001)');
+SELECT is((SELECT count(*)::int FROM timepool.settings), 1, 'settings: still one row');
+
+---------------------------------------------------------------------------
+-- audit_log (written here as its owner, a superuser)
+---------------------------------------------------------------------------
+SELECT throws_ok($$INSERT INTO timepool.audit_log (changed_by, session_role, table_name, action)
+                   VALUES ('x', 'x', 'services', 'SELECT')$$,
+                 '23514',
+                 'new row for relation "audit_log" violates check constraint "audit_log_action_valid"',
+                 'audit_log: an unknown action is refused (audit_log_action_valid)');
+SELECT throws_ok($$INSERT INTO timepool.audit_log (changed_by, session_role, action)
+                   VALUES ('x', 'x', 'DELETE')$$,
+                 '23502',
+                 'null value in column "table_name" of relation "audit_log" violates not-null constraint',
+                 'audit_log: a missing table_name is refused (NOT NULL)');
 
 SELECT * FROM finish();
 ROLLBACK;

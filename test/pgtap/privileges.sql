@@ -1,12 +1,15 @@
 -- test/pgtap/privileges.sql: what PUBLIC, an application role (tp_app) and
 -- an admin role (tp_admin) can do with timepool, and that the SECURITY
--- DEFINER functions cannot be steered through the caller's search_path.
+-- DEFINER functions cannot be steered through the caller's search_path;
+-- then 1.1's: a role with EXECUTE on delete_service only, the audit log that
+-- nobody but its owner may write whatever was granted, and who the log says
+-- made each change.
 BEGIN;
 CREATE EXTENSION timepool;
 -- bookings below are on Saturday 2025-11-15 (day_of_week 6); set before any
 -- SET ROLE: only a superuser may set timepool.today
 SET timepool.today = '2025-11-14';
-SELECT plan(75);
+SELECT plan(123);
 
 -- data, as the superuser
 INSERT INTO timepool.resources (code, name) VALUES ('DR_A', 'Doctor A');
@@ -41,7 +44,9 @@ SELECT is(ARRAY[has_table_privilege('public', c.oid, 'SELECT'),
   FROM pg_class c
  WHERE c.oid IN ('timepool.resources'::regclass, 'timepool.services'::regclass,
                  'timepool.clinic_time_slots'::regclass, 'timepool.schedule_overrides'::regclass,
-                 'timepool.reservations'::regclass, 'timepool.bookable_services'::regclass)
+                 'timepool.reservations'::regclass, 'timepool.bookable_services'::regclass,
+                 'timepool.service_categories'::regclass, 'timepool.settings'::regclass,
+                 'timepool.audit_log'::regclass, 'timepool.reservation_history'::regclass)
  ORDER BY c.relname;
 SELECT is((SELECT count(*)::int FROM pg_class c
             WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind IN ('r', 'v', 'S')
@@ -64,7 +69,16 @@ SELECT is(has_function_privilege('public', p.oid, 'EXECUTE'), false,
                  'timepool.set_reservation_status(bigint,text)'::regprocedure,
                  'timepool.availability(date,text,text,text)'::regprocedure,
                  'timepool.can_book(text,date,time,text)'::regprocedure,
-                 'timepool.pool_lock_key(bigint,date,text)'::regprocedure)
+                 'timepool.pool_lock_key(bigint,date,text)'::regprocedure,
+                 'timepool.delete_service(text,boolean)'::regprocedure,
+                 'timepool.restore_service(bigint)'::regprocedure,
+                 'timepool.clinic_now()'::regprocedure,
+                 'timepool.clinic_today()'::regprocedure,
+                 'timepool.audit_change()'::regprocedure,
+                 'timepool.audit_log_append_only()'::regprocedure,
+                 'timepool.keep_service_code()'::regprocedure,
+                 'timepool.settings_keep_row()'::regprocedure,
+                 'timepool.settings_keep_table()'::regprocedure)
  ORDER BY p.proname;
 SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p
                  WHERE p.pronamespace = 'timepool'::regnamespace
@@ -181,9 +195,13 @@ SELECT lives_ok($$INSERT INTO timepool.resources (code, name) VALUES ('DR_Z', 'D
                 'tp_admin can add a resource');
 RESET ROLE;
 SET LOCAL ROLE tp_admin;
+SELECT lives_ok($$INSERT INTO timepool.service_categories (code, name) VALUES ('GENERAL', 'General')$$,
+                'tp_admin can add a service category');
+RESET ROLE;
+SET LOCAL ROLE tp_admin;
 SELECT lives_ok($$INSERT INTO timepool.services (code, name, duration_minutes, category)
-                  VALUES ('CHECKUP', 'Check-up', 15, 'general')$$,
-                'tp_admin can add a service');
+                  VALUES ('CHECKUP', 'Check-up', 15, 'GENERAL')$$,
+                'tp_admin can add a service in that category');
 RESET ROLE;
 SET LOCAL ROLE tp_admin;
 SELECT lives_ok($$UPDATE timepool.services SET price = 55, display_order = 2 WHERE code = 'CONSULT'$$,
@@ -220,7 +238,7 @@ RESET ROLE;
 SET LOCAL ROLE tp_admin;
 SELECT results_eq($$SELECT code FROM timepool.bookable_services$$,
                   ARRAY['CHECKUP', 'CONSULT'],
-                  'tp_admin reads bookable_services: XRAY deleted, CONSULT now after CHECKUP (display_order 2)');
+                  'tp_admin reads bookable_services: XRAY deleted, CHECKUP (in a category) before CONSULT (none)');
 RESET ROLE;
 SET LOCAL ROLE tp_admin;
 SELECT is((SELECT status FROM timepool.set_reservation_status(
@@ -350,6 +368,143 @@ SELECT throws_ok($$INSERT INTO timepool.clinic_time_slots (resource_id, day_of_w
 SELECT lives_ok($$UPDATE timepool.clinic_time_slots SET end_time = '21:00' WHERE period = 'EVENING' AND day_of_week = 2$$,
                 'tp_editor can move a weekly period''s end');
 RESET ROLE;
+
+---------------------------------------------------------------------------
+-- 1.1: tp_app and the new objects
+---------------------------------------------------------------------------
+SET LOCAL ROLE tp_app;
+SELECT throws_ok($$SELECT * FROM timepool.audit_log$$, '42501', NULL,
+                 'tp_app cannot read timepool.audit_log');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT throws_ok($$SELECT * FROM timepool.reservation_history$$, '42501', NULL,
+                 'tp_app cannot read timepool.reservation_history');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT throws_ok($$UPDATE timepool.settings SET max_advance_days = 3660$$, '42501', NULL,
+                 'tp_app cannot change timepool.settings');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT throws_ok($$SELECT timepool.delete_service('CONSULT')$$, '42501', NULL,
+                 'tp_app cannot call delete_service');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT throws_ok($$SELECT timepool.clinic_today()$$, '42501', NULL,
+                 'tp_app cannot call clinic_today (not granted to PUBLIC)');
+RESET ROLE;
+
+---------------------------------------------------------------------------
+-- 1.1: a role with EXECUTE on delete_service and nothing else
+---------------------------------------------------------------------------
+INSERT INTO timepool.services (code, name, duration_minutes) VALUES ('RETIRE', 'To retire', 10);
+CREATE ROLE tp_deleter NOLOGIN;
+GRANT EXECUTE ON FUNCTION timepool.delete_service(text, boolean) TO tp_deleter;
+SELECT function_privs_are('timepool', 'delete_service', ARRAY['text', 'boolean'],
+                          'tp_deleter', ARRAY['EXECUTE'], 'tp_deleter may execute delete_service');
+SELECT function_privs_are('timepool', 'restore_service', ARRAY['bigint'],
+                          'tp_deleter', '{}'::name[], 'tp_deleter may not execute restore_service');
+SET LOCAL ROLE tp_deleter;
+SELECT row_eq($$SELECT code, deleted_at IS NOT NULL FROM timepool.delete_service('RETIRE')$$,
+              ROW('RETIRE'::text, true),
+              'tp_deleter can delete a service through delete_service (SECURITY DEFINER)');
+RESET ROLE;
+SET LOCAL ROLE tp_deleter;
+SELECT throws_ok($$SELECT * FROM timepool.services$$, '42501', NULL,
+                 'tp_deleter cannot read timepool.services');
+RESET ROLE;
+SET LOCAL ROLE tp_deleter;
+SELECT throws_ok($$UPDATE timepool.services SET deleted_at = NULL WHERE code = 'RETIRE'$$, '42501', NULL,
+                 'tp_deleter cannot UPDATE timepool.services');
+RESET ROLE;
+SET LOCAL ROLE tp_deleter;
+SELECT throws_ok($$SELECT timepool.restore_service(1)$$, '42501', NULL,
+                 'tp_deleter cannot call restore_service');
+RESET ROLE;
+SELECT is((SELECT deleted_at IS NOT NULL FROM timepool.services WHERE code = 'RETIRE'), true,
+          'RETIRE is deleted, and stays so');
+
+---------------------------------------------------------------------------
+-- 1.1: audit_log is append-only, whatever was granted
+---------------------------------------------------------------------------
+CREATE ROLE tp_auditor NOLOGIN;
+GRANT ALL ON timepool.audit_log TO tp_auditor;
+GRANT ALL ON SEQUENCE timepool.audit_log_id_seq TO tp_auditor;
+SELECT table_privs_are('timepool', 'audit_log', 'tp_auditor',
+                       ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'],
+                       'tp_auditor was granted ALL on timepool.audit_log');
+SET LOCAL ROLE tp_auditor;
+SELECT ok((SELECT count(*) FROM timepool.audit_log) > 0, 'tp_auditor can read the log (SELECT was granted)');
+RESET ROLE;
+SET LOCAL ROLE tp_auditor;
+SELECT throws_ok($$INSERT INTO timepool.audit_log (changed_by, session_role, table_name, action)
+                   VALUES ('nobody', 'nobody', 'reservations', 'DELETE')$$,
+                 '42501', 'permission denied: timepool.audit_log is append-only',
+                 'tp_auditor (GRANT ALL) cannot INSERT into audit_log');
+RESET ROLE;
+SET LOCAL ROLE tp_auditor;
+SELECT throws_ok($$UPDATE timepool.audit_log SET changed_by = 'nobody'$$,
+                 '42501', 'permission denied: timepool.audit_log is append-only',
+                 'tp_auditor (GRANT ALL) cannot UPDATE audit_log');
+RESET ROLE;
+SET LOCAL ROLE tp_auditor;
+SELECT throws_ok($$DELETE FROM timepool.audit_log$$,
+                 '42501', 'permission denied: timepool.audit_log is append-only',
+                 'tp_auditor (GRANT ALL) cannot DELETE from audit_log');
+RESET ROLE;
+SET LOCAL ROLE tp_auditor;
+SELECT throws_ok($$TRUNCATE timepool.audit_log$$,
+                 '42501', 'permission denied: timepool.audit_log is append-only',
+                 'tp_auditor (GRANT ALL) cannot TRUNCATE audit_log');
+RESET ROLE;
+SET LOCAL ROLE tp_auditor;
+SELECT throws_ok($$UPDATE timepool.audit_log SET changed_by = 'nobody' WHERE false$$,
+                 '42501', 'permission denied: timepool.audit_log is append-only',
+                 'tp_auditor cannot even run an UPDATE of audit_log that changes no row');
+RESET ROLE;
+-- tp_admin got SELECT, INSERT, UPDATE, DELETE on ALL TABLES, audit_log among them
+SET LOCAL ROLE tp_admin;
+SELECT throws_ok($$DELETE FROM timepool.audit_log WHERE table_name = 'reservations'$$,
+                 '42501', 'permission denied: timepool.audit_log is append-only',
+                 'tp_admin (granted DELETE on every table) cannot DELETE from audit_log');
+RESET ROLE;
+SET LOCAL ROLE tp_admin;
+SELECT throws_ok($$UPDATE timepool.audit_log SET changed_by = 'someone else'$$,
+                 '42501', 'permission denied: timepool.audit_log is append-only',
+                 'tp_admin cannot UPDATE audit_log');
+RESET ROLE;
+SET LOCAL ROLE tp_admin;
+SELECT throws_ok($$INSERT INTO timepool.audit_log (changed_by, session_role, table_name, action)
+                   VALUES ('tp_admin', 'tp_admin', 'services', 'DELETE')$$,
+                 '42501', 'permission denied: timepool.audit_log is append-only',
+                 'tp_admin cannot INSERT into audit_log');
+RESET ROLE;
+-- the owner (here a superuser) may
+SELECT lives_ok($$UPDATE timepool.audit_log SET changed_by = changed_by WHERE false$$,
+                'the owner of audit_log may write to it');
+SELECT is((SELECT count(*)::int FROM timepool.audit_log WHERE changed_by = 'nobody' OR changed_by = 'someone else'),
+          0, 'nothing the refused statements tried is in the log');
+
+---------------------------------------------------------------------------
+-- 1.1: who the log says made each change
+---------------------------------------------------------------------------
+SELECT is((SELECT changed_by || ' ' || session_role FROM timepool.audit_log
+            WHERE table_name = 'reservations' AND action = 'INSERT'
+              AND new_row ->> 'idempotency_key' = 'app-1'),
+          'tp_app ' || session_user,
+          'tp_app''s booking through book_service (SECURITY DEFINER) is logged as tp_app, in the session''s user');
+SELECT is((SELECT changed_by FROM timepool.audit_log
+            WHERE table_name = 'reservations' AND action = 'UPDATE'
+              AND new_row ->> 'idempotency_key' = 'app-1' AND new_row ->> 'status' = 'CANCELLED'),
+          'tp_admin', 'tp_admin''s cancellation is logged as tp_admin');
+SELECT is((SELECT string_agg(changed_by, ',') FROM timepool.audit_log
+            WHERE table_name = 'services' AND action = 'INSERT' AND new_row ->> 'code' = 'CHECKUP'),
+          'tp_admin', 'tp_admin''s plain INSERT of a service is logged as tp_admin');
+SELECT is((SELECT changed_by FROM timepool.audit_log
+            WHERE table_name = 'services' AND action = 'UPDATE' AND new_row ->> 'code' = 'RETIRE'),
+          'tp_deleter', 'tp_deleter''s delete_service is logged as tp_deleter');
+SELECT is((SELECT changed_by FROM timepool.audit_log
+            WHERE table_name = 'clinic_time_slots' AND action = 'INSERT' AND new_row ->> 'period' = 'EVENING'),
+          'tp_editor', 'tp_editor''s new weekly period is logged as tp_editor');
 
 SELECT * FROM finish();
 ROLLBACK;

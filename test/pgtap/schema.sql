@@ -1,15 +1,16 @@
--- test/pgtap/schema.sql: the objects timepool 1.0 installs, as the install
--- script declares them: tables, columns, indexes, views, functions,
--- triggers, and how the extension is registered.
+-- test/pgtap/schema.sql: the objects timepool 1.1 installs (1.0's install
+-- script and the 1.0--1.1 upgrade), as the scripts declare them: tables,
+-- columns, indexes, views, functions, triggers, and how the extension is
+-- registered.
 BEGIN;
 CREATE EXTENSION timepool;
-SELECT plan(322);
+SELECT plan(468);
 
 -- the extension and its schema
 SELECT has_schema('timepool');
 SELECT has_extension('timepool', 'timepool', 'extension timepool is installed in schema timepool');
-SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'timepool'), '1.0',
-          'timepool is installed at version 1.0');
+SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'timepool'), '1.1',
+          'timepool is installed at version 1.1');
 SELECT is((SELECT extrelocatable FROM pg_extension WHERE extname = 'timepool'), false,
           'timepool is not relocatable');
 SELECT is((SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'timepool'),
@@ -17,22 +18,42 @@ SELECT is((SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extna
 
 -- tables, views, sequences, types
 SELECT tables_are('timepool', ARRAY['resources', 'services', 'clinic_time_slots',
-                                    'schedule_overrides', 'reservations']);
+                                    'schedule_overrides', 'reservations',
+                                    'service_categories', 'settings', 'audit_log']);
 SELECT has_table('timepool', 'resources', 'table timepool.resources exists');
 SELECT has_table('timepool', 'services', 'table timepool.services exists');
 SELECT has_table('timepool', 'clinic_time_slots', 'table timepool.clinic_time_slots exists');
 SELECT has_table('timepool', 'schedule_overrides', 'table timepool.schedule_overrides exists');
 SELECT has_table('timepool', 'reservations', 'table timepool.reservations exists');
-SELECT views_are('timepool', ARRAY['bookable_services']);
+SELECT has_table('timepool', 'service_categories', 'table timepool.service_categories exists');
+SELECT has_table('timepool', 'settings', 'table timepool.settings exists');
+SELECT has_table('timepool', 'audit_log', 'table timepool.audit_log exists');
+SELECT views_are('timepool', ARRAY['bookable_services', 'reservation_history']);
 SELECT has_view('timepool', 'bookable_services', 'view timepool.bookable_services exists');
 SELECT columns_are('timepool', 'bookable_services',
                    ARRAY['id', 'code', 'name', 'description', 'category', 'duration_minutes',
-                         'buffer_minutes', 'required_minutes', 'price', 'display_order']);
+                         'buffer_minutes', 'required_minutes', 'price', 'display_order',
+                         'category_name', 'category_display_order']);
 SELECT col_type_is('timepool', 'bookable_services', 'required_minutes', 'integer',
                    'bookable_services.required_minutes is integer');
+SELECT col_type_is('timepool', 'bookable_services', 'category_name', 'text',
+                   'bookable_services.category_name is text');
+SELECT col_type_is('timepool', 'bookable_services', 'category_display_order', 'integer',
+                   'bookable_services.category_display_order is integer');
+SELECT has_view('timepool', 'reservation_history', 'view timepool.reservation_history exists');
+SELECT columns_are('timepool', 'reservation_history',
+                   ARRAY['reservation_id', 'audit_id', 'changed_at', 'action', 'old_status', 'new_status',
+                         'cancel_reason', 'changed_by', 'session_role', 'changes', 'old_row', 'new_row']);
+SELECT is((SELECT array_agg(attname::text || ' ' || format_type(atttypid, atttypmod) ORDER BY attnum)
+             FROM pg_attribute WHERE attrelid = 'timepool.reservation_history'::regclass AND attnum > 0),
+          ARRAY['reservation_id bigint', 'audit_id bigint', 'changed_at timestamp with time zone',
+                'action text', 'old_status text', 'new_status text', 'cancel_reason text',
+                'changed_by text', 'session_role text', 'changes jsonb', 'old_row jsonb', 'new_row jsonb'],
+          'reservation_history: its columns, in order, with their types');
 SELECT sequences_are('timepool', ARRAY['resources_id_seq', 'services_id_seq',
                                        'clinic_time_slots_id_seq', 'schedule_overrides_id_seq',
-                                       'reservations_id_seq']);
+                                       'reservations_id_seq', 'service_categories_id_seq',
+                                       'audit_log_id_seq']);
 SELECT set_eq(
   $$SELECT typname::text FROM pg_type
      WHERE typnamespace = 'timepool'::regnamespace AND typtype = 'r'$$,
@@ -44,7 +65,8 @@ SELECT is((SELECT rngsubtype::regtype::text || ' ' || coalesce(rngcollation::reg
 SELECT is((SELECT rngsubtype::regtype::text FROM pg_range WHERE rngtypid = 'timepool.time_range'::regtype),
           'time without time zone', 'time_range is a range over time');
 
--- every id is GENERATED ALWAYS AS IDENTITY, backed by its sequence
+-- every id but settings' (one row, id 1) is GENERATED ALWAYS AS IDENTITY,
+-- backed by its sequence
 SELECT set_eq(
   $$SELECT c.relname::text, a.attidentity::text,
            pg_get_serial_sequence('timepool.' || c.relname, 'id')
@@ -54,8 +76,11 @@ SELECT set_eq(
            ('services', 'a', 'timepool.services_id_seq'),
            ('clinic_time_slots', 'a', 'timepool.clinic_time_slots_id_seq'),
            ('schedule_overrides', 'a', 'timepool.schedule_overrides_id_seq'),
-           ('reservations', 'a', 'timepool.reservations_id_seq')$$,
-  'every table''s id is GENERATED ALWAYS AS IDENTITY with its own sequence');
+           ('reservations', 'a', 'timepool.reservations_id_seq'),
+           ('service_categories', 'a', 'timepool.service_categories_id_seq'),
+           ('audit_log', 'a', 'timepool.audit_log_id_seq'),
+           ('settings', '', NULL)$$,
+  'every table''s id is GENERATED ALWAYS AS IDENTITY with its own sequence, but settings'' (a plain smallint)');
 
 -- timepool.resources: columns, types, NOT NULL, defaults
 SELECT columns_are('timepool', 'resources', ARRAY['id', 'code', 'name', 'is_active', 'created_at', 'updated_at'], 'resources has exactly the columns of the install script');
@@ -79,7 +104,7 @@ SELECT col_not_null('timepool', 'resources', 'updated_at', 'resources.updated_at
 SELECT col_default_is('timepool', 'resources', 'updated_at', 'now()'::text, 'resources.updated_at defaults to now()');
 
 -- timepool.services: columns, types, NOT NULL, defaults
-SELECT columns_are('timepool', 'services', ARRAY['id', 'code', 'name', 'description', 'category', 'duration_minutes', 'buffer_minutes', 'price', 'is_active', 'is_visible', 'display_order', 'created_at', 'updated_at', 'deleted_at'], 'services has exactly the columns of the install script');
+SELECT columns_are('timepool', 'services', ARRAY['id', 'code', 'name', 'description', 'category', 'duration_minutes', 'buffer_minutes', 'price', 'is_active', 'is_visible', 'display_order', 'created_at', 'updated_at', 'deleted_at', 'min_notice_minutes', 'max_advance_days', 'daily_cap_minutes'], 'services has exactly the columns of the install script and the 1.1 upgrade');
 SELECT col_is_pk('timepool', 'services', 'id', 'services.id is the primary key');
 SELECT col_type_is('timepool', 'services', 'id', 'bigint', 'services.id is bigint');
 SELECT col_not_null('timepool', 'services', 'id', 'services.id is NOT NULL');
@@ -122,6 +147,15 @@ SELECT col_default_is('timepool', 'services', 'updated_at', 'now()'::text, 'serv
 SELECT col_type_is('timepool', 'services', 'deleted_at', 'timestamp with time zone', 'services.deleted_at is timestamp with time zone');
 SELECT col_is_null('timepool', 'services', 'deleted_at', 'services.deleted_at is nullable');
 SELECT col_hasnt_default('timepool', 'services', 'deleted_at', 'services.deleted_at has no default');
+SELECT col_type_is('timepool', 'services', 'min_notice_minutes', 'integer', 'services.min_notice_minutes is integer');
+SELECT col_is_null('timepool', 'services', 'min_notice_minutes', 'services.min_notice_minutes is nullable (NULL = the clinic''s)');
+SELECT col_hasnt_default('timepool', 'services', 'min_notice_minutes', 'services.min_notice_minutes has no default');
+SELECT col_type_is('timepool', 'services', 'max_advance_days', 'integer', 'services.max_advance_days is integer');
+SELECT col_is_null('timepool', 'services', 'max_advance_days', 'services.max_advance_days is nullable (NULL = the clinic''s)');
+SELECT col_hasnt_default('timepool', 'services', 'max_advance_days', 'services.max_advance_days has no default');
+SELECT col_type_is('timepool', 'services', 'daily_cap_minutes', 'integer', 'services.daily_cap_minutes is integer');
+SELECT col_is_null('timepool', 'services', 'daily_cap_minutes', 'services.daily_cap_minutes is nullable (NULL = no cap)');
+SELECT col_hasnt_default('timepool', 'services', 'daily_cap_minutes', 'services.daily_cap_minutes has no default');
 
 -- timepool.clinic_time_slots: columns, types, NOT NULL, defaults
 SELECT columns_are('timepool', 'clinic_time_slots', ARRAY['id', 'resource_id', 'day_of_week', 'period', 'start_time', 'end_time', 'capacity_minutes', 'is_active', 'effective_from', 'effective_until', 'created_at', 'updated_at'], 'clinic_time_slots has exactly the columns of the install script');
@@ -273,6 +307,86 @@ SELECT col_type_is('timepool', 'reservations', 'cancel_reason', 'text', 'reserva
 SELECT col_is_null('timepool', 'reservations', 'cancel_reason', 'reservations.cancel_reason is nullable');
 SELECT col_hasnt_default('timepool', 'reservations', 'cancel_reason', 'reservations.cancel_reason has no default');
 
+-- timepool.service_categories: columns, types, NOT NULL, defaults
+SELECT columns_are('timepool', 'service_categories', ARRAY['id', 'code', 'name', 'display_order', 'created_at', 'updated_at'], 'service_categories has exactly the columns of the 1.1 upgrade');
+SELECT col_is_pk('timepool', 'service_categories', 'id', 'service_categories.id is the primary key');
+SELECT col_type_is('timepool', 'service_categories', 'id', 'bigint', 'service_categories.id is bigint');
+SELECT col_not_null('timepool', 'service_categories', 'id', 'service_categories.id is NOT NULL');
+SELECT col_type_is('timepool', 'service_categories', 'code', 'text', 'service_categories.code is text');
+SELECT col_not_null('timepool', 'service_categories', 'code', 'service_categories.code is NOT NULL');
+SELECT col_hasnt_default('timepool', 'service_categories', 'code', 'service_categories.code has no default');
+SELECT col_type_is('timepool', 'service_categories', 'name', 'text', 'service_categories.name is text');
+SELECT col_not_null('timepool', 'service_categories', 'name', 'service_categories.name is NOT NULL');
+SELECT col_hasnt_default('timepool', 'service_categories', 'name', 'service_categories.name has no default');
+SELECT col_type_is('timepool', 'service_categories', 'display_order', 'integer', 'service_categories.display_order is integer');
+SELECT col_not_null('timepool', 'service_categories', 'display_order', 'service_categories.display_order is NOT NULL');
+SELECT col_default_is('timepool', 'service_categories', 'display_order', 0, 'service_categories.display_order defaults to 0');
+SELECT col_type_is('timepool', 'service_categories', 'created_at', 'timestamp with time zone', 'service_categories.created_at is timestamp with time zone');
+SELECT col_not_null('timepool', 'service_categories', 'created_at', 'service_categories.created_at is NOT NULL');
+SELECT col_default_is('timepool', 'service_categories', 'created_at', 'now()'::text, 'service_categories.created_at defaults to now()');
+SELECT col_type_is('timepool', 'service_categories', 'updated_at', 'timestamp with time zone', 'service_categories.updated_at is timestamp with time zone');
+SELECT col_not_null('timepool', 'service_categories', 'updated_at', 'service_categories.updated_at is NOT NULL');
+SELECT col_default_is('timepool', 'service_categories', 'updated_at', 'now()'::text, 'service_categories.updated_at defaults to now()');
+
+-- timepool.settings: columns, types, NOT NULL, defaults
+SELECT columns_are('timepool', 'settings', ARRAY['id', 'time_zone', 'min_notice_minutes', 'max_advance_days', 'updated_at'], 'settings has exactly the columns of the 1.1 upgrade');
+SELECT col_is_pk('timepool', 'settings', 'id', 'settings.id is the primary key');
+SELECT col_type_is('timepool', 'settings', 'id', 'smallint', 'settings.id is smallint');
+SELECT col_not_null('timepool', 'settings', 'id', 'settings.id is NOT NULL');
+SELECT col_default_is('timepool', 'settings', 'id', 1, 'settings.id defaults to 1');
+SELECT col_type_is('timepool', 'settings', 'time_zone', 'text', 'settings.time_zone is text');
+SELECT col_not_null('timepool', 'settings', 'time_zone', 'settings.time_zone is NOT NULL');
+SELECT col_hasnt_default('timepool', 'settings', 'time_zone', 'settings.time_zone has no default');
+SELECT col_type_is('timepool', 'settings', 'min_notice_minutes', 'integer', 'settings.min_notice_minutes is integer');
+SELECT col_not_null('timepool', 'settings', 'min_notice_minutes', 'settings.min_notice_minutes is NOT NULL');
+SELECT col_default_is('timepool', 'settings', 'min_notice_minutes', 0, 'settings.min_notice_minutes defaults to 0');
+SELECT col_type_is('timepool', 'settings', 'max_advance_days', 'integer', 'settings.max_advance_days is integer');
+SELECT col_not_null('timepool', 'settings', 'max_advance_days', 'settings.max_advance_days is NOT NULL');
+SELECT col_default_is('timepool', 'settings', 'max_advance_days', 365, 'settings.max_advance_days defaults to 365');
+SELECT col_type_is('timepool', 'settings', 'updated_at', 'timestamp with time zone', 'settings.updated_at is timestamp with time zone');
+SELECT col_not_null('timepool', 'settings', 'updated_at', 'settings.updated_at is NOT NULL');
+SELECT col_default_is('timepool', 'settings', 'updated_at', 'now()'::text, 'settings.updated_at defaults to now()');
+SELECT results_eq($$SELECT id::int, min_notice_minutes, max_advance_days,
+                           time_zone = coalesce((SELECT name FROM pg_timezone_names
+                                                  WHERE name = current_setting('TimeZone')), 'UTC')
+                      FROM timepool.settings$$,
+                  $$VALUES (1, 0, 365, true)$$,
+                  'settings has one row after CREATE EXTENSION: id 1, the session''s time zone (UTC if not a zone name), no notice, 365 days ahead');
+
+-- timepool.audit_log: columns, types, NOT NULL, defaults
+SELECT columns_are('timepool', 'audit_log', ARRAY['id', 'changed_at', 'transaction_id', 'changed_by', 'session_role', 'table_name', 'row_id', 'action', 'old_row', 'new_row'], 'audit_log has exactly the columns of the 1.1 upgrade');
+SELECT col_is_pk('timepool', 'audit_log', 'id', 'audit_log.id is the primary key');
+SELECT col_type_is('timepool', 'audit_log', 'id', 'bigint', 'audit_log.id is bigint');
+SELECT col_not_null('timepool', 'audit_log', 'id', 'audit_log.id is NOT NULL');
+SELECT col_type_is('timepool', 'audit_log', 'changed_at', 'timestamp with time zone', 'audit_log.changed_at is timestamp with time zone');
+SELECT col_not_null('timepool', 'audit_log', 'changed_at', 'audit_log.changed_at is NOT NULL');
+SELECT col_default_is('timepool', 'audit_log', 'changed_at', 'now()'::text, 'audit_log.changed_at defaults to now()');
+SELECT col_type_is('timepool', 'audit_log', 'transaction_id', 'xid8', 'audit_log.transaction_id is xid8');
+SELECT col_not_null('timepool', 'audit_log', 'transaction_id', 'audit_log.transaction_id is NOT NULL');
+SELECT col_default_is('timepool', 'audit_log', 'transaction_id', 'pg_current_xact_id()'::text, 'audit_log.transaction_id defaults to pg_current_xact_id()');
+SELECT col_type_is('timepool', 'audit_log', 'changed_by', 'text', 'audit_log.changed_by is text');
+SELECT col_not_null('timepool', 'audit_log', 'changed_by', 'audit_log.changed_by is NOT NULL');
+SELECT col_hasnt_default('timepool', 'audit_log', 'changed_by', 'audit_log.changed_by has no default');
+SELECT col_type_is('timepool', 'audit_log', 'session_role', 'text', 'audit_log.session_role is text');
+SELECT col_not_null('timepool', 'audit_log', 'session_role', 'audit_log.session_role is NOT NULL');
+SELECT col_hasnt_default('timepool', 'audit_log', 'session_role', 'audit_log.session_role has no default');
+SELECT col_type_is('timepool', 'audit_log', 'table_name', 'text', 'audit_log.table_name is text');
+SELECT col_not_null('timepool', 'audit_log', 'table_name', 'audit_log.table_name is NOT NULL');
+SELECT col_hasnt_default('timepool', 'audit_log', 'table_name', 'audit_log.table_name has no default');
+SELECT col_type_is('timepool', 'audit_log', 'row_id', 'bigint', 'audit_log.row_id is bigint');
+SELECT col_is_null('timepool', 'audit_log', 'row_id', 'audit_log.row_id is nullable (a TRUNCATE has none)');
+SELECT col_hasnt_default('timepool', 'audit_log', 'row_id', 'audit_log.row_id has no default');
+SELECT col_type_is('timepool', 'audit_log', 'action', 'text', 'audit_log.action is text');
+SELECT col_not_null('timepool', 'audit_log', 'action', 'audit_log.action is NOT NULL');
+SELECT col_hasnt_default('timepool', 'audit_log', 'action', 'audit_log.action has no default');
+SELECT col_type_is('timepool', 'audit_log', 'old_row', 'jsonb', 'audit_log.old_row is jsonb');
+SELECT col_is_null('timepool', 'audit_log', 'old_row', 'audit_log.old_row is nullable');
+SELECT col_hasnt_default('timepool', 'audit_log', 'old_row', 'audit_log.old_row has no default');
+SELECT col_type_is('timepool', 'audit_log', 'new_row', 'jsonb', 'audit_log.new_row is jsonb');
+SELECT col_is_null('timepool', 'audit_log', 'new_row', 'audit_log.new_row is nullable');
+SELECT col_hasnt_default('timepool', 'audit_log', 'new_row', 'audit_log.new_row has no default');
+SELECT is((SELECT count(*)::int FROM timepool.audit_log), 0, 'audit_log is empty after CREATE EXTENSION');
+
 -- named constraints, per table (c = check, u = unique, p = primary key,
 -- f = foreign key, x = exclusion)
 SELECT set_eq(
@@ -288,7 +402,10 @@ SELECT set_eq(
     ('timepool.services', 'services_code_format', 'c'),
     ('timepool.services', 'services_name_length', 'c'),
     ('timepool.services', 'services_description_length', 'c'),
-    ('timepool.services', 'services_category_length', 'c'),
+    ('timepool.services', 'services_category_fkey', 'f'),
+    ('timepool.services', 'services_min_notice_range', 'c'),
+    ('timepool.services', 'services_max_advance_range', 'c'),
+    ('timepool.services', 'services_daily_cap_range', 'c'),
     ('timepool.services', 'services_duration_range', 'c'),
     ('timepool.services', 'services_buffer_range', 'c'),
     ('timepool.services', 'services_price_nonnegative', 'c'),
@@ -331,8 +448,40 @@ SELECT set_eq(
     ('timepool.reservations', 'reservations_required_sum', 'c'),
     ('timepool.reservations', 'reservations_whole_minutes', 'c'),
     ('timepool.reservations', 'reservations_window', 'c'),
-    ('timepool.reservations', 'reservations_idempotency_key_key', 'u')$$,
-  'the tables have exactly the named constraints of the install script');
+    ('timepool.reservations', 'reservations_idempotency_key_key', 'u'),
+    ('timepool.service_categories', 'service_categories_pkey', 'p'),
+    ('timepool.service_categories', 'service_categories_code_format', 'c'),
+    ('timepool.service_categories', 'service_categories_name_length', 'c'),
+    ('timepool.service_categories', 'service_categories_code_key', 'u'),
+    ('timepool.settings', 'settings_pkey', 'p'),
+    ('timepool.settings', 'settings_single_row', 'c'),
+    ('timepool.settings', 'settings_min_notice_range', 'c'),
+    ('timepool.settings', 'settings_max_advance_range', 'c'),
+    ('timepool.audit_log', 'audit_log_pkey', 'p'),
+    ('timepool.audit_log', 'audit_log_action_valid', 'c')$$,
+  'the tables have exactly the named constraints of the install script and the 1.1 upgrade (services_category_length is gone)');
+-- what the constraints 1.1 added say
+SELECT set_eq(
+  $$SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint
+     WHERE connamespace = 'timepool'::regnamespace
+       AND conname IN ('services_category_fkey', 'services_min_notice_range', 'services_max_advance_range',
+                       'services_daily_cap_range', 'service_categories_code_format',
+                       'service_categories_name_length', 'service_categories_code_key',
+                       'settings_single_row', 'settings_min_notice_range', 'settings_max_advance_range',
+                       'audit_log_action_valid')$$,
+  $$VALUES
+    ('services_category_fkey', 'FOREIGN KEY (category) REFERENCES timepool.service_categories(code) ON UPDATE CASCADE ON DELETE RESTRICT'),
+    ('services_min_notice_range', 'CHECK (((min_notice_minutes >= 0) AND (min_notice_minutes <= 525600)))'),
+    ('services_max_advance_range', 'CHECK (((max_advance_days >= 0) AND (max_advance_days <= 3660)))'),
+    ('services_daily_cap_range', 'CHECK (((daily_cap_minutes >= 1) AND (daily_cap_minutes <= 1000000)))'),
+    ('service_categories_code_format', 'CHECK ((code ~ ''^[A-Z][A-Z0-9_]{0,49}$''::text))'),
+    ('service_categories_name_length', 'CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 200)))'),
+    ('service_categories_code_key', 'UNIQUE (code)'),
+    ('settings_single_row', 'CHECK ((id = 1))'),
+    ('settings_min_notice_range', 'CHECK (((min_notice_minutes >= 0) AND (min_notice_minutes <= 525600)))'),
+    ('settings_max_advance_range', 'CHECK (((max_advance_days >= 0) AND (max_advance_days <= 3660)))'),
+    ('audit_log_action_valid', 'CHECK ((action = ANY (ARRAY[''INSERT''::text, ''UPDATE''::text, ''DELETE''::text, ''TRUNCATE''::text])))')$$,
+  'the constraints 1.1 added: the category foreign key, the policy ranges, the category code and name, the audit actions');
 
 -- foreign keys and what deleting the referenced row does
 SELECT fk_ok('timepool', 'clinic_time_slots', 'resource_id', 'timepool', 'resources', 'id',
@@ -343,21 +492,34 @@ SELECT fk_ok('timepool', 'reservations', 'resource_id', 'timepool', 'resources',
              'reservations.resource_id references resources.id');
 SELECT fk_ok('timepool', 'reservations', 'service_id', 'timepool', 'services', 'id',
              'reservations.service_id references services.id');
+SELECT fk_ok('timepool', 'services', 'category', 'timepool', 'service_categories', 'code',
+             'services.category references service_categories.code');
 SELECT set_eq(
   $$SELECT conname::text, confdeltype::text FROM pg_constraint
      WHERE connamespace = 'timepool'::regnamespace AND contype = 'f'$$,
   $$VALUES ('clinic_time_slots_resource_id_fkey', 'c'),
            ('schedule_overrides_resource_id_fkey', 'c'),
            ('reservations_resource_id_fkey', 'r'),
-           ('reservations_service_id_fkey', 'r')$$,
-  'schedule rows cascade with their resource; reservations RESTRICT deleting a resource or service');
+           ('reservations_service_id_fkey', 'r'),
+           ('services_category_fkey', 'r')$$,
+  'schedule rows cascade with their resource; reservations RESTRICT deleting a resource or service; services RESTRICT deleting their category');
+SELECT set_eq(
+  $$SELECT conname::text, confupdtype::text FROM pg_constraint
+     WHERE connamespace = 'timepool'::regnamespace AND contype = 'f'$$,
+  $$VALUES ('clinic_time_slots_resource_id_fkey', 'a'),
+           ('schedule_overrides_resource_id_fkey', 'a'),
+           ('reservations_resource_id_fkey', 'a'),
+           ('reservations_service_id_fkey', 'a'),
+           ('services_category_fkey', 'c')$$,
+  'a category''s new code cascades to its services (ON UPDATE CASCADE); the other keys are ids');
 SELECT col_is_unique('timepool', 'resources', 'code'::name, 'resources.code is UNIQUE');
 SELECT col_is_unique('timepool', 'reservations', 'idempotency_key'::name,
                      'reservations.idempotency_key is UNIQUE');
+SELECT col_is_unique('timepool', 'service_categories', 'code'::name, 'service_categories.code is UNIQUE');
 
 -- indexes
 SELECT indexes_are('timepool', 'resources', ARRAY['resources_pkey', 'resources_code_key']);
-SELECT indexes_are('timepool', 'services', ARRAY['services_pkey', 'services_code_key']);
+SELECT indexes_are('timepool', 'services', ARRAY['services_pkey', 'services_code_key', 'services_category_idx']);
 SELECT indexes_are('timepool', 'clinic_time_slots',
                    ARRAY['clinic_time_slots_pkey', 'clinic_time_slots_no_overlap',
                          'clinic_time_slots_period_once', 'clinic_time_slots_day_idx']);
@@ -367,7 +529,19 @@ SELECT indexes_are('timepool', 'schedule_overrides',
 SELECT indexes_are('timepool', 'reservations',
                    ARRAY['reservations_pkey', 'reservations_idempotency_key_key',
                          'reservations_pool_idx', 'reservations_resource_idx',
-                         'reservations_service_idx']);
+                         'reservations_service_idx', 'reservations_service_day_idx']);
+SELECT indexes_are('timepool', 'service_categories', ARRAY['service_categories_pkey', 'service_categories_code_key']);
+SELECT indexes_are('timepool', 'settings', ARRAY['settings_pkey']);
+SELECT indexes_are('timepool', 'audit_log', ARRAY['audit_log_pkey', 'audit_log_row_idx']);
+SELECT is(pg_get_indexdef('timepool.reservations_service_day_idx'::regclass),
+          'CREATE INDEX reservations_service_day_idx ON timepool.reservations USING btree (service_id, reservation_date) INCLUDE (required_minutes) WHERE (status <> ALL (ARRAY[''CANCELLED''::text, ''REJECTED''::text]))',
+          'reservations_service_day_idx: (service, date) INCLUDE required_minutes, only rows that hold time (the daily cap''s sum)');
+SELECT is(pg_get_indexdef('timepool.audit_log_row_idx'::regclass),
+          'CREATE INDEX audit_log_row_idx ON timepool.audit_log USING btree (table_name, row_id)',
+          'audit_log_row_idx: (table_name, row_id), a row''s history');
+SELECT is(pg_get_indexdef('timepool.services_category_idx'::regclass),
+          'CREATE INDEX services_category_idx ON timepool.services USING btree (category)',
+          'services_category_idx: (category), for the foreign key');
 SELECT has_index('timepool', 'reservations', 'reservations_pool_idx',
                  'index reservations_pool_idx exists');
 SELECT is(pg_get_indexdef('timepool.reservations_pool_idx'::regclass),
@@ -401,14 +575,24 @@ SELECT ok(strpos(pg_get_viewdef('timepool.bookable_services'::regclass),
                  'WHERE (s.is_active AND s.is_visible AND (s.deleted_at IS NULL))') > 0,
           'bookable_services keeps active, visible, not deleted services');
 SELECT ok(strpos(pg_get_viewdef('timepool.bookable_services'::regclass),
-                 'ORDER BY s.display_order, s.code') > 0,
-          'bookable_services is ordered by display_order, code');
+                 'LEFT JOIN timepool.service_categories c ON ((c.code = s.category))') > 0,
+          'bookable_services joins each service''s category, if any');
+SELECT ok(strpos(pg_get_viewdef('timepool.bookable_services'::regclass),
+                 'ORDER BY c.display_order, c.code, s.display_order, s.code') > 0,
+          'bookable_services is ordered by category display_order (services without one last), category code, display_order, code');
+SELECT ok(strpos(pg_get_viewdef('timepool.reservation_history'::regclass),
+                 'FROM timepool.audit_log a
+  WHERE ((a.table_name = ''reservations''::text) AND (a.row_id IS NOT NULL))') > 0,
+          'reservation_history reads the reservations'' rows of audit_log');
 
 -- functions: exact signatures
 SELECT functions_are('timepool', ARRAY[
   'availability', 'can_book', 'book_service', 'cancel_reservation', 'set_reservation_status',
   'pool_lock_key', 'reservations_before_write', 'reservations_guard', 'touch_updated_at',
   'fill_capacity', 'invalidate_cache',
+  -- 1.1
+  'delete_service', 'restore_service', 'clinic_now', 'clinic_today', 'audit_change',
+  'audit_log_append_only', 'keep_service_code', 'settings_keep_row', 'settings_keep_table',
   -- constructors PostgreSQL makes for the two range types
   'time_range', 'time_multirange', 'label_range', 'label_multirange']);
 SELECT has_function('timepool', 'availability', ARRAY['date', 'text', 'text', 'text']);
@@ -424,11 +608,21 @@ SELECT has_function('timepool', 'reservations_guard', '{}'::name[]);
 SELECT has_function('timepool', 'touch_updated_at', '{}'::name[]);
 SELECT has_function('timepool', 'fill_capacity', '{}'::name[]);
 SELECT has_function('timepool', 'invalidate_cache', '{}'::name[]);
+SELECT has_function('timepool', 'delete_service', ARRAY['text', 'boolean']);
+SELECT has_function('timepool', 'restore_service', ARRAY['bigint']);
+SELECT has_function('timepool', 'clinic_now', '{}'::name[]);
+SELECT has_function('timepool', 'clinic_today', '{}'::name[]);
+SELECT has_function('timepool', 'audit_change', '{}'::name[]);
+SELECT has_function('timepool', 'audit_log_append_only', '{}'::name[]);
+SELECT has_function('timepool', 'keep_service_code', '{}'::name[]);
+SELECT has_function('timepool', 'settings_keep_row', '{}'::name[]);
+SELECT has_function('timepool', 'settings_keep_table', '{}'::name[]);
 SELECT is((SELECT count(*)::int FROM pg_proc
             WHERE pronamespace = 'timepool'::regnamespace
               AND proname IN ('availability', 'can_book', 'book_service', 'cancel_reservation',
-                              'set_reservation_status', 'pool_lock_key')),
-          6, 'no overloads: one function of each name');
+                              'set_reservation_status', 'pool_lock_key', 'delete_service',
+                              'restore_service', 'clinic_now', 'clinic_today')),
+          10, 'no overloads: one function of each name');
 
 -- argument names and defaults
 SELECT is(pg_get_function_arguments('timepool.availability(date,text,text,text)'::regprocedure),
@@ -446,6 +640,10 @@ SELECT is(pg_get_function_arguments('timepool.set_reservation_status(bigint,text
           'p_id bigint, p_status text', 'set_reservation_status arguments');
 SELECT is(pg_get_function_arguments('timepool.pool_lock_key(bigint,date,text)'::regprocedure),
           'p_resource_id bigint, p_date date, p_period text', 'pool_lock_key arguments');
+SELECT is(pg_get_function_arguments('timepool.delete_service(text,boolean)'::regprocedure),
+          'p_service text, p_force boolean DEFAULT false', 'delete_service arguments and defaults');
+SELECT is(pg_get_function_arguments('timepool.restore_service(bigint)'::regprocedure),
+          'p_id bigint', 'restore_service arguments');
 
 -- return types
 SELECT function_returns('timepool', 'availability', ARRAY['date', 'text', 'text', 'text'], 'setof record');
@@ -461,6 +659,12 @@ SELECT function_returns('timepool', 'set_reservation_status', ARRAY['bigint', 't
 SELECT function_returns('timepool', 'pool_lock_key', ARRAY['bigint', 'date', 'text'], 'integer');
 SELECT function_returns('timepool', 'reservations_before_write', '{}'::name[], 'trigger');
 SELECT function_returns('timepool', 'reservations_guard', '{}'::name[], 'trigger');
+SELECT function_returns('timepool', 'delete_service', ARRAY['text', 'boolean'], 'timepool.services');
+SELECT function_returns('timepool', 'restore_service', ARRAY['bigint'], 'timepool.services');
+SELECT function_returns('timepool', 'clinic_now', '{}'::name[], 'timestamp with time zone');
+SELECT function_returns('timepool', 'clinic_today', '{}'::name[], 'date');
+SELECT function_returns('timepool', 'audit_change', '{}'::name[], 'trigger');
+SELECT function_returns('timepool', 'audit_log_append_only', '{}'::name[], 'trigger');
 
 -- languages
 SELECT function_lang_is('timepool', 'availability', ARRAY['date', 'text', 'text', 'text'], 'c');
@@ -469,6 +673,12 @@ SELECT function_lang_is('timepool', 'book_service',
                               'text', 'text', 'text'], 'c');
 SELECT function_lang_is('timepool', 'reservations_guard', '{}'::name[], 'c');
 SELECT function_lang_is('timepool', 'fill_capacity', '{}'::name[], 'plpgsql');
+SELECT function_lang_is('timepool', 'delete_service', ARRAY['text', 'boolean'], 'plpgsql');
+SELECT function_lang_is('timepool', 'restore_service', ARRAY['bigint'], 'plpgsql');
+SELECT function_lang_is('timepool', 'clinic_now', '{}'::name[], 'c');
+SELECT function_lang_is('timepool', 'clinic_today', '{}'::name[], 'c');
+SELECT function_lang_is('timepool', 'audit_change', '{}'::name[], 'c');
+SELECT function_lang_is('timepool', 'audit_log_append_only', '{}'::name[], 'c');
 
 -- SECURITY DEFINER
 SELECT is_definer('timepool', 'availability', ARRAY['date', 'text', 'text', 'text']);
@@ -483,6 +693,17 @@ SELECT is_definer('timepool', 'reservations_guard', '{}'::name[]);
 SELECT isnt_definer('timepool', 'pool_lock_key', ARRAY['bigint', 'date', 'text']);
 SELECT isnt_definer('timepool', 'touch_updated_at', '{}'::name[]);
 SELECT isnt_definer('timepool', 'fill_capacity', '{}'::name[]);
+SELECT is_definer('timepool', 'delete_service', ARRAY['text', 'boolean']);
+SELECT is_definer('timepool', 'restore_service', ARRAY['bigint']);
+SELECT is_definer('timepool', 'clinic_now', '{}'::name[]);
+SELECT is_definer('timepool', 'clinic_today', '{}'::name[]);
+-- the audit trigger writes the log as its owner; the append-only trigger must
+-- see the writer's own identity
+SELECT is_definer('timepool', 'audit_change', '{}'::name[]);
+SELECT isnt_definer('timepool', 'audit_log_append_only', '{}'::name[]);
+SELECT isnt_definer('timepool', 'keep_service_code', '{}'::name[]);
+SELECT isnt_definer('timepool', 'settings_keep_row', '{}'::name[]);
+SELECT isnt_definer('timepool', 'settings_keep_table', '{}'::name[]);
 
 -- volatility, strictness, parallel safety
 SELECT volatility_is('timepool', 'availability', ARRAY['date', 'text', 'text', 'text'], 'stable');
@@ -493,6 +714,12 @@ SELECT volatility_is('timepool', 'book_service',
 SELECT volatility_is('timepool', 'cancel_reservation', ARRAY['bigint', 'text'], 'volatile');
 SELECT volatility_is('timepool', 'set_reservation_status', ARRAY['bigint', 'text'], 'volatile');
 SELECT volatility_is('timepool', 'pool_lock_key', ARRAY['bigint', 'date', 'text'], 'immutable');
+SELECT volatility_is('timepool', 'delete_service', ARRAY['text', 'boolean'], 'volatile');
+SELECT volatility_is('timepool', 'restore_service', ARRAY['bigint'], 'volatile');
+SELECT volatility_is('timepool', 'clinic_now', '{}'::name[], 'stable');
+SELECT volatility_is('timepool', 'clinic_today', '{}'::name[], 'stable');
+SELECT volatility_is('timepool', 'audit_change', '{}'::name[], 'volatile');
+SELECT volatility_is('timepool', 'audit_log_append_only', '{}'::name[], 'volatile');
 SELECT is_strict('timepool', 'pool_lock_key', ARRAY['bigint', 'date', 'text']);
 SELECT isnt_strict('timepool', 'book_service',
                    ARRAY['text', 'date', 'time without time zone', 'text', 'text', 'text', 'text', 'jsonb',
@@ -502,9 +729,11 @@ SELECT set_eq(
   $$SELECT proname::text, proparallel::text FROM pg_proc
      WHERE pronamespace = 'timepool'::regnamespace
        AND proname IN ('availability', 'can_book', 'book_service', 'cancel_reservation',
-                       'set_reservation_status', 'pool_lock_key')$$,
+                       'set_reservation_status', 'pool_lock_key', 'delete_service', 'restore_service',
+                       'clinic_now', 'clinic_today')$$,
   $$VALUES ('availability', 'u'), ('can_book', 'u'), ('book_service', 'u'),
-           ('cancel_reservation', 'u'), ('set_reservation_status', 'u'), ('pool_lock_key', 's')$$,
+           ('cancel_reservation', 'u'), ('set_reservation_status', 'u'), ('pool_lock_key', 's'),
+           ('delete_service', 'u'), ('restore_service', 'u'), ('clinic_now', 'u'), ('clinic_today', 'u')$$,
   'parallel safety: pool_lock_key SAFE; the rest UNSAFE (the schedule cache reads the latest committed state, which a parallel worker cannot)');
 
 -- search_path pinned on every function that runs SQL
@@ -523,7 +752,16 @@ SELECT set_eq(
     ('timepool.reservations_guard()', 'search_path=pg_catalog, pg_temp'),
     ('timepool.touch_updated_at()', 'search_path=pg_catalog, pg_temp'),
     ('timepool.fill_capacity()', 'search_path=pg_catalog, pg_temp'),
-    ('timepool.invalidate_cache()', 'search_path=pg_catalog, pg_temp')$$,
+    ('timepool.invalidate_cache()', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.delete_service(text,boolean)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.restore_service(bigint)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.clinic_now()', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.clinic_today()', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.audit_change()', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.audit_log_append_only()', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.keep_service_code()', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.settings_keep_row()', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.settings_keep_table()', 'search_path=pg_catalog, pg_temp')$$,
   'every SECURITY DEFINER and trigger function pins search_path = pg_catalog, pg_temp (and nothing else)');
 SELECT is((SELECT count(*)::int FROM pg_proc
             WHERE pronamespace = 'timepool'::regnamespace AND prosecdef
@@ -531,20 +769,61 @@ SELECT is((SELECT count(*)::int FROM pg_proc
           0, 'no SECURITY DEFINER function of timepool runs without a pinned search_path');
 
 -- triggers
-SELECT triggers_are('timepool', 'resources', ARRAY['resources_touch', 'resources_invalidate_cache']);
-SELECT triggers_are('timepool', 'services', ARRAY['services_touch', 'services_invalidate_cache']);
+SELECT triggers_are('timepool', 'resources', ARRAY['resources_touch', 'resources_invalidate_cache',
+                                                   'resources_audit', 'resources_audit_truncate']);
+SELECT triggers_are('timepool', 'services', ARRAY['services_touch', 'services_invalidate_cache',
+                                                  'services_keep_code', 'services_audit',
+                                                  'services_audit_truncate']);
 SELECT triggers_are('timepool', 'clinic_time_slots',
                     ARRAY['clinic_time_slots_capacity', 'clinic_time_slots_touch',
-                          'clinic_time_slots_invalidate_cache']);
+                          'clinic_time_slots_invalidate_cache', 'clinic_time_slots_audit',
+                          'clinic_time_slots_audit_truncate']);
 SELECT triggers_are('timepool', 'schedule_overrides',
                     ARRAY['schedule_overrides_capacity', 'schedule_overrides_touch',
-                          'schedule_overrides_invalidate_cache']);
-SELECT triggers_are('timepool', 'reservations', ARRAY['reservations_before_write', 'reservations_guard']);
+                          'schedule_overrides_invalidate_cache', 'schedule_overrides_audit',
+                          'schedule_overrides_audit_truncate']);
+SELECT triggers_are('timepool', 'reservations', ARRAY['reservations_before_write', 'reservations_guard',
+                                                      'reservations_audit', 'reservations_audit_truncate']);
+SELECT triggers_are('timepool', 'service_categories',
+                    ARRAY['service_categories_touch', 'service_categories_audit',
+                          'service_categories_audit_truncate']);
+SELECT triggers_are('timepool', 'settings',
+                    ARRAY['settings_keep_row', 'settings_keep_table', 'settings_invalidate_cache',
+                          'settings_audit']);
+SELECT triggers_are('timepool', 'audit_log', ARRAY['audit_log_append_only']);
 SELECT set_eq($$SELECT tgrelid::regclass::text, pg_get_triggerdef(oid) FROM pg_trigger
                  WHERE tgname LIKE '%invalidate_cache'$$,
               $$SELECT 'timepool.' || t, format('CREATE TRIGGER %s_invalidate_cache AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON timepool.%s FOR EACH STATEMENT EXECUTE FUNCTION timepool.invalidate_cache()', t, t)
-                  FROM unnest(ARRAY['resources', 'services', 'clinic_time_slots', 'schedule_overrides']) t$$,
-              'every cached table tells the cache when it changes, once per statement, TRUNCATE included');
+                  FROM unnest(ARRAY['resources', 'services', 'clinic_time_slots', 'schedule_overrides', 'settings']) t$$,
+              'every cached table (settings too) tells the cache when it changes, once per statement, TRUNCATE included');
+-- the audit: a row trigger on every change of a row, a statement trigger on
+-- TRUNCATE (not on settings, which refuses TRUNCATE)
+SELECT set_eq($$SELECT tgrelid::regclass::text, pg_get_triggerdef(oid) FROM pg_trigger
+                 WHERE tgfoid = 'timepool.audit_change()'::regprocedure$$,
+              $$SELECT 'timepool.' || t, format('CREATE TRIGGER %s_audit AFTER INSERT OR DELETE OR UPDATE ON timepool.%s FOR EACH ROW EXECUTE FUNCTION timepool.audit_change()', t, t)
+                  FROM unnest(ARRAY['resources', 'services', 'service_categories', 'clinic_time_slots',
+                                    'schedule_overrides', 'settings', 'reservations']) t
+                UNION ALL
+                SELECT 'timepool.' || t, format('CREATE TRIGGER %s_audit_truncate AFTER TRUNCATE ON timepool.%s FOR EACH STATEMENT EXECUTE FUNCTION timepool.audit_change()', t, t)
+                  FROM unnest(ARRAY['resources', 'services', 'service_categories', 'clinic_time_slots',
+                                    'schedule_overrides', 'reservations']) t$$,
+              'every audited table logs each row''s INSERT, UPDATE and DELETE after the change, and a TRUNCATE once (settings has none)');
+SELECT is(pg_get_triggerdef((SELECT oid FROM pg_trigger WHERE tgrelid = 'timepool.services'::regclass
+                                                          AND tgname = 'services_keep_code')),
+          'CREATE TRIGGER services_keep_code BEFORE UPDATE OF code ON timepool.services FOR EACH ROW EXECUTE FUNCTION timepool.keep_service_code()',
+          'services_keep_code fires BEFORE UPDATE OF code, for each row');
+SELECT is(pg_get_triggerdef((SELECT oid FROM pg_trigger WHERE tgrelid = 'timepool.settings'::regclass
+                                                          AND tgname = 'settings_keep_row')),
+          'CREATE TRIGGER settings_keep_row BEFORE INSERT OR DELETE OR UPDATE ON timepool.settings FOR EACH ROW EXECUTE FUNCTION timepool.settings_keep_row()',
+          'settings_keep_row fires BEFORE INSERT OR UPDATE OR DELETE, for each row');
+SELECT is(pg_get_triggerdef((SELECT oid FROM pg_trigger WHERE tgrelid = 'timepool.settings'::regclass
+                                                          AND tgname = 'settings_keep_table')),
+          'CREATE TRIGGER settings_keep_table BEFORE TRUNCATE ON timepool.settings FOR EACH STATEMENT EXECUTE FUNCTION timepool.settings_keep_table()',
+          'settings_keep_table fires BEFORE TRUNCATE');
+SELECT is(pg_get_triggerdef((SELECT oid FROM pg_trigger WHERE tgrelid = 'timepool.audit_log'::regclass
+                                                          AND tgname = 'audit_log_append_only')),
+          'CREATE TRIGGER audit_log_append_only BEFORE INSERT OR DELETE OR UPDATE OR TRUNCATE ON timepool.audit_log FOR EACH STATEMENT EXECUTE FUNCTION timepool.audit_log_append_only()',
+          'audit_log_append_only fires BEFORE INSERT, UPDATE, DELETE and TRUNCATE, once per statement');
 SELECT has_trigger('timepool', 'reservations', 'reservations_before_write'::name,
                    'trigger reservations_before_write exists on reservations');
 SELECT has_trigger('timepool', 'reservations', 'reservations_guard'::name,
@@ -562,14 +841,20 @@ SELECT is(pg_get_triggerdef((SELECT oid FROM pg_trigger
                                 AND tgname = 'reservations_guard')),
           'CREATE TRIGGER reservations_guard AFTER INSERT OR DELETE OR UPDATE ON timepool.reservations FOR EACH ROW EXECUTE FUNCTION timepool.reservations_guard()',
           'reservations_guard fires AFTER INSERT OR UPDATE OR DELETE, for each row');
-SELECT is((SELECT count(*)::int FROM pg_trigger
-            WHERE tgrelid IN ('timepool.resources'::regclass, 'timepool.services'::regclass,
-                              'timepool.clinic_time_slots'::regclass,
-                              'timepool.schedule_overrides'::regclass,
-                              'timepool.reservations'::regclass)
-              AND NOT tgisinternal
-              AND tgenabled <> CASE WHEN tgname LIKE '%invalidate_cache' THEN 'A' ELSE 'O' END),
-          0, 'every timepool trigger is enabled, the cache invalidation ones ALWAYS (even for replication)');
+SELECT is((SELECT count(*)::int FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+            WHERE c.relnamespace = 'timepool'::regnamespace
+              AND NOT t.tgisinternal
+              AND t.tgenabled <> CASE WHEN t.tgname LIKE '%invalidate_cache' OR t.tgname = 'audit_log_append_only'
+                                      THEN 'A' ELSE 'O' END),
+          0, 'every timepool trigger is enabled, the cache invalidation ones and audit_log_append_only ALWAYS (even for replication)');
+SELECT set_eq($$SELECT t.tgname::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                 WHERE c.relnamespace = 'timepool'::regnamespace AND t.tgenabled = 'A'$$,
+              ARRAY['resources_invalidate_cache', 'services_invalidate_cache', 'clinic_time_slots_invalidate_cache',
+                    'schedule_overrides_invalidate_cache', 'settings_invalidate_cache', 'audit_log_append_only'],
+              'the triggers ENABLE ALWAYS: the five cache invalidations and audit_log_append_only');
+SELECT is((SELECT count(*)::int FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+            WHERE c.relnamespace = 'timepool'::regnamespace AND NOT t.tgisinternal),
+          31, 'timepool has 31 triggers');
 
 -- pg_dump keeps the data of every table and the state of every sequence
 SELECT set_eq(
@@ -578,8 +863,10 @@ SELECT set_eq(
         'timepool.schedule_overrides', 'timepool.reservations',
         'timepool.resources_id_seq', 'timepool.services_id_seq',
         'timepool.clinic_time_slots_id_seq', 'timepool.schedule_overrides_id_seq',
-        'timepool.reservations_id_seq'],
-  'all 5 tables and their 5 identity sequences are registered with pg_extension_config_dump');
+        'timepool.reservations_id_seq',
+        'timepool.service_categories', 'timepool.settings', 'timepool.audit_log',
+        'timepool.service_categories_id_seq', 'timepool.audit_log_id_seq'],
+  'all 8 tables and their 7 identity sequences are registered with pg_extension_config_dump');
 SELECT is((SELECT array_length(extconfig, 1) = array_length(extcondition, 1)
                   AND array_to_string(extcondition, '') = ''
              FROM pg_extension WHERE extname = 'timepool'),
