@@ -334,9 +334,17 @@ BEGIN
       USING ERRCODE = 'invalid_parameter_value',
             HINT = 'A code is an upper-case letter followed by up to 49 upper-case letters, digits or underscores.';
   END IF;
+  -- bookings of the service share its lock (29811, hashint8(id)) until they
+  -- commit: waiting for them makes the count below see them, and bookings
+  -- that come later wait for this and then see the service deleted
   SELECT * INTO s FROM timepool.services
-   WHERE code OPERATOR(pg_catalog.=) p_service AND deleted_at IS NULL
-   FOR UPDATE;
+   WHERE code OPERATOR(pg_catalog.=) p_service AND deleted_at IS NULL;
+  IF FOUND THEN
+    PERFORM pg_catalog.pg_advisory_xact_lock(29811, pg_catalog.hashint8(s.id));
+    SELECT * INTO s FROM timepool.services
+     WHERE id OPERATOR(pg_catalog.=) s.id AND deleted_at IS NULL
+     FOR UPDATE;
+  END IF;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'service "%" does not exist', p_service
       USING ERRCODE = 'TP003', DETAIL = 'No service that is not deleted has this code.';

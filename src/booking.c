@@ -27,7 +27,6 @@ static SPIPlanPtr plan_insert = NULL;
 static SPIPlanPtr plan_by_key = NULL;
 static SPIPlanPtr plan_lock_row = NULL;
 static SPIPlanPtr plan_set_status = NULL;
-static SPIPlanPtr plan_service_live = NULL;
 
 /* Outcome of a booking decision, worst refusal last. */
 typedef enum TpVerdict
@@ -505,22 +504,17 @@ tp_book_service(PG_FUNCTION_ARGS)
 
 	/*
 	 * The service may have been deleted or deactivated since the cache was
-	 * read: lock its row against that (delete_service() locks it FOR
-	 * UPDATE) and read it as it is now.  At READ COMMITTED a delete that
-	 * commits while this waits is seen; at REPEATABLE READ it is a
-	 * serialization failure.
+	 * read.  delete_service() takes this service's lock exclusively before
+	 * it counts upcoming reservations: with the lock shared, look again
+	 * (the cache takes in a delete committed while this waited).  A
+	 * booking that got the lock first holds it to its commit, and the
+	 * delete then counts it.
 	 */
+	tp_lock_service_shared(svc.id);
 	{
-		Oid			types[1] = {INT8OID};
-		Datum		v[1];
+		TpService	now;
 
-		tp_prepare(&plan_service_live,
-				   "SELECT 1 FROM timepool.services"
-				   " WHERE id = $1 AND deleted_at IS NULL AND is_active FOR KEY SHARE",
-				   1, types);
-		v[0] = Int64GetDatum(svc.id);
-		tp_execute(plan_service_live, v, NULL, InvalidSnapshot, false, 1);
-		if (SPI_processed != 1)
+		if (!tp_lookup_service(service_code, &now, &why) || now.id != svc.id)
 			tp_unbookable_service(service_code, "The service was deleted or deactivated while this booking was being decided.");
 	}
 

@@ -384,13 +384,19 @@ tp_pool_key(int64 resource_id, DateADT date, const char *period)
 }
 
 static void
-tp_advisory_xact_lock(uint32 key1, uint32 key2)
+tp_advisory_xact_lock_mode(uint32 key1, uint32 key2, LOCKMODE mode)
 {
 	LOCKTAG		tag;
 
-	/* the same tag as pg_advisory_xact_lock(int4, int4) */
+	/* the same tag as pg_advisory_xact_lock(int4, int4) and its _shared form */
 	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, key1, key2, 2);
-	(void) LockAcquire(&tag, ExclusiveLock, false, false);
+	(void) LockAcquire(&tag, mode, false, false);
+}
+
+static void
+tp_advisory_xact_lock(uint32 key1, uint32 key2)
+{
+	tp_advisory_xact_lock_mode(key1, key2, ExclusiveLock);
 }
 
 static int
@@ -433,6 +439,19 @@ tp_lock_service_day(int64 service_id, DateADT date)
 	h = hash_combine(h, hash_bytes_uint32((uint32) ((uint64) service_id >> 32)));
 	h = hash_combine(h, hash_bytes_uint32((uint32) date));
 	tp_advisory_xact_lock(TP_LOCK_SERVICE_DAY, h);
+}
+
+/*
+ * Share a service's lock with the other bookings of it, against
+ * timepool.delete_service(), which takes pg_advisory_xact_lock(29811,
+ * hashint8(id)) before it counts the service's upcoming reservations.
+ */
+void
+tp_lock_service_shared(int64 service_id)
+{
+	int32		key2 = DatumGetInt32(DirectFunctionCall1(hashint8, Int64GetDatum(service_id)));
+
+	tp_advisory_xact_lock_mode(TP_LOCK_SERVICE, (uint32) key2, ShareLock);
 }
 
 void

@@ -30,7 +30,8 @@
  */
 #define TP_LOCK_POOL		29808	/* 0x7470, "tp": one pool; key 2 = tp_pool_lock_key() */
 #define TP_LOCK_IDEMPOTENCY	29809	/* one idempotency key; key 2 = hash of the key */
-#define TP_LOCK_SERVICE_DAY	29810	/* one service's daily cap; key 2 = tp_service_day_key() */
+#define TP_LOCK_SERVICE_DAY	29810	/* one service's daily cap on a date; key 2 = a hash */
+#define TP_LOCK_SERVICE		29811	/* one service: bookings share it, delete_service() excludes them; key 2 = hashint8(id) */
 
 /* SQLSTATEs of the refusals */
 #define ERRCODE_TP_NO_TIME_LEFT		MAKE_SQLSTATE('T','P','0','0','1')
@@ -186,6 +187,7 @@ extern int32 tp_pool_key(int64 resource_id, DateADT date, const char *period);
 extern void tp_lock_pool_keys(int32 *keys, int nkeys);
 extern void tp_lock_idempotency(const char *key);
 extern void tp_lock_service_day(int64 service_id, DateADT date);
+extern void tp_lock_service_shared(int64 service_id);
 extern bool tp_frozen_now(DateADT *date, int64 *usecs);
 
 /* schedule.c */

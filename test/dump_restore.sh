@@ -76,25 +76,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# psql for one database, today frozen, stop at the first error
-tpsql() {
-	local db=$1
-	shift
-	PGOPTIONS="${PGOPTIONS:-} -c timepool.today=$TODAY" \
-		psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"
-}
-# one query, unaligned, tuples only
-q() {
-	local db=$1
-	shift
-	tpsql "$db" -A -t -c "$*"
-}
-# the same, errors with their SQLSTATE ("ERROR:  TP005: ...")
-qv() {
-	local db=$1
-	shift
-	tpsql "$db" -v VERBOSITY=verbose -A -t -c "$*"
-}
+# tpsql, q and qv: psql with today frozen at $TODAY
+# shellcheck source=test/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 for db in "$SRC" "$DST" "$DSTFC" "$SRC0" "$DST0"; do
 	PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists "$db"
