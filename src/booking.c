@@ -447,9 +447,11 @@ tp_book_service(PG_FUNCTION_ARGS)
 	}
 
 	/* a database at 1.0 refuses a past date first, as 1.0 did */
-	tp_policy(NULL, &pol);
-	if (pol.legacy)
+	if (!tp_cache_get()->has_policy)
+	{
+		tp_policy(NULL, &pol);
 		tp_check_policy(NULL, &pol, date, start);
+	}
 	if (!tp_lookup_service(service_code, &svc, &why))
 		tp_unbookable_service(service_code, why);
 	if (have_resource && !tp_lookup_resource(resource_code, &resource_id, &why))

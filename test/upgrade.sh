@@ -29,6 +29,7 @@
 # non-zero on any failure.  The databases are dropped at the end (KEEP_DBS=1
 # keeps them).
 set -euo pipefail
+cd "$(dirname "$0")/.." # test/schedule.sql and test/lib.sh are read from here
 
 A=tp_upgrade_a
 B=tp_upgrade_b
@@ -97,7 +98,7 @@ trap cleanup EXIT
 
 # tpsql, q and qv: psql with today frozen at $TODAY
 # shellcheck source=test/lib.sh
-. "$(dirname "$0")/lib.sh"
+. test/lib.sh
 
 for db in "$A" "$B" "$C" "$D"; do
 	PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists "$db"
@@ -131,26 +132,8 @@ INSERT INTO timepool.services
   ('LONG_2', 'Long 2', NULL, 'a very long category name that goes on and on forever and ever', 10, 0, NULL, 10),
   ('XRAY', 'X-ray (old)', NULL, 'Imaging', 25, 5, 70.00, 11);
 
--- weekly schedule (0 = Sunday, 6 = Saturday)
-INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
-  SELECT id, 6, 'MORNING', '09:00', '12:00' FROM timepool.resources WHERE code = 'DR_A';
-INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time, capacity_minutes)
-  SELECT id, 6, 'AFTERNOON', '13:00', '17:00', 200 FROM timepool.resources WHERE code = 'DR_A';
-INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
-  SELECT id, 1, 'DAY', '08:00', '16:00' FROM timepool.resources WHERE code = 'DR_A';
-INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time, effective_until)
-  SELECT id, 6, 'MORNING', '09:00', '11:00', '2025-12-31' FROM timepool.resources WHERE code = 'DR_B';
-INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time, capacity_minutes, effective_from)
-  SELECT id, 6, 'MORNING', '10:00', '13:00', 150, '2026-01-01' FROM timepool.resources WHERE code = 'DR_B';
-INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time, is_active)
-  SELECT id, 6, 'LATE', '11:30', '12:30', false FROM timepool.resources WHERE code = 'DR_B';
-
--- overrides: a clinic-wide closure, special hours, a smaller period
-INSERT INTO timepool.schedule_overrides (date, is_closed, reason) VALUES ('2025-12-27', true, 'clinic closed for the holidays');
-INSERT INTO timepool.schedule_overrides (resource_id, date, period, start_time, end_time, reason)
-  SELECT id, '2025-11-15', 'EVENING', '18:00', '20:00', 'late clinic' FROM timepool.resources WHERE code = 'DR_B';
-INSERT INTO timepool.schedule_overrides (resource_id, date, period, start_time, end_time, capacity_minutes)
-  SELECT id, '2025-11-22', 'MORNING', '10:00', '12:00', 90 FROM timepool.resources WHERE code = 'DR_A';
+-- weekly schedule and overrides shared with the other script
+\i test/schedule.sql
 SQL
 
 # reservations through 1.0's book_service, one statement (and transaction) each
