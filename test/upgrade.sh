@@ -158,6 +158,9 @@ got=$(q "$A" "SELECT string_agg(resource || ' ' || period || ' ' || can_book, ',
 expect "1.0 database: availability('$FAR2', p_service => CONSULT) says can_book in every pool" "$got" "DR_A AFTERNOON true,DR_A MORNING true,DR_B MORNING true"
 got=$(qv "$A" "SELECT id FROM timepool.book_service('CONSULT', '2025-11-13', '09:00', 'Yesterday', p_resource => 'DR_A')" 2>&1) || true
 expect_like "1.0 database: a date before today is still refused (TP005)" "$got" "*TP005: date 2025-11-13 is in the past*"
+expect_like "1.0 database: with 1.0's detail, no clinic time zone" "$got" "*DETAIL:  Today is 2025-11-14.*"
+got=$(qv "$A" "SELECT id FROM timepool.book_service('NO_SUCH', '2025-11-13', '09:00', 'Yesterday')" 2>&1) || true
+expect_like "1.0 database: a past date is refused before the service is looked up, as in 1.0" "$got" "*TP005: date 2025-11-13 is in the past*"
 got=$(q "$A" "SELECT count(*) FROM pg_proc WHERE proname IN ('clinic_today', 'delete_service')")
 expect "1.0 database: no 1.1 function exists yet" "$got" "0"
 
