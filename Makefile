@@ -6,8 +6,8 @@ OBJS = src/common.o src/cache.o src/policy.o src/schedule.o src/availability.o \
        src/booking.o src/guard.o src/audit.o
 PGFILEDESC = "timepool - shared time-pool booking"
 
-# a fresh install of 1.1 runs 1.0 and then the upgrade, as contrib modules do
-DATA = timepool--1.0.sql timepool--1.0--1.1.sql
+# a fresh install runs 1.0 and then the upgrades, as contrib modules do
+DATA = timepool--1.0.sql timepool--1.0--1.1.sql timepool--1.1--1.2.sql
 
 # pg_regress suites, one per concern; each file in sql/ is a suite
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))

@@ -371,14 +371,15 @@ SELECT count(DISTINCT k) AS distinct_keys
                (timepool.pool_lock_key(2, '2025-11-15', 'MORNING')),
                (timepool.pool_lock_key(1, '2025-11-16', 'MORNING')),
                (timepool.pool_lock_key(1, '2025-11-15', 'LATE'))) AS v(k);
--- the key is the one book_service locks: pg_advisory_xact_lock(29808, key)
+-- the key is the one book_service locks, in timepool's own lock space
+-- (objsubid 29808, which no SQL advisory lock function uses)
 BEGIN;
 SELECT start_time, period FROM timepool.book_service('BOTOX', '2025-11-29', '09:00', 'Locker');
 SELECT count(*) AS pool_lock_held
   FROM pg_locks
  WHERE locktype = 'advisory' AND pid = pg_backend_pid()
    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-   AND classid = 29808 AND objsubid = 2
+   AND classid = 29808 AND objsubid = 29808
    AND objid = timepool.pool_lock_key(:r_one, '2025-11-29', 'MORNING')::oid;
 ROLLBACK;
 

@@ -34,6 +34,12 @@
 PG_FUNCTION_INFO_V1(tp_audit_change);
 PG_FUNCTION_INFO_V1(tp_audit_log_append_only);
 
+/* the tables audit_change() is attached to */
+static const char *const tp_audited_tables[] = {
+	"resources", "services", "service_categories", "clinic_time_slots",
+	"schedule_overrides", "settings", "reservations", NULL
+};
+
 /*
  * One saved INSERT per audited table's row type: the old and new rows are
  * passed as that type and turned into jsonb by to_jsonb().  A recreated
@@ -140,7 +146,7 @@ tp_audit_is_restored_settings(Relation rel, HeapTuple tup)
 	Datum		updated;
 	Oid			role = GetOuterUserId();
 
-	if (strcmp(RelationGetRelationName(rel), "settings") != 0)
+	if (RelationGetRelid(rel) != tp_relid("settings"))
 		return false;
 	col = SPI_fnumber(rel->rd_att, "updated_at");
 	if (col <= 0)
@@ -173,6 +179,13 @@ tp_audit_change(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("audit_change() must be called as a trigger")));
 	trig = (TriggerData *) fcinfo->context;
+
+	/*
+	 * Only timepool's own tables, by OID: this runs as timepool's owner, and
+	 * turning the row into jsonb runs the output functions and casts of its
+	 * columns' types, which on another table could be anybody's code.
+	 */
+	tp_check_trigger_table(trig, "audit_change", tp_audited_tables);
 	if (!TRIGGER_FIRED_AFTER(trig->tg_event))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
@@ -242,6 +255,7 @@ tp_audit_change(PG_FUNCTION_ARGS)
 Datum
 tp_audit_log_append_only(PG_FUNCTION_ARGS)
 {
+	static const char *const audit_log[] = {"audit_log", NULL};
 	TriggerData *trig;
 	Oid			owner;
 
@@ -250,6 +264,11 @@ tp_audit_log_append_only(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("audit_log_append_only() must be called as a trigger")));
 	trig = (TriggerData *) fcinfo->context;
+	tp_check_trigger_table(trig, "audit_log_append_only", audit_log);
+	if (!TRIGGER_FIRED_BEFORE(trig->tg_event) || !TRIGGER_FIRED_FOR_STATEMENT(trig->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("audit_log_append_only() must be fired BEFORE each statement")));
 	owner = trig->tg_relation->rd_rel->relowner;
 	if (GetUserId() != owner && !superuser())
 		ereport(ERROR,

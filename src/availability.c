@@ -106,6 +106,8 @@ tp_availability(PG_FUNCTION_ARGS)
 	TpBooked   *booked;
 	int			nbooked;
 	int			first = TP_MINUTES_PER_DAY;
+	int			g0,
+				g1;
 	int			i,
 				j,
 				k;
@@ -126,6 +128,7 @@ tp_availability(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
+	tp_cache_sync();
 
 	if (have_service && !tp_lookup_service(service_code, &svc, &why))
 		ereport(ERROR,
@@ -159,7 +162,7 @@ tp_availability(PG_FUNCTION_ARGS)
 
 		tp_policy(&svc, &pol);
 		first = tp_policy_first_minute(&pol, date);
-		if (svc.daily_cap != TP_NO_LIMIT && first < TP_MINUTES_PER_DAY)
+		if (svc.daily_cap != TP_NO_CAP && first < TP_MINUTES_PER_DAY)
 		{
 			int64		minutes,
 						count;
@@ -169,6 +172,9 @@ tp_availability(PG_FUNCTION_ARGS)
 				first = TP_MINUTES_PER_DAY;
 		}
 	}
+
+	if (!tp_wall_gap(date, &g0, &g1))
+		g0 = g1 = -1;
 
 	for (i = 0; i < ndays; i++)
 	{
@@ -213,7 +219,7 @@ tp_availability(PG_FUNCTION_ARGS)
 				values[11] = CStringGetTextDatum(svc.code);
 				values[12] = Int32GetDatum(svc.required);
 				values[13] = BoolGetDatum(!p->closed && remaining >= svc.required &&
-										  Max(p->start_min, first) + svc.required <= p->end_min);
+										  tp_first_start(p, first, svc.required, g0, g1) >= 0);
 			}
 			else
 				nulls[11] = nulls[12] = nulls[13] = true;

@@ -55,7 +55,7 @@ static const char *const tp_statuses[] = {
  * Decide where a service fits at date and start minute: among the resource
  * given (resource_id != 0) or every active resource, the open pools whose
  * window holds [start, start + required), and of those the one with the
- * most minutes left (ties by resource code).  With lock, every candidate
+ * most minutes left (ties by resource code, then the pool's start).  With lock, every candidate
  * pool is locked first and counted from the latest committed state, and a
  * daily cap that the booking would break is refused (TP006) under the
  * service-day lock; without, it gives TP_CAPPED.
@@ -80,32 +80,48 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 	out->booked = 0;
 
 	ndays = tp_load_day(date, resource_id, &days);
-	cand_day = palloc(sizeof(TpResourceDay *) * Max(ndays, 1));
-	cand_pool = palloc(sizeof(TpPool *) * Max(ndays, 1));
+	{
+		int			npools = 0;
 
+		for (i = 0; i < ndays; i++)
+			npools += days[i].npools;
+		cand_day = palloc(sizeof(TpResourceDay *) * Max(npools, 1));
+		cand_pool = palloc(sizeof(TpPool *) * Max(npools, 1));
+	}
+
+	/*
+	 * Every pool whose window contains the start is a candidate, overlapping
+	 * windows of one resource (an override's extra period) included: the
+	 * booking goes where there is room, as availability() shows it.
+	 */
 	for (i = 0; i < ndays; i++)
 	{
-		TpPool	   *p = tp_find_pool_at(&days[i], start);
-		TpVerdict	v;
+		int			j;
 
-		if (p == NULL)
-			continue;
-		if (p->closed)
-			v = TP_CLOSED;
-		else if (end > p->end_min)
-			v = TP_PAST_END;
-		else
+		for (j = 0; j < days[i].npools; j++)
 		{
-			cand_day[ncand] = &days[i];
-			cand_pool[ncand] = p;
-			ncand++;
-			continue;
-		}
-		if (out->day == NULL || v > out->verdict)
-		{
-			out->verdict = v;
-			out->day = &days[i];
-			out->pool = p;
+			TpPool	   *p = &days[i].pools[j];
+			TpVerdict	v;
+
+			if (start < p->start_min || start >= p->end_min)
+				continue;
+			if (p->closed)
+				v = TP_CLOSED;
+			else if (end > p->end_min)
+				v = TP_PAST_END;
+			else
+			{
+				cand_day[ncand] = &days[i];
+				cand_pool[ncand] = p;
+				ncand++;
+				continue;
+			}
+			if (out->day == NULL || v > out->verdict)
+			{
+				out->verdict = v;
+				out->day = &days[i];
+				out->pool = p;
+			}
 		}
 	}
 	if (ncand == 0)
@@ -121,6 +137,7 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 		for (i = 0; i < ncand; i++)
 			keys[i] = tp_pool_key(cand_day[i]->resource_id, date, cand_pool[i]->period);
 		tp_lock_pool_keys(keys, ncand);
+		tp_cache_sync();
 
 		/*
 		 * The schedule may have changed while this waited for the locks:
@@ -156,7 +173,7 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 	}
 
 	/* the service's daily cap, under its own lock, taken after the pools' */
-	if (svc->daily_cap != TP_NO_LIMIT)
+	if (svc->daily_cap != TP_NO_CAP)
 	{
 		int64		minutes,
 					count;
@@ -394,6 +411,7 @@ tp_book_service(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
+	tp_cache_sync();
 
 	/* a repeated call with the same key returns the first reservation */
 	if (key)
@@ -458,6 +476,7 @@ tp_book_service(PG_FUNCTION_ARGS)
 		tp_unavailable_resource(resource_code, why);
 	tp_policy(&svc, &pol);
 	tp_check_policy(&svc, &pol, date, start);
+	tp_check_wall_clock(date, start, start + svc.required);
 
 	tp_decide(&svc, date, start, resource_id, true, &d);
 	if (d.verdict != TP_OK)
@@ -513,6 +532,7 @@ tp_book_service(PG_FUNCTION_ARGS)
 	 * delete then counts it.
 	 */
 	tp_lock_service_shared(svc.id);
+	tp_cache_sync();
 	{
 		TpService	now;
 
@@ -560,6 +580,8 @@ tp_can_book(PG_FUNCTION_ARGS)
 	bool		ok = false;
 	TpPolicy	pol;
 	int			first;
+	int			g0,
+				g1;
 
 	tp_require(fcinfo, 0, "p_service");
 	tp_require(fcinfo, 1, "p_date");
@@ -572,6 +594,7 @@ tp_can_book(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
+	tp_cache_sync();
 	if (!tp_lookup_service(service_code, &svc, &why))
 		tp_unbookable_service(service_code, why);
 	if (have_resource && !tp_lookup_resource(resource_code, &resource_id, &why))
@@ -579,11 +602,13 @@ tp_can_book(PG_FUNCTION_ARGS)
 
 	tp_policy(&svc, &pol);
 	first = tp_policy_first_minute(&pol, date);
+	if (!tp_wall_gap(date, &g0, &g1))
+		g0 = g1 = -1;
 	if (start >= 0)
 	{
 		TpDecision	d;
 
-		if (start >= first)
+		if (start >= first && !tp_gap_overlaps(g0, g1, start, start + svc.required))
 		{
 			tp_decide(&svc, date, start, resource_id, false, &d);
 			ok = d.verdict == TP_OK;
@@ -605,13 +630,13 @@ tp_can_book(PG_FUNCTION_ARGS)
 
 				/* open, with a start the notice allows and the window holds */
 				if (p->closed || p->capacity < svc.required ||
-					Max(p->start_min, first) + svc.required > p->end_min)
+					tp_first_start(p, first, svc.required, g0, g1) < 0)
 					continue;
 				tp_pool_booked(days[i].resource_id, date, p->period, false,
 							   &minutes, &count);
 				ok = p->capacity - minutes >= svc.required;
 			}
-		if (ok && svc.daily_cap != TP_NO_LIMIT)
+		if (ok && svc.daily_cap != TP_NO_CAP)
 		{
 			int64		minutes,
 						count;

@@ -242,7 +242,8 @@ tp_cache_load(MemoryContext cxt)
 		s->price = s->price_isnull ? (Datum) 0 : datumCopy(d, false, -1);
 		s->active = DatumGetBool(SPI_getbinval(tup, tab->tupdesc, 7, &isnull));
 		s->deleted = DatumGetBool(SPI_getbinval(tup, tab->tupdesc, 8, &isnull));
-		s->notice = s->advance = s->daily_cap = TP_NO_LIMIT;
+		s->notice = s->advance = TP_INHERIT;
+		s->daily_cap = TP_NO_CAP;
 		if (tp_cache.has_policy)
 		{
 			d = SPI_getbinval(tup, tab->tupdesc, 9, &isnull);
@@ -260,7 +261,12 @@ tp_cache_load(MemoryContext cxt)
 	tp_cache.nservices = n;
 	SPI_freetuptable(tab);
 
-	/* the clinic's policy: the one row of timepool.settings, or its defaults */
+	/*
+	 * The clinic's policy: the row of timepool.settings, or its defaults.
+	 * Of two rows (a restore with triggers disabled copied one in next to
+	 * the one the install made, until timepool.keep_triggers() drops the
+	 * older), the newest is in force.
+	 */
 	tp_cache.notice = 0;
 	tp_cache.advance = 365;
 	strlcpy(tp_cache.time_zone, "UTC", sizeof(tp_cache.time_zone));
@@ -268,7 +274,8 @@ tp_cache_load(MemoryContext cxt)
 	{
 		tp_cache_query(&plan_c_settings,
 					   "SELECT time_zone, min_notice_minutes, max_advance_days"
-					   " FROM timepool.settings WHERE id = 1");
+					   " FROM timepool.settings"
+					   " ORDER BY pg_catalog.age(xmin), ctid DESC LIMIT 1");
 		tab = SPI_tuptable;
 		if (SPI_processed == 1)
 		{
@@ -290,19 +297,13 @@ tp_cache_load(MemoryContext cxt)
 /*
  * The cache, rebuilt if stale.  The caller must be connected to SPI and
  * must copy what it keeps before its next query or its next call here.
+ * A decision calls tp_cache_sync() first (common.c), which takes in the
+ * changes other sessions committed, in commit order.
  */
 TpCache *
 tp_cache_get(void)
 {
 	int			tries;
-
-	/*
-	 * Take in the changes other sessions committed since this session last
-	 * looked: a transaction that books twice must see a schedule change
-	 * committed in between (PostgreSQL itself only looks when it opens a
-	 * table or starts a transaction).
-	 */
-	AcceptInvalidationMessages();
 
 	for (tries = 0; !tp_cache_valid; tries++)
 	{
@@ -331,11 +332,22 @@ tp_invalidate_cache(PG_FUNCTION_ARGS)
 {
 	TriggerData *trig;
 
+	static const char *const tables[] = {
+		"resources", "services", "clinic_time_slots", "schedule_overrides", "settings", NULL
+	};
+
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("invalidate_cache() must be called as a trigger")));
 	trig = (TriggerData *) fcinfo->context;
+	if (!TRIGGER_FIRED_AFTER(trig->tg_event) || !TRIGGER_FIRED_FOR_STATEMENT(trig->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("invalidate_cache() must be fired AFTER each statement")));
+	tp_check_trigger_table(trig, "invalidate_cache", tables);
 	CacheInvalidateRelcache(trig->tg_relation);
+	/* the commit of this change will be ordered before later decisions */
+	tp_note_schedule_change();
 	return PointerGetDatum(NULL);
 }

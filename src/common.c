@@ -15,14 +15,31 @@
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "access/xact.h"
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_proc.h"
+#include "commands/trigger.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
 #include "storage/lock.h"
+#include "utils/inval.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/guc.h"
+#include "utils/syscache.h"
 
 PG_MODULE_MAGIC;
 
+PG_FUNCTION_INFO_V1(tp_lock_service);
+PG_FUNCTION_INFO_V1(tp_lock_pool);
+
 void		_PG_init(void);
+
+/* timepool.test_commit_pause: see _PG_init */
+static int	tp_test_commit_pause = 0;
+
+static void tp_xact_callback(XactEvent event, void *arg);
 
 /* timepool.today: the date taken as "today"; empty means current_date */
 static char *tp_today_setting = NULL;
@@ -192,7 +209,19 @@ _PG_init(void)
 							   tp_now_check,
 							   tp_now_assign,
 							   NULL);
+	DefineCustomIntVariable("timepool.test_commit_pause",
+							"For tests: a commit that changed timepool's schedule waits on an advisory lock.",
+							"0 (the default) is off. Set to a key from 1 to 2147483647, a "
+							"transaction that changed a table timepool caches waits, once its "
+							"commit is visible and before other sessions are told of the change, "
+							"until pg_advisory_lock(key) is free. Only superusers can set it.",
+							&tp_test_commit_pause,
+							0, 0, PG_INT32_MAX,
+							PGC_SUSET,
+							GUC_NOT_IN_SAMPLE,
+							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("timepool");
+	RegisterXactCallback(tp_xact_callback, NULL);
 	tp_cache_init();
 }
 
@@ -341,6 +370,38 @@ tp_check_text(const char *argname, text *value, int maxlen, bool blank_ok)
 }
 
 /*
+ * The OID of the table timepool.<name>, or InvalidOid.
+ */
+Oid
+tp_relid(const char *name)
+{
+	Oid			nsp = get_namespace_oid("timepool", true);
+
+	return OidIsValid(nsp) ? get_relname_relid(name, nsp) : InvalidOid;
+}
+
+/*
+ * Refuse to run a trigger function of timepool on any table but those it
+ * was made for (names: timepool's tables, NULL-terminated), found by OID:
+ * a table of the same name elsewhere, a temporary one say, is not one.
+ */
+void
+tp_check_trigger_table(TriggerData *trig, const char *function, const char *const *names)
+{
+	Oid			relid = RelationGetRelid(trig->tg_relation);
+	int			i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (relid == tp_relid(names[i]))
+			return;
+	ereport(ERROR,
+			(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+			 errmsg("%s() fired on table \"%s\"", function,
+					get_rel_name(relid) ? get_rel_name(relid) : "?"),
+			 errdetail("It is timepool's trigger function for its own tables and runs on nothing else.")));
+}
+
+/*
  * A date as YYYY-MM-DD whatever DateStyle is.
  */
 char *
@@ -383,13 +444,22 @@ tp_pool_key(int64 resource_id, DateADT date, const char *period)
 	return (int32) h;
 }
 
+/*
+ * Take one of timepool's locks (see TP_LOCK_SPACE): an advisory lock whose
+ * fourth tag field no SQL function uses, held to the end of the transaction.
+ */
+static void
+tp_lock_tag(LOCKTAG *tag, uint32 kind, uint32 key)
+{
+	SET_LOCKTAG_ADVISORY(*tag, MyDatabaseId, kind, key, TP_LOCK_SPACE);
+}
+
 static void
 tp_advisory_xact_lock_mode(uint32 key1, uint32 key2, LOCKMODE mode)
 {
 	LOCKTAG		tag;
 
-	/* the same tag as pg_advisory_xact_lock(int4, int4) and its _shared form */
-	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, key1, key2, 2);
+	tp_lock_tag(&tag, key1, key2);
 	(void) LockAcquire(&tag, mode, false, false);
 }
 
@@ -441,17 +511,130 @@ tp_lock_service_day(int64 service_id, DateADT date)
 	tp_advisory_xact_lock(TP_LOCK_SERVICE_DAY, h);
 }
 
+/* The owner of the function being called (timepool's owner). */
+static Oid
+tp_function_owner(FunctionCallInfo fcinfo)
+{
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fcinfo->flinfo->fn_oid));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for function %u", fcinfo->flinfo->fn_oid);
+	owner = ((Form_pg_proc) GETSTRUCT(tup))->proowner;
+	ReleaseSysCache(tup);
+	return owner;
+}
+
 /*
- * Share a service's lock with the other bookings of it, against
- * timepool.delete_service(), which takes pg_advisory_xact_lock(29811,
- * hashint8(id)) before it counts the service's upcoming reservations.
+ * A service's lock: bookings of it share it; timepool.delete_service() takes
+ * it alone (tp_lock_service) before it counts the upcoming reservations.
  */
+static uint32
+tp_service_key(int64 service_id)
+{
+	return (uint32) DatumGetInt32(DirectFunctionCall1(hashint8, Int64GetDatum(service_id)));
+}
+
 void
 tp_lock_service_shared(int64 service_id)
 {
-	int32		key2 = DatumGetInt32(DirectFunctionCall1(hashint8, Int64GetDatum(service_id)));
+	tp_advisory_xact_lock_mode(TP_LOCK_SERVICE, tp_service_key(service_id), ShareLock);
+}
 
-	tp_advisory_xact_lock_mode(TP_LOCK_SERVICE, (uint32) key2, ShareLock);
+/*
+ * timepool.lock_service(p_service_id bigint): delete_service()'s exclusive
+ * lock of a service.  Only the extension's owner may take it (it blocks
+ * every booking of the service): delete_service() runs as that owner.
+ */
+Datum
+tp_lock_service(PG_FUNCTION_ARGS)
+{
+	if (!superuser() && GetUserId() != tp_function_owner(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for function lock_service"),
+				 errdetail("Only timepool.delete_service() takes this lock.")));
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("p_service_id must not be null")));
+	tp_advisory_xact_lock_mode(TP_LOCK_SERVICE, tp_service_key(PG_GETARG_INT64(0)), ExclusiveLock);
+	PG_RETURN_VOID();
+}
+
+/*
+ * The cached tables' commit order (TP_LOCK_SCHEDULE).
+ *
+ * PostgreSQL makes a commit visible to other sessions before it sends the
+ * commit's invalidation messages, and releases the transaction's locks only
+ * after sending them.  A transaction that changed a cached table therefore
+ * takes this lock exclusively just before it commits (tp_xact_callback), and
+ * every decision takes it in share mode for a moment before it reads the
+ * cache (tp_cache_sync): a decision that starts once the change is visible
+ * waits until its invalidations are out, then takes them in.
+ */
+static bool tp_schedule_changed = false;
+
+
+void
+tp_note_schedule_change(void)
+{
+	tp_schedule_changed = true;
+}
+
+void
+tp_cache_sync(void)
+{
+	LOCKTAG		tag;
+
+	tp_lock_tag(&tag, TP_LOCK_SCHEDULE, 0);
+	if (LockAcquire(&tag, ShareLock, false, false) == LOCKACQUIRE_OK)
+		LockRelease(&tag, ShareLock, false);
+	AcceptInvalidationMessages();
+}
+
+static void
+tp_xact_callback(XactEvent event, void *arg)
+{
+	(void) arg;
+	switch (event)
+	{
+		case XACT_EVENT_PRE_COMMIT:
+		case XACT_EVENT_PRE_PREPARE:
+			if (tp_schedule_changed)
+			{
+				LOCKTAG		tag;
+
+				tp_lock_tag(&tag, TP_LOCK_SCHEDULE, 0);
+				(void) LockAcquire(&tag, ExclusiveLock, false, false);
+			}
+			break;
+		case XACT_EVENT_COMMIT:
+
+			/*
+			 * Tests only: wait, once the commit is visible and before its
+			 * invalidations are sent, until the SQL advisory lock
+			 * pg_advisory_lock(timepool.test_commit_pause) is free.
+			 */
+			if (tp_schedule_changed && tp_test_commit_pause != 0)
+			{
+				LOCKTAG		tag;
+
+				SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, 0, (uint32) tp_test_commit_pause, 1);
+				if (LockAcquire(&tag, ExclusiveLock, false, false) == LOCKACQUIRE_OK)
+					LockRelease(&tag, ExclusiveLock, false);
+			}
+			tp_schedule_changed = false;
+			break;
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PREPARE:
+		case XACT_EVENT_PARALLEL_ABORT:
+		case XACT_EVENT_PARALLEL_COMMIT:
+			tp_schedule_changed = false;
+			break;
+		default:
+			break;
+	}
 }
 
 void
@@ -459,4 +642,26 @@ tp_lock_idempotency(const char *key)
 {
 	tp_advisory_xact_lock(TP_LOCK_IDEMPOTENCY,
 						  hash_bytes((const unsigned char *) key, strlen(key)));
+}
+
+/*
+ * timepool.lock_pool(p_resource_id bigint, p_date date, p_period text):
+ * takes the lock that every write to the pool takes, to the end of the
+ * transaction, to hold the pool still.  Granted to nobody by default.
+ */
+Datum
+tp_lock_pool(PG_FUNCTION_ARGS)
+{
+	char		period[TP_CODE_MAXLEN + 1];
+	int32		key;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null",
+						PG_ARGISNULL(0) ? "p_resource_id" : PG_ARGISNULL(1) ? "p_date" : "p_period")));
+	tp_check_code("period", PG_GETARG_TEXT_PP(2), period);
+	key = tp_pool_key(PG_GETARG_INT64(0), tp_check_date("p_date", PG_GETARG_DATUM(1)), period);
+	tp_lock_pool_keys(&key, 1);
+	PG_RETURN_VOID();
 }

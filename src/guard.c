@@ -28,6 +28,7 @@
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
@@ -87,12 +88,16 @@ typedef struct TpCols
 } TpCols;
 
 static int
-tp_col(TupleDesc desc, const char *name)
+tp_col(TupleDesc desc, const char *name, Oid type)
 {
 	int			n = SPI_fnumber(desc, name);
 
-	if (n <= 0)
-		elog(ERROR, "timepool: column \"%s\" of timepool.reservations not found", name);
+	if (n <= 0 || TupleDescAttr(desc, n - 1)->atttypid != type)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("column \"%s\" of timepool.reservations is missing or not of type %s",
+						name, format_type_be(type)),
+				 errhint("Recreate the table as in the extension's install script.")));
 	return n;
 }
 
@@ -114,23 +119,23 @@ tp_cols(Relation rel, TpCols *c)
 		*c = cached;
 		return;
 	}
-	c->id = tp_col(desc, "id");
-	c->resource_id = tp_col(desc, "resource_id");
-	c->service_id = tp_col(desc, "service_id");
-	c->service_code = tp_col(desc, "service_code");
-	c->service_name = tp_col(desc, "service_name");
-	c->duration = tp_col(desc, "duration_minutes");
-	c->buffer = tp_col(desc, "buffer_minutes");
-	c->required = tp_col(desc, "required_minutes");
-	c->price = tp_col(desc, "price");
-	c->date = tp_col(desc, "reservation_date");
-	c->start_time = tp_col(desc, "start_time");
-	c->end_time = tp_col(desc, "end_time");
-	c->period = tp_col(desc, "period");
-	c->status = tp_col(desc, "status");
-	c->created_at = tp_col(desc, "created_at");
-	c->updated_at = tp_col(desc, "updated_at");
-	c->status_changed_at = tp_col(desc, "status_changed_at");
+	c->id = tp_col(desc, "id", INT8OID);
+	c->resource_id = tp_col(desc, "resource_id", INT8OID);
+	c->service_id = tp_col(desc, "service_id", INT8OID);
+	c->service_code = tp_col(desc, "service_code", TEXTOID);
+	c->service_name = tp_col(desc, "service_name", TEXTOID);
+	c->duration = tp_col(desc, "duration_minutes", INT4OID);
+	c->buffer = tp_col(desc, "buffer_minutes", INT4OID);
+	c->required = tp_col(desc, "required_minutes", INT4OID);
+	c->price = tp_col(desc, "price", NUMERICOID);
+	c->date = tp_col(desc, "reservation_date", DATEOID);
+	c->start_time = tp_col(desc, "start_time", TIMEOID);
+	c->end_time = tp_col(desc, "end_time", TIMEOID);
+	c->period = tp_col(desc, "period", TEXTOID);
+	c->status = tp_col(desc, "status", TEXTOID);
+	c->created_at = tp_col(desc, "created_at", TIMESTAMPTZOID);
+	c->updated_at = tp_col(desc, "updated_at", TIMESTAMPTZOID);
+	c->status_changed_at = tp_col(desc, "status_changed_at", TIMESTAMPTZOID);
 	cached = *c;
 	cached_relid = RelationGetRelid(rel);
 	cached_natts = natts;
@@ -322,6 +327,7 @@ tp_missing_key(Relation rel, const char *column, int64 value, const char *table)
 static TriggerData *
 tp_trigger_data(FunctionCallInfo fcinfo, const char *name, bool before)
 {
+	static const char *const tables[] = {"reservations", NULL};
 	TriggerData *trig;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
@@ -329,6 +335,7 @@ tp_trigger_data(FunctionCallInfo fcinfo, const char *name, bool before)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("%s() must be called as a trigger", name)));
 	trig = (TriggerData *) fcinfo->context;
+	tp_check_trigger_table(trig, name, tables);
 	if (!TRIGGER_FIRED_FOR_ROW(trig->tg_event) ||
 		(before ? !TRIGGER_FIRED_BEFORE(trig->tg_event) : !TRIGGER_FIRED_AFTER(trig->tg_event)))
 		ereport(ERROR,
@@ -527,9 +534,15 @@ tp_reservations_before_write(PG_FUNCTION_ARGS)
 					elog(ERROR, "timepool: SPI_connect failed");
 				connected = true;
 			}
+			tp_cache_sync();
 			if (tp_load_day(DatumGetDateADT(dt), DatumGetInt64(r), &days) != 1)
 				tp_missing_key(trig->tg_relation, "resource_id", DatumGetInt64(r), "resources");
-			p = tp_find_pool_at(&days[0], start);
+			{
+				bool		n_req;
+				Datum		rq = SPI_getbinval(tuple, desc, c.required, &n_req);
+
+				p = tp_find_pool_for(&days[0], start, n_req ? start : start + DatumGetInt32(rq));
+			}
 			if (p == NULL)
 				ereport(ERROR,
 						(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
@@ -631,6 +644,8 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
+	/* the schedule committed before this took the pool's lock */
+	tp_cache_sync();
 	if (gain || moved)
 	{
 		TpResourceDay *days;
@@ -663,6 +678,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 							tp_time_str(h.start_min), tp_time_str(h.end_min), p->period),
 					 errdetail("%s of resource %s runs from %s to %s on %s.", p->period, rcode,
 							   tp_time_str(p->start_min), tp_time_str(p->end_min), datestr)));
+		tp_check_wall_clock(h.date, h.start_min, h.end_min);
 
 		if (gain)
 		{
@@ -692,7 +708,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 					count;
 
 		/* after the pool locks, as book_service() takes them */
-		if (tp_lookup_service_by_id(h.service_id, &svc) && svc.daily_cap != TP_NO_LIMIT)
+		if (tp_lookup_service_by_id(h.service_id, &svc) && svc.daily_cap != TP_NO_CAP)
 		{
 			tp_lock_service_day(svc.id, h.date);
 			tp_service_day_booked(&svc, h.date, true, &minutes, &count);

@@ -132,14 +132,14 @@ tp_policy(const TpService *svc, TpPolicy *out)
 		out->earliest_min = 0;
 		DATE_NOEND(out->last_date);
 		out->notice = 0;
-		out->advance = TP_NO_LIMIT;
+		out->advance = -1;
 		out->legacy = true;
 		return;
 	}
 
 	out->legacy = false;
-	out->notice = (svc && svc->notice != TP_NO_LIMIT) ? svc->notice : cache->notice;
-	out->advance = (svc && svc->advance != TP_NO_LIMIT) ? svc->advance : cache->advance;
+	out->notice = (svc && svc->notice != TP_INHERIT) ? svc->notice : cache->notice;
+	out->advance = (svc && svc->advance != TP_INHERIT) ? svc->advance : cache->advance;
 	tp_clinic_clock(cache, &now, &local, &tz);
 	out->today = local.date;
 	out->last_date = local.date + out->advance;
@@ -184,17 +184,17 @@ tp_check_policy(const TpService *svc, const TpPolicy *pol, DateADT date, int sta
 
 	if (date < pol->today && pol->legacy)
 		ereport(ERROR,
-				(errcode(ERRCODE_TP_DATE_IN_PAST),
+				(errcode(ERRCODE_TP_OUTSIDE_WINDOW),
 				 errmsg("date %s is in the past", tp_date_str(date)),
 				 errdetail("Today is %s.", tp_date_str(pol->today))));
 	if (date < pol->today)
 		ereport(ERROR,
-				(errcode(ERRCODE_TP_DATE_IN_PAST),
+				(errcode(ERRCODE_TP_OUTSIDE_WINDOW),
 				 errmsg("date %s is in the past", tp_date_str(date)),
 				 errdetail("Today is %s in the clinic's time zone.", tp_date_str(pol->today))));
 	if (date > pol->last_date)
 		ereport(ERROR,
-				(errcode(ERRCODE_TP_DATE_IN_PAST),
+				(errcode(ERRCODE_TP_OUTSIDE_WINDOW),
 				 errmsg("date %s is too far ahead", tp_date_str(date)),
 				 errdetail("%s can be booked up to %d days ahead, until %s.",
 						   svc->code, pol->advance, tp_date_str(pol->last_date))));
@@ -203,18 +203,120 @@ tp_check_policy(const TpService *svc, const TpPolicy *pol, DateADT date, int sta
 	datestr = tp_date_str(date);
 	if (pol->notice == 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_TP_DATE_IN_PAST),
+				(errcode(ERRCODE_TP_OUTSIDE_WINDOW),
 				 errmsg("%s on %s is in the past", tp_time_str(start), datestr),
 				 errdetail("It is now %s %s in the clinic's time zone.",
 						   tp_date_str(pol->earliest_date),
 						   tp_time_str(Min(pol->earliest_min, TP_MINUTES_PER_DAY - 1)))));
 	ereport(ERROR,
-			(errcode(ERRCODE_TP_DATE_IN_PAST),
+			(errcode(ERRCODE_TP_OUTSIDE_WINDOW),
 			 errmsg("%s on %s is too soon", tp_time_str(start), datestr),
 			 errdetail("%s needs %d minutes' notice; the earliest start is %s %s.",
 					   svc->code, pol->notice, tp_date_str(pol->earliest_date),
 					   pol->earliest_min >= TP_MINUTES_PER_DAY ? "24:00" :
 					   tp_time_str(pol->earliest_min))));
+}
+
+/*
+ * The wall-clock minutes of date that do not exist in the clinic's time
+ * zone, [*gap_start, *gap_end), when its clocks spring forward that day;
+ * false when they do not (or the database is at 1.0, whose clock is the
+ * session's).  Other days, the fall-back day included, have every minute.
+ */
+bool
+tp_wall_gap(DateADT date, int *gap_start, int *gap_end)
+{
+	TpCache    *cache = tp_cache_get();
+	pg_tz	   *tz;
+	TpLocal		midnight = {date, 0};
+	TimestampTz t0;
+	pg_time_t	from,
+				boundary;
+	long int	before_off,
+				after_off;
+	int			before_dst,
+				after_dst;
+	int64		at;
+
+	/* 1.0's clock is the session's; timestamps end long before dates do */
+	if (!cache->has_policy ||
+		date + POSTGRES_EPOCH_JDATE <= DATETIME_MIN_JULIAN + 1 ||
+		date + POSTGRES_EPOCH_JDATE >= TIMESTAMP_END_JULIAN - 2)
+		return false;
+	tz = tp_clinic_tz(cache);
+	t0 = tp_from_local(midnight, tz);
+	/* the first transition after the instant an hour before this midnight */
+	from = timestamptz_to_time_t(t0) - 3600;
+	if (pg_next_dst_boundary(&from, &before_off, &before_dst, &boundary,
+							 &after_off, &after_dst, tz) != 1 ||
+		after_off <= before_off)
+		return false;
+	/* the wall-clock second of date at which the old offset ends */
+	at = (int64) boundary + before_off -
+		(int64) (date + POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
+	if (at < 0 || at >= (int64) SECS_PER_DAY)
+		return false;
+	*gap_start = (int) (at / SECS_PER_MINUTE);
+	*gap_end = Min((int) ((at + (after_off - before_off) + SECS_PER_MINUTE - 1) / SECS_PER_MINUTE),
+				   TP_MINUTES_PER_DAY);
+	return true;
+}
+
+/* Whether [start, end) holds a minute of the gap [g0, g1) (g0 < 0: none). */
+bool
+tp_gap_overlaps(int g0, int g1, int start, int end)
+{
+	return g0 >= 0 && start < g1 && end > g0;
+}
+
+/* Whether [start, end) on date holds a wall-clock minute that does not exist. */
+bool
+tp_window_in_gap(DateADT date, int start, int end, int *gap_start, int *gap_end)
+{
+	int			g0,
+				g1;
+
+	if (!tp_wall_gap(date, &g0, &g1) || !tp_gap_overlaps(g0, g1, start, end))
+		return false;
+	*gap_start = g0;
+	*gap_end = g1;
+	return true;
+}
+
+/*
+ * Refuse (TP002) a booking of [start, end) on date that starts or runs in
+ * the hour the clinic's clocks skip.
+ */
+void
+tp_check_wall_clock(DateADT date, int start, int end)
+{
+	int			g0,
+				g1;
+
+	if (tp_window_in_gap(date, start, end, &g0, &g1))
+		ereport(ERROR,
+				(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
+				 errmsg("%s to %s on %s does not exist on the clinic's clock",
+						tp_time_str(start), tp_time_str(end), tp_date_str(date)),
+				 errdetail("On %s the clocks of %s skip from %s to %s.",
+						   tp_date_str(date), tp_cache_get()->time_zone,
+						   tp_time_str(g0), tp_time_str(g1)),
+				 errhint("Choose a time before %s or from %s on.", tp_time_str(g0), tp_time_str(g1))));
+}
+
+/*
+ * The first start in pool p at or after minute first whose window of
+ * required minutes fits in the pool and avoids the skipped hour of a DST
+ * change (gap: [g0, g1), or g0 < 0 for none); -1 if there is none.
+ */
+int
+tp_first_start(const TpPool *p, int first, int required, int g0, int g1)
+{
+	int			s = Max(p->start_min, first);
+
+	if (tp_gap_overlaps(g0, g1, s, s + required))
+		s = g1;
+	return s + required <= p->end_min ? s : -1;
 }
 
 /*
@@ -229,6 +331,7 @@ tp_clinic_now(PG_FUNCTION_ARGS)
 	(void) fcinfo;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
+	tp_cache_sync();
 	tp_clinic_clock(tp_cache_get(), &now, &local, NULL);
 	SPI_finish();
 	PG_RETURN_TIMESTAMPTZ(now);
@@ -245,6 +348,7 @@ tp_clinic_today(PG_FUNCTION_ARGS)
 	(void) fcinfo;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
+	tp_cache_sync();
 	tp_policy(NULL, &pol);
 	SPI_finish();
 	PG_RETURN_DATEADT(pol.today);

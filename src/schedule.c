@@ -227,9 +227,28 @@ tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out)
 }
 
 /*
- * The pool whose window contains the minute (the earliest-starting one if
- * an override made two windows overlap), or NULL.
+ * The pool a row from minute to end goes to when it names none: the
+ * earliest-starting open pool whose window holds [minute, end) (an
+ * override may make two windows overlap), else the earliest-starting one
+ * that contains the minute (the guard then says why it does not fit), or
+ * NULL.
  */
+TpPool *
+tp_find_pool_for(TpResourceDay *day, int minute, int end)
+{
+	int			i;
+
+	for (i = 0; i < day->npools; i++)
+	{
+		TpPool	   *p = &day->pools[i];
+
+		if (!p->closed && p->start_min <= minute && end <= p->end_min)
+			return p;
+	}
+	return tp_find_pool_at(day, minute);
+}
+
+/* The earliest-starting pool whose window contains the minute, or NULL. */
 TpPool *
 tp_find_pool_at(TpResourceDay *day, int minute)
 {
@@ -612,7 +631,7 @@ tp_service_day_booked(const TpService *svc, DateADT date, bool locked,
 void
 tp_check_daily_cap(const TpService *svc, DateADT date, int required, int64 booked_before)
 {
-	if (svc->daily_cap == TP_NO_LIMIT || booked_before + required <= svc->daily_cap)
+	if (svc->daily_cap == TP_NO_CAP || booked_before + required <= svc->daily_cap)
 		return;
 	ereport(ERROR,
 			(errcode(ERRCODE_TP_DAILY_CAP),

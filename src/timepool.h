@@ -24,25 +24,32 @@
 #define TP_MINUTES_PER_DAY	1440
 
 /*
- * Advisory lock key space.  timepool only takes transaction-level advisory
- * locks in the two-key form, pg_advisory_xact_lock(int4, int4), with these
- * first keys.  Applications must not use these first keys themselves.
+ * timepool's lock space.  Its locks are advisory locks of the database whose
+ * fourth tag field is TP_LOCK_SPACE: the SQL-level advisory lock functions
+ * only ever use 1 (one bigint key) and 2 (two int4 keys) there, so no SQL
+ * call can take, wait for or release a lock of timepool's (pg_locks shows
+ * them as locktype 'advisory' with objsubid 29808).  The second field says
+ * what is locked, the third which one.  All are transaction-level.
  */
-#define TP_LOCK_POOL		29808	/* 0x7470, "tp": one pool; key 2 = tp_pool_lock_key() */
-#define TP_LOCK_IDEMPOTENCY	29809	/* one idempotency key; key 2 = hash of the key */
-#define TP_LOCK_SERVICE_DAY	29810	/* one service's daily cap on a date; key 2 = a hash */
-#define TP_LOCK_SERVICE		29811	/* one service: bookings share it, delete_service() excludes them; key 2 = hashint8(id) */
+#define TP_LOCK_SPACE		29808	/* 0x7470, "tp" */
+#define TP_LOCK_POOL		29808	/* one pool; key = tp_pool_key() */
+#define TP_LOCK_IDEMPOTENCY	29809	/* one idempotency key; key = hash of the key */
+#define TP_LOCK_SERVICE_DAY	29810	/* one service's daily cap on a date; key = a hash */
+#define TP_LOCK_SERVICE		29811	/* one service: bookings share it, delete_service() excludes them; key = hashint8(id) */
+#define TP_LOCK_SCHEDULE	29812	/* the cached tables: changes hold it from commit until their invalidations are sent; key = 0 */
 
 /* SQLSTATEs of the refusals */
 #define ERRCODE_TP_NO_TIME_LEFT		MAKE_SQLSTATE('T','P','0','0','1')
 #define ERRCODE_TP_OUTSIDE_SCHEDULE	MAKE_SQLSTATE('T','P','0','0','2')
 #define ERRCODE_TP_UNKNOWN_OBJECT	MAKE_SQLSTATE('T','P','0','0','3')
 #define ERRCODE_TP_BAD_TRANSITION	MAKE_SQLSTATE('T','P','0','0','4')
-#define ERRCODE_TP_DATE_IN_PAST		MAKE_SQLSTATE('T','P','0','0','5')
+#define ERRCODE_TP_OUTSIDE_WINDOW	MAKE_SQLSTATE('T','P','0','0','5')
 #define ERRCODE_TP_DAILY_CAP		MAKE_SQLSTATE('T','P','0','0','6')
 
-/* "no limit" for a service's policy columns */
-#define TP_NO_LIMIT			(-1)
+/* a service's notice or advance limit left NULL: the clinic's applies */
+#define TP_INHERIT			(-1)
+/* a service's daily cap left NULL: no cap */
+#define TP_NO_CAP			(-1)
 
 /* One pool of a resource on a date, after overrides. */
 typedef struct TpPool
@@ -74,9 +81,9 @@ typedef struct TpService
 	int			required;
 	Datum		price;
 	bool		price_isnull;
-	int			notice;			/* minutes; TP_NO_LIMIT = the clinic's */
-	int			advance;		/* days; TP_NO_LIMIT = the clinic's */
-	int			daily_cap;		/* minutes; TP_NO_LIMIT = none */
+	int			notice;			/* minutes; TP_INHERIT = the clinic's */
+	int			advance;		/* days; TP_INHERIT = the clinic's */
+	int			daily_cap;		/* minutes; TP_NO_CAP = none */
 } TpService;
 
 /* An override row. */
@@ -163,7 +170,7 @@ typedef struct TpPolicy
 	int			earliest_min;	/* or later; 1440 = not on earliest_date */
 	DateADT		last_date;		/* and on last_date or earlier (DATE_NOEND: no limit) */
 	int			notice;			/* minutes of notice that apply */
-	int			advance;		/* days ahead that apply; TP_NO_LIMIT under 1.0 */
+	int			advance;		/* days ahead that apply; -1 (none) under 1.0 */
 	bool		legacy;			/* the database is at 1.0: only past dates count */
 } TpPolicy;
 
@@ -172,6 +179,11 @@ extern void tp_policy(const TpService *svc, TpPolicy *out);
 extern void tp_check_policy(const TpService *svc, const TpPolicy *pol, DateADT date, int start);
 extern bool tp_policy_allows(const TpPolicy *pol, DateADT date, int start);
 extern int	tp_policy_first_minute(const TpPolicy *pol, DateADT date);
+extern bool tp_wall_gap(DateADT date, int *gap_start, int *gap_end);
+extern bool tp_gap_overlaps(int g0, int g1, int start, int end);
+extern bool tp_window_in_gap(DateADT date, int start, int end, int *gap_start, int *gap_end);
+extern void tp_check_wall_clock(DateADT date, int start, int end);
+extern int	tp_first_start(const TpPool *p, int first, int required, int g0, int g1);
 
 /* common.c */
 extern SPIPlanPtr tp_prepare(SPIPlanPtr *cache, const char *sql, int nargs, Oid *argtypes);
@@ -189,10 +201,17 @@ extern void tp_lock_idempotency(const char *key);
 extern void tp_lock_service_day(int64 service_id, DateADT date);
 extern void tp_lock_service_shared(int64 service_id);
 extern bool tp_frozen_now(DateADT *date, int64 *usecs);
+extern void tp_note_schedule_change(void);
+extern Oid	tp_relid(const char *name);
+struct TriggerData;
+extern void tp_check_trigger_table(struct TriggerData *trig, const char *function,
+								   const char *const *names);
+extern void tp_cache_sync(void);
 
 /* schedule.c */
 extern int	tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out);
 extern TpPool *tp_find_pool_at(TpResourceDay *day, int minute);
+extern TpPool *tp_find_pool_for(TpResourceDay *day, int minute, int end);
 extern TpPool *tp_find_pool_named(TpResourceDay *day, const char *period);
 typedef void (*TpBookedFn) (void *arg, int64 resource_id, const char *period, int minutes);
 extern void tp_scan_booked(DateADT date, int64 resource_id, const char *period,
