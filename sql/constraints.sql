@@ -175,6 +175,12 @@ VALUES (:dr_a, 1, 'MORNING', '09:00', '12:00', 0);
 INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time, capacity_minutes)
 VALUES (:dr_a, 1, 'MORNING', '09:00', '12:00', 181);
 
+-- error: clinic_time_slots_capacity_range (23514), not an int4 overflow
+-- (22003) of capacity_minutes * 60, for a huge capacity
+INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time, capacity_minutes)
+VALUES (:dr_a, 1, 'MORNING', '09:00', '12:00', 40000000);
+\echo :LAST_ERROR_SQLSTATE
+
 -- error: clinic_time_slots_effective_range, until before from
 INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time, effective_from, effective_until)
 VALUES (:dr_a, 1, 'MORNING', '09:00', '12:00', '2025-12-01', '2025-11-30');
@@ -296,6 +302,11 @@ VALUES (NULL, '2025-12-01', 'MORNING', false, '09:00', '10:00', 0);
 -- error: schedule_overrides_capacity_range, more than the 60-minute window
 INSERT INTO timepool.schedule_overrides (resource_id, date, period, is_closed, start_time, end_time, capacity_minutes)
 VALUES (NULL, '2025-12-01', 'MORNING', false, '09:00', '10:00', 61);
+
+-- error: schedule_overrides_capacity_range (23514) for a huge capacity too
+INSERT INTO timepool.schedule_overrides (resource_id, date, period, is_closed, start_time, end_time, capacity_minutes)
+VALUES (NULL, '2025-12-01', 'MORNING', false, '09:00', '10:00', 2147483647);
+\echo :LAST_ERROR_SQLSTATE
 
 -- error: schedule_overrides_whole_minutes
 INSERT INTO timepool.schedule_overrides (resource_id, date, period, is_closed, start_time, end_time, capacity_minutes)
