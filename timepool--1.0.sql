@@ -297,8 +297,11 @@ CREATE TRIGGER clinic_time_slots_invalidate_cache
 CREATE TRIGGER schedule_overrides_invalidate_cache
   AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON timepool.schedule_overrides
   FOR EACH STATEMENT EXECUTE FUNCTION timepool.invalidate_cache();
--- also under session_replication_role = replica (logical replication's apply,
--- pg_restore --disable-triggers): a change nobody announced would stay unseen
+-- also under session_replication_role = replica (logical replication's apply):
+-- a change nobody announced would stay unseen.  ENABLE TRIGGER ALL, which a
+-- restore with --disable-triggers ends with, makes them ordinary again; from
+-- 1.2 the event trigger timepool_keep_triggers sets them back to ALWAYS, and
+-- a session whose cache finds one of them off reloads before every decision.
 ALTER TABLE timepool.resources ENABLE ALWAYS TRIGGER resources_invalidate_cache;
 ALTER TABLE timepool.services ENABLE ALWAYS TRIGGER services_invalidate_cache;
 ALTER TABLE timepool.clinic_time_slots ENABLE ALWAYS TRIGGER clinic_time_slots_invalidate_cache;

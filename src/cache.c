@@ -50,6 +50,16 @@ static SPIPlanPtr plan_c_overrides = NULL;
 static SPIPlanPtr plan_c_services = NULL;
 static SPIPlanPtr plan_c_services_10 = NULL;
 static SPIPlanPtr plan_c_settings = NULL;
+static SPIPlanPtr plan_c_triggers = NULL;
+
+/*
+ * The cache can only be kept across calls while every cached table's
+ * invalidate_cache trigger fires in every session (ENABLE ALWAYS): one
+ * that is disabled or ordinary (a session with session_replication_role =
+ * replica then changes the table unannounced) makes the cache good for one
+ * decision only.  timepool.keep_triggers() puts ordinary ones back to ALWAYS.
+ */
+static bool tp_cache_untrusted = false;
 
 #define TP_SERVICES_QUERY \
 	"SELECT id, code, name, duration_minutes, buffer_minutes, price, is_active," \
@@ -129,6 +139,24 @@ tp_cache_load(MemoryContext cxt)
 	/* version 1.1 added the settings; a database at 1.0 keeps 1.0's rules */
 	tp_cache_rels[6] = get_relname_relid("settings", nsp);
 	tp_cache.has_policy = OidIsValid(tp_cache_rels[6]);
+
+	/* the cached tables whose invalidation trigger fires in every session */
+	tp_cache_query(&plan_c_triggers,
+				   "SELECT count(DISTINCT t.tgrelid)"
+				   " FROM pg_catalog.pg_trigger t"
+				   " JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) t.tgfoid"
+				   " JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.tgrelid"
+				   " JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+				   " WHERE n.nspname OPERATOR(pg_catalog.=) 'timepool'"
+				   " AND p.pronamespace OPERATOR(pg_catalog.=) n.oid"
+				   " AND p.proname OPERATOR(pg_catalog.=) 'invalidate_cache'"
+				   " AND t.tgenabled OPERATOR(pg_catalog.=) 'A'"
+				   " AND c.relname IN ('resources', 'services', 'clinic_time_slots',"
+				   " 'schedule_overrides', 'settings')");
+	tp_cache_untrusted =
+		DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)) <
+		(tp_cache.has_policy ? 5 : 4);
+	SPI_freetuptable(SPI_tuptable);
 
 	tp_cache_query(&plan_c_resources,
 				   "SELECT id, code, is_active FROM timepool.resources ORDER BY code COLLATE \"C\"");
@@ -322,6 +350,19 @@ tp_cache_get(void)
 			break;				/* use this load once; the next call reloads */
 	}
 	return &tp_cache;
+}
+
+/*
+ * Take in the invalidations other sessions sent (tp_cache_sync calls this
+ * under the schedule lock); a cache that cannot trust its triggers is
+ * dropped here, before every decision.
+ */
+void
+tp_cache_accept(void)
+{
+	AcceptInvalidationMessages();
+	if (tp_cache_untrusted)
+		tp_cache_valid = false;
 }
 
 /*

@@ -590,7 +590,7 @@ tp_cache_sync(void)
 	tp_lock_tag(&tag, TP_LOCK_SCHEDULE, 0);
 	if (LockAcquire(&tag, ShareLock, false, false) == LOCKACQUIRE_OK)
 		LockRelease(&tag, ShareLock, false);
-	AcceptInvalidationMessages();
+	tp_cache_accept();
 }
 
 static void

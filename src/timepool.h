@@ -161,6 +161,7 @@ typedef struct TpCache
 /* cache.c */
 extern void tp_cache_init(void);
 extern TpCache *tp_cache_get(void);
+extern void tp_cache_accept(void);
 
 /* The clinic's clock and a service's booking window (policy.c). */
 typedef struct TpPolicy
