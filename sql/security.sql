@@ -19,6 +19,8 @@ SET DateStyle = 'ISO, YMD';
 TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;
 
+-- the audit log is not truncated between suites: count from here
+SELECT coalesce(max(id), 0) AS mark FROM timepool.audit_log \gset
 INSERT INTO timepool.resources (code, name) VALUES ('DR_A', 'Dr. Alves');
 INSERT INTO timepool.services (code, name, duration_minutes, price) VALUES
   ('BOTOX', 'Botox', 40, 250.00);
@@ -80,7 +82,7 @@ TRUNCATE pg_temp.reservations;
 \echo :LAST_ERROR_SQLSTATE
 RESET ROLE;
 SELECT action, new_status, cancel_reason FROM timepool.reservation_history
- WHERE reservation_id = :booked ORDER BY audit_id;
+ WHERE reservation_id = :booked AND audit_id > :mark ORDER BY audit_id;
 SELECT count(*) - :audit_rows_before AS audit_rows_added FROM timepool.audit_log;
 
 ---------------------------------------------------------------------------
@@ -171,7 +173,7 @@ END $$;
 -- the history shows reservations only; the peek must see nothing else of
 -- the audit log (settings, resources, services, schedule rows)
 SELECT count(*) AS history_rows FROM timepool.reservation_history
- WHERE pg_temp.peek(coalesce(new_row, old_row)::text);
+ WHERE pg_temp.peek(coalesce(new_row, old_row)::text) AND audit_id > :mark;
 SELECT count(*) AS other_rows_seen FROM pg_temp.seen
  WHERE what NOT LIKE '%"patient_name"%';
 TRUNCATE pg_temp.seen;

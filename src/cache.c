@@ -142,20 +142,27 @@ tp_cache_load(MemoryContext cxt)
 
 	/* the cached tables whose invalidation trigger fires in every session */
 	tp_cache_query(&plan_c_triggers,
-				   "SELECT count(DISTINCT t.tgrelid)"
-				   " FROM pg_catalog.pg_trigger t"
-				   " JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) t.tgfoid"
-				   " JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.tgrelid"
-				   " JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
-				   " WHERE n.nspname OPERATOR(pg_catalog.=) 'timepool'"
-				   " AND p.pronamespace OPERATOR(pg_catalog.=) n.oid"
-				   " AND p.proname OPERATOR(pg_catalog.=) 'invalidate_cache'"
-				   " AND t.tgenabled OPERATOR(pg_catalog.=) 'A'"
-				   " AND c.relname IN ('resources', 'services', 'clinic_time_slots',"
-				   " 'schedule_overrides', 'settings')");
+				   "SELECT (SELECT count(DISTINCT t.tgrelid)"
+				   "   FROM pg_catalog.pg_trigger t"
+				   "   JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) t.tgfoid"
+				   "   JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.tgrelid"
+				   "   JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+				   "  WHERE n.nspname OPERATOR(pg_catalog.=) 'timepool'"
+				   "    AND p.pronamespace OPERATOR(pg_catalog.=) n.oid"
+				   "    AND p.proname OPERATOR(pg_catalog.=) 'invalidate_cache'"
+				   "    AND t.tgenabled OPERATOR(pg_catalog.=) 'A'"
+				   "    AND c.relname IN ('resources', 'services', 'clinic_time_slots',"
+				   "                      'schedule_overrides', 'settings')),"
+				   " NOT EXISTS (SELECT FROM pg_catalog.pg_proc f"
+				   "   JOIN pg_catalog.pg_namespace fn ON fn.oid OPERATOR(pg_catalog.=) f.pronamespace"
+				   "  WHERE fn.nspname OPERATOR(pg_catalog.=) 'timepool'"
+				   "    AND f.proname OPERATOR(pg_catalog.=) 'lock_service')");
 	tp_cache_untrusted =
 		DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)) <
 		(tp_cache.has_policy ? 5 : 4);
+	/* before 1.2, delete_service() takes the service's lock from SQL */
+	tp_cache.legacy_service_lock =
+		DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
 	SPI_freetuptable(SPI_tuptable);
 
 	tp_cache_query(&plan_c_resources,

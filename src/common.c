@@ -538,6 +538,19 @@ tp_service_key(int64 service_id)
 void
 tp_lock_service_shared(int64 service_id)
 {
+	/*
+	 * A database not yet updated to 1.2 has the delete_service() of 1.1,
+	 * which takes this lock as pg_advisory_xact_lock(29811, hashint8(id)):
+	 * share that one, until ALTER EXTENSION UPDATE.
+	 */
+	if (tp_cache_get()->legacy_service_lock)
+	{
+		LOCKTAG		tag;
+
+		SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, TP_LOCK_SERVICE, tp_service_key(service_id), 2);
+		(void) LockAcquire(&tag, ShareLock, false, false);
+		return;
+	}
 	tp_advisory_xact_lock_mode(TP_LOCK_SERVICE, tp_service_key(service_id), ShareLock);
 }
 

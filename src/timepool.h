@@ -146,6 +146,8 @@ typedef struct TpCache
 	TpCachedService *services;	/* by code; for one code, the live row first */
 	int			nservices;
 	bool		has_policy;		/* the schema is 1.1 or later: settings exist */
+	bool		legacy_service_lock;	/* before 1.2: delete_service() locks a
+										 * service with pg_advisory_xact_lock(29811, ...) */
 	char		time_zone[TZ_STRLEN_MAX + 1];	/* timepool.settings */
 	int			notice;			/* minutes */
 	int			advance;		/* days */
