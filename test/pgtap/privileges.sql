@@ -3,13 +3,40 @@
 -- DEFINER functions cannot be steered through the caller's search_path;
 -- then 1.1's: a role with EXECUTE on delete_service only, the audit log that
 -- nobody but its owner may write whatever was granted, and who the log says
--- made each change.
+-- made each change; then 1.2's: trigger functions that nobody but their
+-- owner may execute and that refuse to run on any table but their own (a
+-- temporary twin included), and lock_service, which only timepool's owner
+-- may take whatever was granted.
 BEGIN;
 CREATE EXTENSION timepool;
 -- bookings below are on Saturday 2025-11-15 (day_of_week 6); set before any
 -- SET ROLE: only a superuser may set timepool.today
 SET timepool.today = '2025-11-14';
-SELECT plan(123);
+SELECT plan(145);
+
+-- 1.2: straight after CREATE EXTENSION (before this file grants anything),
+-- nobody but the owner may execute a trigger or event trigger function:
+-- triggers fire whatever the writer was granted (a NULL proacl would be the
+-- default, which lets PUBLIC execute)
+SELECT is_empty(
+  $$SELECT p.oid::regprocedure::text, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END
+      FROM pg_proc p, aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+     WHERE p.pronamespace = 'timepool'::regnamespace
+       AND p.prorettype IN ('trigger'::regtype, 'event_trigger'::regtype)
+       AND a.grantee <> p.proowner AND a.privilege_type = 'EXECUTE'$$,
+  'no role but the owner has EXECUTE on a trigger or event trigger function of timepool');
+SELECT is((SELECT count(*)::int FROM pg_proc p
+            WHERE p.pronamespace = 'timepool'::regnamespace
+              AND p.prorettype IN ('trigger'::regtype, 'event_trigger'::regtype)),
+          11, 'timepool has 11 trigger and event trigger functions (the checks above covered them)');
+SELECT is_empty(
+  $$SELECT p.oid::regprocedure::text, r.rolname::text
+      FROM pg_proc p, pg_roles r
+     WHERE p.pronamespace = 'timepool'::regnamespace
+       AND p.prorettype IN ('trigger'::regtype, 'event_trigger'::regtype)
+       AND NOT r.rolsuper AND r.oid <> p.proowner
+       AND has_function_privilege(r.oid, p.oid, 'EXECUTE')$$,
+  'no role that is not a superuser or the owner can execute a trigger or event trigger function of timepool');
 
 -- data, as the superuser
 INSERT INTO timepool.resources (code, name) VALUES ('DR_A', 'Doctor A');
@@ -78,7 +105,10 @@ SELECT is(has_function_privilege('public', p.oid, 'EXECUTE'), false,
                  'timepool.audit_log_append_only()'::regprocedure,
                  'timepool.keep_service_code()'::regprocedure,
                  'timepool.settings_keep_row()'::regprocedure,
-                 'timepool.settings_keep_table()'::regprocedure)
+                 'timepool.settings_keep_table()'::regprocedure,
+                 'timepool.lock_service(bigint)'::regprocedure,
+                 'timepool.lock_pool(bigint,date,text)'::regprocedure,
+                 'timepool.keep_triggers()'::regprocedure)
  ORDER BY p.proname;
 SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p
                  WHERE p.pronamespace = 'timepool'::regnamespace
@@ -505,6 +535,131 @@ SELECT is((SELECT changed_by FROM timepool.audit_log
 SELECT is((SELECT changed_by FROM timepool.audit_log
             WHERE table_name = 'clinic_time_slots' AND action = 'INSERT' AND new_row ->> 'period' = 'EVENING'),
           'tp_editor', 'tp_editor''s new weekly period is logged as tp_editor');
+
+---------------------------------------------------------------------------
+-- 1.2: lock_service, whatever was granted, is timepool's owner's alone
+---------------------------------------------------------------------------
+CREATE ROLE tp_locker NOLOGIN;
+GRANT EXECUTE ON FUNCTION timepool.lock_service(bigint) TO tp_locker;
+SELECT function_privs_are('timepool', 'lock_service', ARRAY['bigint'],
+                          'tp_locker', ARRAY['EXECUTE'], 'tp_locker was granted EXECUTE on lock_service');
+SET LOCAL ROLE tp_locker;
+SELECT throws_ok($$SELECT timepool.lock_service(1)$$, '42501', NULL,
+                 'tp_locker (granted EXECUTE) still cannot take a service''s lock (42501)');
+RESET ROLE;
+-- the owner takes it through delete_service (tp_deleter above), and may
+-- take it directly
+SELECT lives_ok($$SELECT timepool.lock_service(1)$$, 'timepool''s owner can take a service''s lock');
+
+---------------------------------------------------------------------------
+-- 1.2: trigger functions run only on the tables they were made for
+--
+-- tp_intruder got what 1.1's README recipe gave its admin (GRANT EXECUTE ON
+-- ALL FUNCTIONS), which lets it attach timepool's trigger functions to a
+-- table of its own: a temporary one named like timepool's, with a period
+-- that is an int where reservations' is text.  Each fires with the timing
+-- its own trigger has, and refuses (39P01) on that table.
+---------------------------------------------------------------------------
+CREATE ROLE tp_intruder NOLOGIN;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA timepool TO tp_intruder;
+SELECT is_empty(
+  $$SELECT p FROM unnest(ARRAY['timepool.audit_change()', 'timepool.reservations_guard()',
+                               'timepool.reservations_before_write()', 'timepool.invalidate_cache()',
+                               'timepool.touch_updated_at()', 'timepool.fill_capacity()',
+                               'timepool.keep_service_code()', 'timepool.settings_keep_row()',
+                               'timepool.settings_keep_table()', 'timepool.audit_log_append_only()']::regprocedure[]) p
+     WHERE NOT has_function_privilege('tp_intruder', p, 'EXECUTE')$$,
+  'tp_intruder may execute every trigger function of timepool (GRANT EXECUTE ON ALL FUNCTIONS)');
+CREATE TEMP TABLE audit_mark AS SELECT count(*) AS n FROM timepool.audit_log;
+SET LOCAL ROLE tp_intruder;
+CREATE TEMP TABLE reservations (
+  id bigint, resource_id bigint, service_id bigint, service_code text, service_name text,
+  duration_minutes integer, buffer_minutes integer, required_minutes integer, price numeric(12,2),
+  reservation_date date, start_time time, end_time time, period integer, status text,
+  patient_name text, patient_phone text, patient_email text, notes text, details jsonb,
+  idempotency_key text, created_at timestamptz, updated_at timestamptz,
+  status_changed_at timestamptz, cancel_reason text);
+CREATE TEMP TABLE resources (id bigint, code text, name text, is_active boolean,
+                             created_at timestamptz, updated_at timestamptz);
+INSERT INTO resources VALUES (1, 'DR_T', 'Temp', true, now(), now());
+CREATE TEMP TABLE services (id bigint, code text, name text, updated_at timestamptz);
+INSERT INTO services VALUES (1, 'TEMP', 'Temp', now());
+CREATE TEMP TABLE clinic_time_slots (id bigint, start_time time, end_time time, capacity_minutes integer,
+                                     updated_at timestamptz);
+CREATE TEMP TABLE settings (id smallint, time_zone text, min_notice_minutes integer,
+                            max_advance_days integer, updated_at timestamptz);
+CREATE TEMP TABLE audit_log (id bigint, changed_by text);
+
+CREATE TRIGGER t AFTER INSERT OR UPDATE OR DELETE ON reservations
+  FOR EACH ROW EXECUTE FUNCTION timepool.audit_change();
+SELECT throws_ok($$INSERT INTO reservations (id, resource_id, service_id, period, status, patient_name)
+                   VALUES (1, 1, 1, 1, 'PENDING', 'Temp')$$,
+                 '39P01', 'audit_change() fired on table "reservations"',
+                 'audit_change() (SECURITY DEFINER) refuses to run on tp_intruder''s temp reservations (39P01)');
+DROP TRIGGER t ON reservations;
+CREATE TRIGGER t AFTER INSERT OR UPDATE OR DELETE ON reservations
+  FOR EACH ROW EXECUTE FUNCTION timepool.reservations_guard();
+SELECT throws_ok($$INSERT INTO reservations (id, resource_id, service_id, period, status, patient_name)
+                   VALUES (1, 1, 1, 1, 'PENDING', 'Temp')$$,
+                 '39P01', 'reservations_guard() fired on table "reservations"',
+                 'reservations_guard() refuses to run on a temp reservations whose period is an int (39P01)');
+DROP TRIGGER t ON reservations;
+CREATE TRIGGER t BEFORE INSERT OR UPDATE ON reservations
+  FOR EACH ROW EXECUTE FUNCTION timepool.reservations_before_write();
+SELECT throws_ok($$INSERT INTO reservations (id, resource_id, service_id, period, status, patient_name)
+                   VALUES (1, 1, 1, 1, 'PENDING', 'Temp')$$,
+                 '39P01', 'reservations_before_write() fired on table "reservations"',
+                 'reservations_before_write() refuses to run on a temp reservations whose period is an int (39P01)');
+DROP TRIGGER t ON reservations;
+CREATE TRIGGER t AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON services
+  FOR EACH STATEMENT EXECUTE FUNCTION timepool.invalidate_cache();
+SELECT throws_ok($$INSERT INTO services VALUES (2, 'TEMP_2', 'Temp 2', now())$$,
+                 '39P01', 'invalidate_cache() fired on table "services"',
+                 'invalidate_cache() refuses to run on a temp services (39P01)');
+DROP TRIGGER t ON services;
+CREATE TRIGGER t BEFORE UPDATE ON resources
+  FOR EACH ROW EXECUTE FUNCTION timepool.touch_updated_at();
+SELECT throws_ok($$UPDATE resources SET name = 'Renamed'$$,
+                 '39P01', 'touch_updated_at() fired on table "resources"',
+                 'touch_updated_at() refuses to run on a temp resources (39P01)');
+DROP TRIGGER t ON resources;
+CREATE TRIGGER t BEFORE INSERT OR UPDATE ON clinic_time_slots
+  FOR EACH ROW EXECUTE FUNCTION timepool.fill_capacity();
+SELECT throws_ok($$INSERT INTO clinic_time_slots (id, start_time, end_time) VALUES (1, '09:00', '12:00')$$,
+                 '39P01', 'fill_capacity() fired on table "clinic_time_slots"',
+                 'fill_capacity() refuses to run on a temp clinic_time_slots (39P01)');
+DROP TRIGGER t ON clinic_time_slots;
+CREATE TRIGGER t BEFORE UPDATE OF code ON services
+  FOR EACH ROW EXECUTE FUNCTION timepool.keep_service_code();
+SELECT throws_ok($$UPDATE services SET code = 'OTHER'$$,
+                 '39P01', 'keep_service_code() fired on table "services"',
+                 'keep_service_code() refuses to run on a temp services (39P01)');
+DROP TRIGGER t ON services;
+CREATE TRIGGER t BEFORE INSERT OR UPDATE OR DELETE ON settings
+  FOR EACH ROW EXECUTE FUNCTION timepool.settings_keep_row();
+SELECT throws_ok($$INSERT INTO settings VALUES (1, 'UTC', 0, 365, now())$$,
+                 '39P01', 'settings_keep_row() fired on table "settings"',
+                 'settings_keep_row() refuses to run on a temp settings (39P01)');
+DROP TRIGGER t ON settings;
+CREATE TRIGGER t BEFORE TRUNCATE ON settings
+  FOR EACH STATEMENT EXECUTE FUNCTION timepool.settings_keep_table();
+SELECT throws_ok($$TRUNCATE settings$$,
+                 '39P01', 'settings_keep_table() fired on table "settings"',
+                 'settings_keep_table() refuses to run on a temp settings (39P01)');
+DROP TRIGGER t ON settings;
+CREATE TRIGGER t BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON audit_log
+  FOR EACH STATEMENT EXECUTE FUNCTION timepool.audit_log_append_only();
+SELECT throws_ok($$INSERT INTO audit_log VALUES (1, 'tp_intruder')$$,
+                 '39P01', 'audit_log_append_only() fired on table "audit_log"',
+                 'audit_log_append_only() refuses to run on a temp audit_log (39P01)');
+DROP TRIGGER t ON audit_log;
+RESET ROLE;
+SELECT is((SELECT count(*) FROM timepool.audit_log), (SELECT n FROM audit_mark),
+          'nothing tp_intruder''s temp tables fired was written to timepool.audit_log');
+SELECT is((SELECT count(*)::int FROM timepool.audit_log WHERE changed_by = 'tp_intruder'), 0,
+          'timepool.audit_log has no row by tp_intruder');
+DROP TABLE pg_temp.reservations, pg_temp.resources, pg_temp.services, pg_temp.clinic_time_slots,
+           pg_temp.settings, pg_temp.audit_log, pg_temp.audit_mark;
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,16 +1,16 @@
--- test/pgtap/schema.sql: the objects timepool 1.1 installs (1.0's install
--- script and the 1.0--1.1 upgrade), as the scripts declare them: tables,
--- columns, indexes, views, functions, triggers, and how the extension is
--- registered.
+-- test/pgtap/schema.sql: the objects timepool 1.2 installs (1.0's install
+-- script and the 1.0--1.1 and 1.1--1.2 upgrades), as the scripts declare
+-- them: tables, columns, indexes, views, functions, triggers, the event
+-- trigger, comments, and how the extension is registered.
 BEGIN;
 CREATE EXTENSION timepool;
-SELECT plan(468);
+SELECT plan(505);
 
 -- the extension and its schema
 SELECT has_schema('timepool');
 SELECT has_extension('timepool', 'timepool', 'extension timepool is installed in schema timepool');
-SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'timepool'), '1.1',
-          'timepool is installed at version 1.1');
+SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'timepool'), '1.2',
+          'timepool is installed at version 1.2');
 SELECT is((SELECT extrelocatable FROM pg_extension WHERE extname = 'timepool'), false,
           'timepool is not relocatable');
 SELECT is((SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'timepool'),
@@ -330,7 +330,13 @@ SELECT col_default_is('timepool', 'service_categories', 'updated_at', 'now()'::t
 
 -- timepool.settings: columns, types, NOT NULL, defaults
 SELECT columns_are('timepool', 'settings', ARRAY['id', 'time_zone', 'min_notice_minutes', 'max_advance_days', 'updated_at'], 'settings has exactly the columns of the 1.1 upgrade');
-SELECT col_is_pk('timepool', 'settings', 'id', 'settings.id is the primary key');
+-- 1.2 dropped settings_pkey: a data-only restore with triggers disabled may
+-- put a second row next to the one CREATE EXTENSION made, and
+-- keep_triggers() removes the older; settings_single_row (id = 1) stays
+SELECT hasnt_pk('timepool', 'settings', 'settings has no primary key (1.2 dropped settings_pkey)');
+SELECT is((SELECT pg_get_constraintdef(oid) FROM pg_constraint
+            WHERE conrelid = 'timepool.settings'::regclass AND conname = 'settings_single_row' AND contype = 'c'),
+          'CHECK ((id = 1))', 'settings keeps its CHECK settings_single_row (id = 1)');
 SELECT col_type_is('timepool', 'settings', 'id', 'smallint', 'settings.id is smallint');
 SELECT col_not_null('timepool', 'settings', 'id', 'settings.id is NOT NULL');
 SELECT col_default_is('timepool', 'settings', 'id', 1, 'settings.id defaults to 1');
@@ -453,13 +459,12 @@ SELECT set_eq(
     ('timepool.service_categories', 'service_categories_code_format', 'c'),
     ('timepool.service_categories', 'service_categories_name_length', 'c'),
     ('timepool.service_categories', 'service_categories_code_key', 'u'),
-    ('timepool.settings', 'settings_pkey', 'p'),
     ('timepool.settings', 'settings_single_row', 'c'),
     ('timepool.settings', 'settings_min_notice_range', 'c'),
     ('timepool.settings', 'settings_max_advance_range', 'c'),
     ('timepool.audit_log', 'audit_log_pkey', 'p'),
     ('timepool.audit_log', 'audit_log_action_valid', 'c')$$,
-  'the tables have exactly the named constraints of the install script and the 1.1 upgrade (services_category_length is gone)');
+  'the tables have exactly the named constraints of the install script and the upgrades (services_category_length and settings_pkey are gone)');
 -- what the constraints 1.1 added say
 SELECT set_eq(
   $$SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint
@@ -482,6 +487,16 @@ SELECT set_eq(
     ('settings_max_advance_range', 'CHECK (((max_advance_days >= 0) AND (max_advance_days <= 3660)))'),
     ('audit_log_action_valid', 'CHECK ((action = ANY (ARRAY[''INSERT''::text, ''UPDATE''::text, ''DELETE''::text, ''TRUNCATE''::text])))')$$,
   'the constraints 1.1 added: the category foreign key, the policy ranges, the category code and name, the audit actions');
+
+-- 1.2: the capacity checks compute in bigint (capacity_minutes * 60
+-- overflowed int4, 22003, instead of failing the constraint)
+SELECT set_eq(
+  $$SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint
+     WHERE connamespace = 'timepool'::regnamespace
+       AND conname IN ('clinic_time_slots_capacity_range', 'schedule_overrides_capacity_range')$$,
+  $$SELECT c, 'CHECK (((capacity_minutes >= 1) AND ((((capacity_minutes)::bigint * 60))::double precision <= date_part(''epoch''::text, (end_time - start_time)))))'
+      FROM unnest(ARRAY['clinic_time_slots_capacity_range', 'schedule_overrides_capacity_range']) c$$,
+  'the capacity checks of 1.2: capacity_minutes::bigint * 60 within the window, for weekly rows and overrides');
 
 -- foreign keys and what deleting the referenced row does
 SELECT fk_ok('timepool', 'clinic_time_slots', 'resource_id', 'timepool', 'resources', 'id',
@@ -531,7 +546,7 @@ SELECT indexes_are('timepool', 'reservations',
                          'reservations_pool_idx', 'reservations_resource_idx',
                          'reservations_service_idx', 'reservations_service_day_idx']);
 SELECT indexes_are('timepool', 'service_categories', ARRAY['service_categories_pkey', 'service_categories_code_key']);
-SELECT indexes_are('timepool', 'settings', ARRAY['settings_pkey']);
+SELECT indexes_are('timepool', 'settings', '{}'::name[], 'settings has no index (1.2 dropped settings_pkey)');
 SELECT indexes_are('timepool', 'audit_log', ARRAY['audit_log_pkey', 'audit_log_row_idx']);
 SELECT is(pg_get_indexdef('timepool.reservations_service_day_idx'::regclass),
           'CREATE INDEX reservations_service_day_idx ON timepool.reservations USING btree (service_id, reservation_date) INCLUDE (required_minutes) WHERE (status <> ALL (ARRAY[''CANCELLED''::text, ''REJECTED''::text]))',
@@ -585,6 +600,13 @@ SELECT ok(strpos(pg_get_viewdef('timepool.reservation_history'::regclass),
   WHERE ((a.table_name = ''reservations''::text) AND (a.row_id IS NOT NULL))') > 0,
           'reservation_history reads the reservations'' rows of audit_log');
 
+-- 1.2: the views that hide rows are security barriers
+SELECT set_eq(
+  $$SELECT relname::text, array_to_string(reloptions, ',') FROM pg_class
+     WHERE relnamespace = 'timepool'::regnamespace AND relkind = 'v'$$,
+  $$VALUES ('reservation_history', 'security_barrier=true'), ('bookable_services', 'security_barrier=true')$$,
+  'reservation_history and bookable_services are security_barrier views (and have no other option)');
+
 -- functions: exact signatures
 SELECT functions_are('timepool', ARRAY[
   'availability', 'can_book', 'book_service', 'cancel_reservation', 'set_reservation_status',
@@ -593,6 +615,8 @@ SELECT functions_are('timepool', ARRAY[
   -- 1.1
   'delete_service', 'restore_service', 'clinic_now', 'clinic_today', 'audit_change',
   'audit_log_append_only', 'keep_service_code', 'settings_keep_row', 'settings_keep_table',
+  -- 1.2
+  'lock_service', 'lock_pool', 'keep_triggers',
   -- constructors PostgreSQL makes for the two range types
   'time_range', 'time_multirange', 'label_range', 'label_multirange']);
 SELECT has_function('timepool', 'availability', ARRAY['date', 'text', 'text', 'text']);
@@ -617,12 +641,16 @@ SELECT has_function('timepool', 'audit_log_append_only', '{}'::name[]);
 SELECT has_function('timepool', 'keep_service_code', '{}'::name[]);
 SELECT has_function('timepool', 'settings_keep_row', '{}'::name[]);
 SELECT has_function('timepool', 'settings_keep_table', '{}'::name[]);
+SELECT has_function('timepool', 'lock_service', ARRAY['bigint']);
+SELECT has_function('timepool', 'lock_pool', ARRAY['bigint', 'date', 'text']);
+SELECT has_function('timepool', 'keep_triggers', '{}'::name[]);
 SELECT is((SELECT count(*)::int FROM pg_proc
             WHERE pronamespace = 'timepool'::regnamespace
               AND proname IN ('availability', 'can_book', 'book_service', 'cancel_reservation',
                               'set_reservation_status', 'pool_lock_key', 'delete_service',
-                              'restore_service', 'clinic_now', 'clinic_today')),
-          10, 'no overloads: one function of each name');
+                              'restore_service', 'clinic_now', 'clinic_today', 'lock_service',
+                              'lock_pool', 'keep_triggers')),
+          13, 'no overloads: one function of each name');
 
 -- argument names and defaults
 SELECT is(pg_get_function_arguments('timepool.availability(date,text,text,text)'::regprocedure),
@@ -644,6 +672,10 @@ SELECT is(pg_get_function_arguments('timepool.delete_service(text,boolean)'::reg
           'p_service text, p_force boolean DEFAULT false', 'delete_service arguments and defaults');
 SELECT is(pg_get_function_arguments('timepool.restore_service(bigint)'::regprocedure),
           'p_id bigint', 'restore_service arguments');
+SELECT is(pg_get_function_arguments('timepool.lock_service(bigint)'::regprocedure),
+          'p_service_id bigint', 'lock_service arguments');
+SELECT is(pg_get_function_arguments('timepool.lock_pool(bigint,date,text)'::regprocedure),
+          'p_resource_id bigint, p_date date, p_period text', 'lock_pool arguments');
 
 -- return types
 SELECT function_returns('timepool', 'availability', ARRAY['date', 'text', 'text', 'text'], 'setof record');
@@ -665,6 +697,9 @@ SELECT function_returns('timepool', 'clinic_now', '{}'::name[], 'timestamp with 
 SELECT function_returns('timepool', 'clinic_today', '{}'::name[], 'date');
 SELECT function_returns('timepool', 'audit_change', '{}'::name[], 'trigger');
 SELECT function_returns('timepool', 'audit_log_append_only', '{}'::name[], 'trigger');
+SELECT function_returns('timepool', 'lock_service', ARRAY['bigint'], 'void');
+SELECT function_returns('timepool', 'lock_pool', ARRAY['bigint', 'date', 'text'], 'void');
+SELECT function_returns('timepool', 'keep_triggers', '{}'::name[], 'event_trigger');
 
 -- languages
 SELECT function_lang_is('timepool', 'availability', ARRAY['date', 'text', 'text', 'text'], 'c');
@@ -679,6 +714,9 @@ SELECT function_lang_is('timepool', 'clinic_now', '{}'::name[], 'c');
 SELECT function_lang_is('timepool', 'clinic_today', '{}'::name[], 'c');
 SELECT function_lang_is('timepool', 'audit_change', '{}'::name[], 'c');
 SELECT function_lang_is('timepool', 'audit_log_append_only', '{}'::name[], 'c');
+SELECT function_lang_is('timepool', 'lock_service', ARRAY['bigint'], 'c');
+SELECT function_lang_is('timepool', 'lock_pool', ARRAY['bigint', 'date', 'text'], 'c');
+SELECT function_lang_is('timepool', 'keep_triggers', '{}'::name[], 'plpgsql');
 
 -- SECURITY DEFINER
 SELECT is_definer('timepool', 'availability', ARRAY['date', 'text', 'text', 'text']);
@@ -704,6 +742,11 @@ SELECT isnt_definer('timepool', 'audit_log_append_only', '{}'::name[]);
 SELECT isnt_definer('timepool', 'keep_service_code', '{}'::name[]);
 SELECT isnt_definer('timepool', 'settings_keep_row', '{}'::name[]);
 SELECT isnt_definer('timepool', 'settings_keep_table', '{}'::name[]);
+-- 1.2: lock_service refuses any caller but timepool's owner, so it must not
+-- run as that owner; delete_service (SECURITY DEFINER) calls it as the owner
+SELECT isnt_definer('timepool', 'lock_service', ARRAY['bigint']);
+SELECT isnt_definer('timepool', 'lock_pool', ARRAY['bigint', 'date', 'text']);
+SELECT isnt_definer('timepool', 'keep_triggers', '{}'::name[]);
 
 -- volatility, strictness, parallel safety
 SELECT volatility_is('timepool', 'availability', ARRAY['date', 'text', 'text', 'text'], 'stable');
@@ -720,28 +763,35 @@ SELECT volatility_is('timepool', 'clinic_now', '{}'::name[], 'stable');
 SELECT volatility_is('timepool', 'clinic_today', '{}'::name[], 'stable');
 SELECT volatility_is('timepool', 'audit_change', '{}'::name[], 'volatile');
 SELECT volatility_is('timepool', 'audit_log_append_only', '{}'::name[], 'volatile');
+SELECT volatility_is('timepool', 'lock_service', ARRAY['bigint'], 'volatile');
+SELECT volatility_is('timepool', 'lock_pool', ARRAY['bigint', 'date', 'text'], 'volatile');
+SELECT volatility_is('timepool', 'keep_triggers', '{}'::name[], 'volatile');
 SELECT is_strict('timepool', 'pool_lock_key', ARRAY['bigint', 'date', 'text']);
 SELECT isnt_strict('timepool', 'book_service',
                    ARRAY['text', 'date', 'time without time zone', 'text', 'text', 'text', 'text', 'jsonb',
                          'text', 'text', 'text']);
 SELECT isnt_strict('timepool', 'availability', ARRAY['date', 'text', 'text', 'text']);
+-- 1.2's lock functions refuse a NULL argument (22004) rather than skip the lock
+SELECT isnt_strict('timepool', 'lock_service', ARRAY['bigint']);
+SELECT isnt_strict('timepool', 'lock_pool', ARRAY['bigint', 'date', 'text']);
 SELECT set_eq(
   $$SELECT proname::text, proparallel::text FROM pg_proc
      WHERE pronamespace = 'timepool'::regnamespace
        AND proname IN ('availability', 'can_book', 'book_service', 'cancel_reservation',
                        'set_reservation_status', 'pool_lock_key', 'delete_service', 'restore_service',
-                       'clinic_now', 'clinic_today')$$,
+                       'clinic_now', 'clinic_today', 'lock_service', 'lock_pool')$$,
   $$VALUES ('availability', 'u'), ('can_book', 'u'), ('book_service', 'u'),
            ('cancel_reservation', 'u'), ('set_reservation_status', 'u'), ('pool_lock_key', 's'),
-           ('delete_service', 'u'), ('restore_service', 'u'), ('clinic_now', 'u'), ('clinic_today', 'u')$$,
-  'parallel safety: pool_lock_key SAFE; the rest UNSAFE (the schedule cache reads the latest committed state, which a parallel worker cannot)');
+           ('delete_service', 'u'), ('restore_service', 'u'), ('clinic_now', 'u'), ('clinic_today', 'u'),
+           ('lock_service', 'u'), ('lock_pool', 'u')$$,
+  'parallel safety: pool_lock_key SAFE; the rest UNSAFE (the schedule cache reads the latest committed state, which a parallel worker cannot; a lock is the transaction''s)');
 
 -- search_path pinned on every function that runs SQL
 SELECT set_eq(
   $$SELECT p.oid::regprocedure::text, array_to_string(p.proconfig, '|')
       FROM pg_proc p
      WHERE p.pronamespace = 'timepool'::regnamespace
-       AND (p.prosecdef OR p.prorettype = 'trigger'::regtype)$$,
+       AND (p.prosecdef OR p.prorettype IN ('trigger'::regtype, 'event_trigger'::regtype))$$,
   $$VALUES
     ('timepool.availability(date,text,text,text)', 'search_path=pg_catalog, pg_temp'),
     ('timepool.can_book(text,date,time without time zone,text)', 'search_path=pg_catalog, pg_temp'),
@@ -761,8 +811,9 @@ SELECT set_eq(
     ('timepool.audit_log_append_only()', 'search_path=pg_catalog, pg_temp'),
     ('timepool.keep_service_code()', 'search_path=pg_catalog, pg_temp'),
     ('timepool.settings_keep_row()', 'search_path=pg_catalog, pg_temp'),
-    ('timepool.settings_keep_table()', 'search_path=pg_catalog, pg_temp')$$,
-  'every SECURITY DEFINER and trigger function pins search_path = pg_catalog, pg_temp (and nothing else)');
+    ('timepool.settings_keep_table()', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.keep_triggers()', 'search_path=pg_catalog, pg_temp')$$,
+  'every SECURITY DEFINER, trigger and event trigger function pins search_path = pg_catalog, pg_temp (and nothing else)');
 SELECT is((SELECT count(*)::int FROM pg_proc
             WHERE pronamespace = 'timepool'::regnamespace AND prosecdef
               AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (proconfig), false)),
@@ -855,6 +906,70 @@ SELECT set_eq($$SELECT t.tgname::text FROM pg_trigger t JOIN pg_class c ON c.oid
 SELECT is((SELECT count(*)::int FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
             WHERE c.relnamespace = 'timepool'::regnamespace AND NOT t.tgisinternal),
           31, 'timepool has 31 triggers');
+
+-- the event trigger (1.2): after every ALTER TABLE, keep_triggers() sets
+-- timepool's ALWAYS triggers back to ALWAYS; it fires in every session
+-- (ENABLE ALWAYS, replication apply included) and belongs to the extension
+SELECT is((SELECT count(*)::int FROM pg_event_trigger WHERE evtname = 'timepool_keep_triggers'),
+          1, 'event trigger timepool_keep_triggers exists');
+SELECT is((SELECT evtevent::text FROM pg_event_trigger WHERE evtname = 'timepool_keep_triggers'),
+          'ddl_command_end', 'timepool_keep_triggers fires on ddl_command_end');
+SELECT is((SELECT evttags FROM pg_event_trigger WHERE evtname = 'timepool_keep_triggers'),
+          ARRAY['ALTER TABLE'], 'timepool_keep_triggers fires only for the tag ALTER TABLE');
+SELECT is((SELECT evtfoid::regprocedure::text FROM pg_event_trigger WHERE evtname = 'timepool_keep_triggers'),
+          'timepool.keep_triggers()', 'timepool_keep_triggers executes timepool.keep_triggers()');
+SELECT is((SELECT evtenabled::text FROM pg_event_trigger WHERE evtname = 'timepool_keep_triggers'),
+          'A', 'timepool_keep_triggers is ENABLE ALWAYS (evtenabled A: it fires with session_replication_role = replica too)');
+SELECT is((SELECT array_agg(d.deptype::text) FROM pg_depend d JOIN pg_event_trigger e ON e.oid = d.objid
+            WHERE d.classid = 'pg_event_trigger'::regclass AND e.evtname = 'timepool_keep_triggers'
+              AND d.refclassid = 'pg_extension'::regclass
+              AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'timepool')),
+          ARRAY['e'], 'timepool_keep_triggers is a member of extension timepool (pg_depend deptype e)');
+SELECT set_eq($$SELECT e.evtname::text FROM pg_event_trigger e JOIN pg_depend d
+                   ON d.classid = 'pg_event_trigger'::regclass AND d.objid = e.oid AND d.deptype = 'e'
+                 WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'timepool')$$,
+              ARRAY['timepool_keep_triggers'],
+              'timepool_keep_triggers is the extension''s only event trigger');
+
+-- comments: every table, view and function of the schema has one (but the
+-- range and multirange constructors, which CREATE TYPE made as internal
+-- parts of their types: the range types have theirs)
+SELECT is_empty(
+  $$SELECT c.oid::regclass::text FROM pg_class c
+     WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind IN ('r', 'v')
+       AND obj_description(c.oid, 'pg_class') IS NULL$$,
+  'every table and view of schema timepool has a COMMENT');
+SELECT is_empty(
+  $$SELECT p.oid::regprocedure::text FROM pg_proc p
+     WHERE p.pronamespace = 'timepool'::regnamespace
+       AND obj_description(p.oid, 'pg_proc') IS NULL
+       AND NOT EXISTS (SELECT FROM pg_depend d
+                        WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                          AND d.refclassid = 'pg_type'::regclass AND d.deptype = 'i')$$,
+  'every function of schema timepool has a COMMENT (range constructors aside)');
+SELECT is((SELECT count(*)::int FROM pg_proc p
+            WHERE p.pronamespace = 'timepool'::regnamespace
+              AND EXISTS (SELECT FROM pg_depend d
+                           WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                             AND d.refclassid = 'pg_type'::regclass AND d.deptype = 'i')),
+          10, 'the functions set aside above are the 10 constructors of the two range types and their multiranges');
+SELECT is_empty(
+  $$SELECT t.oid::regtype::text FROM pg_type t
+     WHERE t.typnamespace = 'timepool'::regnamespace AND t.typtype = 'r'
+       AND obj_description(t.oid, 'pg_type') IS NULL$$,
+  'both range types have a COMMENT');
+SELECT is(obj_description('timepool.lock_service(bigint)'::regprocedure, 'pg_proc'),
+          'internal: delete_service''s exclusive lock of a service against its bookings; only timepool''s owner may take it',
+          'lock_service has the comment of the 1.2 script');
+SELECT is(obj_description('timepool.lock_pool(bigint,date,text)'::regprocedure, 'pg_proc'),
+          'takes the lock every write to a pool takes, until the end of the transaction: holds the pool still',
+          'lock_pool has the comment of the 1.2 script');
+SELECT is(obj_description('timepool.keep_triggers()'::regprocedure, 'pg_proc'),
+          'event trigger: after ALTER TABLE of a timepool table, sets its ALWAYS triggers back to ALWAYS and keeps one settings row',
+          'keep_triggers has the comment of the 1.2 script');
+SELECT is(obj_description('timepool.pool_lock_key(bigint,date,text)'::regprocedure, 'pg_proc'),
+          'key of the lock timepool takes for a pool, as pg_locks shows it: locktype advisory, classid 29808, objid this key (as oid), objsubid 29808',
+          'pool_lock_key has the comment 1.2 gave it (the lock is in timepool''s own lock space)');
 
 -- pg_dump keeps the data of every table and the state of every sequence
 SELECT set_eq(
