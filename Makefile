@@ -25,3 +25,6 @@ EXTRA_CLEAN = test/output_iso
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# every file includes the shared header: a change to it rebuilds them all
+$(OBJS) $(OBJS:.o=.bc): src/timepool.h

@@ -245,11 +245,7 @@ tp_refuse(TpDecision *d, TpService *svc, DateADT date, int start,
 					 errhint("Call timepool.availability('%s') to see the periods of the day.", datestr)));
 			break;
 		case TP_CLOSED:
-			ereport(ERROR,
-					(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
-					 errmsg("%s is closed on %s", d->pool->period, datestr),
-					 errdetail("Resource %s takes no bookings in %s on %s.",
-							   d->day->code, d->pool->period, datestr)));
+			tp_refuse_closed(d->day->code, d->pool, date);
 			break;
 		case TP_PAST_END:
 			ereport(ERROR,
@@ -263,18 +259,7 @@ tp_refuse(TpDecision *d, TpService *svc, DateADT date, int start,
 					 errhint("Choose an earlier start time.")));
 			break;
 		case TP_FULL:
-			{
-				int64		remaining = Max(d->pool->capacity - d->booked, 0);
-
-				ereport(ERROR,
-						(errcode(ERRCODE_TP_NO_TIME_LEFT),
-						 errmsg("not enough time left for %s in %s on %s", svc->code,
-								d->pool->period, datestr),
-						 errdetail("%s needs %d minutes; " INT64_FORMAT " of %d minutes remain in %s on %s.",
-								   svc->code, svc->required, remaining,
-								   d->pool->capacity, d->pool->period, datestr),
-						 errhint("Choose another period, date or resource.")));
-			}
+			tp_refuse_full(svc->code, svc->required, d->booked, d->pool, date);
 			break;
 		case TP_CAPPED:			/* tp_decide() raised it under the lock */
 		case TP_OK:

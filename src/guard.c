@@ -176,12 +176,6 @@ tp_text_to_buf(Datum d, char *buf, int size)
 	buf[len] = '\0';
 }
 
-static bool
-tp_status_holds(const char *status)
-{
-	return strcmp(status, "CANCELLED") != 0 && strcmp(status, "REJECTED") != 0;
-}
-
 static void
 tp_read_hold(HeapTuple tup, TupleDesc desc, TpCols *c, TpHold *h)
 {
@@ -223,10 +217,9 @@ tp_read_hold(HeapTuple tup, TupleDesc desc, TpCols *c, TpHold *h)
 	d = SPI_getbinval(tup, desc, c->status, &n_status);
 	if (!n_status)
 	{
-		char		status[16];
+		text	   *status = DatumGetTextPP(d);
 
-		tp_text_to_buf(d, status, sizeof(status));
-		h->holding = tp_status_holds(status);
+		h->holding = tp_status_holds(VARDATA_ANY(status), VARSIZE_ANY_EXHDR(status));
 	}
 	h->valid = !(n_res || n_date || n_start || n_end || n_req || n_period || n_status);
 }
@@ -667,10 +660,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 					 errmsg("reservation is outside the schedule"),
 					 errdetail("Resource %s has no period %s on %s.", rcode, h.period, datestr)));
 		if (p->closed)
-			ereport(ERROR,
-					(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
-					 errmsg("%s is closed on %s", p->period, datestr),
-					 errdetail("Resource %s takes no bookings in %s on %s.", rcode, p->period, datestr)));
+			tp_refuse_closed(rcode, p, h.date);
 		if (h.start_min < p->start_min || h.end_min > p->end_min)
 			ereport(ERROR,
 					(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
@@ -689,16 +679,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 		{
 			char	   *code = SPI_getvalue(trig->tg_newtuple ? trig->tg_newtuple : trig->tg_trigtuple,
 											desc, c.service_code);
-			int64		remaining = Max((int64) p->capacity - (minutes - h.required), 0);
-
-			ereport(ERROR,
-					(errcode(ERRCODE_TP_NO_TIME_LEFT),
-					 errmsg("not enough time left for %s in %s on %s",
-							code ? code : "the reservation", p->period, datestr),
-					 errdetail("%s needs %d minutes; " INT64_FORMAT " of %d minutes remain in %s on %s.",
-							   code ? code : "The reservation", h.required, remaining,
-							   p->capacity, p->period, datestr),
-					 errhint("Choose another period, date or resource.")));
+			tp_refuse_full(code, h.required, minutes - h.required, p, h.date);
 		}
 	}
 	if (cap_gain)

@@ -271,16 +271,13 @@ tp_find_pool_named(TpResourceDay *day, const char *period)
 	return NULL;
 }
 
-/* status values that do not hold time */
+/* whether a status datum holds time (tp_status_holds) */
 static bool
 tp_status_datum_holds(Datum d)
 {
 	text	   *t = DatumGetTextPP(d);
-	int			len = VARSIZE_ANY_EXHDR(t);
-	const char *p = VARDATA_ANY(t);
 
-	return !((len == 9 && memcmp(p, "CANCELLED", 9) == 0) ||
-			 (len == 8 && memcmp(p, "REJECTED", 8) == 0));
+	return tp_status_holds(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 }
 
 /*
@@ -485,6 +482,45 @@ tp_pool_check_snapshot(int64 resource_id, DateADT date, const char *period,
 }
 
 /*
+ * The refusals about a pool, the same from book_service() and from the
+ * guard's check of a plain INSERT or UPDATE.
+ */
+
+/* TP002: the pool is closed on date */
+void
+tp_refuse_closed(const char *resource_code, const TpPool *p, DateADT date)
+{
+	char	   *datestr = tp_date_str(date);
+
+	ereport(ERROR,
+			(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
+			 errmsg("%s is closed on %s", p->period, datestr),
+			 errdetail("Resource %s takes no bookings in %s on %s.",
+					   resource_code, p->period, datestr)));
+}
+
+/*
+ * TP001: required minutes (of service_code, NULL if unknown) do not fit in
+ * the pool, which holds booked minutes without them.
+ */
+void
+tp_refuse_full(const char *service_code, int required, int64 booked,
+			   const TpPool *p, DateADT date)
+{
+	char	   *datestr = tp_date_str(date);
+	int64		remaining = Max((int64) p->capacity - booked, 0);
+
+	ereport(ERROR,
+			(errcode(ERRCODE_TP_NO_TIME_LEFT),
+			 errmsg("not enough time left for %s in %s on %s",
+					service_code ? service_code : "the reservation", p->period, datestr),
+			 errdetail("%s needs %d minutes; " INT64_FORMAT " of %d minutes remain in %s on %s.",
+					   service_code ? service_code : "The reservation", required, remaining,
+					   p->capacity, p->period, datestr),
+			 errhint("Choose another period, date or resource.")));
+}
+
+/*
  * Find a bookable service by code.  On failure, *why says why.  The result
  * is copied out of the cache.
  */
@@ -570,7 +606,7 @@ tp_sum_service_day(int64 service_id, DateADT date, Snapshot snapshot,
 			   "SELECT coalesce(sum(required_minutes), 0)::bigint, count(*)"
 			   " FROM timepool.reservations"
 			   " WHERE service_id = $1 AND reservation_date = $2"
-			   " AND status NOT IN ('CANCELLED', 'REJECTED')",
+			   " AND " TP_HOLDS_TIME_SQL,
 			   2, types);
 	values[0] = Int64GetDatum(service_id);
 	values[1] = DateADTGetDatum(date);

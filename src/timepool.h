@@ -46,6 +46,16 @@
 #define ERRCODE_TP_OUTSIDE_WINDOW	MAKE_SQLSTATE('T','P','0','0','5')
 #define ERRCODE_TP_DAILY_CAP		MAKE_SQLSTATE('T','P','0','0','6')
 
+/*
+ * Which statuses hold a pool's time: all but these two.  tp_status_holds()
+ * is the rule in C; TP_HOLDS_TIME_SQL is the same rule for timepool's own
+ * queries.  The SQL scripts say it too, where C cannot: the predicates of
+ * the pool and service-day indexes (which the direct index scan relies on)
+ * and delete_service()'s count of upcoming reservations.
+ */
+#define TP_STATUSES_FREE_SQL	"('CANCELLED', 'REJECTED')"
+#define TP_HOLDS_TIME_SQL		"status NOT IN " TP_STATUSES_FREE_SQL
+
 /* a service's notice or advance limit left NULL: the clinic's applies */
 #define TP_INHERIT			(-1)
 /* a service's daily cap left NULL: no cap */
@@ -196,6 +206,7 @@ extern void tp_check_code(const char *what, text *code, char *out);
 extern DateADT tp_check_date(const char *argname, Datum d);
 extern int	tp_check_time(const char *argname, Datum t);
 extern char *tp_check_text(const char *argname, text *value, int maxlen, bool blank_ok);
+extern bool tp_status_holds(const char *status, int len);
 extern char *tp_date_str(DateADT d);
 extern char *tp_time_str(int minutes);
 extern int32 tp_pool_key(int64 resource_id, DateADT date, const char *period);
@@ -223,6 +234,10 @@ extern void tp_pool_booked(int64 resource_id, DateADT date, const char *period,
 						   bool locked, int64 *minutes, int64 *count);
 extern void tp_pool_check_snapshot(int64 resource_id, DateADT date, const char *period,
 								   int64 minutes, int64 count);
+extern void tp_refuse_closed(const char *resource_code, const TpPool *p,
+							 DateADT date) pg_attribute_noreturn();
+extern void tp_refuse_full(const char *service_code, int required, int64 booked,
+						   const TpPool *p, DateADT date) pg_attribute_noreturn();
 extern bool tp_lookup_service(const char *code, TpService *svc, const char **why);
 extern bool tp_lookup_resource(const char *code, int64 *id, const char **why);
 extern bool tp_lookup_service_by_id(int64 id, TpService *svc);
