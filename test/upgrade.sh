@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# test/upgrade.sh: ALTER EXTENSION timepool UPDATE from 1.0 to 1.1 keeps every
-# row, migrates the free-text categories, and gives the same schema as a
-# fresh CREATE EXTENSION timepool.
+# test/upgrade.sh: ALTER EXTENSION timepool UPDATE, from 1.0 and from 1.1 to
+# 1.2, keeps every row, migrates the free-text categories of 1.0, takes back
+# the EXECUTE on trigger functions that 1.1's README recipe gave, and gives
+# the same schema as a fresh CREATE EXTENSION timepool.
 #
 # Against the cluster that libpq's environment points to (PGHOST, PGPORT,
 # PGUSER: a superuser):
@@ -10,24 +11,48 @@
 #     only in case or punctuation, a leading digit, non-ASCII letters, only
 #     punctuation, over 50 characters, NULL), a weekly schedule, overrides
 #     and reservations in every status, one of them more than 365 days ahead
-#     (1.0 has no limit ahead, and the 1.1 library must keep it so in a 1.0
-#     database).  Snapshot every table and sequence, then in a session that
-#     already used timepool: ALTER EXTENSION timepool UPDATE.  Then: every
-#     row is the same (services.category aside; services.updated_at too: the
-#     migration is no edit), the categories are migrated to codes, settings
-#     has its row, audit_log is empty, 1.1's rules apply at once in that
-#     session, and booking works and is audited.
-#   database tp_upgrade_b: a fresh CREATE EXTENSION timepool (1.1); its
-#     schema must be the upgraded one: pg_dump --schema-only (plain, and
-#     --binary-upgrade, which lists the extension's member objects) and a
+#     (1.0 has no limit ahead, and the newer library must keep it so in a
+#     1.0 database).  Snapshot every table and sequence, then in a session
+#     that already used timepool: ALTER EXTENSION timepool UPDATE, which goes
+#     1.0 to 1.1 to 1.2.  Then: the version is 1.2, every row is the same
+#     (services.category aside; services.updated_at too: the migration is no
+#     edit), the categories are migrated to codes, settings has its row,
+#     audit_log is empty, 1.1's rules apply at once in that session, and
+#     booking works and is audited.
+#   database tp_upgrade_b: a fresh CREATE EXTENSION timepool (1.2); the
+#     schema of an upgraded database must be its schema: pg_dump
+#     --schema-only (plain, and --binary-upgrade, which lists the
+#     extension's member objects, their ACLs and pg_init_privs) and a
 #     catalogue listing of every member object must be equal.
 #   databases tp_upgrade_c, tp_upgrade_d: categories that the migration must
 #     also handle (a numbered suffix that another text already produces; a
 #     category of blanks only, and one with blanks around it).
+#   database tp_upgrade_e: CREATE EXTENSION timepool VERSION '1.1', with the
+#     roles and grants of 1.1's README (a booking site with EXECUTE on
+#     availability, can_book and book_service; a front desk; a clinic admin
+#     with every table and, by GRANT EXECUTE ON ALL FUNCTIONS, every trigger
+#     function), data in every table written through them (categories,
+#     services with notice, advance and daily cap of their own, the weekly
+#     schedule, overrides, settings with another time zone, notice and
+#     advance, reservations in every status, so audit_log has rows), and
+#     1.1's answers recorded (22003 for a capacity_minutes of 40000000, no
+#     security barrier, settings_pkey, no event trigger).  In one session
+#     (in UTC): availability and a booking at 1.1, a snapshot of every table,
+#     sequence and privilege, ALTER EXTENSION timepool UPDATE, the snapshot
+#     again, then 1.2 at once.  Then: version 1.2; every row of every table
+#     and every sequence the same, audit_log without a row from the update;
+#     the privileges the same but that every trigger and event trigger
+#     function is EXECUTE for its owner alone, and the booking site can still
+#     look and book; both views security barriers, settings without a
+#     primary key and its row as it was, the event trigger
+#     timepool_keep_triggers enabled always; 23514 from both capacity
+#     checks; booking works and is audited.  The test's grants are then all
+#     that tells its schema from tp_upgrade_b's; they go (DROP OWNED BY the
+#     roles) and the schema must be tp_upgrade_b's, as above.
 #
 # Prints "ok N - ..." or "not ok N - ..." per check, then "1..N"; exits
-# non-zero on any failure.  The databases are dropped at the end (KEEP_DBS=1
-# keeps them).
+# non-zero on any failure.  The databases and roles are dropped at the end
+# (KEEP_DBS=1 keeps them).
 set -euo pipefail
 cd "$(dirname "$0")/.." # test/schedule.sql and test/lib.sh are read from here
 
@@ -35,7 +60,14 @@ A=tp_upgrade_a
 B=tp_upgrade_b
 C=tp_upgrade_c
 D=tp_upgrade_d
+E=tp_upgrade_e
 SITE_ROLE=tp_upgrade_site
+# the roles of 1.1's README recipe, for $E
+BOOKING_ROLE=tp_upgrade_booking_site
+DESK_ROLE=tp_upgrade_front_desk
+ADMIN_ROLE=tp_upgrade_clinic_admin
+TEST_ROLES="$SITE_ROLE $BOOKING_ROLE $DESK_ROLE $ADMIN_ROLE"
+LATEST=1.2 # the version a bare ALTER EXTENSION timepool UPDATE reaches
 TODAY=2025-11-14 # "today" for timepool: bookings are on Saturday 2025-11-15 and later
 FAR=2027-01-02   # a Saturday 414 days after TODAY: bookable in 1.0, not in 1.1 (365 days ahead)
 FAR2=2027-01-09
@@ -83,14 +115,16 @@ expect_same_file() {
 cleanup() {
 	local rc=$?
 	if [ "${KEEP_DBS:-}" != 1 ]; then
-		for db in "$A" "$B" "$C" "$D"; do
+		for db in "$A" "$B" "$C" "$D" "$E"; do
 			dropdb --if-exists "$db" >/dev/null 2>&1 || echo "warning: could not drop $db" >&2
 		done
-		psql -X -q -d postgres -c "DROP ROLE IF EXISTS $SITE_ROLE" >/dev/null 2>&1 ||
-			echo "warning: could not drop role $SITE_ROLE" >&2
+		for role in $TEST_ROLES; do
+			psql -X -q -d postgres -c "DROP ROLE IF EXISTS $role" >/dev/null 2>&1 ||
+				echo "warning: could not drop role $role" >&2
+		done
 		rm -rf "$WORK"
 	else
-		echo "kept databases $A $B $C $D, role $SITE_ROLE and $WORK"
+		echo "kept databases $A $B $C $D $E, roles $TEST_ROLES and $WORK"
 	fi
 	exit "$rc"
 }
@@ -100,10 +134,12 @@ trap cleanup EXIT
 # shellcheck source=test/lib.sh
 . test/lib.sh
 
-for db in "$A" "$B" "$C" "$D"; do
+for db in "$A" "$B" "$C" "$D" "$E"; do
 	PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists "$db"
 done
-psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP ROLE IF EXISTS $SITE_ROLE"
+for role in $TEST_ROLES; do
+	psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP ROLE IF EXISTS $role"
+done
 
 ###########################################################################
 say "building $A at version 1.0"
@@ -148,7 +184,7 @@ book "'UNI', '2025-11-15', '18:00', 'Gïl Ëvening', p_resource => 'DR_B'" >/dev
 r_xray=$(book "'XRAY', '2025-11-15', '13:00', 'Hal X-ray', p_resource => 'DR_A'")
 echo "# booked reservations $r_pending..$r_xray"
 
-# 1.0 has no limit ahead: with the 1.1 library loaded, a 1.0 database keeps
+# 1.0 has no limit ahead: with a newer library loaded, a 1.0 database keeps
 # 1.0's rules
 got=$(book "'CONSULT', '$FAR', '09:00', 'Far Future', p_resource => 'DR_A'" 2>&1) || true
 expect_like "1.0 database: book_service $FAR (414 days ahead) succeeds, as 1.0 has no limit ahead" "$got" "[0-9]*"
@@ -229,15 +265,15 @@ got=$(PGOPTIONS="-c timepool.today=$TODAY -c TimeZone=$CLINIC_TZ" psql -X -q -A 
 printf '%s\n' "$got" | sed 's/^/#   session: /'
 expect "the upgrade session: can_book $FAR2 is true before the update (1.0)" \
 	"$(printf '%s\n' "$got" | sed -n 's/^before: //p')" "true"
-expect "ALTER EXTENSION timepool UPDATE succeeds and the version is 1.1" \
-	"$(printf '%s\n' "$got" | sed -n 's/^version: //p')" "1.1"
+expect "ALTER EXTENSION timepool UPDATE succeeds and the version is $LATEST (1.0 to 1.1 to 1.2 in one command)" \
+	"$(printf '%s\n' "$got" | sed -n 's/^version: //p')" "$LATEST"
 expect "the same session after the update: can_book $FAR2 is false (1.1: 365 days ahead)" \
 	"$(printf '%s\n' "$got" | sed -n 's/^after: //p')" "false"
 expect "the same session after the update: can_book 2025-11-22 is true" \
 	"$(printf '%s\n' "$got" | sed -n 's/^near: //p')" "true"
 expect "the same session after the update: clinic_today() is the frozen $TODAY" \
 	"$(printf '%s\n' "$got" | sed -n 's/^today: //p')" "$TODAY"
-expect "pg_extension says 1.1" "$(q "$A" "SELECT extversion FROM pg_extension WHERE extname = 'timepool'")" "1.1"
+expect "pg_extension says $LATEST" "$(q "$A" "SELECT extversion FROM pg_extension WHERE extname = 'timepool'")" "$LATEST"
 
 snapshot "$A" "$WORK/after"
 for f in table.resources table.clinic_time_slots table.schedule_overrides table.reservations table.services \
@@ -332,39 +368,33 @@ expect "service_categories_id_seq is at the last category" \
 say "a fresh CREATE EXTENSION timepool in $B"
 createdb "$B"
 tpsql "$B" -c "CREATE EXTENSION timepool"
-expect "a fresh install is at version 1.1" "$(q "$B" "SELECT extversion FROM pg_extension WHERE extname = 'timepool'")" "1.1"
+expect "a fresh install is at version $LATEST" "$(q "$B" "SELECT extversion FROM pg_extension WHERE extname = 'timepool'")" "$LATEST"
+expect "timepool.control's default_version is $LATEST" \
+	"$(q "$B" "SELECT default_version FROM pg_available_extensions WHERE name = 'timepool'")" "$LATEST"
 expect "a fresh install has the settings row" \
 	"$(q "$B" "SELECT count(*) || ' ' || min(min_notice_minutes) || ' ' || min(max_advance_days) FROM timepool.settings")" "1 0 365"
 
-say "the upgraded schema ($A) against the fresh one ($B)"
 # plain pg_dump: drop the \restrict lines (a random key) and the comment lines
 # at the top that name the versions
 normalise_dump() { grep -v -E '^\\(un)?restrict |^-- Dumped (from|by) '; }
-for db in "$A" "$B"; do
-	mkdir -p "$WORK/$db"
-	pg_dump --schema-only --no-owner --schema=timepool -d "$db" | normalise_dump >"$WORK/$db/schema.sql"
-done
-expect_same_file "pg_dump --schema-only --no-owner --schema=timepool: same output" "$WORK/$A/schema.sql" "$WORK/$B/schema.sql"
+dump_plain() { pg_dump --schema-only --no-owner --schema=timepool -d "$1" | normalise_dump; }
 # pg_dump does not write the member objects of an extension, only CREATE
 # EXTENSION; --binary-upgrade writes every one of them (with the OIDs and
 # relfilenodes to keep, the frozen xids and the attribute versions (LSNs),
 # which differ between two databases: those numbers are replaced; and the
 # state of the config sequences, which is data: the setval lines are left out)
-for db in "$A" "$B"; do
-	pg_dump --schema-only --binary-upgrade --no-owner -d "$db" | normalise_dump |
+dump_binary() {
+	pg_dump --schema-only --binary-upgrade --no-owner -d "$1" | normalise_dump |
 		sed -E -e "s/'[0-9]+'::pg_catalog\.oid/'OID'::pg_catalog.oid/g" \
 			-e "s/(binary_upgrade_create_empty_extension\('timepool', 'timepool', false, '[^']*', )'\{[0-9,]*\}'/\1'{OIDS}'/" \
 			-e "s/(WHERE oid = )'[0-9]+'/\1'OID'/" -e "s/relfrozenxid = '[0-9]+'/relfrozenxid = 'XID'/" \
 			-e "/binary_upgrade_set_next_attribute_versions/s#[0-9A-F]+/[0-9A-F]+#LSN#g" \
-			-e "/^SELECT pg_catalog.setval\('timepool\./d" \
-			>"$WORK/$db/schema-binary-upgrade.sql"
-done
-got=$(grep -c -E '^CREATE (TABLE|FUNCTION|TRIGGER|VIEW|INDEX)' "$WORK/$A/schema-binary-upgrade.sql" || true)
-expect_like "pg_dump --binary-upgrade of $A lists the member objects ($got CREATE TABLE/FUNCTION/TRIGGER/VIEW/INDEX)" "$got" "[1-9][0-9]*"
-expect_same_file "pg_dump --schema-only --binary-upgrade: same output but for OIDs" \
-	"$WORK/$A/schema-binary-upgrade.sql" "$WORK/$B/schema-binary-upgrade.sql"
+			-e "/^SELECT pg_catalog.setval\('timepool\./d"
+}
 
-# every member object of the extension and what defines it
+# every member object of the extension and what defines it.  An ACL is
+# shown with NULL as what it stands for, acldefault() (a GRANT then a REVOKE
+# of the same privilege leaves the default written out, which grants the same)
 cat >"$WORK/catalogue.sql" <<'SQL'
 WITH ext AS (SELECT oid FROM pg_extension WHERE extname = 'timepool'),
 mem AS (SELECT d.classid, d.objid FROM pg_depend d, ext
@@ -380,11 +410,14 @@ lines AS (
                    FROM unnest(e.extconfig, e.extcondition) AS u(c, w)))
     FROM pg_extension e WHERE e.extname = 'timepool'
   UNION ALL
-  SELECT format('schema %s: owner=%s acl=%s', n.nspname, n.nspowner::regrole, n.nspacl)
+  SELECT format('schema %s: owner=%s acl=%s', n.nspname, n.nspowner::regrole,
+                coalesce(n.nspacl, acldefault('n', n.nspowner)))
     FROM pg_namespace n WHERE n.nspname = 'timepool'
   UNION ALL
   SELECT format('relation %s: kind=%s persistence=%s owner=%s acl=%s rowsecurity=%s options=%s comment=%s',
-                c.oid::regclass, c.relkind, c.relpersistence, c.relowner::regrole, c.relacl,
+                c.oid::regclass, c.relkind, c.relpersistence, c.relowner::regrole,
+                coalesce(c.relacl, acldefault(CASE WHEN c.relkind = 'S' THEN 's'
+                                                   WHEN c.relkind IN ('r', 'p', 'v', 'm', 'f') THEN 'r' END::"char", c.relowner)),
                 c.relrowsecurity, c.reloptions, obj_description(c.oid, 'pg_class'))
     FROM rels c
   UNION ALL
@@ -408,6 +441,11 @@ lines AS (
                 pg_get_triggerdef(t.oid))
     FROM pg_trigger t JOIN rels c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal
   UNION ALL
+  SELECT format('event trigger %s: event=%s enabled=%s tags=%s function=%s owner=%s comment=%s',
+                e.evtname, e.evtevent, e.evtenabled, e.evttags, e.evtfoid::regprocedure, e.evtowner::regrole,
+                obj_description(e.oid, 'pg_event_trigger'))
+    FROM pg_event_trigger e JOIN mem ON mem.classid = 'pg_event_trigger'::regclass AND mem.objid = e.oid
+  UNION ALL
   SELECT format('view %s: %s', c.oid::regclass, regexp_replace(pg_get_viewdef(c.oid), '\s+', ' ', 'g'))
     FROM rels c WHERE c.relkind = 'v'
   UNION ALL
@@ -423,25 +461,54 @@ lines AS (
   SELECT format('function %s: kind=%s lang=%s returns=%s secdef=%s volatile=%s strict=%s parallel=%s leakproof=%s cost=%s rows=%s config=%s owner=%s acl=%s comment=%s def=%s',
                 p.oid::regprocedure, p.prokind, l.lanname, pg_get_function_result(p.oid), p.prosecdef,
                 p.provolatile, p.proisstrict, p.proparallel, p.proleakproof, p.procost, p.prorows,
-                p.proconfig, p.proowner::regrole, p.proacl, obj_description(p.oid, 'pg_proc'),
+                p.proconfig, p.proowner::regrole, coalesce(p.proacl, acldefault('f', p.proowner)),
+                obj_description(p.oid, 'pg_proc'),
                 replace(pg_get_functiondef(p.oid), E'\n', '\n'))
     FROM procs p JOIN pg_language l ON l.oid = p.prolang
   UNION ALL
   SELECT format('type %s: type=%s owner=%s acl=%s subtype=%s collation=%s comment=%s',
-                t.oid::regtype, t.typtype, t.typowner::regrole, t.typacl, r.rngsubtype::regtype,
+                t.oid::regtype, t.typtype, t.typowner::regrole, coalesce(t.typacl, acldefault('T', t.typowner)),
+                r.rngsubtype::regtype,
                 nullif(r.rngcollation, 0)::regcollation, obj_description(t.oid, 'pg_type'))
     FROM pg_type t JOIN mem ON mem.classid = 'pg_type'::regclass AND mem.objid = t.oid
     LEFT JOIN pg_range r ON r.rngtypid = t.oid
+  UNION ALL
+  -- what pg_dump takes as the extension's own privileges (it dumps only
+  -- the difference from these)
+  SELECT format('initial privileges of %s: %s', pg_describe_object(i.classoid, i.objoid, i.objsubid), i.initprivs)
+    FROM pg_init_privs i JOIN mem ON mem.classid = i.classoid AND mem.objid = i.objoid
+   WHERE i.privtype = 'e'
 )
 SELECT line FROM lines ORDER BY line COLLATE "C";
 SQL
-for db in "$A" "$B"; do
-	tpsql "$db" -A -t -f "$WORK/catalogue.sql" >"$WORK/$db/catalogue"
-done
-got=$(grep -c -E '^(member|column|constraint|index|trigger|function)' "$WORK/$A/catalogue" || true)
-expect_like "the catalogue listing of $A is not empty ($got member/column/constraint/index/trigger/function lines)" "$got" "[1-9][0-9][0-9]*"
-expect_same_file "catalogue: every member object, column, constraint, index, trigger, function, ACL and config table is the same" \
-	"$WORK/$A/catalogue" "$WORK/$B/catalogue"
+
+# compare_with_fresh upgraded fresh: the schema of the upgraded database
+# against the fresh one's, in three listings; leaves them in $WORK/<db>/
+compare_with_fresh() {
+	local up=$1 fresh=$2 db got
+	for db in "$up" "$fresh"; do
+		mkdir -p "$WORK/$db"
+		dump_plain "$db" >"$WORK/$db/schema.sql"
+		dump_binary "$db" >"$WORK/$db/schema-binary-upgrade.sql"
+		tpsql "$db" -A -t -f "$WORK/catalogue.sql" >"$WORK/$db/catalogue"
+	done
+	expect_same_file "$up against $fresh: pg_dump --schema-only --no-owner --schema=timepool: same output" \
+		"$WORK/$up/schema.sql" "$WORK/$fresh/schema.sql"
+	got=$(grep -c -E '^CREATE (TABLE|FUNCTION|TRIGGER|VIEW|INDEX|EVENT TRIGGER)' "$WORK/$up/schema-binary-upgrade.sql" || true)
+	expect_like "pg_dump --binary-upgrade of $up lists the member objects ($got CREATE TABLE/FUNCTION/TRIGGER/VIEW/INDEX/EVENT TRIGGER)" "$got" "[1-9][0-9]*"
+	expect_same_file "$up against $fresh: pg_dump --schema-only --binary-upgrade: same output but for OIDs" \
+		"$WORK/$up/schema-binary-upgrade.sql" "$WORK/$fresh/schema-binary-upgrade.sql"
+	got=$(grep -c -E '^(member|column|constraint|index|trigger|function)' "$WORK/$up/catalogue" || true)
+	expect_like "the catalogue listing of $up is not empty ($got member/column/constraint/index/trigger/function lines)" "$got" "[1-9][0-9][0-9]*"
+	expect_same_file "$up against $fresh: catalogue: every member object, column, constraint, index, trigger, event trigger, function, ACL, initial ACL and config table is the same" \
+		"$WORK/$up/catalogue" "$WORK/$fresh/catalogue"
+	# the listing has what 1.2 changed (a sanity check of the listing itself)
+	got=$(grep -c -E "^member: event trigger timepool_keep_triggers$|^event trigger timepool_keep_triggers: event=ddl_command_end enabled=A |^member: function timepool\.lock_pool\(bigint,date,text\)$|^relation timepool\.(reservation_history|bookable_services): .* options=\{security_barrier=true\} |^constraint timepool\.settings\.settings_pkey:" "$WORK/$up/catalogue" || true)
+	expect "the catalogue of $up has 1.2's event trigger (enabled A), lock_pool and two security-barrier views, and no settings_pkey" "$got" "5"
+}
+
+say "the upgraded schema ($A) against the fresh one ($B)"
+compare_with_fresh "$A" "$B"
 # the catalogue has what 1.1 changed (a sanity check of the listing itself)
 got=$(grep -c -E "^constraint timepool.services.services_category_fkey: .*REFERENCES timepool.service_categories\(code\) ON UPDATE CASCADE ON DELETE RESTRICT|^constraint timepool.services.services_category_length" "$WORK/$A/catalogue" || true)
 expect "the upgraded catalogue has services_category_fkey (CASCADE/RESTRICT) and not services_category_length" "$got" "1"
@@ -496,6 +563,7 @@ upgrade_categories() { # db label texts-as-SQL-values
 	got=$(q "$db" "ALTER EXTENSION timepool UPDATE" 2>&1) && got=ok
 	expect "$label: ALTER EXTENSION timepool UPDATE succeeds" "$got" "ok"
 	[ "$got" = ok ] || return 0
+	expect "$label: the version is $LATEST" "$(q "$db" "SELECT extversion FROM pg_extension WHERE extname = 'timepool'")" "$LATEST"
 	# distinct texts, distinct categories
 	got=$(q "$db" "SELECT count(DISTINCT category) || ' categories for ' || (SELECT count(*) FROM timepool.service_categories)
 	                      || ' rows; ' || count(*) FILTER (WHERE category IS NULL) || ' NULL'
@@ -510,7 +578,7 @@ say "$C: a numbered suffix that another text already makes"
 # 'Skin care 2' -> SKIN_CARE_2 by itself
 upgrade_categories "$C" "$C ('Skin care', 'skin-care', 'Skin care 2')" \
 	"(1, 'Skin care'), (2, 'skin-care'), (3, 'Skin care 2')" "3 categories for 3 rows; 0 NULL"
-if [ "$(q "$C" "SELECT extversion FROM pg_extension WHERE extname = 'timepool'")" = 1.1 ]; then
+if [ "$(q "$C" "SELECT extversion FROM pg_extension WHERE extname = 'timepool'")" = "$LATEST" ]; then
 	got=$(q "$C" "SELECT string_agg(s.code || '=' || c.name, ',' ORDER BY s.code)
 	                FROM timepool.services s JOIN timepool.service_categories c ON c.code = s.category")
 	expect "$C: each service's category is named by its own text" "$got" "S_1=Skin care,S_2=skin-care,S_3=Skin care 2"
@@ -519,11 +587,357 @@ fi
 say "$D: a category of blanks only, and one with blanks around it (1.0 allowed 1 to 100 characters of anything)"
 upgrade_categories "$D" "$D ('   ', '  Padded  ', 'Aesthetics')" "(1, '   '), (2, '  Padded  '), (3, 'Aesthetics')" \
 	"3 categories for 3 rows; 0 NULL"
-if [ "$(q "$D" "SELECT extversion FROM pg_extension WHERE extname = 'timepool'")" = 1.1 ]; then
+if [ "$(q "$D" "SELECT extversion FROM pg_extension WHERE extname = 'timepool'")" = "$LATEST" ]; then
 	got=$(q "$D" "SELECT string_agg(s.code || '=' || c.code, ',' ORDER BY s.code)
 	                FROM timepool.services s JOIN timepool.service_categories c ON c.code = s.category")
 	expect "$D: the codes: CATEGORY for the blanks, PADDED, AESTHETICS" "$got" "S_1=CATEGORY,S_2=PADDED,S_3=AESTHETICS"
 fi
+
+###########################################################################
+# The 1.1 path: a database made at 1.1, its privileges given as 1.1's
+# README said, updated to 1.2.
+say "building $E at version 1.1, with the roles and grants of 1.1's README"
+E_TZ=America/New_York # the clinic's time zone in $E; the upgrading session runs in UTC
+createdb "$E"
+tpsql "$E" <<SQL
+CREATE EXTENSION timepool VERSION '1.1';
+-- 1.1's README, "Privileges": a booking site, the front desk, the clinic's admin
+CREATE ROLE $BOOKING_ROLE NOLOGIN;
+GRANT EXECUTE ON FUNCTION
+    timepool.availability(date, text, text, text),
+    timepool.can_book(text, date, time, text),
+    timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text)
+  TO $BOOKING_ROLE;
+GRANT SELECT ON timepool.bookable_services TO $BOOKING_ROLE;
+CREATE ROLE $DESK_ROLE;
+GRANT $BOOKING_ROLE TO $DESK_ROLE;
+GRANT EXECUTE ON FUNCTION
+    timepool.cancel_reservation(bigint, text),
+    timepool.set_reservation_status(bigint, text)
+  TO $DESK_ROLE;
+GRANT SELECT ON timepool.reservations, timepool.reservation_history TO $DESK_ROLE;
+CREATE ROLE $ADMIN_ROLE;
+GRANT $DESK_ROLE TO $ADMIN_ROLE;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA timepool TO $ADMIN_ROLE;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA timepool TO $ADMIN_ROLE;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA timepool TO $ADMIN_ROLE;
+
+-- the admin fills the catalogue, the schedule and the settings with SQL
+SET ROLE $ADMIN_ROLE;
+INSERT INTO timepool.resources (code, name) VALUES
+  ('DR_A', 'Doctor A'), ('DR_B', 'Doctor B'), ('ROOM_X', 'Old room');
+UPDATE timepool.resources SET is_active = false WHERE code = 'ROOM_X';
+INSERT INTO timepool.service_categories (code, name, display_order) VALUES
+  ('AESTHETICS', 'Aesthetics', 1), ('SKIN_CARE', 'Skin care', 2), ('IMAGING', 'Imaging', 3),
+  ('UNUSED', 'No service yet', 9);
+INSERT INTO timepool.services
+  (code, name, description, category, duration_minutes, buffer_minutes, price, display_order,
+   min_notice_minutes, max_advance_days, daily_cap_minutes) VALUES
+  ('FACIAL', 'Facial', 'a facial', 'AESTHETICS', 45, 15, 90.00, 1, NULL, NULL, NULL),
+  ('PEEL', 'Chemical peel', NULL, 'AESTHETICS', 30, 0, 120.00, 2, NULL, 30, NULL),
+  ('SKIN', 'Skin check', NULL, 'SKIN_CARE', 20, 10, 40.00, 3, NULL, NULL, 120),
+  ('CONSULT', 'Consultation', NULL, NULL, 30, 10, 50.00, 0, NULL, NULL, NULL),
+  ('UNI', 'Ünïcode service', 'ümlaut', 'SKIN_CARE', 15, 0, NULL, 6, 0, 3660, 1000000),
+  ('XRAY', 'X-ray (old)', NULL, 'IMAGING', 25, 5, 70.00, 11, 60, 14, NULL);
+\i test/schedule.sql
+INSERT INTO timepool.schedule_overrides (resource_id, date, is_closed, reason)
+  SELECT id, '2025-11-29', true, 'sick leave' FROM timepool.resources WHERE code = 'DR_A';
+UPDATE timepool.settings SET time_zone = '$E_TZ', min_notice_minutes = 120, max_advance_days = 90;
+RESET ROLE;
+SQL
+
+# reservations: booked by the booking site, moved on by the front desk
+book_e() { tpsql "$E" -A -t -c "SET ROLE $BOOKING_ROLE" -c "SELECT id FROM timepool.book_service($1)"; }
+desk_e() { tpsql "$E" -A -t -c "SET ROLE $DESK_ROLE" -c "SELECT 1 FROM $1" >/dev/null; }
+e_pending=$(book_e "'FACIAL', '2025-11-15', '09:00', 'Ann Pending', p_resource => 'DR_A'")
+book_e "'SKIN', '2025-11-15', '10:00', 'Bob Confirmed', '+1 555 0100', 'bob@example.com', 'first visit', '{\"lang\": \"en\"}', 'DR_A', 'CONFIRMED', 'idem-bob'" >/dev/null
+e_completed=$(book_e "'CONSULT', '2025-11-15', '09:00', 'Cy Completed', p_resource => 'DR_B'")
+e_noshow=$(book_e "'CONSULT', '2025-11-15', '09:40', 'Dee No-show', p_resource => 'DR_B', p_status => 'CONFIRMED'")
+e_rejected=$(book_e "'PEEL', '2025-11-17', '08:00', 'Eve Rejected'")
+e_cancelled=$(book_e "'CONSULT', '2025-11-17', '09:00', 'Fay Cancelled', p_idempotency_key => 'idem-fay'")
+book_e "'UNI', '2025-11-15', '18:00', 'Gïl Ëvening', p_resource => 'DR_B'" >/dev/null
+book_e "'XRAY', '2025-11-15', '13:00', 'Hal X-ray', p_resource => 'DR_A'" >/dev/null
+e_last=$(book_e "'FACIAL', '2025-11-22', '10:00', 'Jo Site', p_resource => 'DR_A'")
+echo "# booked reservations $e_pending..$e_last in $E"
+desk_e "timepool.set_reservation_status($e_completed, 'CONFIRMED')"
+desk_e "timepool.set_reservation_status($e_completed, 'COMPLETED')"
+desk_e "timepool.set_reservation_status($e_noshow, 'NO_SHOW')"
+desk_e "timepool.set_reservation_status($e_rejected, 'REJECTED')"
+desk_e "timepool.cancel_reservation($e_cancelled, 'patient called')"
+tpsql "$E" <<SQL
+SET ROLE $ADMIN_ROLE;
+-- a plain INSERT (the guard fills the rest)
+INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name)
+  SELECT r.id, s.id, '2025-11-15', '14:00', 'Ida Insert'
+    FROM timepool.resources r, timepool.services s WHERE r.code = 'DR_A' AND s.code = 'SKIN';
+-- a failed insert burns a value of resources_id_seq
+DO \$\$ BEGIN
+  INSERT INTO timepool.resources (code, name) VALUES ('DR_A', 'duplicate');
+EXCEPTION WHEN unique_violation THEN NULL;
+END \$\$;
+-- policy edits after the bookings, the old XRAY retired (its reservation
+-- stays) and a hidden successor under its code
+UPDATE timepool.services SET min_notice_minutes = 2880, price = 95.00 WHERE code = 'FACIAL';
+SELECT 1 FROM timepool.delete_service('XRAY', true) \\g /dev/null
+INSERT INTO timepool.services (code, name, category, duration_minutes, price, display_order, is_visible)
+  VALUES ('XRAY', 'X-ray', 'IMAGING', 20, 80.00, 11, false);
+RESET ROLE;
+SQL
+
+expect "$E is at version 1.1" "$(q "$E" "SELECT extversion FROM pg_extension WHERE extname = 'timepool'")" "1.1"
+got=$(q "$E" "SELECT string_agg(status || '=' || n, ' ' ORDER BY status)
+                FROM (SELECT status, count(*) n FROM timepool.reservations GROUP BY status) s")
+expect "$E has reservations in every status" "$got" "CANCELLED=1 COMPLETED=1 CONFIRMED=1 NO_SHOW=1 PENDING=5 REJECTED=1"
+got=$(q "$E" "SELECT string_agg(DISTINCT table_name, ',' ORDER BY table_name) || ' by ' ||
+                     (SELECT string_agg(DISTINCT changed_by, ',' ORDER BY changed_by) FROM timepool.audit_log
+                       WHERE changed_by LIKE 'tp\_upgrade\_%')
+                FROM timepool.audit_log")
+expect "$E: audit_log has rows of every audited table, by the three roles" "$got" \
+	"clinic_time_slots,reservations,resources,schedule_overrides,service_categories,services,settings by $BOOKING_ROLE,$ADMIN_ROLE,$DESK_ROLE"
+got=$(q "$E" "SELECT time_zone || '|' || min_notice_minutes || '|' || max_advance_days || '|' || count(*) OVER () FROM timepool.settings")
+expect "$E: settings changed from the default (time zone, notice, advance), one row" "$got" "$E_TZ|120|90|1"
+got=$(q "$E" "SELECT count(*) FILTER (WHERE min_notice_minutes IS NOT NULL) || ' ' || count(*) FILTER (WHERE max_advance_days IS NOT NULL)
+                     || ' ' || count(*) FILTER (WHERE daily_cap_minutes IS NOT NULL) FROM timepool.services")
+expect "$E: services with notice, advance and daily cap of their own" "$got" "3 3 2"
+
+# 1.1 as it was, for the checks below to be able to tell
+TRIGGER_FUNCS="p.pronamespace = 'timepool'::regnamespace AND p.prorettype IN ('trigger'::regtype, 'event_trigger'::regtype)"
+# each trigger function with every role that may EXECUTE it (the owner first;
+# a NULL proacl is the default, EXECUTE for PUBLIC)
+cat >"$WORK/trigger_grants.sql" <<SQL
+SELECT p.oid::regprocedure || '|' ||
+       string_agg(CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END, ','
+                  ORDER BY a.grantee <> p.proowner, pg_get_userbyid(a.grantee))
+  FROM pg_proc p, aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+ WHERE $TRIGGER_FUNCS AND a.privilege_type = 'EXECUTE'
+ GROUP BY p.oid ORDER BY p.oid::regprocedure::text COLLATE "C";
+SQL
+me=$(q "$E" "SELECT current_user")
+tpsql "$E" -A -t -f "$WORK/trigger_grants.sql" >"$WORK/e.trigger_grants.before"
+for f in audit_change audit_log_append_only fill_capacity invalidate_cache keep_service_code \
+	reservations_before_write reservations_guard settings_keep_row settings_keep_table touch_updated_at; do
+	echo "timepool.$f()|$me,$ADMIN_ROLE"
+done >"$WORK/want.e.trigger_grants.before"
+expect_same_file "$E at 1.1: the README's GRANT EXECUTE ON ALL FUNCTIONS gave $ADMIN_ROLE the 10 trigger functions" \
+	"$WORK/want.e.trigger_grants.before" "$WORK/e.trigger_grants.before"
+SB_QUERY="SELECT string_agg(c.relname || '=' || coalesce(array_to_string(c.reloptions, ','), '<none>'), ' ' ORDER BY c.relname)
+            FROM pg_class c WHERE c.oid IN ('timepool.reservation_history'::regclass, 'timepool.bookable_services'::regclass)"
+expect "$E at 1.1: the two views have no options" "$(q "$E" "$SB_QUERY")" "bookable_services=<none> reservation_history=<none>"
+PK_QUERY="SELECT count(*) FROM pg_constraint WHERE conrelid = 'timepool.settings'::regclass AND contype = 'p'"
+expect "$E at 1.1: settings has its primary key" "$(q "$E" "$PK_QUERY")" "1"
+ET_QUERY="SELECT evtenabled::text || '|' || evtevent || '|' || evtfoid::regproc || '|' || array_to_string(evttags, ',')
+            FROM pg_event_trigger WHERE evtname = 'timepool_keep_triggers'"
+expect "$E at 1.1: no event trigger timepool_keep_triggers" "$(q "$E" "$ET_QUERY")" ""
+# capacity_minutes * 60 above int4 (40000000 * 60 = 2.4e9)
+SLOT_HUGE="INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time, capacity_minutes)
+             SELECT id, 3, 'MORNING', '09:00', '12:00', 40000000 FROM timepool.resources WHERE code = 'DR_A'"
+OVERRIDE_HUGE="INSERT INTO timepool.schedule_overrides (resource_id, date, period, start_time, end_time, capacity_minutes)
+                 SELECT id, '2026-01-07', 'MORNING', '09:00', '12:00', 40000000 FROM timepool.resources WHERE code = 'DR_A'"
+got=$(qv "$E" "$SLOT_HUGE" 2>&1) || true
+expect_like "$E at 1.1: clinic_time_slots with capacity_minutes 40000000 overflows (22003)" "$got" "*ERROR:  22003: integer out of range*"
+got=$(qv "$E" "$OVERRIDE_HUGE" 2>&1) || true
+expect_like "$E at 1.1: schedule_overrides with capacity_minutes 40000000 overflows (22003)" "$got" "*ERROR:  22003: integer out of range*"
+
+###########################################################################
+# What the update must not change: every row of every table, every
+# sequence, and the privileges but those on trigger functions.
+E_TABLES=$(q "$E" "SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_class
+                    WHERE relnamespace = 'timepool'::regnamespace AND relkind IN ('r', 'p')")
+expect "$E: the tables of 1.1" "$E_TABLES" \
+	"audit_log clinic_time_slots reservations resources schedule_overrides service_categories services settings"
+E_SEQS=$(q "$E" "SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_class
+                  WHERE relnamespace = 'timepool'::regnamespace AND relkind = 'S'")
+expect "$E: the sequences of 1.1" "$E_SEQS" \
+	"audit_log_id_seq clinic_time_slots_id_seq reservations_id_seq resources_id_seq schedule_overrides_id_seq service_categories_id_seq services_id_seq"
+# snapshot_sql outdir: psql commands that write each table, sequence and
+# privilege to a file in outdir, for the upgrading session to run
+snapshot_sql() {
+	local out=$1 t
+	mkdir -p "$out"
+	for t in $E_TABLES; do
+		printf '\\o %s\nSELECT t FROM timepool.%s t ORDER BY id;\n' "$out/table.$t" "$t"
+	done
+	for t in $E_SEQS; do
+		printf '\\o %s\nSELECT last_value, is_called FROM timepool.%s;\n' "$out/seq.$t" "$t"
+	done
+	cat <<SQL
+\\o $out/acl.relations
+SELECT c.relname, c.relkind, c.relacl FROM pg_class c
+ WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind NOT IN ('i', 'I')
+ ORDER BY c.relname COLLATE "C";
+\\o $out/acl.functions
+SELECT p.oid, p.oid::regprocedure, p.proacl FROM pg_proc p
+ WHERE p.pronamespace = 'timepool'::regnamespace AND NOT ($TRIGGER_FUNCS)
+ ORDER BY p.oid::regprocedure::text COLLATE "C";
+\\o $out/acl.schema_types
+SELECT 'schema', nspacl FROM pg_namespace WHERE nspname = 'timepool';
+SELECT t.oid::regtype, t.typacl FROM pg_type t
+ WHERE t.typnamespace = 'timepool'::regnamespace ORDER BY t.oid::regtype::text COLLATE "C";
+\\o
+SQL
+}
+snapshot_sql "$WORK/e.before" >"$WORK/e.snapshot_before.sql"
+snapshot_sql "$WORK/e.after" >"$WORK/e.snapshot_after.sql"
+POLICY="concat_ws(',', timepool.can_book('CONSULT', '2026-02-07'), timepool.can_book('CONSULT', '2026-02-14'),
+                       timepool.can_book('FACIAL', '2025-11-15', '11:00', 'DR_A'), timepool.can_book('FACIAL', '2025-11-22', '14:00', 'DR_A'))"
+cat >"$WORK/e.session.sql" <<SQL
+SELECT 'availability: ' || count(*) FROM timepool.availability('2025-11-22');
+SELECT 'booked before: ' || id FROM timepool.book_service('CONSULT', '2025-11-22', '13:00', 'Kim Before', p_resource => 'DR_A');
+SELECT 'policy before: ' || $POLICY;
+SELECT 'audit before: ' || count(*) || '/' || coalesce(max(id), 0) FROM timepool.audit_log;
+\\i $WORK/e.snapshot_before.sql
+ALTER EXTENSION timepool UPDATE;
+SELECT 'audit after: ' || count(*) || '/' || coalesce(max(id), 0) FROM timepool.audit_log;
+\\i $WORK/e.snapshot_after.sql
+SELECT 'version: ' || extversion FROM pg_extension WHERE extname = 'timepool';
+SELECT 'policy after: ' || $POLICY;
+SELECT 'availability after: ' || count(*) FROM timepool.availability('2025-11-22');
+SELECT 'booked after: ' || id FROM timepool.book_service('CONSULT', '2025-11-22', '15:00', 'Lou After', p_resource => 'DR_A');
+SQL
+
+###########################################################################
+say "ALTER EXTENSION timepool UPDATE in $E, in a session that used timepool at 1.1"
+# one session: availability and a booking at 1.1, the snapshot, the update,
+# the snapshot again, then 1.2 at once
+session=$(PGOPTIONS="-c TimeZone=UTC" tpsql "$E" -A -t -f "$WORK/e.session.sql" 2>&1) || true
+printf '%s\n' "$session" | sed 's/^/#   session: /'
+field() { printf '%s\n' "$session" | sed -n "s/^$1: //p"; }
+expect_like "the upgrade session: availability at 1.1 lists pools" "$(field availability)" "[1-9]*"
+e_before=$(field "booked before")
+expect_like "the upgrade session: a booking at 1.1, before the update" "$e_before" "[1-9]*"
+expect "the upgrade session at 1.1: can_book 85 and 92 days ahead, FACIAL within and beyond its 2 days' notice" \
+	"$(field "policy before")" "t,f,f,t"
+expect "ALTER EXTENSION timepool UPDATE succeeds and the version is $LATEST" "$(field version)" "$LATEST"
+expect "pg_extension says $LATEST" "$(q "$E" "SELECT extversion FROM pg_extension WHERE extname = 'timepool'")" "$LATEST"
+audit_before=$(field "audit before")
+expect_like "audit_log has rows before the update ($audit_before: count/max id)" "$audit_before" "[1-9]*/[1-9]*"
+expect "audit_log gained no row from the update itself" "$(field "audit after")" "$audit_before"
+expect "the same session after the update: the same policy answers (the clinic's 90 days, the service's notice)" \
+	"$(field "policy after")" "$(field "policy before")"
+expect "the same session after the update: availability lists as many pools" \
+	"$(field "availability after")" "$(field availability)"
+e_after=$(field "booked after")
+expect "the same session after the update: booking works and gets the next id" "$e_after" "$((e_before + 1))"
+got=$(q "$E" "SELECT table_name || '|' || row_id || '|' || action || '|' || changed_by || '|' || (new_row ->> 'patient_name')
+                FROM timepool.audit_log WHERE id > ${audit_before#*/} ORDER BY id")
+expect "and that booking is audited, the only row after the update's" "$got" "reservations|$e_after|INSERT|$me|Lou After"
+
+for t in $E_TABLES; do
+	expect_same_file "after the update: every row of $t is unchanged" "$WORK/e.before/table.$t" "$WORK/e.after/table.$t"
+done
+for t in $E_SEQS; do
+	expect_same_file "after the update: $t is unchanged" "$WORK/e.before/seq.$t" "$WORK/e.after/seq.$t"
+done
+got=$(for f in "$WORK"/e.before/table.* "$WORK"/e.before/seq.* "$WORK"/e.before/acl.*; do
+	[ -s "$f" ] || printf '%s ' "${f##*/}"
+done)
+expect "the snapshot has a line or more in each file (tables, sequences, privileges)" "$got" ""
+got=$(wc -l <"$WORK/e.before/table.reservations")
+expect "the snapshot of reservations has every reservation (11)" "$got" "11"
+
+say "privileges after the update"
+expect_same_file "the privileges on every table, view and sequence are unchanged" \
+	"$WORK/e.before/acl.relations" "$WORK/e.after/acl.relations"
+expect_same_file "the privileges on the schema and the types are unchanged" \
+	"$WORK/e.before/acl.schema_types" "$WORK/e.after/acl.schema_types"
+# the functions that 1.1 had, by OID (CREATE OR REPLACE keeps it)
+awk -F'|' 'NR == FNR { had[$1]; next } $1 in had' "$WORK/e.before/acl.functions" "$WORK/e.after/acl.functions" \
+	>"$WORK/e.after/acl.functions.of_1.1"
+expect_same_file "the privileges on every function of 1.1 that is not a trigger function are unchanged" \
+	"$WORK/e.before/acl.functions" "$WORK/e.after/acl.functions.of_1.1"
+got=$(awk -F'|' 'NR == FNR { had[$1]; next } !($1 in had) { print $2 "|" $3 }' \
+	"$WORK/e.before/acl.functions" "$WORK/e.after/acl.functions" | tr '\n' ' ')
+expect "1.2's new functions (not trigger functions) are EXECUTE for their owner only" "$got" \
+	"timepool.lock_pool(bigint,date,text)|{$me=X/$me} timepool.lock_service(bigint)|{$me=X/$me} "
+tpsql "$E" -A -t -f "$WORK/trigger_grants.sql" >"$WORK/e.trigger_grants.after"
+for f in audit_change audit_log_append_only fill_capacity invalidate_cache keep_service_code keep_triggers \
+	reservations_before_write reservations_guard settings_keep_row settings_keep_table touch_updated_at; do
+	echo "timepool.$f()|$me"
+done >"$WORK/want.e.trigger_grants.after"
+expect_same_file "every trigger and event trigger function of timepool is EXECUTE for its owner alone (aclexplode of proacl)" \
+	"$WORK/want.e.trigger_grants.after" "$WORK/e.trigger_grants.after"
+got=$(q "$E" "SELECT string_agg(has_function_privilege('$BOOKING_ROLE', f, 'EXECUTE')::text, ',' ORDER BY n)
+                FROM (VALUES (1, 'timepool.availability(date, text, text, text)'), (2, 'timepool.can_book(text, date, time, text)'),
+                             (3, 'timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text)')) v(n, f)")
+expect "$BOOKING_ROLE still has EXECUTE on availability, can_book, book_service" "$got" "true,true,true"
+got=$(tpsql "$E" -A -t -c "SET ROLE $BOOKING_ROLE" \
+	-c "SELECT 'availability: ' || count(*) FROM timepool.availability('2025-11-22')" \
+	-c "SELECT 'can_book: ' || timepool.can_book('CONSULT', '2025-11-22', '09:00', 'DR_B')" \
+	-c "SELECT 'booked: ' || id FROM timepool.book_service('CONSULT', '2025-11-22', '09:00', 'Max Site', p_resource => 'DR_B')" 2>&1) || true
+expect_like "$BOOKING_ROLE after the update: availability, can_book and book_service work" \
+	"$(printf '%s\n' "$got" | sed -n 's/^\(availability\|can_book\|booked\): //p' | tr '\n' ' ')" "[1-9]* true $((e_after + 1)) "
+got=$(q "$E" "SELECT table_name || '|' || row_id || '|' || action || '|' || changed_by || '|' || session_role
+                FROM timepool.audit_log ORDER BY id DESC LIMIT 1")
+expect "its booking is audited as changed_by $BOOKING_ROLE" "$got" "reservations|$((e_after + 1))|INSERT|$BOOKING_ROLE|$me"
+
+say "what 1.2 changed, in $E"
+expect "reservation_history and bookable_services are security barriers (pg_class.reloptions)" "$(q "$E" "$SB_QUERY")" \
+	"bookable_services=security_barrier=true reservation_history=security_barrier=true"
+expect "settings has no primary key any more" "$(q "$E" "$PK_QUERY")" "0"
+got=$(q "$E" "SELECT count(*) || '|' || min(id) || '|' || min(time_zone) || '|' || min(min_notice_minutes) || '|' || min(max_advance_days)
+                FROM timepool.settings")
+expect "settings has its one row, as it was (time zone $E_TZ, 120 minutes' notice, 90 days)" "$got" "1|1|$E_TZ|120|90"
+expect "the event trigger timepool_keep_triggers exists, enabled always (A), on ALTER TABLE" "$(q "$E" "$ET_QUERY")" \
+	"A|ddl_command_end|timepool.keep_triggers|ALTER TABLE"
+got=$(qv "$E" "$SLOT_HUGE" 2>&1) || true
+expect_like "clinic_time_slots with capacity_minutes 40000000: 23514, clinic_time_slots_capacity_range" "$got" \
+	'*ERROR:  23514: new row for relation "clinic_time_slots" violates check constraint "clinic_time_slots_capacity_range"*'
+got=$(qv "$E" "$OVERRIDE_HUGE" 2>&1) || true
+expect_like "schedule_overrides with capacity_minutes 40000000: 23514, schedule_overrides_capacity_range" "$got" \
+	'*ERROR:  23514: new row for relation "schedule_overrides" violates check constraint "schedule_overrides_capacity_range"*'
+next_e=$(q "$E" "SELECT last_value + 1 FROM timepool.reservations_id_seq")
+got=$(q "$E" "SELECT id FROM timepool.book_service('SKIN', '2025-11-22', '16:00', 'Ned New', p_resource => 'DR_A')" 2>&1) || true
+expect "booking in a new session after the update works and gets the next id ($next_e)" "$got" "$next_e"
+got=$(q "$E" "SELECT table_name || '|' || row_id || '|' || action || '|' || changed_by || '|' || (new_row ->> 'patient_name')
+                     || '|' || (new_row ->> 'service_code') || '|' || (old_row IS NULL)
+                FROM timepool.audit_log ORDER BY id DESC LIMIT 1")
+expect "the booking is audited: one INSERT row for it" "$got" "reservations|$next_e|INSERT|$me|Ned New|SKIN|true"
+got=$(q "$E" "SELECT action || '|' || new_status FROM timepool.reservation_history WHERE reservation_id = $e_pending ORDER BY audit_id")
+expect "reservation_history still shows a reservation booked at 1.1" "$got" "INSERT|PENDING"
+
+###########################################################################
+say "the upgraded schema ($E) against the fresh one ($B)"
+# The grants the test made to its roles are not the extension's: the
+# privileges checks above were made with them; here they go, with DROP
+# OWNED, which revokes what was granted to the roles (and would drop what
+# they own: nothing).  pg_init_privs, the extension's own privileges as
+# pg_dump sees them, stays as the update left it.  First: the roles' grants
+# are all that tells $E from $B, line for line.
+e_roles_re=$(printf '%s|' $BOOKING_ROLE $DESK_ROLE $ADMIN_ROLE)
+e_roles_re="(${e_roles_re%|})"
+got=$(q "$E" "SELECT count(*) FROM pg_shdepend
+               WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND deptype = 'o'
+                 AND refobjid IN (SELECT oid FROM pg_roles WHERE rolname ~ '^$e_roles_re\$')")
+expect "$E: the test's roles own no object (DROP OWNED only revokes)" "$got" "0"
+mkdir -p "$WORK/$E.granted"
+dump_binary "$E" >"$WORK/$E.granted/schema-binary-upgrade.sql"
+tpsql "$E" -A -t -f "$WORK/catalogue.sql" >"$WORK/$E.granted/catalogue"
+for f in schema-binary-upgrade.sql catalogue; do
+	diff "$WORK/$E.granted/$f" "$WORK/$B/$f" >"$WORK/diff.granted" || true
+	mine=$(grep -c '^< ' "$WORK/diff.granted" || true)
+	theirs=$(grep -c '^> ' "$WORK/diff.granted" || true)
+	# (the dump's header of an ACL section that only the grants make is no difference of its own)
+	other=$(grep -E '^< ' "$WORK/diff.granted" | grep -v -E "^< (--( Name: [^;]*; Type: ACL; .*)?)?\$" |
+		grep -c -v -E "$e_roles_re" || true)
+	expect_like "with the grants, $E's $f differs from $B's only in lines that name the test's roles ($mine against $theirs)" \
+		"$other $mine" "0 [1-9]*"
+done
+got=$(diff "$WORK/$E.granted/catalogue" "$WORK/$B/catalogue" | grep -c '^> ' || true)
+expect "and in the catalogue each such line stands for one of $B's (the same objects, other ACLs)" "$got" \
+	"$(diff "$WORK/$E.granted/catalogue" "$WORK/$B/catalogue" | grep -c '^< ' || true)"
+# pg_dump leaves out what pg_init_privs holds: a grant of the test's that
+# the update recorded there would be lost by a dump and restore
+got=$(grep -E '^initial privileges of ' "$WORK/$E.granted/catalogue" | grep -c -E "$e_roles_re" || true)
+expect "the update recorded none of the test's grants as the extension's own (pg_init_privs)" "$got" "0"
+tpsql "$E" -c "DROP OWNED BY $BOOKING_ROLE, $DESK_ROLE, $ADMIN_ROLE"
+compare_with_fresh "$E" "$B"
+
+say "$E after the comparison: the event trigger works"
+# ENABLE TRIGGER ALL (what a data-only restore ends with) makes ALWAYS
+# triggers ordinary; timepool_keep_triggers sets them back
+tpsql "$E" -c "ALTER TABLE timepool.audit_log ENABLE TRIGGER ALL"
+got=$(q "$E" "SELECT tgenabled FROM pg_trigger WHERE tgrelid = 'timepool.audit_log'::regclass AND tgname = 'audit_log_append_only'")
+expect "after ALTER TABLE timepool.audit_log ENABLE TRIGGER ALL, audit_log_append_only is ALWAYS again (A)" "$got" "A"
 
 ###########################################################################
 echo "1..$checks"
