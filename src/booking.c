@@ -42,7 +42,8 @@ typedef enum TpVerdict
 typedef struct TpDecision
 {
 	TpVerdict	verdict;
-	TpResourceDay *day;			/* chosen resource, or the one the refusal is about */
+	TpResourceDay *day;			/* chosen resource, or the one the refusal is
+								 * about */
 	TpPool	   *pool;
 	int64		booked;
 } TpDecision;
@@ -71,7 +72,8 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 	int			ncand = 0;
 	TpResourceDay **cand_day;
 	TpPool	  **cand_pool;
-	int64		best_remaining = PG_INT64_MIN;	/* remaining may be negative in an over-full pool */
+	int64		best_remaining = PG_INT64_MIN;	/* remaining may be negative
+												 * in an over-full pool */
 	int64		best_count = 0;
 
 	out->verdict = TP_NO_PERIOD;
@@ -510,11 +512,11 @@ tp_book_service(PG_FUNCTION_ARGS)
 
 	/*
 	 * The service may have been deleted or deactivated since the cache was
-	 * read.  delete_service() takes this service's lock exclusively before
-	 * it counts upcoming reservations: with the lock shared, look again
-	 * (the cache takes in a delete committed while this waited).  A
-	 * booking that got the lock first holds it to its commit, and the
-	 * delete then counts it.
+	 * read.  delete_service() takes this service's lock exclusively before it
+	 * counts upcoming reservations: with the lock shared, look again (the
+	 * cache takes in a delete committed while this waited).  A booking that
+	 * got the lock first holds it to its commit, and the delete then counts
+	 * it.
 	 */
 	tp_lock_service_shared(svc.id);
 	tp_cache_sync();
@@ -525,7 +527,10 @@ tp_book_service(PG_FUNCTION_ARGS)
 			tp_unbookable_service(service_code, "The service was deleted or deactivated while this booking was being decided.");
 	}
 
-	/* the pool was checked above under its lock: the guard need not count it again */
+	/*
+	 * the pool was checked above under its lock: the guard need not count it
+	 * again
+	 */
 	tp_expect_checked_insert(d.day->resource_id, date, d.pool->period);
 	PG_TRY();
 	{

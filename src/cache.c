@@ -297,10 +297,10 @@ tp_cache_load(MemoryContext cxt)
 	SPI_freetuptable(tab);
 
 	/*
-	 * The clinic's policy: the row of timepool.settings, or its defaults.
-	 * Of two rows (a restore with triggers disabled copied one in next to
-	 * the one the install made, until timepool.keep_triggers() drops the
-	 * older), the newest is in force.
+	 * The clinic's policy: the row of timepool.settings, or its defaults. Of
+	 * two rows (a restore with triggers disabled copied one in next to the
+	 * one the install made, until timepool.keep_triggers() drops the older),
+	 * the newest is in force.
 	 */
 	tp_cache.notice = 0;
 	tp_cache.advance = 365;
@@ -327,7 +327,8 @@ tp_cache_load(MemoryContext cxt)
 				tp_cache.advance = DatumGetInt32(d);
 		}
 		SPI_freetuptable(tab);
-	}}
+	}
+}
 
 /*
  * The cache, rebuilt if stale.  The caller must be connected to SPI and

@@ -288,7 +288,7 @@ tp_check_code(const char *what, text *code, char *out)
 	{
 		char		c = p[i];
 		bool		ok = (c >= 'A' && c <= 'Z') ||
-			(i > 0 && ((c >= '0' && c <= '9') || c == '_'));
+		(i > 0 && ((c >= '0' && c <= '9') || c == '_'));
 
 		if (!ok)
 			ereport(ERROR,

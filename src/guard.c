@@ -472,10 +472,18 @@ tp_reservations_before_write(PG_FUNCTION_ARGS)
 		tp_check_ranges(trig->tg_relation, tuple, &c);
 		tp_read_hold(oldtuple, desc, cp, &o);
 		tp_read_hold(tuple, desc, cp, &h);
-		/* a moved start or a changed length moves the end, unless it was set too */
+
+		/*
+		 * a moved start or a changed length moves the end, unless it was set
+		 * too
+		 */
 		need_end = (h.start_min != o.start_min || h.required != o.required) &&
 			h.end_min == o.end_min;
-		/* a move to another resource, date or time finds its period, unless it was set too */
+
+		/*
+		 * a move to another resource, date or time finds its period, unless
+		 * it was set too
+		 */
 		need_period = (h.resource_id != o.resource_id || h.date != o.date ||
 					   h.start_min != o.start_min) &&
 			strcmp(h.period, o.period) == 0;
@@ -679,6 +687,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 		{
 			char	   *code = SPI_getvalue(trig->tg_newtuple ? trig->tg_newtuple : trig->tg_trigtuple,
 											desc, c.service_code);
+
 			tp_refuse_full(code, h.required, minutes - h.required, p, h.date);
 		}
 	}

@@ -33,10 +33,16 @@
  */
 #define TP_LOCK_SPACE		29808	/* 0x7470, "tp" */
 #define TP_LOCK_POOL		29808	/* one pool; key = tp_pool_key() */
-#define TP_LOCK_IDEMPOTENCY	29809	/* one idempotency key; key = hash of the key */
-#define TP_LOCK_SERVICE_DAY	29810	/* one service's daily cap on a date; key = a hash */
-#define TP_LOCK_SERVICE		29811	/* one service: bookings share it, delete_service() excludes them; key = hashint8(id) */
-#define TP_LOCK_SCHEDULE	29812	/* the cached tables: changes hold it from commit until their invalidations are sent; key = 0 */
+#define TP_LOCK_IDEMPOTENCY	29809	/* one idempotency key; key = hash of the
+									 * key */
+#define TP_LOCK_SERVICE_DAY	29810	/* one service's daily cap on a date; key
+									 * = a hash */
+#define TP_LOCK_SERVICE		29811	/* one service: bookings share it,
+									 * delete_service() excludes them; key =
+									 * hashint8(id) */
+#define TP_LOCK_SCHEDULE	29812	/* the cached tables: changes hold it from
+									 * commit until their invalidations are
+									 * sent; key = 0 */
 
 /* SQLSTATEs of the refusals */
 #define ERRCODE_TP_NO_TIME_LEFT		MAKE_SQLSTATE('T','P','0','0','1')
@@ -156,8 +162,9 @@ typedef struct TpCache
 	TpCachedService *services;	/* by code; for one code, the live row first */
 	int			nservices;
 	bool		has_policy;		/* the schema is 1.1 or later: settings exist */
-	bool		legacy_service_lock;	/* before 1.2: delete_service() locks a
-										 * service with pg_advisory_xact_lock(29811, ...) */
+	bool		legacy_service_lock;	/* before 1.2: delete_service() locks
+										 * a service with
+										 * pg_advisory_xact_lock(29811, ...) */
 	char		time_zone[TZ_STRLEN_MAX + 1];	/* timepool.settings */
 	int			notice;			/* minutes */
 	int			advance;		/* days */
@@ -179,12 +186,15 @@ extern void tp_cache_accept(void);
 typedef struct TpPolicy
 {
 	DateADT		today;			/* in the clinic's time zone */
-	DateADT		earliest_date;	/* a booking may start at (earliest_date, earliest_min) */
+	DateADT		earliest_date;	/* a booking may start at (earliest_date,
+								 * earliest_min) */
 	int			earliest_min;	/* or later; 1440 = not on earliest_date */
-	DateADT		last_date;		/* and on last_date or earlier (DATE_NOEND: no limit) */
+	DateADT		last_date;		/* and on last_date or earlier (DATE_NOEND: no
+								 * limit) */
 	int			notice;			/* minutes of notice that apply */
 	int			advance;		/* days ahead that apply; -1 (none) under 1.0 */
-	bool		legacy;			/* the database is at 1.0: only past dates count */
+	bool		legacy;			/* the database is at 1.0: only past dates
+								 * count */
 } TpPolicy;
 
 /* policy.c */
