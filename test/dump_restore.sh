@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# test/dump_restore.sh: timepool's data survives pg_dump and restore.
+# test/dump_restore.sh: timepool's data survives pg_dump and restore, whole
+# or data only.
 #
 # Against the cluster that libpq's environment points to (PGHOST, PGPORT,
 # PGUSER: a superuser), this builds a database tp_dump_src with resources,
@@ -26,6 +27,37 @@
 # through a plain dump and restore, and must come out the same and still
 # accept audited writes.
 #
+# Then the same source is restored data only into databases that already
+# have CREATE EXTENSION timepool (as a DBA restores; the dumped settings row
+# meets the one CREATE EXTENSION made):
+#   3. pg_dump -a > file; psql -v ON_ERROR_STOP=1 -f file  (triggers on)
+#   4. pg_dump -a --disable-triggers > file; psql -v ON_ERROR_STOP=1 -f file
+#      (each table's COPY between DISABLE TRIGGER ALL and ENABLE TRIGGER ALL;
+#      the script checks the dump has them)
+#   5. pg_dump -Fc -a; pg_restore -a --disable-triggers --single-transaction
+# Every restored database (1 to 5) must pass the same checks: no statement
+# of the restore fails (a failed COPY fails the test), it logs no audit row,
+# leaves exactly one settings row, and every table, sequence, view and answer
+# above comes out as in the source; every trigger whose function is
+# timepool.invalidate_cache() or timepool.audit_log_append_only() is ENABLE
+# ALWAYS ('A') as in the source, the other triggers (foreign keys' included)
+# enabled as in the source, the event trigger timepool_keep_triggers enabled
+# always; and a session with a warm cache (it asked availability() for
+# DR_A's Monday 2025-12-08) sees a closure that another session commits with
+# session_replication_role = replica (logical replication's apply) while the
+# first stays open (psql's \! runs the second): its book_service() there is
+# refused with TP002 and availability() shows the pool closed.  The source
+# passes that last check too.
+#
+# Negative controls, committed: a --disable-triggers restore into a
+# database whose timepool_keep_triggers is disabled (what 1.1's restore
+# left, less its settings_pkey failure) must make the trigger check and the
+# settings count fail (while the behavioural check passes there: with an
+# invalidation trigger ordinary, 1.2's cache reloads before every decision);
+# and with those triggers ALWAYS again but invalidate_cache() replaced by a
+# function that does nothing, the warm session must book into the closed
+# pool, which is what the behavioural check reports as a failure.
+#
 # Prints "ok: ..." or "FAIL: ..." per check; exits non-zero on any failure.
 # The databases are dropped at the end (KEEP_DBS=1 keeps them).
 set -euo pipefail
@@ -36,6 +68,10 @@ DST=tp_dump_dst
 DSTFC=tp_dump_fc
 SRC0=tp_dump_src_untouched
 DST0=tp_dump_dst_untouched
+DSTA=tp_dump_data
+DSTAD=tp_dump_data_dt
+DSTAFC=tp_dump_data_fc
+DSTC=tp_dump_control
 SITE_ROLE=tp_dump_site
 TODAY=2025-11-14 # "today" for timepool: bookings are on Saturday 2025-11-15 and later
 WORK=$(mktemp -d -t tp_dump.XXXXXX)
@@ -64,14 +100,14 @@ expect_like() {
 cleanup() {
 	local rc=$?
 	if [ "${KEEP_DBS:-}" != 1 ]; then
-		for db in "$SRC" "$DST" "$DSTFC" "$SRC0" "$DST0"; do
+		for db in "$SRC" "$DST" "$DSTFC" "$SRC0" "$DST0" "$DSTA" "$DSTAD" "$DSTAFC" "$DSTC"; do
 			dropdb --if-exists "$db" >/dev/null 2>&1 || echo "warning: could not drop $db" >&2
 		done
 		psql -X -q -d postgres -c "DROP ROLE IF EXISTS $SITE_ROLE" >/dev/null 2>&1 ||
 			echo "warning: could not drop role $SITE_ROLE" >&2
 		rm -rf "$WORK"
 	else
-		echo "kept databases $SRC $DST $DSTFC $SRC0 $DST0, role $SITE_ROLE and $WORK"
+		echo "kept databases $SRC $DST $DSTFC $SRC0 $DST0 $DSTA $DSTAD $DSTAFC $DSTC, role $SITE_ROLE and $WORK"
 	fi
 	exit "$rc"
 }
@@ -81,7 +117,7 @@ trap cleanup EXIT
 # shellcheck source=test/lib.sh
 . test/lib.sh
 
-for db in "$SRC" "$DST" "$DSTFC" "$SRC0" "$DST0"; do
+for db in "$SRC" "$DST" "$DSTFC" "$SRC0" "$DST0" "$DSTA" "$DSTAD" "$DSTAFC" "$DSTC"; do
 	PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists "$db"
 done
 psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP ROLE IF EXISTS $SITE_ROLE"
@@ -305,8 +341,8 @@ check_restore_logged_nothing() { # label db
 	expect "$label: the restore logged nothing (no audit row after the source's last, id $src_max)" "$got" ""
 }
 
-# Run a restore command; on failure show what failed and stop.
-restore_or_die() { # label logfile dumpfile command...
+# Run a restore command; on failure show what failed and return 1.
+restore_ok() { # label logfile dumpfile command...
 	local label=$1 log=$2 dump=$3 line copy
 	shift 3
 	if "$@" >"$log" 2>&1; then
@@ -332,9 +368,95 @@ restore_or_die() { # label logfile dumpfile command...
 			"(reservations_before_write / reservations_guard) refusing a restored row;" \
 			"restored rows are only exempt when their created_at is older than the restoring transaction"
 	fi
+	if grep -q -E 'settings_pkey' "$log"; then
+		echo "    -> the dumped settings row collides with the one CREATE EXTENSION made: with the" \
+			"triggers disabled nothing turns its INSERT into an UPDATE, and a primary key on" \
+			"timepool.settings refuses the second row (1.2 drops settings_pkey for this)"
+	fi
+	return 1
+}
+# The same, and stop the script on failure.
+restore_or_die() { # label logfile dumpfile command...
+	restore_ok "$@" && return 0
 	echo
 	echo "dump and restore: $failures check(s) failed"
 	exit 1
+}
+
+# The state of timepool's triggers, one "table.trigger=tgenabled" a trigger:
+# "always" those whose function is invalidate_cache() or
+# audit_log_append_only(), which must fire in every session (ENABLE ALWAYS,
+# 'A'), "others" the rest of the triggers of timepool's tables that are not
+# a constraint's
+trigger_state() { # db always|others
+	local always="t.tgfoid IN ('timepool.invalidate_cache()'::regprocedure, 'timepool.audit_log_append_only()'::regprocedure)"
+	local filter="NOT t.tgisinternal AND NOT $always"
+	[ "$2" = always ] && filter=$always
+	q "$1" "SELECT coalesce(string_agg(c.relname || '.' || t.tgname || '=' || t.tgenabled::text, ' ' ORDER BY c.relname, t.tgname), '')
+	          FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+	         WHERE c.relnamespace = 'timepool'::regnamespace AND $filter"
+}
+
+# After a restore every trigger is in the state it is in the source: the
+# ALWAYS ones ALWAYS (an ordinary one is skipped by a session with
+# session_replication_role = replica, as logical replication applies
+# changes), the rest enabled, the foreign keys' enabled, the event trigger
+# that keeps them so enabled always.
+check_triggers() { # label db
+	local label=$1 db=$2 got
+	got=$(trigger_state "$db" always)
+	expect "$label: the ALWAYS triggers (invalidate_cache, audit_log_append_only) are ALWAYS ('A') as in the source" \
+		"$got" "$(trigger_state "$SRC" always)"
+	expect "$label: every other trigger of timepool's tables is enabled as in the source" \
+		"$(trigger_state "$db" others)" "$(trigger_state "$SRC" others)"
+	got=$(q "$db" "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+	                WHERE c.relnamespace = 'timepool'::regnamespace AND t.tgisinternal AND t.tgenabled <> 'O'")
+	expect "$label: no foreign key trigger of timepool's tables is left disabled" "$got" 0
+	got=$(q "$db" "SELECT evtname || '=' || evtenabled::text FROM pg_event_trigger WHERE evtname = 'timepool_keep_triggers'")
+	expect "$label: the event trigger timepool_keep_triggers is enabled always" "$got" "timepool_keep_triggers=A"
+}
+
+# A session that has the schedule in its cache must see a change another
+# session commits with session_replication_role = replica: one psql session
+# warms its cache with availability() for DR_A's Monday (the date given), runs (\!, which
+# waits) a second psql that closes DR_A on that date as a replica, then asks
+# again and books CONSULT there.  Prints what it saw:
+#   before=open/bookable replica=inserted after=<closed|open>/<unbookable|bookable>
+#   book=<SQLSTATE, 00000 when it booked> fresh=<a new session's view> stale_rows=<bookings made>
+# A closure the cache missed shows as after=open/bookable book=00000
+# stale_rows=1 fresh=closed.
+stale_cache_probe() { # db date
+	local db=$1 day=$2 out=$WORK/probe.$1.$2 pool
+	pool="SELECT CASE WHEN is_closed THEN 'closed' ELSE 'open' END || '/' ||
+	             CASE WHEN can_book THEN 'bookable' ELSE 'unbookable' END
+	        FROM timepool.availability('$day', NULL, 'CONSULT', 'DR_A')"
+	tpsql "$db" -A -t -v ON_ERROR_STOP=0 -v VERBOSITY=verbose >"$out" 2>&1 <<SQL || true
+SELECT 'before=' || ($pool);
+\\! psql -X -q -A -t -d "$db" -c "SET session_replication_role = replica" -c "INSERT INTO timepool.schedule_overrides (resource_id, date, is_closed, reason) SELECT id, '$day', true, 'closed by a replica session' FROM timepool.resources WHERE code = 'DR_A' RETURNING 'inserted'" >"$out.replica" 2>&1
+SELECT 'after=' || ($pool);
+SELECT 'booked ' || id FROM timepool.book_service('CONSULT', '$day', '10:00', 'Stale cache', p_resource => 'DR_A');
+\\echo book=:SQLSTATE
+SQL
+	printf '%s replica=%s %s %s fresh=%s stale_rows=%s\n' \
+		"$(grep -E '^before=' "$out")" "$(tr '\n' ' ' <"$out.replica" | sed 's/ $//')" \
+		"$(grep -E '^after=' "$out")" "$(grep -E '^book=' "$out")" \
+		"$(q "$db" "SELECT CASE WHEN is_closed THEN 'closed' ELSE 'open' END FROM timepool.availability('$day', NULL, NULL, 'DR_A')")" \
+		"$(q "$db" "SELECT count(*) FROM timepool.reservations WHERE reservation_date = '$day' AND patient_name = 'Stale cache'")"
+}
+
+PROBE_PASS="before=open/bookable replica=inserted after=closed/unbookable book=TP002 fresh=closed stale_rows=0"
+PROBE_STALE="before=open/bookable replica=inserted after=open/bookable book=00000 fresh=closed stale_rows=1"
+
+check_replica_change_seen() { # label db date
+	local label=$1 db=$2 day=$3 got
+	got=$(stale_cache_probe "$db" "$day")
+	if [ "$got" = "$PROBE_PASS" ]; then
+		ok "$label: a closure of $day committed by a replica session reaches a session with a warm cache (booking refused, TP002; availability closed)"
+	else
+		fail "$label: a closure of $day committed by a replica session: got '$got', want '$PROBE_PASS'"
+		sed 's/^/    session: /' "$WORK/probe.$db.$day"
+		sed 's/^/    replica: /' "$WORK/probe.$db.$day.replica"
+	fi
 }
 
 ###########################################################################
@@ -363,16 +485,29 @@ expect "untouched: it is logged with audit id 1" "$got" "1 resources INSERT"
 
 snapshot "$SRC" "$WORK/src"
 
+# What every restored database must pass once its restore has finished:
+# nothing logged, one settings row, triggers as in the source, every row and
+# answer as in the source, new ids after the restored ones, and a schedule
+# change made by a replica session seen by a session with a warm cache.
+check_restored() { # label db
+	local label=$1 db=$2
+	check_restore_logged_nothing "$label" "$db"
+	expect "$label: timepool.settings has exactly one row" "$(q "$db" "SELECT count(*) FROM timepool.settings")" 1
+	check_triggers "$label" "$db"
+	snapshot "$db" "$WORK/$db"
+	compare "$label" "$WORK/src" "$WORK/$db"
+	check_next_ids "$label" "$db"
+	# after check_next_ids, which wants the source's next override id
+	check_replica_change_seen "$label" "$db" 2025-12-08
+}
+
 ###########################################################################
 say "plain format: pg_dump $SRC > src.sql; psql -d $DST -f src.sql"
 createdb "$DST"
 pg_dump -d "$SRC" -f "$WORK/src.sql"
 restore_or_die "plain" "$WORK/restore-plain.log" "$WORK/src.sql" \
 	psql -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -d "$DST" -f "$WORK/src.sql"
-check_restore_logged_nothing "plain" "$DST"
-snapshot "$DST" "$WORK/dst"
-compare "plain" "$WORK/src" "$WORK/dst"
-check_next_ids "plain" "$DST"
+check_restored "plain" "$DST"
 
 ###########################################################################
 say "custom format: pg_dump -Fc $SRC; pg_restore -d $DSTFC"
@@ -380,10 +515,101 @@ createdb "$DSTFC"
 pg_dump -Fc -d "$SRC" -f "$WORK/src.dump"
 restore_or_die "custom" "$WORK/restore-custom.log" "" \
 	pg_restore --exit-on-error --single-transaction -d "$DSTFC" "$WORK/src.dump"
-check_restore_logged_nothing "custom" "$DSTFC"
-snapshot "$DSTFC" "$WORK/dstfc"
-compare "custom" "$WORK/src" "$WORK/dstfc"
-check_next_ids "custom" "$DSTFC"
+check_restored "custom" "$DSTFC"
+
+###########################################################################
+# Data only, into a database that has CREATE EXTENSION timepool already (as
+# a DBA restores): the dumped settings row meets the one CREATE EXTENSION
+# made, and with --disable-triggers each table's data comes between DISABLE
+# TRIGGER ALL and ENABLE TRIGGER ALL, which would leave the ALWAYS triggers
+# ordinary.
+say "data only: pg_dump -a $SRC > data.sql; psql -d $DSTA -f data.sql (after CREATE EXTENSION)"
+createdb "$DSTA"
+tpsql "$DSTA" -c "CREATE EXTENSION timepool"
+pg_dump -a -d "$SRC" -f "$WORK/data.sql"
+expect "data-only: the dump has no DISABLE/ENABLE TRIGGER" "$(grep -c -E '^ALTER TABLE .* (DIS|EN)ABLE TRIGGER ALL;$' "$WORK/data.sql")" 0
+if restore_ok "data-only" "$WORK/restore-data.log" "$WORK/data.sql" \
+	psql -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -d "$DSTA" -f "$WORK/data.sql"; then
+	check_restored "data-only" "$DSTA"
+fi
+
+###########################################################################
+say "data only, triggers disabled: pg_dump -a --disable-triggers $SRC > data-dt.sql; psql -d $DSTAD -f data-dt.sql (after CREATE EXTENSION)"
+createdb "$DSTAD"
+tpsql "$DSTAD" -c "CREATE EXTENSION timepool"
+pg_dump -a --disable-triggers -d "$SRC" -f "$WORK/data-dt.sql"
+# one DISABLE and one ENABLE per table: the 7 with an identity and settings
+expect "data-only --disable-triggers: the dump brackets each of the 8 tables with DISABLE/ENABLE TRIGGER ALL" \
+	"$(grep -c -E '^ALTER TABLE timepool\.[a-z_]+ DISABLE TRIGGER ALL;$' "$WORK/data-dt.sql") $(grep -c -E '^ALTER TABLE timepool\.[a-z_]+ ENABLE TRIGGER ALL;$' "$WORK/data-dt.sql")" "8 8"
+if restore_ok "data-only --disable-triggers" "$WORK/restore-data-dt.log" "$WORK/data-dt.sql" \
+	psql -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -d "$DSTAD" -f "$WORK/data-dt.sql"; then
+	check_restored "data-only --disable-triggers" "$DSTAD"
+fi
+
+###########################################################################
+say "data only, custom format, triggers disabled: pg_dump -Fc -a $SRC; pg_restore -a --disable-triggers -d $DSTAFC (after CREATE EXTENSION)"
+createdb "$DSTAFC"
+tpsql "$DSTAFC" -c "CREATE EXTENSION timepool"
+pg_dump -Fc -a -d "$SRC" -f "$WORK/data.dump"
+if restore_ok "data-only custom --disable-triggers" "$WORK/restore-data-fc.log" "" \
+	pg_restore -a --disable-triggers --exit-on-error --single-transaction -d "$DSTAFC" "$WORK/data.dump"; then
+	check_restored "data-only custom --disable-triggers" "$DSTAFC"
+fi
+
+###########################################################################
+# Negative controls: the checks above must be able to fail.  A restore with
+# timepool_keep_triggers disabled leaves what 1.1's restore left (ordinary
+# ALWAYS triggers, the settings row of CREATE EXTENSION next to the dumped
+# one): check_triggers and the settings count must say so.  Then, with every
+# trigger ALWAYS again but invalidate_cache() made to do nothing, the warm
+# session must miss the replica's closure and book into the closed pool.
+say "negative controls in $DSTC: the checks report a restore without timepool_keep_triggers, and a cache left stale"
+createdb "$DSTC"
+tpsql "$DSTC" -c "CREATE EXTENSION timepool" -c "ALTER EVENT TRIGGER timepool_keep_triggers DISABLE"
+if restore_ok "control" "$WORK/restore-control.log" "$WORK/data-dt.sql" \
+	psql -X -q -v ON_ERROR_STOP=1 -d "$DSTC" -f "$WORK/data-dt.sql"; then
+	# in a subshell: these failures are the controls' findings, not the script's
+	control=$(
+		check_triggers "control" "$DSTC"
+		expect "control: timepool.settings has exactly one row" "$(q "$DSTC" "SELECT count(*) FROM timepool.settings")" 1
+	) || true
+	# what the checks said, indented, their FAILs marked as the expected ones
+	sed -e 's/^FAIL: /FAIL (expected): /' -e 's/^/    /' <<<"$control"
+	expect_like "control: check_triggers reports the ALWAYS triggers left ordinary" \
+		"$(grep -E '^FAIL: control: the ALWAYS triggers' <<<"$control" || true)" "FAIL: *schedule_overrides_invalidate_cache=O*"
+	expect_like "control: the settings check reports the second settings row" \
+		"$(grep -E '^FAIL: control: timepool.settings has exactly one row' <<<"$control" || true)" "FAIL: *got '2', want '1'"
+	# the issue's database; 1.2's cache, finding an invalidation trigger that
+	# is not ALWAYS, reloads before every decision (README, "Whoever writes"),
+	# so even here the replica's closure is seen
+	check_replica_change_seen "control, ALWAYS triggers left ordinary" "$DSTC" 2025-12-15
+	tpsql "$DSTC" <<'SQL'
+ALTER EVENT TRIGGER timepool_keep_triggers ENABLE ALWAYS;
+DO $$
+DECLARE t record;
+BEGIN
+  FOR t IN SELECT tgrelid::regclass AS rel, tgname FROM pg_trigger
+            WHERE tgfoid IN ('timepool.invalidate_cache()'::regprocedure, 'timepool.audit_log_append_only()'::regprocedure)
+  LOOP
+    EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', t.rel, t.tgname);
+  END LOOP;
+END $$;
+-- the invalidation trigger of every cached table now announces nothing
+CREATE OR REPLACE FUNCTION timepool.invalidate_cache() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+SQL
+	expect "control: every ALWAYS trigger is ALWAYS again" "$(trigger_state "$DSTC" always)" "$(trigger_state "$SRC" always)"
+	# a cache that trusts its triggers and hears nothing: if this ever stops
+	# coming out stale, the probe no longer shows a stale cache, and the
+	# control must be made another way
+	expect "control: with invalidate_cache() doing nothing, the probe sees the stale cache (booked into the closed pool)" \
+		"$(stale_cache_probe "$DSTC" 2025-12-08)" "$PROBE_STALE"
+fi
+
+###########################################################################
+# The original passes the replica check too (last: it writes to $SRC, whose
+# sequences check_next_ids reads)
+say "the source: a replica session's closure in $SRC"
+check_replica_change_seen "source" "$SRC" 2025-12-08
 
 echo
 if [ "$failures" -eq 0 ]; then
