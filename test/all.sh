@@ -3,6 +3,7 @@
 # environment points to (./dev test makes one with pg_virtualenv).
 #   pg_regress suites (sql/, expected/) and isolation specs (test/specs/)
 #   pgTAP tests (test/pgtap/) run with pg_prove
+#   the README's sql examples, run in one psql session (test/readme.sh)
 #   dump and restore (test/dump_restore.sh)
 #   the soak test (test/soak/run), TIMEPOOL_SOAK_SECONDS long (default 60)
 # Ends with one line: "N passed, N failed".
@@ -45,6 +46,7 @@ pgtap() {
 
 run "pg_regress suites and isolation specs" regress
 run "pgTAP tests" pgtap
+run "README examples" bash test/readme.sh
 run "upgrade from 1.0" bash test/upgrade.sh
 run "dump and restore" bash test/dump_restore.sh
 run "soak test" test/soak/run --seconds "${TIMEPOOL_SOAK_SECONDS:-60}"
