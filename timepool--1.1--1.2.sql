@@ -108,6 +108,8 @@ $$;
 -- restore enables the triggers again.
 ---------------------------------------------------------------------------
 ALTER TABLE timepool.settings DROP CONSTRAINT settings_pkey;
+-- without a key, a publication needs the whole row to identify it
+ALTER TABLE timepool.settings REPLICA IDENTITY FULL;
 
 CREATE OR REPLACE FUNCTION timepool.settings_keep_row() RETURNS trigger
 LANGUAGE plpgsql
@@ -121,10 +123,10 @@ BEGIN
             DETAIL = 'It is the row trigger of timepool.settings and runs on nothing else.';
   END IF;
   IF TG_OP = 'DELETE' THEN
-    -- writers of the table's rows, one at a time
-    LOCK TABLE timepool.settings IN SHARE ROW EXCLUSIVE MODE;
-    -- a second row that a restore with triggers disabled left may go
-    IF (SELECT pg_catalog.count(*) FROM timepool.settings) OPERATOR(pg_catalog.>) 1 THEN
+    -- a second row that a restore with triggers disabled left may go; the
+    -- rows are locked, so that two such deletes cannot leave none
+    IF (SELECT pg_catalog.count(*)
+          FROM (SELECT FROM timepool.settings FOR UPDATE) AS l) OPERATOR(pg_catalog.>) 1 THEN
       RETURN OLD;
     END IF;
     RAISE EXCEPTION 'timepool.settings must keep its row'
@@ -141,8 +143,10 @@ BEGIN
             HINT = 'SELECT name FROM pg_timezone_names lists the names, such as Europe/Paris.';
   END IF;
   IF TG_OP = 'INSERT' AND NEW.id OPERATOR(pg_catalog.=) 1 THEN
-    LOCK TABLE timepool.settings IN SHARE ROW EXCLUSIVE MODE;
-    IF EXISTS (SELECT FROM timepool.settings) THEN
+    -- the table always has its row (DELETE and TRUNCATE refuse the last
+    -- one): locking it makes concurrent INSERTs replace it one at a time
+    PERFORM FROM timepool.settings FOR UPDATE;
+    IF FOUND THEN
       -- the row's updated_at comes along: a restore keeps the dumped one
       UPDATE timepool.settings
          SET time_zone = NEW.time_zone,

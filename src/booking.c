@@ -61,9 +61,39 @@ static const char *const tp_statuses[] = {
  * daily cap that the booking would break is refused (TP006) under the
  * service-day lock; without, it gives TP_CAPPED.
  */
+static void tp_unbookable_service(const char *code, const char *why) pg_attribute_noreturn();
+static void tp_unavailable_resource(const char *code, const char *why) pg_attribute_noreturn();
+
+/*
+ * The rules of a booking that do not depend on the pool's minutes: the
+ * service can be booked, the resource named (if any) too, the booking
+ * window (TP005) and the clinic's clock (TP002).  book_service() checks them
+ * before it decides and again, on the schedule and settings committed by
+ * then, once it holds the pool locks: *svc is then the service as it is now.
+ */
+static void
+tp_check_booking_rules(TpService *svc, DateADT date, int start, const char *resource_code)
+{
+	const char *why;
+	TpService	now;
+	TpPolicy	pol;
+	int64		resource_id;
+
+	if (!tp_lookup_service(svc->code, &now, &why))
+		tp_unbookable_service(svc->code, why);
+	if (now.id != svc->id)
+		tp_unbookable_service(svc->code, "The service was deleted while this booking was being decided.");
+	*svc = now;
+	if (resource_code != NULL && !tp_lookup_resource(resource_code, &resource_id, &why))
+		tp_unavailable_resource(resource_code, why);
+	tp_policy(svc, &pol);
+	tp_check_policy(svc, &pol, date, start);
+	tp_check_wall_clock(date, start, start + svc->required);
+}
+
 static void
 tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
-		  bool lock, TpDecision *out)
+		  const char *resource_code, bool lock, TpDecision *out)
 {
 	TpResourceDay *days;
 	int			ndays;
@@ -140,6 +170,14 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 			keys[i] = tp_pool_key(cand_day[i]->resource_id, date, cand_pool[i]->period);
 		tp_lock_pool_keys(keys, ncand);
 		tp_cache_sync();
+
+		/*
+		 * The service, the resource and the settings may have changed while
+		 * this waited for the locks too: check the rules again, as they are
+		 * now, and decide with the service's length now.
+		 */
+		tp_check_booking_rules(svc, date, start, resource_code);
+		end = start + svc->required;
 
 		/*
 		 * The schedule may have changed while this waited for the locks:
@@ -461,11 +499,9 @@ tp_book_service(PG_FUNCTION_ARGS)
 		tp_unbookable_service(service_code, why);
 	if (have_resource && !tp_lookup_resource(resource_code, &resource_id, &why))
 		tp_unavailable_resource(resource_code, why);
-	tp_policy(&svc, &pol);
-	tp_check_policy(&svc, &pol, date, start);
-	tp_check_wall_clock(date, start, start + svc.required);
+	tp_check_booking_rules(&svc, date, start, have_resource ? resource_code : NULL);
 
-	tp_decide(&svc, date, start, resource_id, true, &d);
+	tp_decide(&svc, date, start, resource_id, have_resource ? resource_code : NULL, true, &d);
 	if (d.verdict != TP_OK)
 		tp_refuse(&d, &svc, date, start, have_resource ? resource_code : NULL);
 
@@ -600,7 +636,7 @@ tp_can_book(PG_FUNCTION_ARGS)
 
 		if (start >= first && !tp_gap_overlaps(g0, g1, start, start + svc.required))
 		{
-			tp_decide(&svc, date, start, resource_id, false, &d);
+			tp_decide(&svc, date, start, resource_id, NULL, false, &d);
 			ok = d.verdict == TP_OK;
 		}
 	}
@@ -715,8 +751,10 @@ tp_change_status(int64 id, const char *new_status, const char *reason)
 	nulls[2] = reason ? ' ' : 'n';
 	tp_execute(plan_set_status, values, nulls, InvalidSnapshot, false, 0);
 	if (SPI_processed != 1)
-		elog(ERROR, "timepool: status update touched " UINT64_FORMAT " rows",
-			 (uint64) SPI_processed);
+		ereport(ERROR,
+				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+				 errmsg("reservation " INT64_FORMAT " was not updated", id),
+				 errdetail("A BEFORE trigger on timepool.reservations skipped the row.")));
 	result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	result = SPI_datumTransfer(result, false, -1);
 	SPI_finish();

@@ -23,6 +23,7 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "storage/lock.h"
+#include "storage/proc.h"
 #include "utils/inval.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
@@ -617,6 +618,32 @@ tp_cache_sync(void)
 	tp_cache_accept();
 }
 
+/*
+ * Tests only (timepool.test_commit_pause): once this transaction's commit
+ * is visible and before its invalidations are sent, wait until the SQL
+ * advisory lock pg_advisory_lock(key) is free.
+ *
+ * This runs after the commit record, with interrupts held, where an error
+ * would be a PANIC: the wait must not fail.  It never runs the deadlock
+ * check (a session that holds the key and then waits for this one's schedule
+ * lock is the one the detector fails, with 40P01) and ignores lock_timeout.
+ */
+static void
+tp_commit_pause(void)
+{
+	LOCKTAG		tag;
+	int			save_deadlock = DeadlockTimeout;
+	int			save_lock = LockTimeout;
+
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, 0, (uint32) tp_test_commit_pause, 1);
+	DeadlockTimeout = INT_MAX;
+	LockTimeout = 0;
+	if (LockAcquire(&tag, ExclusiveLock, false, false) == LOCKACQUIRE_OK)
+		LockRelease(&tag, ExclusiveLock, false);
+	DeadlockTimeout = save_deadlock;
+	LockTimeout = save_lock;
+}
+
 static void
 tp_xact_callback(XactEvent event, void *arg)
 {
@@ -624,7 +651,6 @@ tp_xact_callback(XactEvent event, void *arg)
 	switch (event)
 	{
 		case XACT_EVENT_PRE_COMMIT:
-		case XACT_EVENT_PRE_PREPARE:
 			if (tp_schedule_changed)
 			{
 				LOCKTAG		tag;
@@ -633,21 +659,25 @@ tp_xact_callback(XactEvent event, void *arg)
 				(void) LockAcquire(&tag, ExclusiveLock, false, false);
 			}
 			break;
-		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_PRE_PREPARE:
 
 			/*
-			 * Tests only: wait, once the commit is visible and before its
-			 * invalidations are sent, until the SQL advisory lock
-			 * pg_advisory_lock(timepool.test_commit_pause) is free.
+			 * A prepared transaction would hold the schedule lock, and with
+			 * it every decision in the database, until somebody commits it,
+			 * across restarts; without the lock its COMMIT PREPARED would
+			 * not be ordered.  Refuse it: change the schedule in an ordinary
+			 * transaction.
 			 */
+			if (tp_schedule_changed)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("cannot PREPARE a transaction that changed timepool's schedule"),
+						 errdetail("It changed resources, services, the settings, the weekly schedule or the overrides."),
+						 errhint("Make such changes in a transaction of their own, committed directly.")));
+			break;
+		case XACT_EVENT_COMMIT:
 			if (tp_schedule_changed && tp_test_commit_pause != 0)
-			{
-				LOCKTAG		tag;
-
-				SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, 0, (uint32) tp_test_commit_pause, 1);
-				if (LockAcquire(&tag, ExclusiveLock, false, false) == LOCKACQUIRE_OK)
-					LockRelease(&tag, ExclusiveLock, false);
-			}
+				tp_commit_pause();
 			tp_schedule_changed = false;
 			break;
 		case XACT_EVENT_ABORT:

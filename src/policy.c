@@ -237,6 +237,7 @@ tp_wall_gap(DateADT date, int *gap_start, int *gap_end)
 	int			before_dst,
 				after_dst;
 	int64		at;
+	int			i;
 
 	/* 1.0's clock is the session's; timestamps end long before dates do */
 	if (!cache->has_policy ||
@@ -245,21 +246,35 @@ tp_wall_gap(DateADT date, int *gap_start, int *gap_end)
 		return false;
 	tz = tp_clinic_tz(cache);
 	t0 = tp_from_local(midnight, tz);
-	/* the first transition after the instant an hour before this midnight */
-	from = timestamptz_to_time_t(t0) - 3600;
-	if (pg_next_dst_boundary(&from, &before_off, &before_dst, &boundary,
-							 &after_off, &after_dst, tz) != 1 ||
-		after_off <= before_off)
-		return false;
-	/* the wall-clock second of date at which the old offset ends */
-	at = (int64) boundary + before_off -
-		(int64) (date + POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
-	if (at < 0 || at >= (int64) SECS_PER_DAY)
-		return false;
-	*gap_start = (int) (at / SECS_PER_MINUTE);
-	*gap_end = Min((int) ((at + (after_off - before_off) + SECS_PER_MINUTE - 1) / SECS_PER_MINUTE),
-				   TP_MINUTES_PER_DAY);
-	return true;
+	/*
+	 * The transitions from a day before this midnight on, until one starts
+	 * after the date: the first that skips wall-clock time on the date (it
+	 * may have begun the evening before) is the gap.
+	 */
+	from = timestamptz_to_time_t(t0) - SECS_PER_DAY;
+	for (i = 0; i < 8; i++)
+	{
+		int64		delta;
+
+		if (pg_next_dst_boundary(&from, &before_off, &before_dst, &boundary,
+								 &after_off, &after_dst, tz) != 1)
+			return false;
+		/* the wall-clock second of date at which the old offset ends */
+		at = (int64) boundary + before_off -
+			(int64) (date + POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
+		if (at >= (int64) SECS_PER_DAY)
+			return false;
+		delta = (int64) after_off - before_off;
+		if (delta > 0 && at + delta > 0)
+		{
+			*gap_start = (int) (Max(at, 0) / SECS_PER_MINUTE);
+			*gap_end = (int) Min((at + delta + SECS_PER_MINUTE - 1) / SECS_PER_MINUTE,
+								 (int64) TP_MINUTES_PER_DAY);
+			return true;
+		}
+		from = boundary;
+	}
+	return false;
 }
 
 /* Whether [start, end) holds a minute of the gap [g0, g1) (g0 < 0: none). */
@@ -292,14 +307,18 @@ tp_check_wall_clock(DateADT date, int start, int end)
 {
 	int			g0,
 				g1;
+	char		zone[TZ_STRLEN_MAX + 1];
 
-	if (tp_window_in_gap(date, start, end, &g0, &g1))
-		ereport(ERROR,
+	if (!tp_window_in_gap(date, start, end, &g0, &g1))
+		return;
+	/* read before ereport, which must run no query */
+	strlcpy(zone, tp_cache_get()->time_zone, sizeof(zone));
+	ereport(ERROR,
 				(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
 				 errmsg("%s to %s on %s does not exist on the clinic's clock",
 						tp_time_str(start), tp_time_str(end), tp_date_str(date)),
 				 errdetail("On %s the clocks of %s skip from %s to %s.",
-						   tp_date_str(date), tp_cache_get()->time_zone,
+						   tp_date_str(date), zone,
 						   tp_time_str(g0), tp_time_str(g1)),
 				 errhint("Choose a time before %s or from %s on.", tp_time_str(g0), tp_time_str(g1))));
 }
