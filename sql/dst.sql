@@ -61,4 +61,18 @@ SELECT period, booked_minutes FROM timepool.availability('2027-11-07');
 UPDATE timepool.settings SET time_zone = 'Asia/Tokyo';
 SELECT start_time, end_time FROM timepool.book_service('BOTOX', '2027-03-14', '02:40', 'Gil');
 
+-- a gap that begins the evening before: Toronto's clocks went from 23:30 on
+-- 1919-03-30 to 00:30 on 1919-03-31, so 00:00-00:29 of the 31st do not
+-- exist (a DBA's plain INSERT of history is checked against the clock too)
+UPDATE timepool.settings SET time_zone = 'America/Toronto';
+INSERT INTO timepool.schedule_overrides (resource_id, date, period, start_time, end_time)
+SELECT id, d, 'NIGHT', '00:00', '06:00' FROM timepool.resources, (VALUES (date '1919-03-30'), (date '1919-03-31')) AS v(d);
+-- error: TP002, 00:10 on 1919-03-31
+INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name)
+VALUES (1, 1, '1919-03-31', '00:10', 'Hal');
+\echo :LAST_ERROR_SQLSTATE
+-- 00:30 exists
+INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name)
+VALUES (1, 1, '1919-03-31', '00:30', 'Ida') RETURNING start_time, end_time;
+
 UPDATE timepool.settings SET time_zone = 'UTC';

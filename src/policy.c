@@ -320,7 +320,8 @@ tp_check_wall_clock(DateADT date, int start, int end)
 				 errdetail("On %s the clocks of %s skip from %s to %s.",
 						   tp_date_str(date), zone,
 						   tp_time_str(g0), tp_time_str(g1)),
-				 errhint("Choose a time before %s or from %s on.", tp_time_str(g0), tp_time_str(g1))));
+				 g0 > 0 ? errhint("Choose a time before %s or from %s on.", tp_time_str(g0), tp_time_str(g1)) :
+				 errhint("Choose a time from %s on.", tp_time_str(g1))));
 }
 
 /*
