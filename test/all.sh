@@ -5,6 +5,8 @@
 #   pgTAP tests (test/pgtap/) run with pg_prove
 #   the README's sql examples, run in one psql session (test/readme.sh)
 #   dump and restore (test/dump_restore.sh)
+#   a randomized robustness run with SQLsmith (test/sqlsmith.sh): no crash,
+#     no internal error of timepool's
 #   the soak test (test/soak/run), TIMEPOOL_SOAK_SECONDS long (default 60)
 # Ends with one line: "N passed, N failed".
 set -uo pipefail
@@ -49,6 +51,7 @@ run "pgTAP tests" pgtap
 run "README examples" bash test/readme.sh
 run "upgrade from 1.0" bash test/upgrade.sh
 run "dump and restore" bash test/dump_restore.sh
+run "sqlsmith robustness run" bash test/sqlsmith.sh
 run "soak test" test/soak/run --seconds "${TIMEPOOL_SOAK_SECONDS:-60}"
 
 echo
