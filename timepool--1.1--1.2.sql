@@ -194,6 +194,9 @@ LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION timepool.lock_pool(bigint, date, text) IS
   'takes the lock every write to a pool takes, until the end of the transaction: holds the pool still';
 
+COMMENT ON FUNCTION timepool.clinic_now() IS
+  'the time every booking rule takes as now: the statement''s start, or timepool.now / timepool.today when a superuser froze it';
+
 COMMENT ON FUNCTION timepool.pool_lock_key(bigint, date, text) IS
   'key of the lock timepool takes for a pool, as pg_locks shows it: locktype advisory, classid 29808, objid this key (as oid), objsubid 29808';
 

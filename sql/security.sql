@@ -12,6 +12,11 @@
 --  4. A cheap function in a WHERE clause on reservation_history or
 --     bookable_services sees no row the view hides (security barriers).
 --  5. timepool's lock of a service is not for anyone granted EXECUTE.
+--  6. an admin's index function that writes timepool's tables, run as the
+--     admin by a superuser's (or autovacuum's) ANALYZE, where timepool would
+--     have taken the superuser for the writer: refused.
+--  7. a transaction kept open does not keep the clinic's "now" behind; an
+--     oversized p_details is refused.
 --
 SET timepool.today = '2025-11-14';
 SET DateStyle = 'ISO, YMD';
@@ -203,6 +208,53 @@ SELECT objsubid, count(*) FROM pg_locks
  WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND classid = 29808
  GROUP BY objsubid ORDER BY objsubid;
 ROLLBACK;
+
+---------------------------------------------------------------------------
+-- 6. writes from a security-restricted operation
+---------------------------------------------------------------------------
+CREATE SCHEMA tp_sec_app AUTHORIZATION tp_sec_admin;
+SET ROLE tp_sec_admin;
+CREATE TABLE tp_sec_app.t (x int);
+CREATE TABLE tp_sec_app.armed (x int);
+-- writes "restored history" (an old created_at) into a full pool, once armed
+CREATE FUNCTION tp_sec_app.sneak() RETURNS void LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  IF EXISTS (SELECT FROM tp_sec_app.armed) THEN
+    INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time,
+                                       patient_name, created_at)
+    SELECT 1, 1, '2025-11-15', '09:00', 'Ghost ' || g, '2001-01-01' FROM generate_series(1, 5) g;
+  END IF;
+END $$;
+-- and an index function that claims to be immutable and calls it
+CREATE FUNCTION tp_sec_app.f(int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+  PERFORM tp_sec_app.sneak();
+  RETURN $1;
+END $$;
+INSERT INTO tp_sec_app.t SELECT generate_series(1, 10);
+CREATE INDEX ON tp_sec_app.t (tp_sec_app.f(x));
+INSERT INTO tp_sec_app.armed VALUES (1);
+RESET ROLE;
+SELECT count(*) AS morning_rows FROM timepool.reservations WHERE reservation_date = '2025-11-15' \gset
+-- error: 42501 when a superuser's ANALYZE evaluates the index
+ANALYZE tp_sec_app.t;
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) - :morning_rows AS ghosts FROM timepool.reservations WHERE reservation_date = '2025-11-15';
+DROP SCHEMA tp_sec_app CASCADE;
+
+---------------------------------------------------------------------------
+-- 7. the clinic's clock runs within a transaction; p_details' size
+---------------------------------------------------------------------------
+RESET timepool.today;
+BEGIN;
+SELECT pg_sleep(0.2);
+SELECT timepool.clinic_now() > now() AS now_is_the_statements;
+COMMIT;
+SET timepool.today = '2025-11-14';
+-- error: 22023, 70000 bytes of details
+SELECT id FROM timepool.book_service('BOTOX', '2025-11-15', '11:00', 'Big',
+                                     p_details => jsonb_build_object('x', repeat('x', 70000)));
+\echo :LAST_ERROR_SQLSTATE
 
 -- clean up
 DROP CAST (pg_temp.mood AS json);

@@ -186,6 +186,7 @@ tp_audit_change(PG_FUNCTION_ARGS)
 	 * columns' types, which on another table could be anybody's code.
 	 */
 	tp_check_trigger_table(trig, "audit_change", tp_audited_tables);
+	tp_refuse_restricted();
 	if (!TRIGGER_FIRED_AFTER(trig->tg_event))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),

@@ -11,6 +11,7 @@
  */
 #include "timepool.h"
 
+#include "access/detoast.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
@@ -105,6 +106,8 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 	int64		best_remaining = PG_INT64_MIN;	/* remaining may be negative
 												 * in an over-full pool */
 	int64		best_count = 0;
+	int32	   *keys = NULL;
+	int			nkeys = 0;
 
 	out->verdict = TP_NO_PERIOD;
 	out->day = NULL;
@@ -161,14 +164,15 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 
 	if (lock)
 	{
-		int32	   *keys = palloc(sizeof(int32) * ncand);
 		TpResourceDay *fresh;
 		int			nfresh;
 		int			kept = 0;
 
+		keys = palloc(sizeof(int32) * ncand);
 		for (i = 0; i < ncand; i++)
 			keys[i] = tp_pool_key(cand_day[i]->resource_id, date, cand_pool[i]->period);
-		tp_lock_pool_keys(keys, ncand);
+		nkeys = ncand;
+		tp_lock_pool_keys(keys, nkeys);
 		tp_cache_sync();
 
 		/*
@@ -254,7 +258,18 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 		tp_pool_check_snapshot(out->day->resource_id, date, out->pool->period,
 							   out->booked, best_count);
 	if (best_remaining >= svc->required)
+	{
 		out->verdict = TP_OK;
+
+		/*
+		 * The pools not chosen are let go at once: a transaction that stays
+		 * open after its booking holds only the pool it booked into, not
+		 * those of every resource it considered.
+		 */
+		if (lock)
+			tp_unlock_pool_keys_but(keys, nkeys,
+									tp_pool_key(out->day->resource_id, date, out->pool->period));
+	}
 }
 
 /*
@@ -425,7 +440,15 @@ tp_book_service(PG_FUNCTION_ARGS)
 		tp_check_email(email);
 	notes = tp_optional_text(fcinfo, 6, "p_notes", 4000);
 	if (!PG_ARGISNULL(7))
+	{
 		details = PG_GETARG_DATUM(7);
+		if (toast_raw_datum_size(details) > TP_DETAILS_MAXBYTES)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("p_details is too long"),
+					 errdetail("It has %zu bytes; the limit is %d.",
+							   toast_raw_datum_size(details), TP_DETAILS_MAXBYTES)));
+	}
 	status = tp_check_text("p_status", PG_GETARG_TEXT_PP(9), 20, true);
 	if (strcmp(status, "PENDING") != 0 && strcmp(status, "CONFIRMED") != 0)
 		ereport(ERROR,

@@ -509,6 +509,44 @@ tp_lock_pool_keys(int32 *keys, int nkeys)
 }
 
 /*
+ * Release the pool locks tp_lock_pool_keys() took for keys (sorted by it),
+ * all but the one of key keep.  A lock this transaction held already, for
+ * an earlier write to that pool, stays held.
+ */
+void
+tp_unlock_pool_keys_but(const int32 *keys, int nkeys, int32 keep)
+{
+	int			i;
+
+	for (i = 0; i < nkeys; i++)
+	{
+		LOCKTAG		tag;
+
+		if ((i > 0 && keys[i] == keys[i - 1]) || keys[i] == keep)
+			continue;
+		tp_lock_tag(&tag, TP_LOCK_POOL, (uint32) keys[i]);
+		LockRelease(&tag, ExclusiveLock, false);
+	}
+}
+
+/*
+ * Refuse a write to timepool's tables inside a security-restricted
+ * operation: ANALYZE, VACUUM, CREATE INDEX, REINDEX, CLUSTER and REFRESH
+ * MATERIALIZED VIEW (autovacuum's too) run index and view functions as
+ * their owner, under whoever started the command.  Nothing legitimate
+ * books there, and timepool would take the command's role for the writer.
+ */
+void
+tp_refuse_restricted(void)
+{
+	if (InSecurityRestrictedOperation())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("timepool's tables cannot be changed within a security-restricted operation"),
+				 errdetail("An index, view or maintenance function tried to change them during ANALYZE, VACUUM, CREATE INDEX, REINDEX, CLUSTER or REFRESH MATERIALIZED VIEW.")));
+}
+
+/*
  * Lock the daily cap of a service on a date.  Taken after the pool locks,
  * never before, so that the two kinds cannot deadlock.
  */

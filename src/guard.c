@@ -329,6 +329,7 @@ tp_trigger_data(FunctionCallInfo fcinfo, const char *name, bool before)
 				 errmsg("%s() must be called as a trigger", name)));
 	trig = (TriggerData *) fcinfo->context;
 	tp_check_trigger_table(trig, name, tables);
+	tp_refuse_restricted();
 	if (!TRIGGER_FIRED_FOR_ROW(trig->tg_event) ||
 		(before ? !TRIGGER_FIRED_BEFORE(trig->tg_event) : !TRIGGER_FIRED_AFTER(trig->tg_event)))
 		ereport(ERROR,

@@ -5,8 +5,9 @@
  *	  in the clinic's time zone (timepool.settings.time_zone), the minimum
  *	  notice and how far ahead a service can be booked.
  *
- *	  Now is the transaction's start (now()), seen in the clinic's time
- *	  zone, unless a superuser froze it with timepool.now or timepool.today.
+ *	  Now is the statement's start (statement_timestamp()), seen in the
+ *	  clinic's time zone, unless a superuser froze it with timepool.now or
+ *	  timepool.today: a transaction kept open does not keep "now" behind.
  *	  A database still at version 1.0 has no settings: today is then the
  *	  session's current_date and there is neither notice nor a limit ahead,
  *	  as in 1.0.
@@ -101,7 +102,7 @@ tp_clinic_clock(const TpCache *cache, TimestampTz *ts, TpLocal *local, pg_tz **t
 		*ts = tp_from_local(*local, tz);
 	else
 	{
-		*ts = GetCurrentTransactionStartTimestamp();
+		*ts = GetCurrentStatementStartTimestamp();
 		*local = tp_to_local(*ts, tz);
 	}
 	if (tzp)

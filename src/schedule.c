@@ -18,6 +18,7 @@
 
 #include "access/xact.h"
 #include "access/genam.h"
+#include "miscadmin.h"
 #include "access/relscan.h"
 #include "access/stratnum.h"
 #include "access/table.h"
@@ -147,6 +148,7 @@ tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out)
 		TpResourceDay *day = &days[i];
 		int			np = 0;
 
+		CHECK_FOR_INTERRUPTS();
 		{
 			int			nmine = 0;
 
@@ -203,6 +205,7 @@ tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out)
 			int			k;
 			bool		seen = false;
 
+			CHECK_FOR_INTERRUPTS();
 			if (o->whole_day || o->closed ||
 				(o->resource_id != 0 && o->resource_id != day->resource_id))
 				continue;

@@ -22,6 +22,8 @@
 /* Longest resource, service or period code (the format is ^[A-Z][A-Z0-9_]{0,49}$). */
 #define TP_CODE_MAXLEN		50
 #define TP_MINUTES_PER_DAY	1440
+/* Largest p_details of a booking, in bytes (jsonb, uncompressed). */
+#define TP_DETAILS_MAXBYTES	65536
 
 /*
  * timepool's lock space.  Its locks are advisory locks of the database whose
@@ -221,6 +223,8 @@ extern char *tp_date_str(DateADT d);
 extern char *tp_time_str(int minutes);
 extern int32 tp_pool_key(int64 resource_id, DateADT date, const char *period);
 extern void tp_lock_pool_keys(int32 *keys, int nkeys);
+extern void tp_unlock_pool_keys_but(const int32 *keys, int nkeys, int32 keep);
+extern void tp_refuse_restricted(void);
 extern void tp_lock_idempotency(const char *key);
 extern void tp_lock_service_day(int64 service_id, DateADT date);
 extern void tp_lock_service_shared(int64 service_id);
