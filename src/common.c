@@ -702,8 +702,8 @@ tp_xact_callback(XactEvent event, void *arg)
 			/*
 			 * A prepared transaction would hold the schedule lock, and with
 			 * it every decision in the database, until somebody commits it,
-			 * across restarts; without the lock its COMMIT PREPARED would
-			 * not be ordered.  Refuse it: change the schedule in an ordinary
+			 * across restarts; without the lock its COMMIT PREPARED would not
+			 * be ordered.  Refuse it: change the schedule in an ordinary
 			 * transaction.
 			 */
 			if (tp_schedule_changed)

@@ -247,6 +247,7 @@ tp_wall_gap(DateADT date, int *gap_start, int *gap_end)
 		return false;
 	tz = tp_clinic_tz(cache);
 	t0 = tp_from_local(midnight, tz);
+
 	/*
 	 * The transitions from a day before this midnight on, until one starts
 	 * after the date: the first that skips wall-clock time on the date (it
@@ -315,14 +316,14 @@ tp_check_wall_clock(DateADT date, int start, int end)
 	/* read before ereport, which must run no query */
 	strlcpy(zone, tp_cache_get()->time_zone, sizeof(zone));
 	ereport(ERROR,
-				(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
-				 errmsg("%s to %s on %s does not exist on the clinic's clock",
-						tp_time_str(start), tp_time_str(end), tp_date_str(date)),
-				 errdetail("On %s the clocks of %s skip from %s to %s.",
-						   tp_date_str(date), zone,
-						   tp_time_str(g0), tp_time_str(g1)),
-				 g0 > 0 ? errhint("Choose a time before %s or from %s on.", tp_time_str(g0), tp_time_str(g1)) :
-				 errhint("Choose a time from %s on.", tp_time_str(g1))));
+			(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
+			 errmsg("%s to %s on %s does not exist on the clinic's clock",
+					tp_time_str(start), tp_time_str(end), tp_date_str(date)),
+			 errdetail("On %s the clocks of %s skip from %s to %s.",
+					   tp_date_str(date), zone,
+					   tp_time_str(g0), tp_time_str(g1)),
+			 g0 > 0 ? errhint("Choose a time before %s or from %s on.", tp_time_str(g0), tp_time_str(g1)) :
+			 errhint("Choose a time from %s on.", tp_time_str(g1))));
 }
 
 /*

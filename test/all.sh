@@ -49,7 +49,7 @@ pgtap() {
 run "pg_regress suites and isolation specs" regress
 run "pgTAP tests" pgtap
 run "README examples" bash test/readme.sh
-run "upgrade from 1.0" bash test/upgrade.sh
+run "upgrade from 1.0 and 1.1" bash test/upgrade.sh
 run "dump and restore" bash test/dump_restore.sh
 run "sqlsmith robustness run" bash test/sqlsmith.sh
 run "soak test" test/soak/run --seconds "${TIMEPOOL_SOAK_SECONDS:-60}"

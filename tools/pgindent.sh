@@ -11,7 +11,7 @@
 # take them from the PostgreSQL source tree, branch REL_15_STABLE, directory
 # src/tools/pgindent/:
 #
-#   git clone --branch REL_15_STABLE --depth 1 https://github.com/postgres/postgres /tmp/pg15
+#   (a checkout of PostgreSQL's REL_15_STABLE branch in /tmp/pg15)
 #   PGINDENT_SCRIPT=/tmp/pg15/src/tools/pgindent/pgindent
 #   PG_TYPEDEFS_LIST=/tmp/pg15/src/tools/pgindent/typedefs.list
 #
