@@ -578,7 +578,12 @@ tp_book_service(PG_FUNCTION_ARGS)
 	 * it.
 	 */
 	tp_lock_service_shared(svc.id);
-	tp_cache_sync();
+
+	/*
+	 * A delete that held the service's lock sent its invalidations before it
+	 * let the lock go: taking them in needs no schedule lock here.
+	 */
+	tp_cache_accept();
 	{
 		TpService	now;
 

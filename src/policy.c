@@ -218,6 +218,8 @@ tp_check_policy(const TpService *svc, const TpPolicy *pol, DateADT date, int sta
 					   tp_time_str(pol->earliest_min))));
 }
 
+static bool tp_wall_gap_compute(TpCache *cache, DateADT date, int *gap_start, int *gap_end);
+
 /*
  * The wall-clock minutes of date that do not exist in the clinic's time
  * zone, [*gap_start, *gap_end), when its clocks spring forward that day;
@@ -228,6 +230,25 @@ bool
 tp_wall_gap(DateADT date, int *gap_start, int *gap_end)
 {
 	TpCache    *cache = tp_cache_get();
+
+	/* the last date asked about, until the cache (the time zone) reloads */
+	if (cache->gap_known && cache->gap_date == date)
+	{
+		*gap_start = cache->gap_start;
+		*gap_end = cache->gap_end;
+		return cache->gap_has;
+	}
+	cache->gap_known = true;
+	cache->gap_date = date;
+	cache->gap_has = tp_wall_gap_compute(cache, date, &cache->gap_start, &cache->gap_end);
+	*gap_start = cache->gap_start;
+	*gap_end = cache->gap_end;
+	return cache->gap_has;
+}
+
+static bool
+tp_wall_gap_compute(TpCache *cache, DateADT date, int *gap_start, int *gap_end)
+{
 	pg_tz	   *tz;
 	TpLocal		midnight = {date, 0};
 	TimestampTz t0;

@@ -164,6 +164,11 @@ typedef struct TpCache
 	TpCachedService *services;	/* by code; for one code, the live row first */
 	int			nservices;
 	bool		has_policy;		/* the schema is 1.1 or later: settings exist */
+	bool		gap_known;		/* tp_wall_gap()'s last answer, for gap_date */
+	DateADT		gap_date;
+	bool		gap_has;
+	int			gap_start;
+	int			gap_end;
 	bool		legacy_service_lock;	/* before 1.2: delete_service() locks
 										 * a service with
 										 * pg_advisory_xact_lock(29811, ...) */
