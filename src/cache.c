@@ -27,6 +27,7 @@
 
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "commands/extension.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "utils/datum.h"
@@ -136,6 +137,9 @@ tp_cache_load(MemoryContext cxt)
 	tp_cache.att_period = get_attnum(tp_cache.reservations, "period");
 	tp_cache.att_required = get_attnum(tp_cache.reservations, "required_minutes");
 	tp_cache.att_status = get_attnum(tp_cache.reservations, "status");
+	/* the schedule lock of tp_cache_sync() is named after the extension */
+	tp_set_schedule_lock_oid(get_extension_oid("timepool", true));
+
 	/* version 1.1 added the settings; a database at 1.0 keeps 1.0's rules */
 	tp_cache_rels[6] = get_relname_relid("settings", nsp);
 	tp_cache.has_policy = OidIsValid(tp_cache_rels[6]);

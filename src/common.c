@@ -19,6 +19,7 @@
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_proc.h"
+#include "commands/extension.h"
 #include "commands/trigger.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -626,17 +627,34 @@ tp_lock_service(PG_FUNCTION_ARGS)
 }
 
 /*
- * The cached tables' commit order (TP_LOCK_SCHEDULE).
+ * The cached tables' commit order: the schedule lock.
  *
  * PostgreSQL makes a commit visible to other sessions before it sends the
  * commit's invalidation messages, and releases the transaction's locks only
  * after sending them.  A transaction that changed a cached table therefore
- * takes this lock exclusively just before it commits (tp_xact_callback), and
- * every decision takes it in share mode for a moment before it reads the
- * cache (tp_cache_sync): a decision that starts once the change is visible
- * waits until its invalidations are out, then takes them in.
+ * takes the schedule lock in ShareLock just before it commits
+ * (tp_xact_callback), and every decision takes it in RowExclusiveLock for a
+ * moment before it reads the cache (tp_cache_sync): a decision that starts
+ * once the change is visible waits until its invalidations are out, then
+ * takes them in.  Changes do not wait for each other.
+ *
+ * The lock is a relation lock on the OID of the timepool extension: not a
+ * relation, so that no SQL command can hold a lock on it (LOCK TABLE needs a
+ * relation; functions that open a relation by OID let go of the lock when
+ * there is none), while a decision's weak lock takes PostgreSQL's fast path
+ * (a slot of the backend's own) instead of the shared lock table, which
+ * every decision of every session would otherwise queue on.
  */
 static bool tp_schedule_changed = false;
+
+/* the extension's OID, as the last cache load found it; 0 before */
+static Oid	tp_schedule_lock_oid = InvalidOid;
+
+void
+tp_set_schedule_lock_oid(Oid extension)
+{
+	tp_schedule_lock_oid = extension;
+}
 
 
 void
@@ -648,11 +666,18 @@ tp_note_schedule_change(void)
 void
 tp_cache_sync(void)
 {
-	LOCKTAG		tag;
+	/*
+	 * Before the first load there is no cache to be stale: the load reads
+	 * the latest committed state.
+	 */
+	if (OidIsValid(tp_schedule_lock_oid))
+	{
+		LOCKTAG		tag;
 
-	tp_lock_tag(&tag, TP_LOCK_SCHEDULE, 0);
-	if (LockAcquire(&tag, ShareLock, false, false) == LOCKACQUIRE_OK)
-		LockRelease(&tag, ShareLock, false);
+		SET_LOCKTAG_RELATION(tag, MyDatabaseId, tp_schedule_lock_oid);
+		if (LockAcquire(&tag, RowExclusiveLock, false, false) == LOCKACQUIRE_OK)
+			LockRelease(&tag, RowExclusiveLock, false);
+	}
 	tp_cache_accept();
 }
 
@@ -691,10 +716,14 @@ tp_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PRE_COMMIT:
 			if (tp_schedule_changed)
 			{
+				Oid			extension = get_extension_oid("timepool", true);
 				LOCKTAG		tag;
 
-				tp_lock_tag(&tag, TP_LOCK_SCHEDULE, 0);
-				(void) LockAcquire(&tag, ExclusiveLock, false, false);
+				if (OidIsValid(extension))
+				{
+					SET_LOCKTAG_RELATION(tag, MyDatabaseId, extension);
+					(void) LockAcquire(&tag, ShareLock, false, false);
+				}
 			}
 			break;
 		case XACT_EVENT_PRE_PREPARE:

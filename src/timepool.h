@@ -42,9 +42,10 @@
 #define TP_LOCK_SERVICE		29811	/* one service: bookings share it,
 									 * delete_service() excludes them; key =
 									 * hashint8(id) */
-#define TP_LOCK_SCHEDULE	29812	/* the cached tables: changes hold it from
-									 * commit until their invalidations are
-									 * sent; key = 0 */
+/*
+ * The schedule lock (the cached tables' commit order) is not one of these:
+ * see tp_cache_sync() in common.c.
+ */
 
 /* SQLSTATEs of the refusals */
 #define ERRCODE_TP_NO_TIME_LEFT		MAKE_SQLSTATE('T','P','0','0','1')
@@ -240,6 +241,7 @@ struct TriggerData;
 extern void tp_check_trigger_table(struct TriggerData *trig, const char *function,
 								   const char *const *names);
 extern void tp_cache_sync(void);
+extern void tp_set_schedule_lock_oid(Oid extension);
 
 /* schedule.c */
 extern int	tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out);
