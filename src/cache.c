@@ -27,7 +27,12 @@
 
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "access/table.h"
 #include "commands/extension.h"
+#include "nodes/makefuncs.h"
+#include "nodes/value.h"
+#include "parser/parse_func.h"
+#include "utils/rel.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "utils/datum.h"
@@ -51,7 +56,6 @@ static SPIPlanPtr plan_c_overrides = NULL;
 static SPIPlanPtr plan_c_services = NULL;
 static SPIPlanPtr plan_c_services_10 = NULL;
 static SPIPlanPtr plan_c_settings = NULL;
-static SPIPlanPtr plan_c_triggers = NULL;
 
 /*
  * The cache can only be kept across calls while every cached table's
@@ -144,30 +148,64 @@ tp_cache_load(MemoryContext cxt)
 	tp_cache_rels[6] = get_relname_relid("settings", nsp);
 	tp_cache.has_policy = OidIsValid(tp_cache_rels[6]);
 
-	/* the cached tables whose invalidation trigger fires in every session */
-	tp_cache_query(&plan_c_triggers,
-				   "SELECT (SELECT count(DISTINCT t.tgrelid)"
-				   "   FROM pg_catalog.pg_trigger t"
-				   "   JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) t.tgfoid"
-				   "   JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.tgrelid"
-				   "   JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
-				   "  WHERE n.nspname OPERATOR(pg_catalog.=) 'timepool'"
-				   "    AND p.pronamespace OPERATOR(pg_catalog.=) n.oid"
-				   "    AND p.proname OPERATOR(pg_catalog.=) 'invalidate_cache'"
-				   "    AND t.tgenabled OPERATOR(pg_catalog.=) 'A'"
-				   "    AND c.relname IN ('resources', 'services', 'clinic_time_slots',"
-				   "                      'schedule_overrides', 'settings')),"
-				   " NOT EXISTS (SELECT FROM pg_catalog.pg_proc f"
-				   "   JOIN pg_catalog.pg_namespace fn ON fn.oid OPERATOR(pg_catalog.=) f.pronamespace"
-				   "  WHERE fn.nspname OPERATOR(pg_catalog.=) 'timepool'"
-				   "    AND f.proname OPERATOR(pg_catalog.=) 'lock_service')");
-	tp_cache_untrusted =
-		DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)) <
-		(tp_cache.has_policy ? 5 : 4);
+	/*
+	 * Does every cached table's invalidation trigger fire in every session?
+	 * Read from the relcache, which an ALTER TABLE ... TRIGGER invalidates
+	 * (and with it this cache).
+	 */
+	{
+		static const int cached[] = {0, 1, 2, 3, 6};
+		int			k;
+
+		tp_cache_untrusted = false;
+		for (k = 0; k < (int) lengthof(cached); k++)
+		{
+			Oid			relid = tp_cache_rels[cached[k]];
+			Relation	rel;
+			bool		always = false;
+
+			if (!OidIsValid(relid))
+			{
+				/* settings: only from 1.1 on */
+				if (cached[k] == 6)
+					continue;
+				tp_cache_untrusted = true;
+				break;
+			}
+			rel = table_open(relid, AccessShareLock);
+			if (rel->trigdesc != NULL)
+			{
+				int			t;
+
+				for (t = 0; t < rel->trigdesc->numtriggers; t++)
+				{
+					Trigger    *tg = &rel->trigdesc->triggers[t];
+					const char *name = tg->tgname;
+					size_t		len = strlen(name);
+
+					if (len > 17 && strcmp(name + len - 17, "_invalidate_cache") == 0 &&
+						tg->tgenabled == TRIGGER_FIRES_ALWAYS)
+						always = true;
+				}
+			}
+			table_close(rel, AccessShareLock);
+			if (!always)
+			{
+				tp_cache_untrusted = true;
+				break;
+			}
+		}
+	}
+
 	/* before 1.2, delete_service() takes the service's lock from SQL */
-	tp_cache.legacy_service_lock =
-		DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-	SPI_freetuptable(SPI_tuptable);
+	{
+		Oid			argtypes[1] = {INT8OID};
+
+		tp_cache.legacy_service_lock =
+			!OidIsValid(LookupFuncName(list_make2(makeString("timepool"),
+												  makeString("lock_service")),
+									   1, argtypes, true));
+	}
 
 	tp_cache_query(&plan_c_resources,
 				   "SELECT id, code, is_active FROM timepool.resources ORDER BY code COLLATE \"C\"");
