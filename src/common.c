@@ -667,8 +667,8 @@ void
 tp_cache_sync(void)
 {
 	/*
-	 * Before the first load there is no cache to be stale: the load reads
-	 * the latest committed state.
+	 * Before the first load there is no cache to be stale: the load reads the
+	 * latest committed state.
 	 */
 	if (OidIsValid(tp_schedule_lock_oid))
 	{
