@@ -28,7 +28,6 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "access/table.h"
-#include "commands/extension.h"
 #include "nodes/makefuncs.h"
 #include "nodes/value.h"
 #include "parser/parse_func.h"
@@ -141,8 +140,8 @@ tp_cache_load(MemoryContext cxt)
 	tp_cache.att_period = get_attnum(tp_cache.reservations, "period");
 	tp_cache.att_required = get_attnum(tp_cache.reservations, "required_minutes");
 	tp_cache.att_status = get_attnum(tp_cache.reservations, "status");
-	/* the schedule lock of tp_cache_sync() is named after the extension */
-	tp_set_schedule_lock_oid(get_extension_oid("timepool", true));
+	/* from now on tp_cache_sync() orders this cache after schedule commits */
+	tp_note_cache_loaded();
 
 	/* version 1.1 added the settings; a database at 1.0 keeps 1.0's rules */
 	tp_cache_rels[6] = get_relname_relid("settings", nsp);

@@ -19,7 +19,6 @@
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_proc.h"
-#include "commands/extension.h"
 #include "commands/trigger.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -638,8 +637,10 @@ tp_lock_service(PG_FUNCTION_ARGS)
  * once the change is visible waits until its invalidations are out, then
  * takes them in.  Changes do not wait for each other.
  *
- * The lock is a relation lock on the OID of the timepool extension: not a
- * relation, so that no SQL command can hold a lock on it (LOCK TABLE needs a
+ * The lock is a relation lock on relation OID 0 (InvalidOid) of the
+ * database: no relation ever has that OID (a user relation's OID, even
+ * after the OID counter wraps, is 16384 or more, and catalogs have fixed
+ * ones), so no SQL command can hold a lock on it (LOCK TABLE needs a
  * relation; functions that open a relation by OID let go of the lock when
  * there is none), while a decision's weak lock takes PostgreSQL's fast path
  * (a slot of the backend's own) instead of the shared lock table, which
@@ -647,13 +648,13 @@ tp_lock_service(PG_FUNCTION_ARGS)
  */
 static bool tp_schedule_changed = false;
 
-/* the extension's OID, as the last cache load found it; 0 before */
-static Oid	tp_schedule_lock_oid = InvalidOid;
+/* whether this session has loaded its cache once: before, none is stale */
+static bool tp_cache_loaded_once = false;
 
 void
-tp_set_schedule_lock_oid(Oid extension)
+tp_note_cache_loaded(void)
 {
-	tp_schedule_lock_oid = extension;
+	tp_cache_loaded_once = true;
 }
 
 
@@ -670,11 +671,11 @@ tp_cache_sync(void)
 	 * Before the first load there is no cache to be stale: the load reads the
 	 * latest committed state.
 	 */
-	if (OidIsValid(tp_schedule_lock_oid))
+	if (tp_cache_loaded_once)
 	{
 		LOCKTAG		tag;
 
-		SET_LOCKTAG_RELATION(tag, MyDatabaseId, tp_schedule_lock_oid);
+		SET_LOCKTAG_RELATION(tag, MyDatabaseId, InvalidOid);
 		if (LockAcquire(&tag, RowExclusiveLock, false, false) == LOCKACQUIRE_OK)
 			LockRelease(&tag, RowExclusiveLock, false);
 	}
@@ -716,14 +717,10 @@ tp_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PRE_COMMIT:
 			if (tp_schedule_changed)
 			{
-				Oid			extension = get_extension_oid("timepool", true);
 				LOCKTAG		tag;
 
-				if (OidIsValid(extension))
-				{
-					SET_LOCKTAG_RELATION(tag, MyDatabaseId, extension);
-					(void) LockAcquire(&tag, ShareLock, false, false);
-				}
+				SET_LOCKTAG_RELATION(tag, MyDatabaseId, InvalidOid);
+				(void) LockAcquire(&tag, ShareLock, false, false);
 			}
 			break;
 		case XACT_EVENT_PRE_PREPARE:

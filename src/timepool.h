@@ -241,7 +241,7 @@ struct TriggerData;
 extern void tp_check_trigger_table(struct TriggerData *trig, const char *function,
 								   const char *const *names);
 extern void tp_cache_sync(void);
-extern void tp_set_schedule_lock_oid(Oid extension);
+extern void tp_note_cache_loaded(void);
 
 /* schedule.c */
 extern int	tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out);
