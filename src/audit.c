@@ -37,7 +37,7 @@ PG_FUNCTION_INFO_V1(tp_audit_log_append_only);
 /* the tables audit_change() is attached to */
 static const char *const tp_audited_tables[] = {
 	"resources", "services", "service_categories", "clinic_time_slots",
-	"schedule_overrides", "settings", "reservations", NULL
+	"schedule_overrides", "settings", "reservations", "resource_services", NULL
 };
 
 /*

@@ -2,7 +2,8 @@
  *
  * availability.c
  *	  timepool.availability(): one row per pool of a date, with its
- *	  capacity, booked and remaining minutes, and whether a service fits.
+ *	  capacity, booked and remaining minutes, and whether a service fits
+ *	  (decide.c: minutes, the clock limit, who performs it).
  *
  * IDENTIFICATION
  *	  src/availability.c
@@ -24,45 +25,33 @@ PG_FUNCTION_INFO_V1(tp_availability);
 #define AVAILABILITY_COLS 14
 
 
-typedef struct TpBooked
+/* The day of each resource, from one scan of the date's reservations. */
+typedef struct TpDays
 {
-	int64		resource_id;
-	char		period[TP_CODE_MAXLEN + 1];
-	int64		minutes;
-	int64		count;
-} TpBooked;
-
-typedef struct TpBookedAcc
-{
-	TpBooked   *items;
-	int			n;
-	int			max;
-} TpBookedAcc;
+	TpResourceDay *days;
+	TpDayState *states;
+	int			ndays;
+} TpDays;
 
 static void
-tp_add_booked(void *arg, int64 resource_id, const char *period, int minutes)
+tp_add_booked(void *arg, const TpBooking *b)
 {
-	TpBookedAcc *acc = (TpBookedAcc *) arg;
+	TpDays	   *acc = (TpDays *) arg;
 	int			i;
 
-	for (i = 0; i < acc->n; i++)
-		if (acc->items[i].resource_id == resource_id &&
-			strcmp(acc->items[i].period, period) == 0)
-			break;
-	if (i == acc->n)
-	{
-		if (acc->n == acc->max)
+	for (i = 0; i < acc->ndays; i++)
+		if (acc->days[i].resource_id == b->resource_id)
 		{
-			acc->max *= 2;
-			acc->items = repalloc(acc->items, sizeof(TpBooked) * acc->max);
+			TpDayState *st = &acc->states[i];
+
+			if (st->n == st->max)
+			{
+				st->max *= 2;
+				st->rows = repalloc(st->rows, sizeof(TpBooking) * st->max);
+			}
+			st->rows[st->n++] = *b;
+			return;
 		}
-		memset(&acc->items[i], 0, sizeof(TpBooked));
-		acc->items[i].resource_id = resource_id;
-		strlcpy(acc->items[i].period, period, TP_CODE_MAXLEN + 1);
-		acc->n++;
-	}
-	acc->items[i].minutes += minutes;
-	acc->items[i].count++;
 }
 
 /* booked / total x 100, rounded half up to two decimals */
@@ -103,14 +92,12 @@ tp_availability(PG_FUNCTION_ARGS)
 	const char *why;
 	TpResourceDay *days;
 	int			ndays;
-	TpBooked   *booked;
-	int			nbooked;
+	TpDays		acc;
 	int			first = TP_MINUTES_PER_DAY;
 	int			g0,
 				g1;
 	int			i,
-				j,
-				k;
+				j;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -143,17 +130,20 @@ tp_availability(PG_FUNCTION_ARGS)
 
 	ndays = tp_load_day(date, resource_id, &days);
 
-	/* minutes booked in each pool of the date */
+	/* the reservations of the date, by resource */
+	acc.days = days;
+	acc.ndays = ndays;
+	acc.states = palloc(sizeof(TpDayState) * Max(ndays, 1));
+	for (i = 0; i < ndays; i++)
 	{
-		TpBookedAcc acc;
-
-		acc.items = palloc0(sizeof(TpBooked) * 16);
-		acc.n = 0;
-		acc.max = 16;
-		tp_scan_booked(date, resource_id, NULL, GetActiveSnapshot(), tp_add_booked, &acc);
-		booked = acc.items;
-		nbooked = acc.n;
+		acc.states[i].resource_id = days[i].resource_id;
+		acc.states[i].date = date;
+		acc.states[i].max_concurrent = days[i].max_concurrent;
+		acc.states[i].n = 0;
+		acc.states[i].max = 8;
+		acc.states[i].rows = palloc(sizeof(TpBooking) * 8);
 	}
+	tp_scan_booked(date, resource_id, NULL, GetActiveSnapshot(), tp_add_booked, &acc);
 
 	/* the first start the service's booking window allows on the date */
 	if (have_service)
@@ -178,6 +168,8 @@ tp_availability(PG_FUNCTION_ARGS)
 
 	for (i = 0; i < ndays; i++)
 	{
+		bool		performs = have_service && tp_performs(days[i].resource_id, svc.id);
+
 		for (j = 0; j < days[i].npools; j++)
 		{
 			TpPool	   *p = &days[i].pools[j];
@@ -189,14 +181,7 @@ tp_availability(PG_FUNCTION_ARGS)
 
 			if (have_period && strcmp(p->period, period) != 0)
 				continue;
-			for (k = 0; k < nbooked; k++)
-				if (booked[k].resource_id == days[i].resource_id &&
-					strcmp(booked[k].period, p->period) == 0)
-				{
-					minutes = booked[k].minutes;
-					count = booked[k].count;
-					break;
-				}
+			minutes = tp_day_minutes(&acc.states[i], p->period, &count);
 			remaining = Max((int64) p->capacity - minutes, 0);
 
 			memset(nulls, false, sizeof(nulls));
@@ -218,8 +203,10 @@ tp_availability(PG_FUNCTION_ARGS)
 			{
 				values[11] = CStringGetTextDatum(svc.code);
 				values[12] = Int32GetDatum(svc.required);
-				values[13] = BoolGetDatum(!p->closed && remaining >= svc.required &&
-										  tp_first_start(p, first, svc.required, g0, g1) >= 0);
+				/* some start in the pool that book_service() would take */
+				values[13] = BoolGetDatum(performs &&
+										  tp_first_fit(&acc.states[i], p, first, svc.required,
+													   g0, g1) >= 0);
 			}
 			else
 				nulls[11] = nulls[12] = nulls[13] = true;

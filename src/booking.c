@@ -29,39 +29,21 @@ static SPIPlanPtr plan_by_key = NULL;
 static SPIPlanPtr plan_lock_row = NULL;
 static SPIPlanPtr plan_set_status = NULL;
 
-/* Outcome of a booking decision, worst refusal last. */
-typedef enum TpVerdict
-{
-	TP_NO_PERIOD,				/* no period contains the start time */
-	TP_CLOSED,					/* the period is closed on that date */
-	TP_PAST_END,				/* the window runs past the period's end */
-	TP_FULL,					/* not enough minutes left */
-	TP_CAPPED,					/* the service's daily cap is reached */
-	TP_OK
-} TpVerdict;
-
+/* A booking decision: its verdict (see decide.c) and where. */
 typedef struct TpDecision
 {
 	TpVerdict	verdict;
 	TpResourceDay *day;			/* chosen resource, or the one the refusal is
 								 * about */
 	TpPool	   *pool;
-	int64		booked;
+	TpWhy		why;			/* what tp_judge() saw there */
+	int			next_start;		/* TP_OVERLAP: next start that fits, or -1 */
 } TpDecision;
 
 static const char *const tp_statuses[] = {
 	"PENDING", "CONFIRMED", "COMPLETED", "NO_SHOW", "CANCELLED", "REJECTED"
 };
 
-/*
- * Decide where a service fits at date and start minute: among the resource
- * given (resource_id != 0) or every active resource, the open pools whose
- * window holds [start, start + required), and of those the one with the
- * most minutes left (ties by resource code, then the pool's start).  With lock, every candidate
- * pool is locked first and counted from the latest committed state, and a
- * daily cap that the booking would break is refused (TP006) under the
- * service-day lock; without, it gives TP_CAPPED.
- */
 static void tp_unbookable_service(const char *code, const char *why) pg_attribute_noreturn();
 static void tp_unavailable_resource(const char *code, const char *why) pg_attribute_noreturn();
 
@@ -92,6 +74,50 @@ tp_check_booking_rules(TpService *svc, DateADT date, int start, const char *reso
 	tp_check_wall_clock(date, start, start + svc->required);
 }
 
+/*
+ * Keep the refusal that comes closest to a booking: the higher verdict,
+ * and of two alike the pool with more minutes left.
+ */
+static void
+tp_note_refusal(TpDecision *out, TpVerdict v, TpResourceDay *day, TpPool *p,
+				const TpWhy *why)
+{
+	if (out->day != NULL &&
+		(v < out->verdict ||
+		 (v == out->verdict && why != NULL &&
+		  (int64) p->capacity - why->booked <= (int64) out->pool->capacity - out->why.booked)))
+		return;
+	out->verdict = v;
+	out->day = day;
+	out->pool = p;
+	if (why)
+		out->why = *why;
+	else
+		memset(&out->why, 0, sizeof(out->why));
+}
+
+static bool
+tp_key_in(int32 key, const int32 *keys, int nkeys)
+{
+	int			i;
+
+	for (i = 0; i < nkeys; i++)
+		if (keys[i] == key)
+			return true;
+	return false;
+}
+
+/*
+ * Decide where a service fits at date and start minute: among the resource
+ * given (resource_id != 0) or every active resource that performs the
+ * service, the open pools whose window holds [start, start + required),
+ * judged by tp_judge() (decide.c) on minutes and clock; of those that fit,
+ * the one with the most minutes left (ties by resource code, then the
+ * pool's start).  With lock, every pool a candidate touches is locked first
+ * and judged on the latest committed state, and a daily cap that the
+ * booking would break is refused (TP006) under the service-day lock;
+ * without, it gives TP_CAPPED.
+ */
 static void
 tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 		  const char *resource_code, bool lock, TpDecision *out)
@@ -101,28 +127,26 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 	int			end = start + svc->required;
 	int			i;
 	int			ncand = 0;
+	int			npools = 0;
+	int			performers = 0;
 	TpResourceDay **cand_day;
 	TpPool	  **cand_pool;
+	TpDayState *states;
 	int64		best_remaining = PG_INT64_MIN;	/* remaining may be negative
 												 * in an over-full pool */
-	int64		best_count = 0;
+	int			best = -1;
 	int32	   *keys = NULL;
 	int			nkeys = 0;
 
+	memset(out, 0, sizeof(*out));
 	out->verdict = TP_NO_PERIOD;
-	out->day = NULL;
-	out->pool = NULL;
-	out->booked = 0;
+	out->next_start = -1;
 
 	ndays = tp_load_day(date, resource_id, &days);
-	{
-		int			npools = 0;
-
-		for (i = 0; i < ndays; i++)
-			npools += days[i].npools;
-		cand_day = palloc(sizeof(TpResourceDay *) * Max(npools, 1));
-		cand_pool = palloc(sizeof(TpPool *) * Max(npools, 1));
-	}
+	for (i = 0; i < ndays; i++)
+		npools += days[i].npools;
+	cand_day = palloc(sizeof(TpResourceDay *) * Max(npools, 1));
+	cand_pool = palloc(sizeof(TpPool *) * Max(npools, 1));
 
 	/*
 	 * Every pool whose window contains the start is a candidate, overlapping
@@ -133,31 +157,31 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 	{
 		int			j;
 
+		if (!tp_performs(days[i].resource_id, svc->id))
+			continue;
+		performers++;
 		for (j = 0; j < days[i].npools; j++)
 		{
 			TpPool	   *p = &days[i].pools[j];
-			TpVerdict	v;
 
 			if (start < p->start_min || start >= p->end_min)
 				continue;
 			if (p->closed)
-				v = TP_CLOSED;
+				tp_note_refusal(out, TP_CLOSED, &days[i], p, NULL);
 			else if (end > p->end_min)
-				v = TP_PAST_END;
+				tp_note_refusal(out, TP_PAST_END, &days[i], p, NULL);
 			else
 			{
 				cand_day[ncand] = &days[i];
 				cand_pool[ncand] = p;
 				ncand++;
-				continue;
-			}
-			if (out->day == NULL || v > out->verdict)
-			{
-				out->verdict = v;
-				out->day = &days[i];
-				out->pool = p;
 			}
 		}
+	}
+	if (ndays > 0 && performers == 0)
+	{
+		out->verdict = TP_NOT_PERFORMED;
+		return;
 	}
 	if (ncand == 0)
 		return;
@@ -167,11 +191,15 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 		TpResourceDay *fresh;
 		int			nfresh;
 		int			kept = 0;
+		int			maxkeys = 0;
 
-		keys = palloc(sizeof(int32) * ncand);
+		/* the pools each candidate touches on the clock, its own first */
 		for (i = 0; i < ncand; i++)
-			keys[i] = tp_pool_key(cand_day[i]->resource_id, date, cand_pool[i]->period);
-		nkeys = ncand;
+			maxkeys += cand_day[i]->npools + 1;
+		keys = palloc(sizeof(int32) * maxkeys);
+		for (i = 0; i < ncand; i++)
+			nkeys += tp_touched_pools(cand_day[i], date, cand_pool[i], start, end,
+									  keys + nkeys, NULL);
 		tp_lock_pool_keys(keys, nkeys);
 		tp_cache_sync();
 
@@ -186,34 +214,58 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 		/*
 		 * The schedule may have changed while this waited for the locks:
 		 * decide on the pools as they are now.  A candidate whose pool is
-		 * gone, closed or too short now is dropped.
+		 * gone, closed or too short now is dropped, and so is one whose
+		 * resource no longer performs the service.
 		 */
 		nfresh = tp_load_day(date, resource_id, &fresh);
 		for (i = 0; i < ncand; i++)
 		{
 			int			j;
 			TpPool	   *p = NULL;
+			TpResourceDay *fday = NULL;
 
 			for (j = 0; j < nfresh; j++)
 				if (fresh[j].resource_id == cand_day[i]->resource_id)
-					p = tp_find_pool_named(&fresh[j], cand_pool[i]->period);
-			if (p == NULL || p->closed || start < p->start_min || end > p->end_min)
-			{
-				if (p != NULL && out->day == NULL)
 				{
-					out->verdict = p->closed ? TP_CLOSED : TP_PAST_END;
-					out->day = cand_day[i];
-					out->pool = p;
+					fday = &fresh[j];
+					p = tp_find_pool_named(fday, cand_pool[i]->period);
 				}
+			if (fday != NULL && !tp_performs(fday->resource_id, svc->id))
+			{
+				if (resource_code != NULL)
+					tp_refuse_not_performed(resource_code, svc->code);
 				continue;
 			}
-			cand_day[kept] = cand_day[i];
+			if (p == NULL || p->closed || start < p->start_min || end > p->end_min)
+			{
+				if (p != NULL)
+					tp_note_refusal(out, p->closed ? TP_CLOSED : TP_PAST_END, fday, p, NULL);
+				continue;
+			}
+			cand_day[kept] = fday;
 			cand_pool[kept] = p;
 			kept++;
 		}
 		ncand = kept;
 		if (ncand == 0)
 			return;
+
+		/* a pool the changed schedule made overlap is locked too */
+		for (i = 0; i < ncand; i++)
+		{
+			int32	   *more = palloc(sizeof(int32) * (cand_day[i]->npools + 1));
+			int			nmore = tp_touched_pools(cand_day[i], date, cand_pool[i], start, end,
+												 more, NULL);
+			int			k;
+
+			for (k = 0; k < nmore; k++)
+				if (!tp_key_in(more[k], keys, nkeys))
+				{
+					keys = repalloc(keys, sizeof(int32) * (nkeys + 1));
+					keys[nkeys++] = more[k];
+					tp_lock_pool_keys(&more[k], 1);
+				}
+		}
 	}
 
 	/* the service's daily cap, under its own lock, taken after the pools' */
@@ -234,41 +286,79 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 		}
 	}
 
-	out->verdict = TP_FULL;
+	/* each candidate judged on its resource's day, read once per resource */
+	states = palloc(sizeof(TpDayState) * ncand);
 	for (i = 0; i < ncand; i++)
 	{
-		int64		minutes,
-					count,
-					remaining;
+		TpWhy		why;
+		TpVerdict	v;
 
-		tp_pool_booked(cand_day[i]->resource_id, date, cand_pool[i]->period,
-					   lock, &minutes, &count);
-		remaining = cand_pool[i]->capacity - minutes;
-		if (remaining > best_remaining)
+		if (i > 0 && cand_day[i]->resource_id == cand_day[i - 1]->resource_id)
+			states[i] = states[i - 1];
+		else
+			tp_read_day(date, cand_day[i]->resource_id, cand_day[i]->max_concurrent,
+						lock, &states[i]);
+		v = tp_judge(&states[i], cand_pool[i], start, end, svc->required, true, true, &why);
+		if (v != TP_OK)
 		{
-			best_remaining = remaining;
-			best_count = count;
-			out->day = cand_day[i];
-			out->pool = cand_pool[i];
-			out->booked = minutes;
+			tp_note_refusal(out, v, cand_day[i], cand_pool[i], &why);
+			continue;
+		}
+		if ((int64) cand_pool[i]->capacity - why.booked > best_remaining)
+		{
+			best_remaining = (int64) cand_pool[i]->capacity - why.booked;
+			best = i;
 		}
 	}
-	/* at REPEATABLE READ and SERIALIZABLE: was the decision racing another? */
-	if (lock)
-		tp_pool_check_snapshot(out->day->resource_id, date, out->pool->period,
-							   out->booked, best_count);
-	if (best_remaining >= svc->required)
+	if (best < 0)
 	{
-		out->verdict = TP_OK;
+		/* the refusal reported: which candidate, and its state */
+		for (i = 0; i < ncand; i++)
+			if (cand_pool[i] == out->pool)
+				break;
+		if (i == ncand)
+			return;
+		if (lock)
+		{
+			const char **periods = palloc(sizeof(char *) * (cand_day[i]->npools + 1));
+			int32	   *pkeys = palloc(sizeof(int32) * (cand_day[i]->npools + 1));
+			int			n = tp_touched_pools(cand_day[i], date, cand_pool[i], start, end,
+											 pkeys, periods);
+
+			/* at REPEATABLE READ and SERIALIZABLE: was it racing another? */
+			tp_day_check_snapshot(&states[i], periods, n);
+		}
+		if (out->verdict == TP_OVERLAP)
+		{
+			int			g0,
+						g1;
+
+			if (!tp_wall_gap(date, &g0, &g1))
+				g0 = g1 = -1;
+			out->next_start = tp_first_fit(&states[i], cand_pool[i], start + 1,
+										   svc->required, g0, g1);
+		}
+		return;
+	}
+
+	out->verdict = TP_OK;
+	out->day = cand_day[best];
+	out->pool = cand_pool[best];
+	if (lock)
+	{
+		const char **periods = palloc(sizeof(char *) * (out->day->npools + 1));
+		int32	   *keep = palloc(sizeof(int32) * (out->day->npools + 1));
+		int			nkeep = tp_touched_pools(out->day, date, out->pool, start, end,
+											 keep, periods);
+
+		tp_day_check_snapshot(&states[best], periods, nkeep);
 
 		/*
 		 * The pools not chosen are let go at once: a transaction that stays
-		 * open after its booking holds only the pool it booked into, not
+		 * open after its booking holds only the pools it booked into, not
 		 * those of every resource it considered.
 		 */
-		if (lock)
-			tp_unlock_pool_keys_but(keys, nkeys,
-									tp_pool_key(out->day->resource_id, date, out->pool->period));
+		tp_unlock_pool_keys_but(keys, nkeys, keep, nkeep);
 	}
 }
 
@@ -284,6 +374,9 @@ tp_refuse(TpDecision *d, TpService *svc, DateADT date, int start,
 
 	switch (d->verdict)
 	{
+		case TP_NOT_PERFORMED:
+			tp_refuse_not_performed(resource_code, svc->code);
+			break;
 		case TP_NO_PERIOD:
 			if (resource_code)
 				ereport(ERROR,
@@ -295,8 +388,8 @@ tp_refuse(TpDecision *d, TpService *svc, DateADT date, int start,
 			ereport(ERROR,
 					(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
 					 errmsg("%s on %s is outside the schedule", timestr, datestr),
-					 errdetail("No period of any active resource contains %s on %s.",
-							   timestr, datestr),
+					 errdetail("No period of any active resource that performs %s contains %s on %s.",
+							   svc->code, timestr, datestr),
 					 errhint("Call timepool.availability('%s') to see the periods of the day.", datestr)));
 			break;
 		case TP_CLOSED:
@@ -314,7 +407,11 @@ tp_refuse(TpDecision *d, TpService *svc, DateADT date, int start,
 					 errhint("Choose an earlier start time.")));
 			break;
 		case TP_FULL:
-			tp_refuse_full(svc->code, svc->required, d->booked, d->pool, date);
+			tp_refuse_full(svc->code, svc->required, d->why.booked, d->pool, date);
+			break;
+		case TP_OVERLAP:
+			tp_refuse_overlap(d->day->code, d->day->max_concurrent, svc->code, date,
+							  start, start + svc->required, &d->why, d->next_start);
 			break;
 		case TP_CAPPED:			/* tp_decide() raised it under the lock */
 		case TP_OK:
@@ -595,7 +692,8 @@ tp_book_service(PG_FUNCTION_ARGS)
 	 * the pool was checked above under its lock: the guard need not count it
 	 * again
 	 */
-	tp_expect_checked_insert(d.day->resource_id, date, d.pool->period);
+	tp_expect_checked_insert(d.day->resource_id, date, d.pool->period,
+							 start, start + svc.required);
 	PG_TRY();
 	{
 		tp_execute(plan_insert, values, nulls, InvalidSnapshot, false, 0);
@@ -675,21 +773,17 @@ tp_can_book(PG_FUNCTION_ARGS)
 		int			i,
 					j;
 
+		/* some start, in some pool of a resource that performs it, fits */
 		for (i = 0; i < ndays && !ok; i++)
-			for (j = 0; j < days[i].npools && !ok; j++)
-			{
-				TpPool	   *p = &days[i].pools[j];
-				int64		minutes,
-							count;
+		{
+			TpDayState	st;
 
-				/* open, with a start the notice allows and the window holds */
-				if (p->closed || p->capacity < svc.required ||
-					tp_first_start(p, first, svc.required, g0, g1) < 0)
-					continue;
-				tp_pool_booked(days[i].resource_id, date, p->period, false,
-							   &minutes, &count);
-				ok = p->capacity - minutes >= svc.required;
-			}
+			if (!tp_performs(days[i].resource_id, svc.id) || days[i].npools == 0)
+				continue;
+			tp_read_day(date, days[i].resource_id, days[i].max_concurrent, false, &st);
+			for (j = 0; j < days[i].npools && !ok; j++)
+				ok = tp_first_fit(&st, &days[i].pools[j], first, svc.required, g0, g1) >= 0;
+		}
 		if (ok && svc.daily_cap != TP_NO_CAP)
 		{
 			int64		minutes,
@@ -743,7 +837,8 @@ tp_change_status(int64 id, const char *new_status, const char *reason)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
 	tp_prepare(&plan_lock_row,
-			   "SELECT status FROM timepool.reservations WHERE id = $1 FOR UPDATE",
+			   "SELECT status, reservation_date, start_time FROM timepool.reservations"
+			   " WHERE id = $1 FOR UPDATE",
 			   1, lock_types);
 	values[0] = Int64GetDatum(id);
 	tp_execute(plan_lock_row, values, NULL, InvalidSnapshot, false, 1);
@@ -766,6 +861,16 @@ tp_change_status(int64 id, const char *new_status, const char *reason)
 				 errmsg("reservation " INT64_FORMAT " cannot move from %s to %s",
 						id, old_status, new_status),
 				 errdetail("%s is a final status.", old_status)));
+	}
+	/* the guard says the same for a plain UPDATE; said here, without its context */
+	{
+		bool		isnull;
+		DateADT		date = DatumGetDateADT(SPI_getbinval(SPI_tuptable->vals[0],
+														 SPI_tuptable->tupdesc, 2, &isnull));
+		TimeADT		start = DatumGetTimeADT(SPI_getbinval(SPI_tuptable->vals[0],
+														  SPI_tuptable->tupdesc, 3, &isnull));
+
+		tp_check_status_clock(id, new_status, date, (int) (start / USECS_PER_MINUTE));
 	}
 
 	tp_prepare(&plan_set_status,

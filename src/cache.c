@@ -2,8 +2,8 @@
  *
  * cache.c
  *	  A per-backend cache of the small tables every decision reads:
- *	  resources, services, the weekly schedule, the overrides and the
- *	  settings (from version 1.1); and the
+ *	  resources, services, the weekly schedule, the overrides, the
+ *	  settings (from version 1.1) and who performs what (from 1.3); and the
  *	  identity of the reservations table and its pool index.
  *
  *	  The cache is built from the latest committed state (plus this
@@ -47,9 +47,11 @@ static MemoryContext tp_cache_cxt = NULL;
 static TpCache tp_cache;
 static bool tp_cache_valid = false;
 static uint64 tp_cache_generation = 0;
-static Oid	tp_cache_rels[7];
+static Oid	tp_cache_rels[8];
 
 static SPIPlanPtr plan_c_resources = NULL;
+static SPIPlanPtr plan_c_resources_12 = NULL;
+static SPIPlanPtr plan_c_skills = NULL;
 static SPIPlanPtr plan_c_slots = NULL;
 static SPIPlanPtr plan_c_overrides = NULL;
 static SPIPlanPtr plan_c_services = NULL;
@@ -140,6 +142,8 @@ tp_cache_load(MemoryContext cxt)
 	tp_cache.att_period = get_attnum(tp_cache.reservations, "period");
 	tp_cache.att_required = get_attnum(tp_cache.reservations, "required_minutes");
 	tp_cache.att_status = get_attnum(tp_cache.reservations, "status");
+	tp_cache.att_start = get_attnum(tp_cache.reservations, "start_time");
+	tp_cache.att_end = get_attnum(tp_cache.reservations, "end_time");
 	/* from now on tp_cache_sync() orders this cache after schedule commits */
 	tp_note_cache_loaded();
 
@@ -147,13 +151,18 @@ tp_cache_load(MemoryContext cxt)
 	tp_cache_rels[6] = get_relname_relid("settings", nsp);
 	tp_cache.has_policy = OidIsValid(tp_cache_rels[6]);
 
+	/* version 1.3 added the clock limit and who performs what */
+	tp_cache_rels[7] = get_relname_relid("resource_services", nsp);
+	tp_cache.has_clock = OidIsValid(tp_cache_rels[7]) &&
+		get_attnum(tp_cache_rels[0], "max_concurrent") != InvalidAttrNumber;
+
 	/*
 	 * Does every cached table's invalidation trigger fire in every session?
 	 * Read from the relcache, which an ALTER TABLE ... TRIGGER invalidates
 	 * (and with it this cache).
 	 */
 	{
-		static const int cached[] = {0, 1, 2, 3, 6};
+		static const int cached[] = {0, 1, 2, 3, 6, 7};
 		int			k;
 
 		tp_cache_untrusted = false;
@@ -165,8 +174,8 @@ tp_cache_load(MemoryContext cxt)
 
 			if (!OidIsValid(relid))
 			{
-				/* settings: only from 1.1 on */
-				if (cached[k] == 6)
+				/* settings: only from 1.1 on; resource_services from 1.3 */
+				if (cached[k] >= 6)
 					continue;
 				tp_cache_untrusted = true;
 				break;
@@ -206,8 +215,13 @@ tp_cache_load(MemoryContext cxt)
 									   1, argtypes, true));
 	}
 
-	tp_cache_query(&plan_c_resources,
-				   "SELECT id, code, is_active FROM timepool.resources ORDER BY code COLLATE \"C\"");
+	if (tp_cache.has_clock)
+		tp_cache_query(&plan_c_resources,
+					   "SELECT id, code, is_active, max_concurrent"
+					   " FROM timepool.resources ORDER BY code COLLATE \"C\"");
+	else
+		tp_cache_query(&plan_c_resources_12,
+					   "SELECT id, code, is_active FROM timepool.resources ORDER BY code COLLATE \"C\"");
 	tab = SPI_tuptable;
 	n = (int) SPI_processed;
 	old = MemoryContextSwitchTo(cxt);
@@ -220,9 +234,57 @@ tp_cache_load(MemoryContext cxt)
 		r->id = DatumGetInt64(SPI_getbinval(tab->vals[i], tab->tupdesc, 1, &isnull));
 		tp_copy_code(r->code, tab->vals[i], tab->tupdesc, 2);
 		r->active = DatumGetBool(SPI_getbinval(tab->vals[i], tab->tupdesc, 3, &isnull));
+		r->max_concurrent = TP_NO_LIMIT;
+		if (tp_cache.has_clock)
+		{
+			Datum		d = SPI_getbinval(tab->vals[i], tab->tupdesc, 4, &isnull);
+
+			if (!isnull)
+				r->max_concurrent = DatumGetInt32(d);
+		}
 	}
 	tp_cache.nresources = n;
 	SPI_freetuptable(tab);
+
+	/*
+	 * Who performs what, by resource and service id; each resource's rows
+	 * are found through its entry (resources are few, rows per resource
+	 * fewer still).
+	 */
+	if (tp_cache.has_clock)
+	{
+		TpCachedResource *cr = NULL;
+
+		tp_cache_query(&plan_c_skills,
+					   "SELECT resource_id, service_id FROM timepool.resource_services"
+					   " ORDER BY resource_id, service_id");
+		tab = SPI_tuptable;
+		n = (int) SPI_processed;
+		old = MemoryContextSwitchTo(cxt);
+		tp_cache.skills = palloc0(sizeof(int64) * Max(n, 1));
+		MemoryContextSwitchTo(old);
+		for (i = 0; i < n; i++)
+		{
+			int64		res = DatumGetInt64(SPI_getbinval(tab->vals[i], tab->tupdesc, 1, &isnull));
+			int			k;
+
+			tp_cache.skills[i] = DatumGetInt64(SPI_getbinval(tab->vals[i], tab->tupdesc, 2, &isnull));
+			if (cr == NULL || cr->id != res)
+			{
+				/* the next resource's rows begin: find its entry */
+				cr = NULL;
+				for (k = 0; k < tp_cache.nresources; k++)
+					if (tp_cache.resources[k].id == res)
+						cr = &tp_cache.resources[k];
+				if (cr == NULL)
+					continue;	/* a row the foreign key keeps from being */
+				cr->skill_first = i;
+			}
+			cr->nskills++;
+		}
+		tp_cache.nskills = n;
+		SPI_freetuptable(tab);
+	}
 
 	tp_cache_query(&plan_c_slots,
 				   "SELECT resource_id, day_of_week, period, start_time, end_time, capacity_minutes,"
@@ -423,7 +485,8 @@ tp_invalidate_cache(PG_FUNCTION_ARGS)
 	TriggerData *trig;
 
 	static const char *const tables[] = {
-		"resources", "services", "clinic_time_slots", "schedule_overrides", "settings", NULL
+		"resources", "services", "clinic_time_slots", "schedule_overrides", "settings",
+		"resource_services", NULL
 	};
 
 	if (!CALLED_AS_TRIGGER(fcinfo))

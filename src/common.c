@@ -509,20 +509,25 @@ tp_lock_pool_keys(int32 *keys, int nkeys)
 }
 
 /*
- * Release the pool locks tp_lock_pool_keys() took for keys (sorted by it),
- * all but the one of key keep.  A lock this transaction held already, for
+ * Release the pool locks tp_lock_pool_keys() took for keys (sorted by it,
+ * each key once), all but those of the nkeep keys in keep.  A lock this transaction held already, for
  * an earlier write to that pool, stays held.
  */
 void
-tp_unlock_pool_keys_but(const int32 *keys, int nkeys, int32 keep)
+tp_unlock_pool_keys_but(const int32 *keys, int nkeys, const int32 *keep, int nkeep)
 {
 	int			i;
 
 	for (i = 0; i < nkeys; i++)
 	{
 		LOCKTAG		tag;
+		bool		kept = false;
+		int			k;
 
-		if ((i > 0 && keys[i] == keys[i - 1]) || keys[i] == keep)
+		for (k = 0; k < nkeep; k++)
+			if (keys[i] == keep[k])
+				kept = true;
+		if ((i > 0 && keys[i] == keys[i - 1]) || kept)
 			continue;
 		tp_lock_tag(&tag, TP_LOCK_POOL, (uint32) keys[i]);
 		LockRelease(&tag, ExclusiveLock, false);

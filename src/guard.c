@@ -48,15 +48,20 @@ static struct
 	int64		resource_id;
 	DateADT		date;
 	char		period[TP_CODE_MAXLEN + 1];
+	int			start_min;
+	int			end_min;
 }			tp_checked_insert;
 
 void
-tp_expect_checked_insert(int64 resource_id, DateADT date, const char *period)
+tp_expect_checked_insert(int64 resource_id, DateADT date, const char *period,
+						 int start, int end)
 {
 	tp_checked_insert.set = true;
 	tp_checked_insert.resource_id = resource_id;
 	tp_checked_insert.date = date;
 	strlcpy(tp_checked_insert.period, period, TP_CODE_MAXLEN + 1);
+	tp_checked_insert.start_min = start;
+	tp_checked_insert.end_min = end;
 }
 
 void
@@ -146,6 +151,8 @@ typedef struct TpHold
 {
 	bool		valid;			/* all key columns present */
 	bool		holding;		/* status holds time */
+	bool		attended;		/* COMPLETED or NO_SHOW */
+	char		status[16];
 	int64		id;
 	int64		resource_id;
 	int64		service_id;
@@ -220,6 +227,8 @@ tp_read_hold(HeapTuple tup, TupleDesc desc, TpCols *c, TpHold *h)
 		text	   *status = DatumGetTextPP(d);
 
 		h->holding = tp_status_holds(VARDATA_ANY(status), VARSIZE_ANY_EXHDR(status));
+		tp_text_to_buf(d, h->status, sizeof(h->status));
+		h->attended = strcmp(h->status, "COMPLETED") == 0 || strcmp(h->status, "NO_SHOW") == 0;
 	}
 	h->valid = !(n_res || n_date || n_start || n_end || n_req || n_period || n_status);
 }
@@ -584,10 +593,15 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 	bool		is_delete = TRIGGER_FIRED_BY_DELETE(trig->tg_event);
 	bool		gain = false;
 	bool		moved = false;
+	bool		clock_gain = false;
+	bool		skill_gain = false;
 	bool		release = false;
 	bool		cap_gain = false;
-	int32		keys[2];
+	bool		started = false;
+	int32	   *keys;
 	int			nkeys = 0;
+	TpResourceDay *days = NULL;
+	TpPool	   *p = NULL;
 
 	tp_cols(trig->tg_relation, &c);
 	memset(&o, 0, sizeof(o));
@@ -606,57 +620,104 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 	 * gain: the row adds minutes to a pool (new, revived, moved to another
 	 * pool, or longer): schedule and capacity are checked.  moved: it stays
 	 * in its pool with no more minutes but its window moved: the window must
-	 * still fit, the capacity is not at stake.
+	 * still fit, the capacity is not at stake.  clock_gain: its window
+	 * covers an instant it did not cover before on its resource's clock.
 	 */
 	if (h.valid && h.holding)
 	{
+		bool		same_day = !is_insert && o.holding &&
+			h.resource_id == o.resource_id && h.date == o.date;
+
 		gain = is_insert || !o.holding || !tp_same_pool(&o, &h) ||
 			h.required > o.required;
 		moved = !gain && (h.start_min != o.start_min || h.end_min != o.end_min);
+		clock_gain = !same_day || h.start_min < o.start_min || h.end_min > o.end_min;
+		/* who performs what: a new, revived or reassigned booking */
+		skill_gain = is_insert || !o.holding || h.resource_id != o.resource_id ||
+			h.service_id != o.service_id;
 		/* the service's daily cap: more minutes of a service on a date */
 		cap_gain = is_insert || !o.holding || h.service_id != o.service_id ||
 			h.date != o.date || h.required > o.required;
 	}
+	/* COMPLETED or NO_SHOW, newly or at a new time: only once it started */
+	if (h.valid && h.attended)
+		started = is_insert || strcmp(h.status, o.status) != 0 ||
+			h.date != o.date || h.start_min != o.start_min;
 	if (o.valid && o.holding)
 		release = is_delete || !h.holding || !tp_same_pool(&o, &h);
-	if (!gain && !moved && !release && !cap_gain)
+	if (!gain && !moved && !release && !cap_gain && !started)
 		return PointerGetDatum(NULL);
 
-	/* book_service() already counted this row under the pool's lock */
+	/* book_service() already decided this row under the pools' locks */
 	if (is_insert && tp_checked_insert.set &&
 		tp_checked_insert.resource_id == h.resource_id &&
 		tp_checked_insert.date == h.date &&
-		strcmp(tp_checked_insert.period, h.period) == 0)
+		strcmp(tp_checked_insert.period, h.period) == 0 &&
+		tp_checked_insert.start_min == h.start_min &&
+		tp_checked_insert.end_min == h.end_min)
 	{
 		tp_checked_insert.set = false;
 		return PointerGetDatum(NULL);
 	}
 
-	if (release)
-		keys[nkeys++] = tp_pool_key(o.resource_id, o.date, o.period);
-	if (gain || moved)
-		keys[nkeys++] = tp_pool_key(h.resource_id, h.date, h.period);
-	tp_lock_pool_keys(keys, nkeys);
+	/* a row that only frees minutes: its pool's lock is all it takes */
+	if (!gain && !moved && !cap_gain && !started)
+	{
+		int32		key = tp_pool_key(o.resource_id, o.date, o.period);
 
-	if (!gain && !moved && !cap_gain)
+		tp_lock_pool_keys(&key, 1);
 		return PointerGetDatum(NULL);
-
-	if (is_insert && tp_is_restore(trig->tg_relation, trig->tg_trigtuple, &c))
-		return PointerGetDatum(NULL);
+	}
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
-	/* the schedule committed before this took the pool's lock */
-	tp_cache_sync();
+
+	/*
+	 * The locks: the pool the row leaves, the pool it is in, and with a
+	 * clock limit every pool of its resource whose window its own overlaps
+	 * (decide.c), found in the cache as it is before the locks.
+	 */
 	if (gain || moved)
 	{
-		TpResourceDay *days;
-		TpPool	   *p = NULL;
-		char	   *datestr = tp_date_str(h.date);
-		int64		minutes = 0,
-					count = 0;
-		char		rcode[TP_CODE_MAXLEN + 1];
+		if (tp_load_day(h.date, h.resource_id, &days) == 1)
+			p = tp_find_pool_named(&days[0], h.period);
+		keys = palloc(sizeof(int32) * ((p ? days[0].npools : 0) + 2));
+	}
+	else
+		keys = palloc(sizeof(int32) * 2);
+	if (release)
+		keys[nkeys++] = tp_pool_key(o.resource_id, o.date, o.period);
+	if (gain || moved)
+	{
+		if (p != NULL && clock_gain)
+			nkeys += tp_touched_pools(&days[0], h.date, p, h.start_min, h.end_min,
+									  keys + nkeys, NULL);
+		else
+			keys[nkeys++] = tp_pool_key(h.resource_id, h.date, h.period);
+	}
+	tp_lock_pool_keys(keys, nkeys);
 
+	if (is_insert && tp_is_restore(trig->tg_relation, trig->tg_trigtuple, &c))
+	{
+		SPI_finish();
+		return PointerGetDatum(NULL);
+	}
+
+	/* the schedule committed before this took the pool's lock */
+	tp_cache_sync();
+	if (started)
+		tp_check_status_clock(h.id, h.status, h.date, h.start_min);
+	if (gain || moved)
+	{
+		char	   *datestr = tp_date_str(h.date);
+		char		rcode[TP_CODE_MAXLEN + 1];
+		char	   *code = SPI_getvalue(trig->tg_newtuple ? trig->tg_newtuple : trig->tg_trigtuple,
+										desc, c.service_code);
+		TpDayState	st;
+		TpWhy		why;
+		TpVerdict	v;
+
+		p = NULL;
 		snprintf(rcode, sizeof(rcode), INT64_FORMAT, h.resource_id);
 		if (tp_load_day(h.date, h.resource_id, &days) == 1)
 		{
@@ -668,6 +729,8 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
 					 errmsg("reservation is outside the schedule"),
 					 errdetail("Resource %s has no period %s on %s.", rcode, h.period, datestr)));
+		if (skill_gain && !tp_performs(h.resource_id, h.service_id))
+			tp_refuse_not_performed(rcode, code ? code : "the service");
 		if (p->closed)
 			tp_refuse_closed(rcode, p, h.date);
 		if (h.start_min < p->start_min || h.end_min > p->end_min)
@@ -679,17 +742,57 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 							   tp_time_str(p->start_min), tp_time_str(p->end_min), datestr)));
 		tp_check_wall_clock(h.date, h.start_min, h.end_min);
 
-		if (gain)
+		if (gain || clock_gain)
 		{
-			tp_pool_booked(h.resource_id, h.date, h.period, true, &minutes, &count);
-			tp_pool_check_snapshot(h.resource_id, h.date, h.period, minutes, count);
-		}
-		if (gain && minutes > p->capacity)
-		{
-			char	   *code = SPI_getvalue(trig->tg_newtuple ? trig->tg_newtuple : trig->tg_trigtuple,
-											desc, c.service_code);
+			const char **periods = palloc(sizeof(char *) * (days[0].npools + 1));
+			int32	   *now_keys = palloc(sizeof(int32) * (days[0].npools + 1));
+			int			n,
+						k;
 
-			tp_refuse_full(code, h.required, minutes - h.required, p, h.date);
+			if (!clock_gain || days[0].max_concurrent == TP_NO_LIMIT)
+			{
+				periods[0] = p->period;
+				n = 1;
+			}
+			else
+			{
+				/* a pool that the schedule made overlap since is locked too */
+				n = tp_touched_pools(&days[0], h.date, p, h.start_min, h.end_min,
+									 now_keys, periods);
+				for (k = 0; k < n; k++)
+				{
+					int			m;
+					bool		held = false;
+
+					for (m = 0; m < nkeys; m++)
+						if (keys[m] == now_keys[k])
+							held = true;
+					if (!held)
+						tp_lock_pool_keys(&now_keys[k], 1);
+				}
+			}
+
+			/*
+			 * The resource's day as committed now, this row and the rest of
+			 * its statement included; judged without the row itself.
+			 */
+			tp_read_day(h.date, h.resource_id, days[0].max_concurrent, true, &st);
+			tp_day_check_snapshot(&st, periods, n);
+			tp_day_forget(&st, h.period, h.start_min, h.end_min, h.required);
+			v = tp_judge(&st, p, h.start_min, h.end_min, h.required, gain, clock_gain, &why);
+			if (v == TP_FULL)
+				tp_refuse_full(code, h.required, why.booked, p, h.date);
+			if (v == TP_OVERLAP)
+			{
+				int			g0,
+							g1;
+
+				if (!tp_wall_gap(h.date, &g0, &g1))
+					g0 = g1 = -1;
+				tp_refuse_overlap(rcode, days[0].max_concurrent, code, h.date,
+								  h.start_min, h.end_min, &why,
+								  tp_first_fit(&st, p, h.start_min + 1, h.required, g0, g1));
+			}
 		}
 	}
 	if (cap_gain)

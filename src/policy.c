@@ -128,7 +128,16 @@ tp_policy(const TpService *svc, TpPolicy *out)
 		int64		usecs;
 
 		if (!tp_frozen_now(&out->today, &usecs))
+		{
+			TimestampTz now;
+			TpLocal		local;
+
 			out->today = GetSQLCurrentDate();
+			tp_clinic_clock(cache, &now, &local, NULL);
+			usecs = local.usecs;
+		}
+		out->now_date = out->today;
+		out->now_usecs = usecs;
 		out->earliest_date = out->today;
 		out->earliest_min = 0;
 		DATE_NOEND(out->last_date);
@@ -143,6 +152,8 @@ tp_policy(const TpService *svc, TpPolicy *out)
 	out->advance = (svc && svc->advance != TP_INHERIT) ? svc->advance : cache->advance;
 	tp_clinic_clock(cache, &now, &local, &tz);
 	out->today = local.date;
+	out->now_date = local.date;
+	out->now_usecs = local.usecs;
 	out->last_date = local.date + out->advance;
 
 	/* the notice is elapsed time: across a DST change the wall clock jumps */
@@ -360,6 +371,33 @@ tp_first_start(const TpPool *p, int first, int required, int g0, int g1)
 	if (tp_gap_overlaps(g0, g1, s, s + required))
 		s = g1;
 	return s + required <= p->end_min ? s : -1;
+}
+
+/*
+ * Refuse (TP004) a reservation's move to COMPLETED or NO_SHOW before its
+ * start on the clinic's clock: a treatment that has not begun was neither
+ * given nor missed.  Other statuses pass.
+ */
+void
+tp_check_status_clock(int64 id, const char *status, DateADT date, int start)
+{
+	TpPolicy	pol;
+
+	if (strcmp(status, "COMPLETED") != 0 && strcmp(status, "NO_SHOW") != 0)
+		return;
+	tp_policy(NULL, &pol);
+	if (pol.now_date > date ||
+		(pol.now_date == date && pol.now_usecs >= (int64) start * USECS_PER_MINUTE))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_TP_BAD_TRANSITION),
+			 errmsg("reservation " INT64_FORMAT " cannot be marked %s before it starts",
+					id, strcmp(status, "COMPLETED") == 0 ? "COMPLETED" : "NO_SHOW"),
+			 errdetail("It starts at %s %s; it is %s %s on the clinic's clock.",
+					   tp_date_str(date), tp_time_str(start),
+					   tp_date_str(pol.now_date),
+					   tp_time_str((int) (pol.now_usecs / USECS_PER_MINUTE))),
+			 errhint("Set it once the appointment has started.")));
 }
 
 /*

@@ -2,7 +2,8 @@
  *
  * schedule.c
  *	  The pools of a date: the weekly schedule, replaced by the overrides
- *	  that apply, and the minutes booked in each pool.
+ *	  that apply; the reservations that hold time in them (a direct scan of
+ *	  the pool index); services and resources by code, and the daily cap.
  *
  *	  Override precedence for a pool, highest first: a row for this resource
  *	  and this period; a row for this resource and the whole day; a row for
@@ -117,6 +118,7 @@ tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out)
 			continue;
 		days[nres].resource_id = r->id;
 		strlcpy(days[nres].code, r->code, TP_CODE_MAXLEN + 1);
+		days[nres].max_concurrent = r->max_concurrent;
 		nres++;
 	}
 	*out = days;
@@ -288,7 +290,7 @@ tp_status_datum_holds(Datum d)
  * and period when given), as the snapshot sees them.  A direct scan of the
  * pool index, timepool.reservations_pool_idx: this runs on every
  * availability() and every booking, where a query's start-up costs more
- * than the scan.
+ * than the scan.  From 1.3 the index carries each row's window too.
  */
 void
 tp_scan_booked(DateADT date, int64 resource_id, const char *period,
@@ -302,6 +304,9 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 	AttrNumber	a_period = cache->att_period;
 	AttrNumber	a_req = cache->att_required;
 	AttrNumber	a_status = cache->att_status;
+	AttrNumber	a_start = cache->att_start;
+	AttrNumber	a_end = cache->att_end;
+	bool		windows;
 	Relation	rel;
 	Relation	idx;
 	ScanKeyData keys[3];
@@ -310,6 +315,7 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 	TupleTableSlot *slot;
 	ItemPointer tid;
 	Buffer		vmbuffer = InvalidBuffer;
+	int2vector *ik;
 
 	if (!OidIsValid(relid) || !OidIsValid(idxid))
 		ereport(ERROR,
@@ -318,18 +324,25 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 				 errhint("Every capacity decision reads it: recreate it as in the extension's install script.")));
 	rel = table_open(relid, AccessShareLock);
 	idx = index_open(idxid, AccessShareLock);
+	ik = &idx->rd_index->indkey;
+	/* the window columns: from 1.3, which decides on the clock too */
+	windows = idx->rd_index->indnatts == 6;
+
 	/* the scan reads the index's columns by position: check them */
 	if (a_date <= 0 || a_res <= 0 || a_period <= 0 || a_req <= 0 || a_status <= 0 ||
-		idx->rd_index->indrelid != relid || idx->rd_index->indnatts != 4 ||
+		idx->rd_index->indrelid != relid ||
+		idx->rd_index->indnatts != (cache->has_clock ? 6 : 4) ||
 		idx->rd_index->indnkeyatts != 3 ||
-		idx->rd_index->indkey.values[0] != a_date ||
-		idx->rd_index->indkey.values[1] != a_res ||
-		idx->rd_index->indkey.values[2] != a_period ||
-		idx->rd_index->indkey.values[3] != a_req ||
+		ik->values[0] != a_date || ik->values[1] != a_res ||
+		ik->values[2] != a_period || ik->values[3] != a_req ||
+		(windows && (a_start <= 0 || a_end <= 0 ||
+					 ik->values[4] != a_start || ik->values[5] != a_end)) ||
 		idx->rd_rel->relam != BTREE_AM_OID)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("index \"timepool.reservations_pool_idx\" does not have the definition timepool needs"),
+				 cache->has_clock ?
+				 errdetail("It must be a btree on (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time).") :
 				 errdetail("It must be a btree on (reservation_date, resource_id, period) INCLUDE (required_minutes)."),
 				 errhint("Recreate it as in the extension's install script.")));
 
@@ -345,9 +358,9 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 
 	/*
 	 * An index-only scan where the visibility map allows, as PostgreSQL's
-	 * IndexOnlyScan does: the pool index includes required_minutes, and its
-	 * predicate keeps only rows whose status holds time (a status change is
-	 * never a HOT update, so an entry's values are those of the row).
+	 * IndexOnlyScan does: the pool index includes what a decision reads, and
+	 * its predicate keeps only rows whose status holds time (a status change
+	 * is never a HOT update, so an entry's values are those of the row).
 	 */
 	slot = table_slot_create(rel, NULL);
 	scan = index_beginscan(rel, idx, snapshot, nkeys, 0);
@@ -357,20 +370,24 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 	{
 		bool		isnull;
 		Datum		d;
-		int64		res;
-		int			req;
-		char		per[TP_CODE_MAXLEN + 1];
+		TpBooking	b;
 		text	   *pt;
 		int			len;
 
+		b.start_min = b.end_min = -1;
 		if (VM_ALL_VISIBLE(rel, ItemPointerGetBlockNumber(tid), &vmbuffer))
 		{
 			IndexTuple	itup = scan->xs_itup;
 			TupleDesc	idesc = scan->xs_itupdesc;
 
-			res = DatumGetInt64(index_getattr(itup, 2, idesc, &isnull));
+			b.resource_id = DatumGetInt64(index_getattr(itup, 2, idesc, &isnull));
 			pt = DatumGetTextPP(index_getattr(itup, 3, idesc, &isnull));
-			req = DatumGetInt32(index_getattr(itup, 4, idesc, &isnull));
+			b.required = DatumGetInt32(index_getattr(itup, 4, idesc, &isnull));
+			if (windows)
+			{
+				b.start_min = (int) (DatumGetTimeADT(index_getattr(itup, 5, idesc, &isnull)) / USECS_PER_MINUTE);
+				b.end_min = (int) (DatumGetTimeADT(index_getattr(itup, 6, idesc, &isnull)) / USECS_PER_MINUTE);
+			}
 			/* as if the heap had been read */
 			PredicateLockPage(rel, ItemPointerGetBlockNumber(tid), snapshot);
 		}
@@ -381,14 +398,19 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 			d = slot_getattr(slot, a_status, &isnull);
 			if (isnull || !tp_status_datum_holds(d))
 				continue;
-			res = DatumGetInt64(slot_getattr(slot, a_res, &isnull));
-			req = DatumGetInt32(slot_getattr(slot, a_req, &isnull));
+			b.resource_id = DatumGetInt64(slot_getattr(slot, a_res, &isnull));
+			b.required = DatumGetInt32(slot_getattr(slot, a_req, &isnull));
 			pt = DatumGetTextPP(slot_getattr(slot, a_period, &isnull));
+			if (windows)
+			{
+				b.start_min = (int) (DatumGetTimeADT(slot_getattr(slot, a_start, &isnull)) / USECS_PER_MINUTE);
+				b.end_min = (int) (DatumGetTimeADT(slot_getattr(slot, a_end, &isnull)) / USECS_PER_MINUTE);
+			}
 		}
 		len = Min((int) VARSIZE_ANY_EXHDR(pt), TP_CODE_MAXLEN);
-		memcpy(per, VARDATA_ANY(pt), len);
-		per[len] = '\0';
-		fn(arg, res, per, req);
+		memcpy(b.period, VARDATA_ANY(pt), len);
+		b.period[len] = '\0';
+		fn(arg, &b);
 	}
 	if (vmbuffer != InvalidBuffer)
 		ReleaseBuffer(vmbuffer);
@@ -396,131 +418,6 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 	ExecDropSingleTupleTableSlot(slot);
 	index_close(idx, AccessShareLock);
 	table_close(rel, AccessShareLock);
-}
-
-typedef struct TpSum
-{
-	int64		minutes;
-	int64		count;
-} TpSum;
-
-static void
-tp_add_to_sum(void *arg, int64 resource_id, const char *period, int minutes)
-{
-	TpSum	   *sum = (TpSum *) arg;
-
-	(void) resource_id;
-	(void) period;
-	sum->minutes += minutes;
-	sum->count++;
-}
-
-static void
-tp_sum_pool(int64 resource_id, DateADT date, const char *period,
-			Snapshot snapshot, int64 *minutes, int64 *count)
-{
-	TpSum		sum = {0, 0};
-
-	tp_scan_booked(date, resource_id, period, snapshot, tp_add_to_sum, &sum);
-	*minutes = sum.minutes;
-	*count = sum.count;
-}
-
-/*
- * Minutes and reservations held in one pool.
- *
- * With locked = true the caller holds the pool's lock and is about to
- * decide: the count is taken from the latest committed state, this
- * transaction's own rows included (those of the current statement too).
- * The caller then calls tp_pool_check_snapshot() for the pool it decides
- * on.
- */
-void
-tp_pool_booked(int64 resource_id, DateADT date, const char *period,
-			   bool locked, int64 *minutes, int64 *count)
-{
-	Snapshot	latest;
-
-	if (!locked)
-	{
-		tp_sum_pool(resource_id, date, period, GetActiveSnapshot(), minutes, count);
-		return;
-	}
-
-	/* make the rows this statement wrote visible, as RI checks do */
-	CommandCounterIncrement();
-	latest = RegisterSnapshot(GetLatestSnapshot());
-	tp_sum_pool(resource_id, date, period, latest, minutes, count);
-	UnregisterSnapshot(latest);
-}
-
-/*
- * Under REPEATABLE READ or SERIALIZABLE, a decision taken on the latest
- * counts (minutes, count) of a pool that the transaction's snapshot sees
- * otherwise means another booking raced this one: serialization failure,
- * to be retried by the client.  Only the pool decided on is checked, so a
- * booking is not failed for a race in a pool it did not take.
- */
-void
-tp_pool_check_snapshot(int64 resource_id, DateADT date, const char *period,
-					   int64 minutes, int64 count)
-{
-	if (IsolationUsesXactSnapshot())
-	{
-		Snapshot	xact = RegisterSnapshot(GetTransactionSnapshot());
-		int64		snap_minutes,
-					snap_count;
-
-		xact->curcid = GetCurrentCommandId(false);
-		tp_sum_pool(resource_id, date, period, xact, &snap_minutes, &snap_count);
-		UnregisterSnapshot(xact);
-		if (snap_minutes != minutes || snap_count != count)
-			ereport(ERROR,
-					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-					 errmsg("could not serialize access due to a concurrent booking"),
-					 errdetail("Another transaction changed pool %s on %s after this transaction's snapshot was taken.",
-							   period, tp_date_str(date)),
-					 errhint("Retry the transaction.")));
-	}
-}
-
-/*
- * The refusals about a pool, the same from book_service() and from the
- * guard's check of a plain INSERT or UPDATE.
- */
-
-/* TP002: the pool is closed on date */
-void
-tp_refuse_closed(const char *resource_code, const TpPool *p, DateADT date)
-{
-	char	   *datestr = tp_date_str(date);
-
-	ereport(ERROR,
-			(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
-			 errmsg("%s is closed on %s", p->period, datestr),
-			 errdetail("Resource %s takes no bookings in %s on %s.",
-					   resource_code, p->period, datestr)));
-}
-
-/*
- * TP001: required minutes (of service_code, NULL if unknown) do not fit in
- * the pool, which holds booked minutes without them.
- */
-void
-tp_refuse_full(const char *service_code, int required, int64 booked,
-			   const TpPool *p, DateADT date)
-{
-	char	   *datestr = tp_date_str(date);
-	int64		remaining = Max((int64) p->capacity - booked, 0);
-
-	ereport(ERROR,
-			(errcode(ERRCODE_TP_NO_TIME_LEFT),
-			 errmsg("not enough time left for %s in %s on %s",
-					service_code ? service_code : "the reservation", p->period, datestr),
-			 errdetail("%s needs %d minutes; " INT64_FORMAT " of %d minutes remain in %s on %s.",
-					   service_code ? service_code : "The reservation", required, remaining,
-					   p->capacity, p->period, datestr),
-			 errhint("Choose another period, date or resource.")));
 }
 
 /*

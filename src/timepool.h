@@ -54,6 +54,8 @@
 #define ERRCODE_TP_BAD_TRANSITION	MAKE_SQLSTATE('T','P','0','0','4')
 #define ERRCODE_TP_OUTSIDE_WINDOW	MAKE_SQLSTATE('T','P','0','0','5')
 #define ERRCODE_TP_DAILY_CAP		MAKE_SQLSTATE('T','P','0','0','6')
+#define ERRCODE_TP_CLOCK_OVERLAP	MAKE_SQLSTATE('T','P','0','0','7')
+#define ERRCODE_TP_NOT_PERFORMED	MAKE_SQLSTATE('T','P','0','0','8')
 
 /*
  * Which statuses hold a pool's time: all but these two.  tp_status_holds()
@@ -69,6 +71,8 @@
 #define TP_INHERIT			(-1)
 /* a service's daily cap left NULL: no cap */
 #define TP_NO_CAP			(-1)
+/* a resource's max_concurrent left NULL: no clock limit */
+#define TP_NO_LIMIT			(-1)
 
 /* One pool of a resource on a date, after overrides. */
 typedef struct TpPool
@@ -85,6 +89,7 @@ typedef struct TpResourceDay
 {
 	int64		resource_id;
 	char		code[TP_CODE_MAXLEN + 1];
+	int			max_concurrent; /* TP_NO_LIMIT: no clock limit */
 	int			npools;
 	TpPool	   *pools;
 } TpResourceDay;
@@ -124,6 +129,9 @@ typedef struct TpCachedResource
 	int64		id;
 	char		code[TP_CODE_MAXLEN + 1];
 	bool		active;
+	int			max_concurrent; /* TP_NO_LIMIT: none */
+	int			skill_first;	/* its rows in TpCache.skills */
+	int			nskills;		/* 0: performs every service */
 } TpCachedResource;
 
 typedef struct TpCachedSlot
@@ -164,7 +172,13 @@ typedef struct TpCache
 	int			noverrides;
 	TpCachedService *services;	/* by code; for one code, the live row first */
 	int			nservices;
+	int64	   *skills;			/* resource_services' service ids, by
+								 * resource (see TpCachedResource) and id */
+	int			nskills;
 	bool		has_policy;		/* the schema is 1.1 or later: settings exist */
+	bool		has_clock;		/* 1.3 or later: max_concurrent and
+								 * resource_services exist, and the pool
+								 * index carries start and end times */
 	bool		gap_known;		/* tp_wall_gap()'s last answer, for gap_date */
 	DateADT		gap_date;
 	bool		gap_has;
@@ -183,6 +197,8 @@ typedef struct TpCache
 	AttrNumber	att_period;
 	AttrNumber	att_required;
 	AttrNumber	att_status;
+	AttrNumber	att_start;
+	AttrNumber	att_end;
 } TpCache;
 
 /* cache.c */
@@ -201,6 +217,8 @@ typedef struct TpPolicy
 								 * limit) */
 	int			notice;			/* minutes of notice that apply */
 	int			advance;		/* days ahead that apply; -1 (none) under 1.0 */
+	DateADT		now_date;		/* now on the clinic's wall clock */
+	int64		now_usecs;
 	bool		legacy;			/* the database is at 1.0: only past dates
 								 * count */
 } TpPolicy;
@@ -215,6 +233,7 @@ extern bool tp_gap_overlaps(int g0, int g1, int start, int end);
 extern bool tp_window_in_gap(DateADT date, int start, int end, int *gap_start, int *gap_end);
 extern void tp_check_wall_clock(DateADT date, int start, int end);
 extern int	tp_first_start(const TpPool *p, int first, int required, int g0, int g1);
+extern void tp_check_status_clock(int64 id, const char *status, DateADT date, int start);
 
 /* common.c */
 extern SPIPlanPtr tp_prepare(SPIPlanPtr *cache, const char *sql, int nargs, Oid *argtypes);
@@ -229,7 +248,7 @@ extern char *tp_date_str(DateADT d);
 extern char *tp_time_str(int minutes);
 extern int32 tp_pool_key(int64 resource_id, DateADT date, const char *period);
 extern void tp_lock_pool_keys(int32 *keys, int nkeys);
-extern void tp_unlock_pool_keys_but(const int32 *keys, int nkeys, int32 keep);
+extern void tp_unlock_pool_keys_but(const int32 *keys, int nkeys, const int32 *keep, int nkeep);
 extern void tp_refuse_restricted(void);
 extern void tp_lock_idempotency(const char *key);
 extern void tp_lock_service_day(int64 service_id, DateADT date);
@@ -248,17 +267,18 @@ extern int	tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out);
 extern TpPool *tp_find_pool_at(TpResourceDay *day, int minute);
 extern TpPool *tp_find_pool_for(TpResourceDay *day, int minute, int end);
 extern TpPool *tp_find_pool_named(TpResourceDay *day, const char *period);
-typedef void (*TpBookedFn) (void *arg, int64 resource_id, const char *period, int minutes);
+/* One holding reservation of a resource on a date, as the pool index has it. */
+typedef struct TpBooking
+{
+	int64		resource_id;
+	char		period[TP_CODE_MAXLEN + 1];
+	int			required;		/* minutes it holds in its pool */
+	int			start_min;		/* its window on the clock; -1 when the */
+	int			end_min;		/* index does not carry it (before 1.3) */
+} TpBooking;
+typedef void (*TpBookedFn) (void *arg, const TpBooking *b);
 extern void tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 						   Snapshot snapshot, TpBookedFn fn, void *arg);
-extern void tp_pool_booked(int64 resource_id, DateADT date, const char *period,
-						   bool locked, int64 *minutes, int64 *count);
-extern void tp_pool_check_snapshot(int64 resource_id, DateADT date, const char *period,
-								   int64 minutes, int64 count);
-extern void tp_refuse_closed(const char *resource_code, const TpPool *p,
-							 DateADT date) pg_attribute_noreturn();
-extern void tp_refuse_full(const char *service_code, int required, int64 booked,
-						   const TpPool *p, DateADT date) pg_attribute_noreturn();
 extern bool tp_lookup_service(const char *code, TpService *svc, const char **why);
 extern bool tp_lookup_resource(const char *code, int64 *id, const char **why);
 extern bool tp_lookup_service_by_id(int64 id, TpService *svc);
@@ -267,8 +287,70 @@ extern void tp_service_day_booked(const TpService *svc, DateADT date, bool locke
 extern void tp_check_daily_cap(const TpService *svc, DateADT date, int required,
 							   int64 booked_before);
 
+/*
+ * decide.c: where a booking is decided.  See the comment at the top of
+ * decide.c.
+ */
+typedef enum TpVerdict
+{
+	TP_NOT_PERFORMED,			/* the resource does not perform the service */
+	TP_NO_PERIOD,				/* no period contains the start time */
+	TP_CLOSED,					/* the period is closed on that date */
+	TP_PAST_END,				/* the window runs past the period's end */
+	TP_FULL,					/* not enough minutes left in the pool */
+	TP_OVERLAP,					/* the clock limit: too many at once */
+	TP_CAPPED,					/* the service's daily cap is reached */
+	TP_OK
+} TpVerdict;
+
+/* A resource's day as a decision reads it: its holding reservations. */
+typedef struct TpDayState
+{
+	int64		resource_id;
+	DateADT		date;
+	int			max_concurrent; /* TP_NO_LIMIT: no clock rule */
+	int			n;
+	int			max;
+	TpBooking  *rows;
+} TpDayState;
+
+/* Why a window does not fit: what tp_judge() saw. */
+#define TP_WHY_OVERLAPS 3
+typedef struct TpWhy
+{
+	int64		booked;			/* minutes held in the pool */
+	int			noverlaps;		/* bookings the window overlaps (TP_OVERLAP) */
+	int			overlap_start[TP_WHY_OVERLAPS];
+	int			overlap_end[TP_WHY_OVERLAPS];
+} TpWhy;
+
+extern bool tp_performs(int64 resource_id, int64 service_id);
+extern void tp_read_day(DateADT date, int64 resource_id, int max_concurrent,
+						bool locked, TpDayState *out);
+extern void tp_day_forget(TpDayState *st, const char *period, int start, int end, int required);
+extern int64 tp_day_minutes(const TpDayState *st, const char *period, int64 *count);
+extern void tp_day_check_snapshot(const TpDayState *latest, const char *const *periods,
+								  int nperiods);
+extern int	tp_touched_pools(const TpResourceDay *day, DateADT date, const TpPool *p,
+							 int start, int end, int32 *keys, const char **periods);
+extern TpVerdict tp_judge(const TpDayState *st, const TpPool *p, int start, int end,
+						  int required, bool minutes_at_stake, bool clock_at_stake,
+						  TpWhy *why);
+extern int	tp_first_fit(const TpDayState *st, const TpPool *p, int from, int required,
+						 int g0, int g1);
+extern void tp_refuse_closed(const char *resource_code, const TpPool *p,
+							 DateADT date) pg_attribute_noreturn();
+extern void tp_refuse_full(const char *service_code, int required, int64 booked,
+						   const TpPool *p, DateADT date) pg_attribute_noreturn();
+extern void tp_refuse_overlap(const char *resource_code, int max_concurrent,
+							  const char *service_code, DateADT date, int start, int end,
+							  const TpWhy *why, int next_start) pg_attribute_noreturn();
+extern void tp_refuse_not_performed(const char *resource_code,
+									const char *service_code) pg_attribute_noreturn();
+
 /* guard.c */
-extern void tp_expect_checked_insert(int64 resource_id, DateADT date, const char *period);
+extern void tp_expect_checked_insert(int64 resource_id, DateADT date, const char *period,
+									 int start, int end);
 extern void tp_clear_checked_insert(void);
 
 #endif							/* TIMEPOOL_H */

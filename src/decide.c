@@ -1,0 +1,549 @@
+/*-------------------------------------------------------------------------
+ *
+ * decide.c
+ *	  Where a booking is decided.
+ *
+ *	  A reservation that holds time takes two things of its resource: its
+ *	  required minutes from its pool (resource, date, period), and its
+ *	  window [start_time, end_time), buffer included, on the resource's
+ *	  clock, where at most resources.max_concurrent windows may overlap at
+ *	  any instant (NULL: no clock limit).  tp_judge() is the one rule that
+ *	  says whether a window fits a pool on both counts, and why not.  Every
+ *	  path asks it:
+ *
+ *	  - book_service() (booking.c, tp_decide) judges each candidate pool
+ *		under its locks and books into the one with the most minutes left;
+ *	  - the guard (guard.c) judges every other write that adds minutes to
+ *		a pool or moves a window on the clock: a plain INSERT, an UPDATE
+ *		that moves or revives a reservation;
+ *	  - can_book() and availability() judge on the statement's snapshot,
+ *		without locks; tp_first_fit() finds the earliest start that
+ *		tp_judge() accepts, for them and for the hint of a TP007.
+ *
+ *	  What the rule reads is a TpDayState: every holding reservation of one
+ *	  resource on one date, from the pool index.  A write reads it from the
+ *	  latest committed state while it holds the lock of every pool of the
+ *	  resource whose window overlaps its own (tp_touched_pools): two writes
+ *	  that could overlap on the clock always share a lock, at every
+ *	  isolation level.  Under REPEATABLE READ and SERIALIZABLE it then
+ *	  checks that its snapshot saw those pools the same way
+ *	  (tp_day_check_snapshot), or fails with 40001.
+ *
+ *	  Who performs what (tp_performs) is asked before a pool is judged; the
+ *	  daily cap of a service (schedule.c) after, under its own lock.
+ *
+ * IDENTIFICATION
+ *	  src/decide.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "timepool.h"
+
+#include "access/xact.h"
+#include "lib/stringinfo.h"
+#include "utils/snapmgr.h"
+
+/*
+ * Whether the resource performs the service: it does when timepool.
+ * resource_services has no row for it (1.2's rule) or has this one.
+ */
+bool
+tp_performs(int64 resource_id, int64 service_id)
+{
+	TpCache    *cache = tp_cache_get();
+	int			i;
+
+	for (i = 0; i < cache->nresources; i++)
+	{
+		TpCachedResource *r = &cache->resources[i];
+		int			lo,
+					hi;
+
+		if (r->id != resource_id)
+			continue;
+		if (r->nskills == 0)
+			return true;
+		/* its service ids are sorted */
+		lo = r->skill_first;
+		hi = r->skill_first + r->nskills;
+		while (lo < hi)
+		{
+			int			mid = (lo + hi) / 2;
+
+			if (cache->skills[mid] < service_id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo < r->skill_first + r->nskills && cache->skills[lo] == service_id;
+	}
+	/* a resource unknown to the cache: the foreign key refuses it */
+	return true;
+}
+
+static void
+tp_collect(void *arg, const TpBooking *b)
+{
+	TpDayState *st = (TpDayState *) arg;
+
+	if (st->n == st->max)
+	{
+		st->max *= 2;
+		st->rows = repalloc(st->rows, sizeof(TpBooking) * st->max);
+	}
+	st->rows[st->n++] = *b;
+}
+
+static void
+tp_read_day_snapshot(DateADT date, int64 resource_id, int max_concurrent,
+					 Snapshot snapshot, TpDayState *out)
+{
+	out->resource_id = resource_id;
+	out->date = date;
+	out->max_concurrent = max_concurrent;
+	out->n = 0;
+	out->max = 16;
+	out->rows = palloc(sizeof(TpBooking) * out->max);
+	tp_scan_booked(date, resource_id, NULL, snapshot, tp_collect, out);
+}
+
+/*
+ * Every holding reservation of a resource on a date.  With locked = true
+ * the caller holds the locks of the pools it decides on: the rows are read
+ * from the latest committed state, this transaction's own included (those
+ * of the current statement too, as RI checks see them).  Otherwise from
+ * the statement's snapshot.
+ */
+void
+tp_read_day(DateADT date, int64 resource_id, int max_concurrent, bool locked,
+			TpDayState *out)
+{
+	Snapshot	latest;
+
+	if (!locked)
+	{
+		tp_read_day_snapshot(date, resource_id, max_concurrent, GetActiveSnapshot(), out);
+		return;
+	}
+	CommandCounterIncrement();
+	latest = RegisterSnapshot(GetLatestSnapshot());
+	tp_read_day_snapshot(date, resource_id, max_concurrent, latest, out);
+	UnregisterSnapshot(latest);
+}
+
+/*
+ * Take one reservation (period, window and minutes) out of a state: the
+ * guard judges a row that is already in the table as if it were not yet.
+ */
+void
+tp_day_forget(TpDayState *st, const char *period, int start, int end, int required)
+{
+	int			i;
+
+	for (i = 0; i < st->n; i++)
+	{
+		TpBooking  *b = &st->rows[i];
+
+		if (b->start_min == start && b->end_min == end && b->required == required &&
+			strcmp(b->period, period) == 0)
+		{
+			st->rows[i] = st->rows[--st->n];
+			return;
+		}
+	}
+}
+
+/* Minutes (and, if count is given, reservations) held in one pool. */
+int64
+tp_day_minutes(const TpDayState *st, const char *period, int64 *count)
+{
+	int64		minutes = 0;
+	int64		n = 0;
+	int			i;
+
+	for (i = 0; i < st->n; i++)
+		if (strcmp(st->rows[i].period, period) == 0)
+		{
+			minutes += st->rows[i].required;
+			n++;
+		}
+	if (count)
+		*count = n;
+	return minutes;
+}
+
+static int
+tp_cmp_window(const void *a, const void *b)
+{
+	const TpBooking *x = (const TpBooking *) a;
+	const TpBooking *y = (const TpBooking *) b;
+
+	if (x->start_min != y->start_min)
+		return (x->start_min > y->start_min) - (x->start_min < y->start_min);
+	return (x->end_min > y->end_min) - (x->end_min < y->end_min);
+}
+
+/*
+ * The most windows of st that overlap at one instant of [start, end); the
+ * earliest of them (up to TP_WHY_OVERLAPS) go into why.  The count only
+ * rises at a window's start, so the instants to look at are start and the
+ * starts within the window.
+ */
+static int
+tp_clock_peak(const TpDayState *st, int start, int end, TpWhy *why)
+{
+	int			peak = 0;
+	int			i,
+				j;
+
+	if (why)
+		why->noverlaps = 0;
+	for (i = -1; i < st->n; i++)
+	{
+		int			t = i < 0 ? start : st->rows[i].start_min;
+		int			at = 0;
+
+		if (i >= 0 && (t <= start || t >= end))
+			continue;
+		for (j = 0; j < st->n; j++)
+			if (st->rows[j].start_min <= t && t < st->rows[j].end_min)
+				at++;
+		peak = Max(peak, at);
+	}
+	if (why && peak > 0)
+	{
+		/* the overlapping windows, earliest first */
+		TpBooking  *over = palloc(sizeof(TpBooking) * st->n);
+		int			n = 0;
+
+		for (i = 0; i < st->n; i++)
+			if (st->rows[i].start_min < end && st->rows[i].end_min > start)
+				over[n++] = st->rows[i];
+		qsort(over, n, sizeof(TpBooking), tp_cmp_window);
+		for (i = 0; i < n && i < TP_WHY_OVERLAPS; i++)
+		{
+			why->overlap_start[i] = over[i].start_min;
+			why->overlap_end[i] = over[i].end_min;
+		}
+		why->noverlaps = i;
+		pfree(over);
+	}
+	return peak;
+}
+
+/*
+ * The rule.  Whether a window [start, end) holding required minutes fits
+ * pool p of the resource whose day st is, and if not, why:
+ *
+ *	- TP_CLOSED: the pool is closed;
+ *	- TP_NO_PERIOD, TP_PAST_END: the window does not lie within the pool's;
+ *	- TP_FULL: with minutes_at_stake, the pool's minutes without this
+ *	  booking leave less than required (why->booked says how many are held);
+ *	- TP_OVERLAP: with clock_at_stake and a clock limit, max_concurrent
+ *	  windows already overlap at some instant of [start, end) (why lists
+ *	  the earliest of them).
+ *
+ * A write that keeps its minutes in the same pool (a move within it) does
+ * not put the minutes at stake, and one whose window stays within the old
+ * one does not put the clock at stake: lowering a capacity or a clock limit
+ * keeps what is booked, and only new minutes or new overlaps are refused.
+ */
+TpVerdict
+tp_judge(const TpDayState *st, const TpPool *p, int start, int end, int required,
+		 bool minutes_at_stake, bool clock_at_stake, TpWhy *why)
+{
+	TpWhy		local;
+
+	if (why == NULL)
+		why = &local;
+	memset(why, 0, sizeof(*why));
+	if (p->closed)
+		return TP_CLOSED;
+	if (start < p->start_min || start >= p->end_min)
+		return TP_NO_PERIOD;
+	if (end > p->end_min)
+		return TP_PAST_END;
+	why->booked = tp_day_minutes(st, p->period, NULL);
+	if (minutes_at_stake && why->booked + required > p->capacity)
+		return TP_FULL;
+	if (clock_at_stake && st->max_concurrent != TP_NO_LIMIT &&
+		tp_clock_peak(st, start, end, why) >= st->max_concurrent)
+		return TP_OVERLAP;
+	return TP_OK;
+}
+
+static int
+tp_cmp_int(const void *a, const void *b)
+{
+	int			x = *(const int *) a;
+	int			y = *(const int *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The earliest start at or after minute from at which tp_judge() accepts a
+ * booking of required minutes in pool p, avoiding the hour a DST change
+ * skips ([g0, g1), g0 < 0 for none); -1 if there is none.  A start that
+ * does not fit becomes one that fits only where a window ends (the clock
+ * frees a place) or where the skipped hour ends, so those are the starts
+ * to try.
+ */
+int
+tp_first_fit(const TpDayState *st, const TpPool *p, int from, int required,
+			 int g0, int g1)
+{
+	int		   *cand;
+	int			ncand = 0;
+	int			s0 = Max(p->start_min, from);
+	int			i;
+
+	if (p->closed || tp_day_minutes(st, p->period, NULL) + required > p->capacity)
+		return -1;
+	cand = palloc(sizeof(int) * (st->n + 2));
+	cand[ncand++] = s0;
+	if (g0 >= 0 && g1 > s0)
+		cand[ncand++] = g1;
+	if (st->max_concurrent != TP_NO_LIMIT)
+		for (i = 0; i < st->n; i++)
+			if (st->rows[i].end_min > s0)
+				cand[ncand++] = st->rows[i].end_min;
+	qsort(cand, ncand, sizeof(int), tp_cmp_int);
+	for (i = 0; i < ncand; i++)
+	{
+		int			s = cand[i];
+
+		if (s + required > p->end_min)
+			break;
+		if (tp_gap_overlaps(g0, g1, s, s + required))
+			continue;
+		if (tp_judge(st, p, s, s + required, required, true, true, NULL) == TP_OK)
+			return s;
+	}
+	return -1;
+}
+
+/*
+ * The pools of day whose locks a write of [start, end) into pool p takes:
+ * p's, and with a clock limit every other pool of the resource whose window
+ * overlaps [start, end) (an override can make two windows overlap).  Their
+ * keys go to keys, their periods to periods (if given), both with room for
+ * day->npools + 1; returns how many.
+ */
+int
+tp_touched_pools(const TpResourceDay *day, DateADT date, const TpPool *p,
+				 int start, int end, int32 *keys, const char **periods)
+{
+	int			n = 0;
+	int			i;
+
+	keys[n] = tp_pool_key(day->resource_id, date, p->period);
+	if (periods)
+		periods[n] = p->period;
+	n++;
+	if (day->max_concurrent == TP_NO_LIMIT)
+		return n;
+	for (i = 0; i < day->npools; i++)
+	{
+		const TpPool *q = &day->pools[i];
+
+		if (strcmp(q->period, p->period) == 0 || q->start_min >= end || q->end_min <= start)
+			continue;
+		keys[n] = tp_pool_key(day->resource_id, date, q->period);
+		if (periods)
+			periods[n] = q->period;
+		n++;
+	}
+	return n;
+}
+
+static bool
+tp_in_periods(const char *period, const char *const *periods, int nperiods)
+{
+	int			i;
+
+	for (i = 0; i < nperiods; i++)
+		if (strcmp(period, periods[i]) == 0)
+			return true;
+	return false;
+}
+
+static int
+tp_cmp_booking(const void *a, const void *b)
+{
+	const TpBooking *x = (const TpBooking *) a;
+	const TpBooking *y = (const TpBooking *) b;
+	int			c = strcmp(x->period, y->period);
+
+	if (c != 0)
+		return c;
+	if (x->start_min != y->start_min)
+		return (x->start_min > y->start_min) - (x->start_min < y->start_min);
+	if (x->end_min != y->end_min)
+		return (x->end_min > y->end_min) - (x->end_min < y->end_min);
+	return (x->required > y->required) - (x->required < y->required);
+}
+
+/* the rows of st in periods, sorted; their number in *n */
+static TpBooking *
+tp_rows_in(const TpDayState *st, const char *const *periods, int nperiods, int *n)
+{
+	TpBooking  *rows = palloc(sizeof(TpBooking) * Max(st->n, 1));
+	int			i;
+
+	*n = 0;
+	for (i = 0; i < st->n; i++)
+		if (tp_in_periods(st->rows[i].period, periods, nperiods))
+			rows[(*n)++] = st->rows[i];
+	qsort(rows, *n, sizeof(TpBooking), tp_cmp_booking);
+	return rows;
+}
+
+/*
+ * Under REPEATABLE READ or SERIALIZABLE, a decision taken on the latest
+ * state (latest) of some pools that the transaction's snapshot sees
+ * otherwise means another booking raced this one: serialization failure,
+ * to be retried by the client.  Only the pools decided on are compared, so
+ * a booking is not failed for a race in a pool it did not take; without a
+ * clock limit only their minutes and counts, with one their windows too.
+ */
+void
+tp_day_check_snapshot(const TpDayState *latest, const char *const *periods, int nperiods)
+{
+	Snapshot	xact;
+	TpDayState	seen;
+	TpBooking  *a,
+			   *b;
+	int			na,
+				nb;
+	int			i;
+	const char *differs = NULL;
+
+	if (!IsolationUsesXactSnapshot())
+		return;
+	xact = RegisterSnapshot(GetTransactionSnapshot());
+	xact->curcid = GetCurrentCommandId(false);
+	tp_read_day_snapshot(latest->date, latest->resource_id, latest->max_concurrent, xact, &seen);
+	UnregisterSnapshot(xact);
+
+	if (latest->max_concurrent == TP_NO_LIMIT)
+	{
+		for (i = 0; i < nperiods && differs == NULL; i++)
+		{
+			int64		c1,
+						c2;
+
+			if (tp_day_minutes(latest, periods[i], &c1) != tp_day_minutes(&seen, periods[i], &c2) ||
+				c1 != c2)
+				differs = periods[i];
+		}
+	}
+	else
+	{
+		a = tp_rows_in(latest, periods, nperiods, &na);
+		b = tp_rows_in(&seen, periods, nperiods, &nb);
+		for (i = 0; i < Max(na, nb) && differs == NULL; i++)
+			if (i >= na || i >= nb || tp_cmp_booking(&a[i], &b[i]) != 0)
+				differs = i < na ? a[i].period : b[i].period;
+	}
+	if (differs != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("could not serialize access due to a concurrent booking"),
+				 errdetail("Another transaction changed pool %s on %s after this transaction's snapshot was taken.",
+						   differs, tp_date_str(latest->date)),
+				 errhint("Retry the transaction.")));
+}
+
+/*
+ * The refusals, the same from book_service() and from the guard's check of
+ * a plain INSERT or UPDATE.
+ */
+
+/* TP002: the pool is closed on date */
+void
+tp_refuse_closed(const char *resource_code, const TpPool *p, DateADT date)
+{
+	char	   *datestr = tp_date_str(date);
+
+	ereport(ERROR,
+			(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
+			 errmsg("%s is closed on %s", p->period, datestr),
+			 errdetail("Resource %s takes no bookings in %s on %s.",
+					   resource_code, p->period, datestr)));
+}
+
+/*
+ * TP001: required minutes (of service_code, NULL if unknown) do not fit in
+ * the pool, which holds booked minutes without them.
+ */
+void
+tp_refuse_full(const char *service_code, int required, int64 booked,
+			   const TpPool *p, DateADT date)
+{
+	char	   *datestr = tp_date_str(date);
+	int64		remaining = Max((int64) p->capacity - booked, 0);
+
+	ereport(ERROR,
+			(errcode(ERRCODE_TP_NO_TIME_LEFT),
+			 errmsg("not enough time left for %s in %s on %s",
+					service_code ? service_code : "the reservation", p->period, datestr),
+			 errdetail("%s needs %d minutes; " INT64_FORMAT " of %d minutes remain in %s on %s.",
+					   service_code ? service_code : "The reservation", required, remaining,
+					   p->capacity, p->period, datestr),
+			 errhint("Choose another period, date or resource.")));
+}
+
+/*
+ * TP007: the window [start, end) would overlap max_concurrent others of the
+ * resource.  The detail gives their windows (never whose they are), the
+ * hint the next start in the pool that fits (next_start, -1 for none).
+ */
+void
+tp_refuse_overlap(const char *resource_code, int max_concurrent, const char *service_code,
+				  DateADT date, int start, int end, const TpWhy *why, int next_start)
+{
+	StringInfoData windows;
+	char	   *datestr = tp_date_str(date);
+	int			i;
+
+	initStringInfo(&windows);
+	for (i = 0; i < why->noverlaps; i++)
+		appendStringInfo(&windows, "%s%s-%s", i > 0 ? ", " : "",
+						 tp_time_str(why->overlap_start[i]), tp_time_str(why->overlap_end[i]));
+	ereport(ERROR,
+			(errcode(ERRCODE_TP_CLOCK_OVERLAP),
+			 errmsg("resource %s is busy from %s to %s on %s",
+					resource_code, tp_time_str(start), tp_time_str(end), datestr),
+			 max_concurrent == 1 ?
+			 errdetail("%s takes one booking at a time; %s from %s to %s would overlap the booking %s.",
+					   resource_code, service_code ? service_code : "the reservation",
+					   tp_time_str(start), tp_time_str(end), windows.data) :
+			 errdetail("%s takes %d bookings at a time; %s from %s to %s would overlap %d at once (bookings %s).",
+					   resource_code, max_concurrent,
+					   service_code ? service_code : "the reservation",
+					   tp_time_str(start), tp_time_str(end), max_concurrent, windows.data),
+			 next_start >= 0 ?
+			 errhint("The next start on %s that fits is %s.", resource_code, tp_time_str(next_start)) :
+			 errhint("No later start on %s fits in this period; choose another period, date or resource.",
+					 resource_code)));
+}
+
+/* TP008: the resource does not perform the service, or none does */
+void
+tp_refuse_not_performed(const char *resource_code, const char *service_code)
+{
+	if (resource_code == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_TP_NOT_PERFORMED),
+				 errmsg("no active resource performs %s", service_code),
+				 errdetail("Every active resource has rows in timepool.resource_services, and none for %s.",
+						   service_code),
+				 errhint("INSERT INTO timepool.resource_services the resources that perform it.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_TP_NOT_PERFORMED),
+			 errmsg("resource %s does not perform %s", resource_code, service_code),
+			 errdetail("timepool.resource_services lists the services %s performs, and %s is not one of them.",
+					   resource_code, service_code),
+			 errhint("Choose a resource that performs it, or leave the resource out.")));
+}
