@@ -20,7 +20,7 @@ SET DateStyle = 'ISO, YMD';
 -- the suites of a run share one database: start from empty tables and
 -- fresh identities whatever ran before; then from an empty log (a
 -- superuser may truncate it)
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.service_categories, timepool.resources RESTART IDENTITY;
 TRUNCATE timepool.audit_log RESTART IDENTITY;
 SELECT count(*) AS log_rows FROM timepool.audit_log;
@@ -257,7 +257,7 @@ SELECT count(*) = :log_rows_before AS same_count, sum(id) = :id_sum_before AS sa
 ---------------------------------------------------------------------------
 -- 10. TRUNCATE: one row per table, without row_id
 ---------------------------------------------------------------------------
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.service_categories, timepool.resources;
 SELECT table_name, row_id, action, old_row, new_row, :who
   FROM timepool.audit_log WHERE id > :mark ORDER BY table_name;
@@ -299,7 +299,7 @@ REVOKE ALL ON FUNCTION timepool.book_service(text, date, time, text, text, text,
   FROM tp_audit_site;
 DROP OWNED BY tp_audit_site, tp_audit_all, tp_audit_none;
 DROP ROLE tp_audit_site, tp_audit_all, tp_audit_none;
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.service_categories, timepool.resources RESTART IDENTITY;
 TRUNCATE timepool.audit_log RESTART IDENTITY;
 SELECT count(*) AS log_rows FROM timepool.audit_log;

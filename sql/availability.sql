@@ -19,7 +19,7 @@ SET datestyle = 'ISO, YMD';
 
 -- pg_regress runs every suite of one invocation in the same database: start
 -- from empty tables and fresh identities whatever ran before.
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;
 
 -- Resources inserted out of code order: the output is ordered by code.
@@ -344,5 +344,5 @@ SELECT timepool.can_book('CONSULT', '2025-11-17', '09:00:30');
 \echo sqlstate :SQLSTATE
 
 -- Leave the tables empty for the suite that runs next.
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;

@@ -16,7 +16,7 @@ SET DateStyle = 'ISO, YMD';
 \pset null '(null)'
 -- the suites of a run share one database: start from empty tables and
 -- fresh identities whatever ran before
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;
 
 ---------------------------------------------------------------------------
@@ -423,5 +423,5 @@ SELECT timepool.can_book('CONSULT', '2025-12-07', '09:00') AS can_book_at_9,
 ---------------------------------------------------------------------------
 -- clean up for the suites that follow
 ---------------------------------------------------------------------------
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;

@@ -15,7 +15,7 @@ SET datestyle = 'ISO, YMD';
 
 -- pg_regress runs every suite of one invocation in the same database: start
 -- from empty tables and fresh identities whatever ran before.
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.service_categories, timepool.resources RESTART IDENTITY;
 \set VERBOSITY terse
 
@@ -516,5 +516,5 @@ SELECT (SELECT count(*) FROM timepool.resources WHERE code = 'DR_A') AS dr_a,
        (SELECT count(*) FROM timepool.services WHERE code = 'ONE_MIN') AS one_min;
 
 -- Leave the tables empty for the suite that runs next.
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.service_categories, timepool.resources RESTART IDENTITY;

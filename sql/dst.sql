@@ -10,7 +10,7 @@
 SET timepool.today = '2027-03-01';
 SET DateStyle = 'ISO, YMD';
 \pset null '(null)'
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;
 UPDATE timepool.settings SET time_zone = 'America/New_York', min_notice_minutes = 0, max_advance_days = 365;
 

@@ -15,7 +15,7 @@ SET DateStyle = 'ISO, YMD';
 \pset null '(null)'
 -- the suites of a run share one database: start from empty tables and
 -- fresh identities whatever ran before
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;
 
 ---------------------------------------------------------------------------
@@ -342,5 +342,5 @@ SELECT reservation_date, (SELECT code FROM timepool.resources x WHERE x.id = r.r
 ---------------------------------------------------------------------------
 -- clean up for the suites that follow
 ---------------------------------------------------------------------------
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;

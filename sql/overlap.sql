@@ -8,7 +8,7 @@
 SET timepool.today = '2025-11-14';
 SET DateStyle = 'ISO, YMD';
 \pset null '(null)'
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;
 
 INSERT INTO timepool.resources (code, name) VALUES ('DR_KIM', 'Dr. Kim');

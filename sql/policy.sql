@@ -20,7 +20,7 @@ SET DateStyle = 'ISO, YMD';
 \pset null '(null)'
 -- the suites of a run share one database: start from empty tables and
 -- fresh identities whatever ran before
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;
 
 ---------------------------------------------------------------------------
@@ -565,5 +565,5 @@ RESET TimeZone;
 ---------------------------------------------------------------------------
 UPDATE timepool.settings SET time_zone = 'UTC', min_notice_minutes = 0, max_advance_days = 365;
 SELECT id, time_zone, min_notice_minutes, max_advance_days FROM timepool.settings;
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;

@@ -14,7 +14,7 @@ SET DateStyle = 'ISO, YMD';
 \pset null '(null)'
 -- the suites of a run share one database: start from empty tables and
 -- fresh identities whatever ran before
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;
 
 ---------------------------------------------------------------------------
@@ -419,7 +419,7 @@ RESET parallel_tuple_cost;
 ---------------------------------------------------------------------------
 -- clean up for the suites that follow
 ---------------------------------------------------------------------------
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;
 
 ---------------------------------------------------------------------------
@@ -437,7 +437,7 @@ SELECT id, 6, 'AFTERNOON', '13:00', '15:00' FROM timepool.resources;
 INSERT INTO timepool.services (code, name, duration_minutes) VALUES ('BOTOX', 'Botox', 30);
 SELECT period, start_time, end_time FROM timepool.book_service('BOTOX', '2025-11-15', '13:00', 'Again');
 SELECT resource, period, total_minutes, booked_minutes FROM timepool.availability('2025-11-15');
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;
 
 ---------------------------------------------------------------------------

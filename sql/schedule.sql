@@ -20,7 +20,7 @@ SET datestyle = 'ISO, YMD';
 
 -- pg_regress runs every suite of one invocation in the same database: start
 -- from empty tables and fresh identities whatever ran before.
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;
 
 INSERT INTO timepool.resources (code, name) VALUES
@@ -252,5 +252,5 @@ SELECT id FROM timepool.book_service('CONSULT', '2025-11-25', '10:45', 'Flo Late
 \echo sqlstate :SQLSTATE
 
 -- Leave the tables empty for the suite that runs next.
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;

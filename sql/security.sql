@@ -21,7 +21,7 @@
 SET timepool.today = '2025-11-14';
 SET DateStyle = 'ISO, YMD';
 \pset null '(null)'
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;
 
 -- the audit log is not truncated between suites: count from here

@@ -13,7 +13,7 @@ SET DateStyle = 'ISO, YMD';
 \pset null '(null)'
 -- the suites of a run share one database: start from empty tables and
 -- fresh identities whatever ran before
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;
 
 ---------------------------------------------------------------------------
@@ -278,5 +278,5 @@ SELECT reservation_date, start_time, status, patient_name
 ---------------------------------------------------------------------------
 DROP FUNCTION try_move(text, text, boolean);
 DROP FUNCTION reservation_in(text, date, time);
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;

@@ -6,7 +6,7 @@
 -- reads the index entry only, elsewhere it reads the row.  Each step below
 -- compares availability() with a recount in plain SQL.
 
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;
 SET timepool.today = '2025-11-14';
 SET datestyle = 'ISO, YMD';
@@ -73,5 +73,5 @@ SELECT * FROM pg_temp.check_counts();
 VACUUM timepool.reservations;
 SELECT * FROM pg_temp.check_counts();
 
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;

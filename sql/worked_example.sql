@@ -13,7 +13,7 @@
 -- that an ordinary role cannot set it.
 
 -- the suites of one run share a database: start from empty tables
-TRUNCATE timepool.reservations, timepool.schedule_overrides, timepool.clinic_time_slots,
+TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_overrides, timepool.clinic_time_slots,
          timepool.services, timepool.resources RESTART IDENTITY;
 SET timepool.today = '2025-11-14';
 SET datestyle = 'ISO, YMD';
