@@ -237,11 +237,14 @@ tp_clock_peak(const TpDayState *st, int start, int end, TpWhy *why)
  *
  *	- TP_CLOSED: the pool is closed;
  *	- TP_NO_PERIOD, TP_PAST_END: the window does not lie within the pool's;
- *	- TP_FULL: with minutes_at_stake, the pool's minutes without this
- *	  booking leave less than required (why->booked says how many are held);
  *	- TP_OVERLAP: with clock_at_stake and a clock limit, max_concurrent
  *	  windows already overlap at some instant of [start, end) (why lists
- *	  the earliest of them).
+ *	  the earliest of them);
+ *	- TP_FULL: with minutes_at_stake, the pool's minutes without this
+ *	  booking leave less than required (why->booked says how many are held).
+ *
+ * The clock comes first: a time that is taken is refused as taken (the
+ * patient can be offered another time), even when the pool is full too.
  *
  * A write that keeps its minutes in the same pool (a move within it) does
  * not put the minutes at stake, and one whose window stays within the old
@@ -264,11 +267,11 @@ tp_judge(const TpDayState *st, const TpPool *p, int start, int end, int required
 	if (end > p->end_min)
 		return TP_PAST_END;
 	why->booked = tp_day_minutes(st, p->period, NULL);
-	if (minutes_at_stake && why->booked + required > p->capacity)
-		return TP_FULL;
 	if (clock_at_stake && st->max_concurrent != TP_NO_LIMIT &&
 		tp_clock_peak(st, start, end, why) >= st->max_concurrent)
 		return TP_OVERLAP;
+	if (minutes_at_stake && why->booked + required > p->capacity)
+		return TP_FULL;
 	return TP_OK;
 }
 
@@ -516,9 +519,10 @@ tp_refuse_overlap(const char *resource_code, int max_concurrent, const char *ser
 			 errmsg("resource %s is busy from %s to %s on %s",
 					resource_code, tp_time_str(start), tp_time_str(end), datestr),
 			 max_concurrent == 1 ?
-			 errdetail("%s takes one booking at a time; %s from %s to %s would overlap the booking %s.",
+			 errdetail("%s takes one booking at a time; %s from %s to %s would overlap the %s %s.",
 					   resource_code, service_code ? service_code : "the reservation",
-					   tp_time_str(start), tp_time_str(end), windows.data) :
+					   tp_time_str(start), tp_time_str(end),
+					   why->noverlaps == 1 ? "booking" : "bookings", windows.data) :
 			 errdetail("%s takes %d bookings at a time; %s from %s to %s would overlap %d at once (bookings %s).",
 					   resource_code, max_concurrent,
 					   service_code ? service_code : "the reservation",
