@@ -29,6 +29,8 @@ INSERT INTO timepool.resources (code, name, is_active) VALUES
   ('ALPHA', 'Room A', true),
   ('DELTA', 'Room D', false),
   ('BRAVO', 'Room B', true);
+-- this suite tests the pools' minutes; sql/clock.sql tests the clock limit
+UPDATE timepool.resources SET max_concurrent = NULL;
 
 -- CHECKUP takes 20 minutes plus a 10-minute buffer: it requires 30.
 INSERT INTO timepool.services (code, name, duration_minutes, buffer_minutes, price, is_active, deleted_at) VALUES
@@ -106,11 +108,14 @@ SELECT timepool.can_book('CONSULT', '2025-11-17', '09:00', 'ALPHA') AS at_0900,
 SELECT id FROM timepool.book_service('CONSULT', '2025-11-17', '09:00', 'P7', p_resource => 'ALPHA');
 \echo sqlstate :SQLSTATE
 
--- COMPLETED and NO_SHOW still hold their minutes.
+-- COMPLETED and NO_SHOW still hold their minutes.  They are set once P3
+-- (10:00) and P4 (10:30) have started on the clinic's clock.
+SET timepool.now = '2025-11-17 11:00';
 SELECT patient_name, status
   FROM timepool.set_reservation_status((SELECT id FROM timepool.reservations WHERE patient_name = 'P3'), 'COMPLETED');
 SELECT patient_name, status
   FROM timepool.set_reservation_status((SELECT id FROM timepool.reservations WHERE patient_name = 'P4'), 'NO_SHOW');
+RESET timepool.now;
 SELECT resource, period, total_minutes, booked_minutes, remaining_minutes, reservation_count, utilization
   FROM timepool.availability('2025-11-17', 'MORNING', NULL, 'ALPHA');
 

@@ -27,6 +27,8 @@ INSERT INTO timepool.resources (code, name, is_active) VALUES
   ('DR_B', 'Dr. Barros', true),
   ('DR_C', 'Dr. Costa', true),
   ('DR_OFF', 'Dr. Away', false);
+-- this suite tests the pools' minutes; sql/clock.sql tests the clock limit
+UPDATE timepool.resources SET max_concurrent = NULL;
 
 INSERT INTO timepool.services
   (code, name, duration_minutes, buffer_minutes, price, is_active, is_visible, deleted_at) VALUES

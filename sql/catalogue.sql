@@ -23,6 +23,8 @@ TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_ov
 -- on Fridays, Saturdays and Sundays, each pool as long as its window
 ---------------------------------------------------------------------------
 INSERT INTO timepool.resources (code, name) VALUES ('DR_A', 'Dr. Alves');
+-- this suite tests the pools' minutes; sql/clock.sql tests the clock limit
+UPDATE timepool.resources SET max_concurrent = NULL;
 INSERT INTO timepool.clinic_time_slots
   (resource_id, day_of_week, period, start_time, end_time, capacity_minutes)
 SELECT r.id, d.dow, p.period, p.st, p.et, NULL

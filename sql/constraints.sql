@@ -45,6 +45,8 @@ INSERT INTO timepool.resources (code, name) VALUES
   ('ROOM_1', 'Room 1'),
   ('X', 'One letter'),
   ('R' || repeat('9', 49), repeat('n', 200));
+-- this suite tests the pools' minutes; sql/clock.sql tests the clock limit
+UPDATE timepool.resources SET max_concurrent = NULL;
 SELECT code, char_length(code) AS code_len, char_length(name) AS name_len
   FROM timepool.resources ORDER BY id;
 
@@ -364,10 +366,13 @@ VALUES (:dr_a, :consult, '2025-11-17', '09:30', 'Bad Status', 'BOOKED');
 INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name, status)
 VALUES (:dr_a, :consult, '2025-11-17', '09:30', 'Bad Status', 'pending');
 
--- accepted: every status of the list
+-- accepted: every status of the list (on the clinic's clock the 09:30
+-- appointments have started, as COMPLETED and NO_SHOW need)
+SET timepool.now = '2025-11-17 09:30';
 INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name, status)
 SELECT :dr_a, :consult, '2025-11-17', '09:30', 'Status ' || s, s
   FROM unnest(ARRAY['PENDING', 'CONFIRMED', 'COMPLETED', 'NO_SHOW', 'CANCELLED', 'REJECTED']) AS s;
+RESET timepool.now;
 SELECT patient_name, status FROM timepool.reservations ORDER BY id;
 
 -- error: reservations_status_valid, by UPDATE

@@ -15,6 +15,8 @@ TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_ov
 UPDATE timepool.settings SET time_zone = 'America/New_York', min_notice_minutes = 0, max_advance_days = 365;
 
 INSERT INTO timepool.resources (code, name) VALUES ('DR_N', 'Night doctor');
+-- this suite tests the pools' minutes; sql/clock.sql tests the clock limit
+UPDATE timepool.resources SET max_concurrent = NULL;
 INSERT INTO timepool.services (code, name, duration_minutes) VALUES ('BOTOX', 'Botox', 40), ('SHORT', 'Short', 20);
 -- NIGHT 00:00-06:00 on both Sundays
 INSERT INTO timepool.schedule_overrides (resource_id, date, period, start_time, end_time)

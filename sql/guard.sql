@@ -24,6 +24,8 @@ TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_ov
 -- DR_A is closed on 2025-11-22.
 ---------------------------------------------------------------------------
 INSERT INTO timepool.resources (code, name) VALUES ('DR_A', 'Dr. Alves'), ('DR_B', 'Dr. Barros');
+-- this suite tests the pools' minutes; sql/clock.sql tests the clock limit
+UPDATE timepool.resources SET max_concurrent = NULL;
 INSERT INTO timepool.services (code, name, duration_minutes, buffer_minutes, price) VALUES
   ('SKIN_CARE', 'Skin care',       60, 10, 120.00),
   ('BOTOX',     'Botox injection', 30,  0, 250.00),
