@@ -12,6 +12,9 @@ TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_ov
          timepool.services, timepool.resources RESTART IDENTITY;
 
 INSERT INTO timepool.resources (code, name) VALUES ('DR_KIM', 'Dr. Kim');
+-- no clock limit: this suite tests the pool's minutes, which overlapping
+-- bookings share (sql/clock.sql tests max_concurrent)
+UPDATE timepool.resources SET max_concurrent = NULL;
 INSERT INTO timepool.services (code, name, duration_minutes) VALUES ('BOTOX', 'Botox', 40), ('FILL', 'Filler', 50);
 INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
 SELECT id, 6, 'MORNING', '09:00', '12:00' FROM timepool.resources;

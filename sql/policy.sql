@@ -28,6 +28,9 @@ TRUNCATE timepool.reservations, timepool.resource_services, timepool.schedule_ov
 -- AFTERNOON 13:00-17:00 on Saturdays.
 ---------------------------------------------------------------------------
 INSERT INTO timepool.resources (code, name) VALUES ('DR_A', 'Dr. Alves'), ('DR_B', 'Dr. Barros');
+-- no clock limit: this suite tests the pool's minutes, which overlapping
+-- bookings share (sql/clock.sql tests max_concurrent)
+UPDATE timepool.resources SET max_concurrent = NULL;
 INSERT INTO timepool.services
   (code, name, duration_minutes, min_notice_minutes, max_advance_days, daily_cap_minutes) VALUES
   ('BOTOX',  'Botox injection', 30, NULL, NULL, NULL),

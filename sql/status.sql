@@ -5,8 +5,15 @@
 -- CANCELLED; CONFIRMED -> COMPLETED, NO_SHOW, CANCELLED; nothing out of
 -- COMPLETED, NO_SHOW, CANCELLED, REJECTED) and TP004 for every other move,
 -- P0002 for a missing reservation, cancel_reason, status_changed_at,
--- malformed (22023) and missing (22004) arguments, and which statuses hold
--- time: cancelled and rejected reservations free their minutes for others.
+-- malformed (22023) and missing (22004) arguments, which statuses hold
+-- time: cancelled and rejected reservations free their minutes for others,
+-- and the clinic's clock: COMPLETED and NO_SHOW only once the appointment
+-- has started (TP004 before, from set_reservation_status() and from the
+-- guard for a plain UPDATE or INSERT).
+--
+-- A reservation is marked COMPLETED or NO_SHOW only once it has started:
+-- the statements that do so set timepool.now at or after its start, and
+-- reset it to timepool.today after.
 --
 SET timepool.today = '2025-11-14';
 SET DateStyle = 'ISO, YMD';
@@ -84,6 +91,8 @@ $$;
 -- 1. every move from every status: the six allowed moves succeed, all
 -- thirty others (same-status moves included) are refused with TP004
 ---------------------------------------------------------------------------
+-- the tries book at 2025-11-15 13:00: on the clinic's clock it has started
+SET timepool.now = '2025-11-15 13:00';
 SELECT f.s AS from_status, t.s AS to_status, try_move(f.s, t.s) AS outcome
   FROM unnest(ARRAY['PENDING', 'CONFIRMED', 'COMPLETED', 'NO_SHOW', 'CANCELLED', 'REJECTED'])
        WITH ORDINALITY AS f(s, i),
@@ -96,6 +105,7 @@ SELECT f.s AS from_status, try_move(f.s, NULL, p_cancel => true) AS cancel_outco
   FROM unnest(ARRAY['PENDING', 'CONFIRMED', 'COMPLETED', 'NO_SHOW', 'CANCELLED', 'REJECTED'])
        WITH ORDINALITY AS f(s, i)
  ORDER BY f.i;
+RESET timepool.now;
 
 -- the tries left nothing behind
 SELECT count(*) AS reservations FROM timepool.reservations;
@@ -113,8 +123,10 @@ SELECT id = :r1 AS same_id, service_code, start_time, end_time, period, status,
        status_changed_at > created_at AS status_changed_later,
        updated_at = status_changed_at AS updated_with_status
   FROM timepool.set_reservation_status(:r1, 'CONFIRMED');
--- the returned row is the stored row, column for column
+-- the returned row is the stored row, column for column (at 13:00 :r1 has started)
+SET timepool.now = '2025-11-22 13:00';
 SELECT s::text AS r1_row FROM timepool.set_reservation_status(:r1, 'COMPLETED') s \gset
+RESET timepool.now;
 SELECT r::text = :'r1_row' AS returned_equals_stored
   FROM timepool.reservations r WHERE id = :r1;
 SELECT status, status_changed_at > created_at AS changed FROM timepool.reservations WHERE id = :r1;
@@ -149,8 +161,10 @@ SELECT status, cancel_reason
 -- PENDING -> REJECTED and CONFIRMED -> NO_SHOW return their rows too
 SELECT status, cancel_reason, status_changed_at >= created_at AS ok
   FROM timepool.set_reservation_status(reservation_in('PENDING', '2025-11-22', '14:00'), 'REJECTED');
+SET timepool.now = '2025-11-22 14:00';
 SELECT status, cancel_reason, status_changed_at >= created_at AS ok
   FROM timepool.set_reservation_status(reservation_in('CONFIRMED', '2025-11-22', '14:00'), 'NO_SHOW');
+RESET timepool.now;
 
 ---------------------------------------------------------------------------
 -- 3. refused moves: TP004, with the allowed moves or "final" in the detail
@@ -229,10 +243,13 @@ SELECT booked_minutes, remaining_minutes, reservation_count
 -- error: MORNING is full
 SELECT status FROM timepool.book_service('BOTOX', '2025-11-15', '10:00', 'Morning Three');
 \echo :LAST_ERROR_SQLSTATE
--- CONFIRMED and NO_SHOW / COMPLETED still hold their minutes
+-- CONFIRMED and NO_SHOW / COMPLETED still hold their minutes (at 09:30
+-- both have started)
 SELECT status FROM timepool.set_reservation_status(:m1, 'CONFIRMED');
+SET timepool.now = '2025-11-15 09:30';
 SELECT status FROM timepool.set_reservation_status(:m1, 'NO_SHOW');
 SELECT status FROM timepool.set_reservation_status(:m2, 'COMPLETED');
+RESET timepool.now;
 SELECT booked_minutes, remaining_minutes, reservation_count
   FROM timepool.availability('2025-11-15', 'MORNING');
 \set VERBOSITY sqlstate
@@ -272,6 +289,68 @@ SELECT booked_minutes, remaining_minutes, reservation_count
 SELECT reservation_date, start_time, status, patient_name
   FROM timepool.reservations WHERE period = 'MORNING'
  ORDER BY reservation_date, id;
+
+---------------------------------------------------------------------------
+-- 7. COMPLETED and NO_SHOW only once the appointment has started on the
+-- clinic's clock: TP004 before its start (the detail gives the start and
+-- the clock), allowed at its start minute and after; CANCELLED any time.
+-- A plain UPDATE or INSERT gets the same answer from the guard.
+-- (Saturday 2025-11-29, AFTERNOON 13:00-18:00)
+---------------------------------------------------------------------------
+SET timepool.now = '2025-11-29 12:59';
+SELECT id AS c1 FROM timepool.book_service('BOTOX', '2025-11-29', '13:00', 'Clock One',
+                                          p_status => 'CONFIRMED') \gset
+SELECT id AS c2 FROM timepool.book_service('BOTOX', '2025-11-29', '13:30', 'Clock Two',
+                                          p_status => 'CONFIRMED') \gset
+SELECT id AS c3 FROM timepool.book_service('BOTOX', '2025-11-29', '14:00', 'Clock Three',
+                                          p_status => 'CONFIRMED') \gset
+SELECT id AS c4 FROM timepool.book_service('BOTOX', '2025-11-29', '14:30', 'Clock Four',
+                                          p_status => 'CONFIRMED') \gset
+SELECT id AS c5 FROM timepool.book_service('BOTOX', '2025-11-29', '15:00', 'Clock Five',
+                                          p_status => 'CONFIRMED') \gset
+-- error: COMPLETED a minute before the start
+SELECT status FROM timepool.set_reservation_status(:c1, 'COMPLETED');
+\echo :LAST_ERROR_SQLSTATE
+-- error: NO_SHOW a minute before the start
+SELECT status FROM timepool.set_reservation_status(:c1, 'NO_SHOW');
+\echo :LAST_ERROR_SQLSTATE
+-- error: a plain UPDATE to COMPLETED before the start (the guard)
+UPDATE timepool.reservations SET status = 'COMPLETED' WHERE id = :c1;
+\echo :LAST_ERROR_SQLSTATE
+-- error: a plain UPDATE to NO_SHOW before the start (the guard)
+UPDATE timepool.reservations SET status = 'NO_SHOW' WHERE id = :c1;
+\echo :LAST_ERROR_SQLSTATE
+-- error: a plain INSERT of a COMPLETED reservation in the future (the guard)
+INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, end_time,
+                                   duration_minutes, buffer_minutes, required_minutes, service_code, service_name,
+                                   status, patient_name)
+SELECT r.id, s.id, '2025-11-29', '16:00', '16:30', 30, 0, 30, s.code, s.name, 'COMPLETED', 'Clock Insert'
+  FROM timepool.resources r, timepool.services s WHERE s.code = 'BOTOX';
+\echo :LAST_ERROR_SQLSTATE
+-- CANCELLED before the start is fine
+SELECT status, cancel_reason FROM timepool.cancel_reservation(:c3, 'cannot come');
+-- the refusals changed nothing
+SELECT patient_name, start_time, status FROM timepool.reservations
+ WHERE reservation_date = '2025-11-29' ORDER BY start_time;
+
+-- at exactly the start minute: COMPLETED of :c1 passes, the next one
+-- (13:30) has not started yet
+SET timepool.now = '2025-11-29 13:00';
+SELECT status FROM timepool.set_reservation_status(:c1, 'COMPLETED');
+-- error: NO_SHOW of :c2, half an hour before its start
+SELECT status FROM timepool.set_reservation_status(:c2, 'NO_SHOW');
+\echo :LAST_ERROR_SQLSTATE
+-- at its start, NO_SHOW of :c2 passes
+SET timepool.now = '2025-11-29 13:30';
+SELECT status FROM timepool.set_reservation_status(:c2, 'NO_SHOW');
+
+-- after the start: COMPLETED and NO_SHOW pass, a plain UPDATE too
+SET timepool.now = '2025-11-29 17:00';
+SELECT status FROM timepool.set_reservation_status(:c4, 'COMPLETED');
+UPDATE timepool.reservations SET status = 'NO_SHOW' WHERE id = :c5 RETURNING status;
+SELECT patient_name, start_time, status FROM timepool.reservations
+ WHERE reservation_date = '2025-11-29' ORDER BY start_time;
+RESET timepool.now;
 
 ---------------------------------------------------------------------------
 -- clean up for the suites that follow

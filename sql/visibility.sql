@@ -12,6 +12,9 @@ SET timepool.today = '2025-11-14';
 SET datestyle = 'ISO, YMD';
 
 INSERT INTO timepool.resources (code, name) VALUES ('DR_A', 'Dr A'), ('DR_B', 'Dr B');
+-- no clock limit: this suite tests the pool's minutes, which overlapping
+-- bookings share (sql/clock.sql tests max_concurrent)
+UPDATE timepool.resources SET max_concurrent = NULL;
 INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
 SELECT r.id, 6, p.period, p.s, p.e
   FROM timepool.resources r,
