@@ -4,9 +4,10 @@
 -- AFTERNOON 13:00-18:00 (300 minutes).  BOTOX takes 40 minutes and
 -- SKIN_CARE 70, both without buffer, and both draw on the same pool.
 -- On Saturday 2025-11-15: BOTOX at 09:00, 09:45 and 10:30 leave 140, 100
--- and 60 minutes; SKIN_CARE at 10:50 is refused with TP001; BOTOX at 11:15
--- is accepted and leaves 20; the afternoon still has 300 minutes and every
--- service can be booked there.
+-- and 60 minutes; a second BOTOX at 09:00 is refused with TP007 (one
+-- patient at a time), as is SKIN_CARE at 10:50; BOTOX at 11:15 is accepted
+-- and leaves 20; the afternoon still has 300 minutes and every service can
+-- be booked there.
 --
 -- "Today" is frozen at 2025-11-14 with the superuser-only setting
 -- timepool.today, so the date stays in the future; the last block shows
@@ -59,7 +60,13 @@ SELECT service_code, start_time, end_time, period
 SELECT period, total_minutes, booked_minutes, remaining_minutes, reservation_count, utilization
   FROM timepool.availability('2025-11-15');
 
--- SKIN_CARE needs 70 of the 60 left: refused with TP001, nothing booked
+-- a second BOTOX at 09:00: 60 minutes are left, but Dr. Kim sees one
+-- patient at a time and is with Patient 1 until 09:40: refused with TP007
+SELECT service_code FROM timepool.book_service('BOTOX', '2025-11-15', '09:00', 'Patient 1b');
+\echo SQLSTATE :LAST_ERROR_SQLSTATE
+
+-- SKIN_CARE at 10:50 would run into the 10:30 BOTOX (and needs 70 of the
+-- 60 left): the taken time refuses it, TP007, nothing booked
 SELECT * FROM timepool.availability('2025-11-15', p_service => 'SKIN_CARE');
 SELECT service_code FROM timepool.book_service('SKIN_CARE', '2025-11-15', '10:50', 'Patient 4');
 \echo SQLSTATE :LAST_ERROR_SQLSTATE

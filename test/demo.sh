@@ -15,7 +15,7 @@ SELECT (current_date + (CASE WHEN extract(dow FROM current_date) = 6 THEN 7
 \echo
 \echo '# timepool demo: one doctor, two periods, one shared pool per period'
 \echo '# MORNING 09:00-12:00 = 180 minutes, AFTERNOON 13:00-18:00 = 300 minutes, every day'
-\echo '# BOTOX takes 40 minutes, SKIN_CARE 70; the day is' :day
+\echo '# BOTOX takes 40 minutes, SKIN_CARE 70; Dr. Kim sees one patient at a time; the day is' :day
 INSERT INTO timepool.resources (code, name) VALUES ('DR_KIM', 'Dr. Kim');
 INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
 SELECT r.id, d, p.period, p.start_time, p.end_time
@@ -39,7 +39,10 @@ SELECT id, service_code, start_time, end_time, period, status FROM timepool.book
 \echo '## book BOTOX at 10:30'
 SELECT id, service_code, start_time, end_time, period, status FROM timepool.book_service('BOTOX', :'day', '10:30', 'Patient 3');
 :show;
-\echo '## book SKIN_CARE at 10:50: it needs 70 minutes and 60 remain, so it is refused'
+\echo '## book a second BOTOX at 09:00: 60 minutes remain, but Dr. Kim sees one patient at a time (TP007)'
+SELECT id, service_code, start_time, end_time, period, status FROM timepool.book_service('BOTOX', :'day', '09:00', 'Patient 1b');
+\echo 'SQLSTATE' :LAST_ERROR_SQLSTATE
+\echo '## book SKIN_CARE at 10:50: it would run into the 10:30 BOTOX (and needs 70 minutes of the 60 left)'
 SELECT id, service_code, start_time, end_time, period, status FROM timepool.book_service('SKIN_CARE', :'day', '10:50', 'Patient 4');
 \echo 'SQLSTATE' :LAST_ERROR_SQLSTATE
 :show;
