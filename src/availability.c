@@ -139,6 +139,7 @@ tp_availability(PG_FUNCTION_ARGS)
 		acc.states[i].resource_id = days[i].resource_id;
 		acc.states[i].date = date;
 		acc.states[i].max_concurrent = days[i].max_concurrent;
+		acc.states[i].period = NULL;
 		acc.states[i].n = 0;
 		acc.states[i].max = 8;
 		acc.states[i].rows = palloc(sizeof(TpBooking) * 8);

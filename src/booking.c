@@ -293,11 +293,12 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 		TpWhy		why;
 		TpVerdict	v;
 
-		if (i > 0 && cand_day[i]->resource_id == cand_day[i - 1]->resource_id)
+		if (i > 0 && cand_day[i]->resource_id == cand_day[i - 1]->resource_id &&
+			cand_day[i]->max_concurrent != TP_NO_LIMIT)
 			states[i] = states[i - 1];
 		else
 			tp_read_day(date, cand_day[i]->resource_id, cand_day[i]->max_concurrent,
-						lock, &states[i]);
+						cand_pool[i]->period, lock, &states[i]);
 		v = tp_judge(&states[i], cand_pool[i], start, end, svc->required, true, true, &why);
 		if (v != TP_OK)
 		{
@@ -780,7 +781,7 @@ tp_can_book(PG_FUNCTION_ARGS)
 
 			if (!tp_performs(days[i].resource_id, svc.id) || days[i].npools == 0)
 				continue;
-			tp_read_day(date, days[i].resource_id, days[i].max_concurrent, false, &st);
+			tp_read_day(date, days[i].resource_id, days[i].max_concurrent, NULL, false, &st);
 			for (j = 0; j < days[i].npools && !ok; j++)
 				ok = tp_first_fit(&st, &days[i].pools[j], first, svc.required, g0, g1) >= 0;
 		}

@@ -96,38 +96,41 @@ tp_collect(void *arg, const TpBooking *b)
 
 static void
 tp_read_day_snapshot(DateADT date, int64 resource_id, int max_concurrent,
-					 Snapshot snapshot, TpDayState *out)
+					 const char *period, Snapshot snapshot, TpDayState *out)
 {
 	out->resource_id = resource_id;
 	out->date = date;
 	out->max_concurrent = max_concurrent;
+	out->period = max_concurrent == TP_NO_LIMIT ? period : NULL;
 	out->n = 0;
 	out->max = 16;
 	out->rows = palloc(sizeof(TpBooking) * out->max);
-	tp_scan_booked(date, resource_id, NULL, snapshot, tp_collect, out);
+	tp_scan_booked(date, resource_id, out->period, snapshot, tp_collect, out);
 }
 
 /*
- * Every holding reservation of a resource on a date.  With locked = true
+ * Every holding reservation of a resource on a date; for a resource without
+ * a clock limit, with period given, only those of that pool (all that the
+ * minutes rule reads).  With locked = true
  * the caller holds the locks of the pools it decides on: the rows are read
  * from the latest committed state, this transaction's own included (those
  * of the current statement too, as RI checks see them).  Otherwise from
  * the statement's snapshot.
  */
 void
-tp_read_day(DateADT date, int64 resource_id, int max_concurrent, bool locked,
-			TpDayState *out)
+tp_read_day(DateADT date, int64 resource_id, int max_concurrent, const char *period,
+			bool locked, TpDayState *out)
 {
 	Snapshot	latest;
 
 	if (!locked)
 	{
-		tp_read_day_snapshot(date, resource_id, max_concurrent, GetActiveSnapshot(), out);
+		tp_read_day_snapshot(date, resource_id, max_concurrent, period, GetActiveSnapshot(), out);
 		return;
 	}
 	CommandCounterIncrement();
 	latest = RegisterSnapshot(GetLatestSnapshot());
-	tp_read_day_snapshot(date, resource_id, max_concurrent, latest, out);
+	tp_read_day_snapshot(date, resource_id, max_concurrent, period, latest, out);
 	UnregisterSnapshot(latest);
 }
 
@@ -275,54 +278,65 @@ tp_judge(const TpDayState *st, const TpPool *p, int start, int end, int required
 	return TP_OK;
 }
 
-static int
-tp_cmp_int(const void *a, const void *b)
-{
-	int			x = *(const int *) a;
-	int			y = *(const int *) b;
-
-	return (x > y) - (x < y);
-}
-
 /*
  * The earliest start at or after minute from at which tp_judge() accepts a
  * booking of required minutes in pool p, avoiding the hour a DST change
- * skips ([g0, g1), g0 < 0 for none); -1 if there is none.  A start that
- * does not fit becomes one that fits only where a window ends (the clock
- * frees a place) or where the skipped hour ends, so those are the starts
- * to try.
+ * skips ([g0, g1), g0 < 0 for none); -1 if there is none.  One pass over
+ * the pool's minutes: how many windows cover each minute (a difference
+ * array of the rows), and the first run of required free minutes; each
+ * start so found is put to tp_judge(), which has the last word.
  */
 int
 tp_first_fit(const TpDayState *st, const TpPool *p, int from, int required,
 			 int g0, int g1)
 {
-	int		   *cand;
-	int			ncand = 0;
 	int			s0 = Max(p->start_min, from);
-	int			i;
+	int			len = p->end_min - s0;
+	int		   *occ;
+	int			run = 0;
+	int			m,
+				i;
 
-	if (p->closed || tp_day_minutes(st, p->period, NULL) + required > p->capacity)
+	if (p->closed || len < required ||
+		tp_day_minutes(st, p->period, NULL) + required > p->capacity)
 		return -1;
-	cand = palloc(sizeof(int) * (st->n + 2));
-	cand[ncand++] = s0;
-	if (g0 >= 0 && g1 > s0)
-		cand[ncand++] = g1;
-	if (st->max_concurrent != TP_NO_LIMIT)
-		for (i = 0; i < st->n; i++)
-			if (st->rows[i].end_min > s0)
-				cand[ncand++] = st->rows[i].end_min;
-	qsort(cand, ncand, sizeof(int), tp_cmp_int);
-	for (i = 0; i < ncand; i++)
+	if (st->max_concurrent == TP_NO_LIMIT)
 	{
-		int			s = cand[i];
+		int			s = tp_gap_overlaps(g0, g1, s0, s0 + required) ? g1 : s0;
 
-		if (s + required > p->end_min)
-			break;
-		if (tp_gap_overlaps(g0, g1, s, s + required))
-			continue;
-		if (tp_judge(st, p, s, s + required, required, true, true, NULL) == TP_OK)
-			return s;
+		return s + required <= p->end_min &&
+			tp_judge(st, p, s, s + required, required, true, true, NULL) == TP_OK ? s : -1;
 	}
+	occ = palloc0(sizeof(int) * (len + 1));
+	for (i = 0; i < st->n; i++)
+	{
+		int			a = Max(st->rows[i].start_min, s0);
+		int			b = Min(st->rows[i].end_min, p->end_min);
+
+		if (a < b)
+		{
+			occ[a - s0]++;
+			occ[b - s0]--;
+		}
+	}
+	for (m = s0; m < p->end_min; m++)
+	{
+		if (m > s0)
+			occ[m - s0] += occ[m - s0 - 1];
+		if (occ[m - s0] >= st->max_concurrent || (g0 >= 0 && m >= g0 && m < g1))
+			run = 0;
+		else if (++run >= required)
+		{
+			int			s = m - required + 1;
+
+			if (tp_judge(st, p, s, s + required, required, true, true, NULL) == TP_OK)
+			{
+				pfree(occ);
+				return s;
+			}
+		}
+	}
+	pfree(occ);
 	return -1;
 }
 
@@ -426,7 +440,8 @@ tp_day_check_snapshot(const TpDayState *latest, const char *const *periods, int 
 		return;
 	xact = RegisterSnapshot(GetTransactionSnapshot());
 	xact->curcid = GetCurrentCommandId(false);
-	tp_read_day_snapshot(latest->date, latest->resource_id, latest->max_concurrent, xact, &seen);
+	tp_read_day_snapshot(latest->date, latest->resource_id, latest->max_concurrent,
+						 latest->period, xact, &seen);
 	UnregisterSnapshot(xact);
 
 	if (latest->max_concurrent == TP_NO_LIMIT)

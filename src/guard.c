@@ -776,7 +776,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 			 * The resource's day as committed now, this row and the rest of
 			 * its statement included; judged without the row itself.
 			 */
-			tp_read_day(h.date, h.resource_id, days[0].max_concurrent, true, &st);
+			tp_read_day(h.date, h.resource_id, days[0].max_concurrent, h.period, true, &st);
 			tp_day_check_snapshot(&st, periods, n);
 			tp_day_forget(&st, h.period, h.start_min, h.end_min, h.required);
 			v = tp_judge(&st, p, h.start_min, h.end_min, h.required, gain, clock_gain, &why);

@@ -309,6 +309,8 @@ typedef struct TpDayState
 	int64		resource_id;
 	DateADT		date;
 	int			max_concurrent; /* TP_NO_LIMIT: no clock rule */
+	const char *period;			/* without a clock rule, only this pool's
+								 * rows are read; NULL: every pool's */
 	int			n;
 	int			max;
 	TpBooking  *rows;
@@ -326,7 +328,7 @@ typedef struct TpWhy
 
 extern bool tp_performs(int64 resource_id, int64 service_id);
 extern void tp_read_day(DateADT date, int64 resource_id, int max_concurrent,
-						bool locked, TpDayState *out);
+						const char *period, bool locked, TpDayState *out);
 extern void tp_day_forget(TpDayState *st, const char *period, int start, int end, int required);
 extern int64 tp_day_minutes(const TpDayState *st, const char *period, int64 *count);
 extern void tp_day_check_snapshot(const TpDayState *latest, const char *const *periods,
