@@ -4,11 +4,13 @@
 -- 23503 foreign key, 23502 not null) and to accept the good row next to it;
 -- and the rules 1.1's triggers keep: a service's code does not change
 -- (22023), settings keeps one row (23001) with a valid time zone (23514).
+-- 1.3's: resources.max_concurrent (1 by default, >= 1 or NULL) and
+-- resource_services (its key, and foreign keys that cascade).
 BEGIN;
 CREATE EXTENSION timepool;
 -- bookings below are on Saturday 2025-11-15 (day_of_week 6)
 SET timepool.today = '2025-11-14';
-SELECT plan(177);
+SELECT plan(194);
 
 ---------------------------------------------------------------------------
 -- resources
@@ -60,6 +62,28 @@ SELECT throws_ok($$INSERT INTO timepool.resources (id, code, name) VALUES (4242,
 SELECT lives_ok($$INSERT INTO timepool.resources (code, name) VALUES ('DR_B', 'Doctor B'),
                                                                     ('ROOM_1', 'Room 1')$$,
                 'resources: two more valid resources are accepted');
+-- 1.3: max_concurrent, the clock limit: 1 by default, at least 1, or NULL (none)
+SELECT is((SELECT array_agg(max_concurrent ORDER BY code) FROM timepool.resources
+            WHERE code IN ('DR_A', 'DR_B', 'ROOM_1')),
+          ARRAY[1, 1, 1], 'resources: max_concurrent defaults to 1 (one booking at a time)');
+SELECT throws_ok($$INSERT INTO timepool.resources (code, name, max_concurrent) VALUES ('DR_C', 'zero at once', 0)$$,
+                 '23514',
+                 'new row for relation "resources" violates check constraint "resources_max_concurrent_range"',
+                 'resources: max_concurrent 0 is refused (resources_max_concurrent_range)');
+SELECT throws_ok($$INSERT INTO timepool.resources (code, name, max_concurrent) VALUES ('DR_C', 'negative', -1)$$,
+                 '23514',
+                 'new row for relation "resources" violates check constraint "resources_max_concurrent_range"',
+                 'resources: a negative max_concurrent is refused');
+SELECT throws_ok($$UPDATE timepool.resources SET max_concurrent = 0 WHERE code = 'DR_B'$$,
+                 '23514',
+                 'new row for relation "resources" violates check constraint "resources_max_concurrent_range"',
+                 'resources: an UPDATE to max_concurrent 0 is refused');
+SELECT lives_ok($$UPDATE timepool.resources SET max_concurrent = 3 WHERE code = 'ROOM_1'$$,
+                'resources: max_concurrent 3 (three bookings at once) is accepted');
+SELECT lives_ok($$UPDATE timepool.resources SET max_concurrent = NULL WHERE code = 'ROOM_1'$$,
+                'resources: max_concurrent NULL (no clock limit) is accepted');
+SELECT is((SELECT count(*)::int FROM timepool.resources WHERE code = 'DR_C'), 0,
+          'resources: the refused rows were not added');
 
 ---------------------------------------------------------------------------
 -- service_categories
@@ -277,6 +301,48 @@ SELECT throws_ok($$UPDATE timepool.services SET deleted_at = NULL
                  'services: undeleting a service whose code is taken again is refused');
 SELECT is((SELECT count(*)::int FROM timepool.services WHERE code = 'CONSULT'), 3,
           'services: three CONSULT rows, one of them live');
+
+---------------------------------------------------------------------------
+-- resource_services (1.3): who performs what (ROOM_1 only, which nothing
+-- books)
+---------------------------------------------------------------------------
+SELECT lives_ok($$INSERT INTO timepool.resource_services (resource_id, service_id)
+                  SELECT r.id, s.id FROM timepool.resources r, timepool.services s
+                   WHERE r.code = 'ROOM_1' AND s.code IN ('S_ONE', 'S_DAY')$$,
+                'resource_services: two services of ROOM_1 are accepted');
+SELECT is((SELECT count(*)::int FROM timepool.resource_services WHERE created_at IS NOT NULL), 2,
+          'resource_services: created_at is filled in (defaults to now())');
+SELECT throws_ok($$INSERT INTO timepool.resource_services (resource_id, service_id)
+                   SELECT r.id, s.id FROM timepool.resources r, timepool.services s
+                    WHERE r.code = 'ROOM_1' AND s.code = 'S_ONE'$$,
+                 '23505',
+                 'duplicate key value violates unique constraint "resource_services_pkey"',
+                 'resource_services: the same resource and service twice is refused (resource_services_pkey)');
+SELECT throws_ok($$INSERT INTO timepool.resource_services (resource_id, service_id)
+                   SELECT 987654321, id FROM timepool.services WHERE code = 'S_ONE'$$,
+                 '23503',
+                 'insert or update on table "resource_services" violates foreign key constraint "resource_services_resource_id_fkey"',
+                 'resource_services: an unknown resource_id is refused (foreign key)');
+SELECT throws_ok($$INSERT INTO timepool.resource_services (resource_id, service_id)
+                   SELECT id, 987654321 FROM timepool.resources WHERE code = 'ROOM_1'$$,
+                 '23503',
+                 'insert or update on table "resource_services" violates foreign key constraint "resource_services_service_id_fkey"',
+                 'resource_services: an unknown service_id is refused (foreign key)');
+SELECT throws_ok($$INSERT INTO timepool.resource_services (resource_id)
+                   SELECT id FROM timepool.resources WHERE code = 'ROOM_1'$$,
+                 '23502',
+                 'null value in column "service_id" of relation "resource_services" violates not-null constraint',
+                 'resource_services: a missing service_id is refused (NOT NULL)');
+SELECT throws_ok($$INSERT INTO timepool.resource_services (service_id)
+                   SELECT id FROM timepool.services WHERE code = 'S_ONE'$$,
+                 '23502',
+                 'null value in column "resource_id" of relation "resource_services" violates not-null constraint',
+                 'resource_services: a missing resource_id is refused (NOT NULL)');
+SELECT lives_ok($$DELETE FROM timepool.services WHERE code = 'S_DAY'$$,
+                'services: a service without reservations that a resource performs can be deleted');
+SELECT is((SELECT array_agg(s.code) FROM timepool.resource_services rs
+             JOIN timepool.services s ON s.id = rs.service_id),
+          ARRAY['S_ONE'], 'resource_services: ON DELETE CASCADE removed S_DAY''s row, S_ONE''s stays');
 
 ---------------------------------------------------------------------------
 -- clinic_time_slots
@@ -510,6 +576,8 @@ SELECT is((SELECT count(*)::int FROM timepool.clinic_time_slots s
               WHERE o.resource_id IS NOT NULL
                 AND NOT EXISTS (SELECT FROM timepool.resources r WHERE r.id = o.resource_id)),
           0, 'slots, overrides: ON DELETE CASCADE removed ROOM_1''s weekly rows and overrides');
+SELECT is((SELECT count(*)::int FROM timepool.resource_services), 0,
+          'resource_services: ON DELETE CASCADE removed ROOM_1''s rows');
 
 ---------------------------------------------------------------------------
 -- reservations
@@ -728,7 +796,10 @@ SELECT is((SELECT (timepool.book_service('CONSULT', '2025-11-15', '09:00', 'Ann'
           'reservations: book_service repeated with the same key returns the first reservation');
 SELECT is((SELECT count(*)::int FROM timepool.reservations), 2,
           'reservations: nothing was added by the refused or repeated calls');
--- the pool's capacity holds for plain INSERTs too (reservations_guard)
+-- the pool's capacity holds for plain INSERTs too (reservations_guard); these
+-- are about the pool's minutes, so DR_A takes overlapping bookings (no
+-- clock limit: Eve at 11:00 overlaps Dee's 10:20-12:00)
+UPDATE timepool.resources SET max_concurrent = NULL WHERE code = 'DR_A';
 INSERT INTO timepool.services (code, name, duration_minutes) VALUES ('LONG', 'Long', 100);
 SELECT lives_ok($$INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name)
                   SELECT dr_a, (SELECT id FROM timepool.services WHERE code = 'LONG'), '2025-11-15', '10:20', 'Dee'

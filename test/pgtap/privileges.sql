@@ -6,13 +6,14 @@
 -- made each change; then 1.2's: trigger functions that nobody but their
 -- owner may execute and that refuse to run on any table but their own (a
 -- temporary twin included), and lock_service, which only timepool's owner
--- may take whatever was granted.
+-- may take whatever was granted; and 1.3's resource_services, closed to
+-- PUBLIC and to tp_app like every table.
 BEGIN;
 CREATE EXTENSION timepool;
 -- bookings below are on Saturday 2025-11-15 (day_of_week 6); set before any
 -- SET ROLE: only a superuser may set timepool.today
 SET timepool.today = '2025-11-14';
-SELECT plan(145);
+SELECT plan(152);
 
 -- 1.2: straight after CREATE EXTENSION (before this file grants anything),
 -- nobody but the owner may execute a trigger or event trigger function:
@@ -44,6 +45,9 @@ INSERT INTO timepool.services (code, name, duration_minutes, buffer_minutes, pri
   VALUES ('CONSULT', 'Consultation', 30, 10, 50), ('XRAY', 'X-ray', 20, 0, 80);
 INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
   SELECT id, 6, 'MORNING', '09:00', '12:00' FROM timepool.resources WHERE code = 'DR_A';
+-- no clock limit (1.3): the pool probes below fill MORNING with bookings
+-- that all start at 09:00; they are about the minutes, not the clock
+UPDATE timepool.resources SET max_concurrent = NULL WHERE code = 'DR_A';
 
 CREATE ROLE tp_app NOLOGIN;
 GRANT EXECUTE ON FUNCTION timepool.availability(date, text, text, text),
@@ -73,7 +77,8 @@ SELECT is(ARRAY[has_table_privilege('public', c.oid, 'SELECT'),
                  'timepool.clinic_time_slots'::regclass, 'timepool.schedule_overrides'::regclass,
                  'timepool.reservations'::regclass, 'timepool.bookable_services'::regclass,
                  'timepool.service_categories'::regclass, 'timepool.settings'::regclass,
-                 'timepool.audit_log'::regclass, 'timepool.reservation_history'::regclass)
+                 'timepool.audit_log'::regclass, 'timepool.reservation_history'::regclass,
+                 'timepool.resource_services'::regclass)
  ORDER BY c.relname;
 SELECT is((SELECT count(*)::int FROM pg_class c
             WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind IN ('r', 'v', 'S')
@@ -152,6 +157,8 @@ SELECT table_privs_are('timepool', 'reservations', 'tp_app', '{}'::name[],
                        'tp_app has no privilege on timepool.reservations');
 SELECT table_privs_are('timepool', 'services', 'tp_app', '{}'::name[],
                        'tp_app has no privilege on timepool.services');
+SELECT table_privs_are('timepool', 'resource_services', 'tp_app', '{}'::name[],
+                       'tp_app has no privilege on timepool.resource_services (1.3)');
 
 SET LOCAL ROLE tp_app;
 SELECT is(current_user::text, 'tp_app', 'SET LOCAL ROLE tp_app took effect');
@@ -197,6 +204,14 @@ RESET ROLE;
 SET LOCAL ROLE tp_app;
 SELECT throws_ok($$DELETE FROM timepool.reservations$$, '42501', NULL,
                  'tp_app cannot DELETE FROM timepool.reservations');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT throws_ok($$SELECT * FROM timepool.resource_services$$, '42501', NULL,
+                 'tp_app cannot SELECT timepool.resource_services');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT throws_ok($$INSERT INTO timepool.resource_services (resource_id, service_id) VALUES (1, 1)$$, '42501', NULL,
+                 'tp_app cannot INSERT INTO timepool.resource_services');
 RESET ROLE;
 SET LOCAL ROLE tp_app;
 SELECT throws_ok($$SELECT timepool.cancel_reservation(1)$$, '42501', NULL,
@@ -266,6 +281,12 @@ SELECT lives_ok($$DELETE FROM timepool.schedule_overrides WHERE date = '2025-11-
                 'tp_admin can remove an override');
 RESET ROLE;
 SET LOCAL ROLE tp_admin;
+SELECT lives_ok($$INSERT INTO timepool.resource_services (resource_id, service_id)
+                  SELECT r.id, s.id FROM timepool.resources r, timepool.services s
+                   WHERE r.code = 'DR_Z' AND s.code = 'CHECKUP'$$,
+                'tp_admin can say which services a resource performs (resource_services, 1.3)');
+RESET ROLE;
+SET LOCAL ROLE tp_admin;
 SELECT results_eq($$SELECT code FROM timepool.bookable_services$$,
                   ARRAY['CHECKUP', 'CONSULT'],
                   'tp_admin reads bookable_services: XRAY deleted, CHECKUP (in a category) before CONSULT (none)');
@@ -292,6 +313,9 @@ SELECT row_eq($$SELECT price, display_order FROM timepool.services WHERE code = 
               ROW(55.00::numeric(12,2), 2), 'tp_admin''s service change is stored');
 SELECT is((SELECT count(*)::int FROM timepool.schedule_overrides), 1,
           'tp_admin''s closure is stored and the removed override is gone');
+SELECT is((SELECT array_agg(r.code || ' ' || s.code) FROM timepool.resource_services rs
+             JOIN timepool.resources r ON r.id = rs.resource_id JOIN timepool.services s ON s.id = rs.service_id),
+          ARRAY['DR_Z CHECKUP'], 'tp_admin''s resource_services row is stored');
 SELECT is((SELECT ARRAY[status, cancel_reason] FROM timepool.reservations WHERE idempotency_key = 'app-1'),
           ARRAY['CANCELLED', 'patient called'], 'tp_admin''s cancellation is stored with its reason');
 
@@ -535,6 +559,9 @@ SELECT is((SELECT changed_by FROM timepool.audit_log
 SELECT is((SELECT changed_by FROM timepool.audit_log
             WHERE table_name = 'clinic_time_slots' AND action = 'INSERT' AND new_row ->> 'period' = 'EVENING'),
           'tp_editor', 'tp_editor''s new weekly period is logged as tp_editor');
+SELECT is((SELECT string_agg(changed_by, ',') FROM timepool.audit_log
+            WHERE table_name = 'resource_services' AND action = 'INSERT'),
+          'tp_admin', 'tp_admin''s plain INSERT into resource_services is logged as tp_admin (1.3)');
 
 ---------------------------------------------------------------------------
 -- 1.2: lock_service, whatever was granted, is timepool's owner's alone

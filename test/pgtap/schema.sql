@@ -1,16 +1,16 @@
--- test/pgtap/schema.sql: the objects timepool 1.2 installs (1.0's install
--- script and the 1.0--1.1 and 1.1--1.2 upgrades), as the scripts declare
+-- test/pgtap/schema.sql: the objects timepool 1.3 installs (1.0's install
+-- script and the 1.0--1.1, 1.1--1.2 and 1.2--1.3 upgrades), as the scripts declare
 -- them: tables, columns, indexes, views, functions, triggers, the event
 -- trigger, comments, and how the extension is registered.
 BEGIN;
 CREATE EXTENSION timepool;
-SELECT plan(505);
+SELECT plan(539);
 
 -- the extension and its schema
 SELECT has_schema('timepool');
 SELECT has_extension('timepool', 'timepool', 'extension timepool is installed in schema timepool');
-SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'timepool'), '1.2',
-          'timepool is installed at version 1.2');
+SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'timepool'), '1.3',
+          'timepool is installed at version 1.3');
 SELECT is((SELECT extrelocatable FROM pg_extension WHERE extname = 'timepool'), false,
           'timepool is not relocatable');
 SELECT is((SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'timepool'),
@@ -19,7 +19,8 @@ SELECT is((SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extna
 -- tables, views, sequences, types
 SELECT tables_are('timepool', ARRAY['resources', 'services', 'clinic_time_slots',
                                     'schedule_overrides', 'reservations',
-                                    'service_categories', 'settings', 'audit_log']);
+                                    'service_categories', 'settings', 'audit_log',
+                                    'resource_services']);
 SELECT has_table('timepool', 'resources', 'table timepool.resources exists');
 SELECT has_table('timepool', 'services', 'table timepool.services exists');
 SELECT has_table('timepool', 'clinic_time_slots', 'table timepool.clinic_time_slots exists');
@@ -28,6 +29,7 @@ SELECT has_table('timepool', 'reservations', 'table timepool.reservations exists
 SELECT has_table('timepool', 'service_categories', 'table timepool.service_categories exists');
 SELECT has_table('timepool', 'settings', 'table timepool.settings exists');
 SELECT has_table('timepool', 'audit_log', 'table timepool.audit_log exists');
+SELECT has_table('timepool', 'resource_services', 'table timepool.resource_services exists (1.3)');
 SELECT views_are('timepool', ARRAY['bookable_services', 'reservation_history']);
 SELECT has_view('timepool', 'bookable_services', 'view timepool.bookable_services exists');
 SELECT columns_are('timepool', 'bookable_services',
@@ -83,7 +85,7 @@ SELECT set_eq(
   'every table''s id is GENERATED ALWAYS AS IDENTITY with its own sequence, but settings'' (a plain smallint)');
 
 -- timepool.resources: columns, types, NOT NULL, defaults
-SELECT columns_are('timepool', 'resources', ARRAY['id', 'code', 'name', 'is_active', 'created_at', 'updated_at'], 'resources has exactly the columns of the install script');
+SELECT columns_are('timepool', 'resources', ARRAY['id', 'code', 'name', 'is_active', 'created_at', 'updated_at', 'max_concurrent'], 'resources has exactly the columns of the install script and the 1.3 upgrade');
 SELECT col_is_pk('timepool', 'resources', 'id', 'resources.id is the primary key');
 SELECT col_type_is('timepool', 'resources', 'id', 'bigint', 'resources.id is bigint');
 SELECT col_not_null('timepool', 'resources', 'id', 'resources.id is NOT NULL');
@@ -102,6 +104,16 @@ SELECT col_default_is('timepool', 'resources', 'created_at', 'now()'::text, 'res
 SELECT col_type_is('timepool', 'resources', 'updated_at', 'timestamp with time zone', 'resources.updated_at is timestamp with time zone');
 SELECT col_not_null('timepool', 'resources', 'updated_at', 'resources.updated_at is NOT NULL');
 SELECT col_default_is('timepool', 'resources', 'updated_at', 'now()'::text, 'resources.updated_at defaults to now()');
+-- 1.3: max_concurrent, the clock limit; NULL = none, new resources get 1
+SELECT col_type_is('timepool', 'resources', 'max_concurrent', 'integer', 'resources.max_concurrent is integer');
+SELECT col_is_null('timepool', 'resources', 'max_concurrent', 'resources.max_concurrent is nullable (NULL = no clock limit)');
+SELECT col_has_default('timepool', 'resources', 'max_concurrent', 'resources.max_concurrent has a default');
+SELECT col_default_is('timepool', 'resources', 'max_concurrent', 1, 'resources.max_concurrent defaults to 1 (one booking at a time)');
+SELECT is(col_description('timepool.resources'::regclass,
+                          (SELECT attnum FROM pg_attribute WHERE attrelid = 'timepool.resources'::regclass
+                                                            AND attname = 'max_concurrent')::int),
+          'at most this many holding reservations of the resource overlap at any instant, buffer included; NULL = no clock limit, only the pools'' minutes',
+          'resources.max_concurrent has the comment of the 1.3 script');
 
 -- timepool.services: columns, types, NOT NULL, defaults
 SELECT columns_are('timepool', 'services', ARRAY['id', 'code', 'name', 'description', 'category', 'duration_minutes', 'buffer_minutes', 'price', 'is_active', 'is_visible', 'display_order', 'created_at', 'updated_at', 'deleted_at', 'min_notice_minutes', 'max_advance_days', 'daily_cap_minutes'], 'services has exactly the columns of the install script and the 1.1 upgrade');
@@ -393,6 +405,27 @@ SELECT col_is_null('timepool', 'audit_log', 'new_row', 'audit_log.new_row is nul
 SELECT col_hasnt_default('timepool', 'audit_log', 'new_row', 'audit_log.new_row has no default');
 SELECT is((SELECT count(*)::int FROM timepool.audit_log), 0, 'audit_log is empty after CREATE EXTENSION');
 
+-- timepool.resource_services (1.3): columns, types, NOT NULL, defaults, key
+SELECT columns_are('timepool', 'resource_services', ARRAY['resource_id', 'service_id', 'created_at'], 'resource_services has exactly the columns of the 1.3 upgrade');
+SELECT is((SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute
+            WHERE attrelid = 'timepool.resource_services'::regclass AND attnum > 0 AND NOT attisdropped),
+          ARRAY['resource_id', 'service_id', 'created_at'], 'resource_services: its columns, in order');
+SELECT col_is_pk('timepool', 'resource_services', ARRAY['resource_id', 'service_id'], 'resource_services'' primary key is (resource_id, service_id)');
+SELECT col_type_is('timepool', 'resource_services', 'resource_id', 'bigint', 'resource_services.resource_id is bigint');
+SELECT col_not_null('timepool', 'resource_services', 'resource_id', 'resource_services.resource_id is NOT NULL');
+SELECT col_hasnt_default('timepool', 'resource_services', 'resource_id', 'resource_services.resource_id has no default');
+SELECT col_type_is('timepool', 'resource_services', 'service_id', 'bigint', 'resource_services.service_id is bigint');
+SELECT col_not_null('timepool', 'resource_services', 'service_id', 'resource_services.service_id is NOT NULL');
+SELECT col_hasnt_default('timepool', 'resource_services', 'service_id', 'resource_services.service_id has no default');
+SELECT col_type_is('timepool', 'resource_services', 'created_at', 'timestamp with time zone', 'resource_services.created_at is timestamp with time zone');
+SELECT col_not_null('timepool', 'resource_services', 'created_at', 'resource_services.created_at is NOT NULL');
+SELECT col_default_is('timepool', 'resource_services', 'created_at', 'now()'::text, 'resource_services.created_at defaults to now()');
+SELECT is(obj_description('timepool.resource_services'::regclass, 'pg_class'),
+          'which services a resource performs: a resource with rows here performs only those services, one without rows performs every service',
+          'resource_services has the comment of the 1.3 script');
+SELECT is((SELECT count(*)::int FROM timepool.resource_services), 0,
+          'resource_services is empty after CREATE EXTENSION (every resource performs every service)');
+
 -- named constraints, per table (c = check, u = unique, p = primary key,
 -- f = foreign key, x = exclusion)
 SELECT set_eq(
@@ -404,6 +437,7 @@ SELECT set_eq(
     ('timepool.resources', 'resources_name_length', 'c'),
     ('timepool.resources', 'resources_code_key', 'u'),
     ('timepool.resources', 'resources_id_positive', 'c'),
+    ('timepool.resources', 'resources_max_concurrent_range', 'c'),
     ('timepool.services', 'services_pkey', 'p'),
     ('timepool.services', 'services_code_format', 'c'),
     ('timepool.services', 'services_name_length', 'c'),
@@ -463,7 +497,10 @@ SELECT set_eq(
     ('timepool.settings', 'settings_min_notice_range', 'c'),
     ('timepool.settings', 'settings_max_advance_range', 'c'),
     ('timepool.audit_log', 'audit_log_pkey', 'p'),
-    ('timepool.audit_log', 'audit_log_action_valid', 'c')$$,
+    ('timepool.audit_log', 'audit_log_action_valid', 'c'),
+    ('timepool.resource_services', 'resource_services_pkey', 'p'),
+    ('timepool.resource_services', 'resource_services_resource_id_fkey', 'f'),
+    ('timepool.resource_services', 'resource_services_service_id_fkey', 'f')$$,
   'the tables have exactly the named constraints of the install script and the upgrades (services_category_length and settings_pkey are gone)');
 -- what the constraints 1.1 added say
 SELECT set_eq(
@@ -498,6 +535,19 @@ SELECT set_eq(
       FROM unnest(ARRAY['clinic_time_slots_capacity_range', 'schedule_overrides_capacity_range']) c$$,
   'the capacity checks of 1.2: capacity_minutes::bigint * 60 within the window, for weekly rows and overrides');
 
+-- what the constraints 1.3 added say
+SELECT set_eq(
+  $$SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint
+     WHERE connamespace = 'timepool'::regnamespace
+       AND conname IN ('resources_max_concurrent_range', 'resource_services_pkey',
+                       'resource_services_resource_id_fkey', 'resource_services_service_id_fkey')$$,
+  $$VALUES
+    ('resources_max_concurrent_range', 'CHECK ((max_concurrent >= 1))'),
+    ('resource_services_pkey', 'PRIMARY KEY (resource_id, service_id)'),
+    ('resource_services_resource_id_fkey', 'FOREIGN KEY (resource_id) REFERENCES timepool.resources(id) ON DELETE CASCADE'),
+    ('resource_services_service_id_fkey', 'FOREIGN KEY (service_id) REFERENCES timepool.services(id) ON DELETE CASCADE')$$,
+  'the constraints 1.3 added: max_concurrent >= 1 (NULL passes), resource_services'' key and its two cascading foreign keys');
+
 -- foreign keys and what deleting the referenced row does
 SELECT fk_ok('timepool', 'clinic_time_slots', 'resource_id', 'timepool', 'resources', 'id',
              'clinic_time_slots.resource_id references resources.id');
@@ -509,6 +559,10 @@ SELECT fk_ok('timepool', 'reservations', 'service_id', 'timepool', 'services', '
              'reservations.service_id references services.id');
 SELECT fk_ok('timepool', 'services', 'category', 'timepool', 'service_categories', 'code',
              'services.category references service_categories.code');
+SELECT fk_ok('timepool', 'resource_services', 'resource_id', 'timepool', 'resources', 'id',
+             'resource_services.resource_id references resources.id');
+SELECT fk_ok('timepool', 'resource_services', 'service_id', 'timepool', 'services', 'id',
+             'resource_services.service_id references services.id');
 SELECT set_eq(
   $$SELECT conname::text, confdeltype::text FROM pg_constraint
      WHERE connamespace = 'timepool'::regnamespace AND contype = 'f'$$,
@@ -516,8 +570,10 @@ SELECT set_eq(
            ('schedule_overrides_resource_id_fkey', 'c'),
            ('reservations_resource_id_fkey', 'r'),
            ('reservations_service_id_fkey', 'r'),
-           ('services_category_fkey', 'r')$$,
-  'schedule rows cascade with their resource; reservations RESTRICT deleting a resource or service; services RESTRICT deleting their category');
+           ('services_category_fkey', 'r'),
+           ('resource_services_resource_id_fkey', 'c'),
+           ('resource_services_service_id_fkey', 'c')$$,
+  'schedule rows cascade with their resource; reservations RESTRICT deleting a resource or service; services RESTRICT deleting their category; resource_services rows cascade with their resource or service');
 SELECT set_eq(
   $$SELECT conname::text, confupdtype::text FROM pg_constraint
      WHERE connamespace = 'timepool'::regnamespace AND contype = 'f'$$,
@@ -525,7 +581,9 @@ SELECT set_eq(
            ('schedule_overrides_resource_id_fkey', 'a'),
            ('reservations_resource_id_fkey', 'a'),
            ('reservations_service_id_fkey', 'a'),
-           ('services_category_fkey', 'c')$$,
+           ('services_category_fkey', 'c'),
+           ('resource_services_resource_id_fkey', 'a'),
+           ('resource_services_service_id_fkey', 'a')$$,
   'a category''s new code cascades to its services (ON UPDATE CASCADE); the other keys are ids');
 SELECT col_is_unique('timepool', 'resources', 'code'::name, 'resources.code is UNIQUE');
 SELECT col_is_unique('timepool', 'reservations', 'idempotency_key'::name,
@@ -548,6 +606,15 @@ SELECT indexes_are('timepool', 'reservations',
 SELECT indexes_are('timepool', 'service_categories', ARRAY['service_categories_pkey', 'service_categories_code_key']);
 SELECT indexes_are('timepool', 'settings', '{}'::name[], 'settings has no index (1.2 dropped settings_pkey)');
 SELECT indexes_are('timepool', 'audit_log', ARRAY['audit_log_pkey', 'audit_log_row_idx']);
+SELECT indexes_are('timepool', 'resource_services', ARRAY['resource_services_pkey', 'resource_services_service_idx']);
+SELECT has_index('timepool', 'resource_services', 'resource_services_service_idx',
+                 'index resource_services_service_idx exists');
+SELECT is(pg_get_indexdef('timepool.resource_services_service_idx'::regclass),
+          'CREATE INDEX resource_services_service_idx ON timepool.resource_services USING btree (service_id)',
+          'resource_services_service_idx: (service_id), for the foreign key (the key leads with resource_id)');
+SELECT is(pg_get_indexdef('timepool.resource_services_pkey'::regclass),
+          'CREATE UNIQUE INDEX resource_services_pkey ON timepool.resource_services USING btree (resource_id, service_id)',
+          'resource_services_pkey: UNIQUE (resource_id, service_id)');
 SELECT is(pg_get_indexdef('timepool.reservations_service_day_idx'::regclass),
           'CREATE INDEX reservations_service_day_idx ON timepool.reservations USING btree (service_id, reservation_date) INCLUDE (required_minutes) WHERE (status <> ALL (ARRAY[''CANCELLED''::text, ''REJECTED''::text]))',
           'reservations_service_day_idx: (service, date) INCLUDE required_minutes, only rows that hold time (the daily cap''s sum)');
@@ -560,8 +627,8 @@ SELECT is(pg_get_indexdef('timepool.services_category_idx'::regclass),
 SELECT has_index('timepool', 'reservations', 'reservations_pool_idx',
                  'index reservations_pool_idx exists');
 SELECT is(pg_get_indexdef('timepool.reservations_pool_idx'::regclass),
-          'CREATE INDEX reservations_pool_idx ON timepool.reservations USING btree (reservation_date, resource_id, period) INCLUDE (required_minutes) WHERE (status <> ALL (ARRAY[''CANCELLED''::text, ''REJECTED''::text]))',
-          'reservations_pool_idx: (date, resource, period) INCLUDE required_minutes, only rows that hold time');
+          'CREATE INDEX reservations_pool_idx ON timepool.reservations USING btree (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time) WHERE (status <> ALL (ARRAY[''CANCELLED''::text, ''REJECTED''::text]))',
+          'reservations_pool_idx (1.3): (date, resource, period) INCLUDE required_minutes and the window (start_time, end_time), only rows that hold time');
 SELECT is((SELECT indisunique FROM pg_index WHERE indexrelid = 'timepool.reservations_pool_idx'::regclass),
           false, 'reservations_pool_idx is not unique');
 SELECT has_index('timepool', 'services', 'services_code_key', 'index services_code_key exists');
@@ -842,22 +909,26 @@ SELECT triggers_are('timepool', 'settings',
                     ARRAY['settings_keep_row', 'settings_keep_table', 'settings_invalidate_cache',
                           'settings_audit']);
 SELECT triggers_are('timepool', 'audit_log', ARRAY['audit_log_append_only']);
+SELECT triggers_are('timepool', 'resource_services',
+                    ARRAY['resource_services_invalidate_cache', 'resource_services_audit',
+                          'resource_services_audit_truncate']);
 SELECT set_eq($$SELECT tgrelid::regclass::text, pg_get_triggerdef(oid) FROM pg_trigger
                  WHERE tgname LIKE '%invalidate_cache'$$,
               $$SELECT 'timepool.' || t, format('CREATE TRIGGER %s_invalidate_cache AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON timepool.%s FOR EACH STATEMENT EXECUTE FUNCTION timepool.invalidate_cache()', t, t)
-                  FROM unnest(ARRAY['resources', 'services', 'clinic_time_slots', 'schedule_overrides', 'settings']) t$$,
-              'every cached table (settings too) tells the cache when it changes, once per statement, TRUNCATE included');
+                  FROM unnest(ARRAY['resources', 'services', 'clinic_time_slots', 'schedule_overrides', 'settings',
+                                    'resource_services']) t$$,
+              'every cached table (settings and resource_services too) tells the cache when it changes, once per statement, TRUNCATE included');
 -- the audit: a row trigger on every change of a row, a statement trigger on
 -- TRUNCATE (not on settings, which refuses TRUNCATE)
 SELECT set_eq($$SELECT tgrelid::regclass::text, pg_get_triggerdef(oid) FROM pg_trigger
                  WHERE tgfoid = 'timepool.audit_change()'::regprocedure$$,
               $$SELECT 'timepool.' || t, format('CREATE TRIGGER %s_audit AFTER INSERT OR DELETE OR UPDATE ON timepool.%s FOR EACH ROW EXECUTE FUNCTION timepool.audit_change()', t, t)
                   FROM unnest(ARRAY['resources', 'services', 'service_categories', 'clinic_time_slots',
-                                    'schedule_overrides', 'settings', 'reservations']) t
+                                    'schedule_overrides', 'settings', 'reservations', 'resource_services']) t
                 UNION ALL
                 SELECT 'timepool.' || t, format('CREATE TRIGGER %s_audit_truncate AFTER TRUNCATE ON timepool.%s FOR EACH STATEMENT EXECUTE FUNCTION timepool.audit_change()', t, t)
                   FROM unnest(ARRAY['resources', 'services', 'service_categories', 'clinic_time_slots',
-                                    'schedule_overrides', 'reservations']) t$$,
+                                    'schedule_overrides', 'reservations', 'resource_services']) t$$,
               'every audited table logs each row''s INSERT, UPDATE and DELETE after the change, and a TRUNCATE once (settings has none)');
 SELECT is(pg_get_triggerdef((SELECT oid FROM pg_trigger WHERE tgrelid = 'timepool.services'::regclass
                                                           AND tgname = 'services_keep_code')),
@@ -901,11 +972,19 @@ SELECT is((SELECT count(*)::int FROM pg_trigger t JOIN pg_class c ON c.oid = t.t
 SELECT set_eq($$SELECT t.tgname::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
                  WHERE c.relnamespace = 'timepool'::regnamespace AND t.tgenabled = 'A'$$,
               ARRAY['resources_invalidate_cache', 'services_invalidate_cache', 'clinic_time_slots_invalidate_cache',
-                    'schedule_overrides_invalidate_cache', 'settings_invalidate_cache', 'audit_log_append_only'],
-              'the triggers ENABLE ALWAYS: the five cache invalidations and audit_log_append_only');
+                    'schedule_overrides_invalidate_cache', 'settings_invalidate_cache',
+                    'resource_services_invalidate_cache', 'audit_log_append_only'],
+              'the triggers ENABLE ALWAYS: the six cache invalidations and audit_log_append_only');
+SELECT is((SELECT tgenabled::text FROM pg_trigger
+            WHERE tgrelid = 'timepool.resource_services'::regclass AND tgname = 'resource_services_invalidate_cache'),
+          'A', 'resource_services_invalidate_cache is ENABLE ALWAYS (tgenabled A: replication apply changes the cache too)');
+SELECT is((SELECT string_agg(tgname::text || ' ' || tgenabled::text, ', ' ORDER BY tgname) FROM pg_trigger
+            WHERE tgrelid = 'timepool.resource_services'::regclass AND NOT tgisinternal),
+          'resource_services_audit O, resource_services_audit_truncate O, resource_services_invalidate_cache A',
+          'resource_services'' audit triggers are enabled as usual (O), its cache invalidation ALWAYS (A)');
 SELECT is((SELECT count(*)::int FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
             WHERE c.relnamespace = 'timepool'::regnamespace AND NOT t.tgisinternal),
-          31, 'timepool has 31 triggers');
+          34, 'timepool has 34 triggers (1.3 added resource_services'' three)');
 
 -- the event trigger (1.2): after every ALTER TABLE, keep_triggers() sets
 -- timepool's ALWAYS triggers back to ALWAYS; it fires in every session
@@ -970,6 +1049,20 @@ SELECT is(obj_description('timepool.keep_triggers()'::regprocedure, 'pg_proc'),
 SELECT is(obj_description('timepool.pool_lock_key(bigint,date,text)'::regprocedure, 'pg_proc'),
           'key of the lock timepool takes for a pool, as pg_locks shows it: locktype advisory, classid 29808, objid this key (as oid), objsubid 29808',
           'pool_lock_key has the comment 1.2 gave it (the lock is in timepool''s own lock space)');
+-- 1.3's comments: what book_service, can_book and set_reservation_status
+-- now refuse, and what a reservation holds
+SELECT is(obj_description('timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text)'::regprocedure, 'pg_proc'),
+          'books a service at a date and time under the pool lock; refuses with TP001..TP008; returns the reservation',
+          'book_service has the comment of the 1.3 script (TP001..TP008)');
+SELECT is(obj_description('timepool.can_book(text,date,time,text)'::regprocedure, 'pg_proc'),
+          'whether book_service would accept the service at p_time (or, without a time, at some start that day) right now: minutes, clock limit, who performs it, schedule and policy',
+          'can_book has the comment of the 1.3 script');
+SELECT is(obj_description('timepool.set_reservation_status(bigint,text)'::regprocedure, 'pg_proc'),
+          'moves a reservation to another status along the allowed transitions (COMPLETED and NO_SHOW once it has started); returns the updated row',
+          'set_reservation_status has the comment of the 1.3 script');
+SELECT is(obj_description('timepool.reservations'::regclass, 'pg_class'),
+          'bookings; each one holds required_minutes of its pool (resource, date, period) and its window [start_time, end_time) on the resource''s clock, unless CANCELLED or REJECTED',
+          'reservations has the comment of the 1.3 script');
 
 -- pg_dump keeps the data of every table and the state of every sequence
 SELECT set_eq(
@@ -980,8 +1073,9 @@ SELECT set_eq(
         'timepool.clinic_time_slots_id_seq', 'timepool.schedule_overrides_id_seq',
         'timepool.reservations_id_seq',
         'timepool.service_categories', 'timepool.settings', 'timepool.audit_log',
-        'timepool.service_categories_id_seq', 'timepool.audit_log_id_seq'],
-  'all 8 tables and their 7 identity sequences are registered with pg_extension_config_dump');
+        'timepool.service_categories_id_seq', 'timepool.audit_log_id_seq',
+        'timepool.resource_services'],
+  'all 9 tables and their 7 identity sequences are registered with pg_extension_config_dump (resource_services has no sequence)');
 SELECT is((SELECT array_length(extconfig, 1) = array_length(extcondition, 1)
                   AND array_to_string(extcondition, '') = ''
              FROM pg_extension WHERE extname = 'timepool'),
