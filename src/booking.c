@@ -76,7 +76,8 @@ tp_check_booking_rules(TpService *svc, DateADT date, int start, const char *reso
 
 /*
  * Keep the refusal that comes closest to a booking: the higher verdict,
- * and of two alike the pool with more minutes left.
+ * and of two alike the pool with more minutes left, else the first (by
+ * resource code, then the pool's start).
  */
 static void
 tp_note_refusal(TpDecision *out, TpVerdict v, TpResourceDay *day, TpPool *p,
@@ -84,8 +85,9 @@ tp_note_refusal(TpDecision *out, TpVerdict v, TpResourceDay *day, TpPool *p,
 {
 	if (out->day != NULL &&
 		(v < out->verdict ||
-		 (v == out->verdict && why != NULL &&
-		  (int64) p->capacity - why->booked <= (int64) out->pool->capacity - out->why.booked)))
+		 (v == out->verdict &&
+		  (why == NULL ||
+		   (int64) p->capacity - why->booked <= (int64) out->pool->capacity - out->why.booked))))
 		return;
 	out->verdict = v;
 	out->day = day;
