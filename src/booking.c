@@ -865,7 +865,11 @@ tp_change_status(int64 id, const char *new_status, const char *reason)
 						id, old_status, new_status),
 				 errdetail("%s is a final status.", old_status)));
 	}
-	/* the guard says the same for a plain UPDATE; said here, without its context */
+
+	/*
+	 * the guard says the same for a plain UPDATE; said here, without its
+	 * context
+	 */
 	{
 		bool		isnull;
 		DateADT		date = DatumGetDateADT(SPI_getbinval(SPI_tuptable->vals[0],

@@ -247,9 +247,9 @@ tp_cache_load(MemoryContext cxt)
 	SPI_freetuptable(tab);
 
 	/*
-	 * Who performs what, by resource and service id; each resource's rows
-	 * are found through its entry (resources are few, rows per resource
-	 * fewer still).
+	 * Who performs what, by resource and service id; each resource's rows are
+	 * found through its entry (resources are few, rows per resource fewer
+	 * still).
 	 */
 	if (tp_cache.has_clock)
 	{

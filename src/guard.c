@@ -620,13 +620,13 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 	 * gain: the row adds minutes to a pool (new, revived, moved to another
 	 * pool, or longer): schedule and capacity are checked.  moved: it stays
 	 * in its pool with no more minutes but its window moved: the window must
-	 * still fit, the capacity is not at stake.  clock_gain: its window
-	 * covers an instant it did not cover before on its resource's clock.
+	 * still fit, the capacity is not at stake.  clock_gain: its window covers
+	 * an instant it did not cover before on its resource's clock.
 	 */
 	if (h.valid && h.holding)
 	{
 		bool		same_day = !is_insert && o.holding &&
-			h.resource_id == o.resource_id && h.date == o.date;
+		h.resource_id == o.resource_id && h.date == o.date;
 
 		gain = is_insert || !o.holding || !tp_same_pool(&o, &h) ||
 			h.required > o.required;
@@ -673,8 +673,8 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 		elog(ERROR, "timepool: SPI_connect failed");
 
 	/*
-	 * The locks: the pool the row leaves, the pool it is in, and with a
-	 * clock limit every pool of its resource whose window its own overlaps
+	 * The locks: the pool the row leaves, the pool it is in, and with a clock
+	 * limit every pool of its resource whose window its own overlaps
 	 * (decide.c), found in the cache as it is before the locks.
 	 */
 	if (gain || moved)

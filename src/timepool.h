@@ -172,13 +172,13 @@ typedef struct TpCache
 	int			noverrides;
 	TpCachedService *services;	/* by code; for one code, the live row first */
 	int			nservices;
-	int64	   *skills;			/* resource_services' service ids, by
-								 * resource (see TpCachedResource) and id */
+	int64	   *skills;			/* resource_services' service ids, by resource
+								 * (see TpCachedResource) and id */
 	int			nskills;
 	bool		has_policy;		/* the schema is 1.1 or later: settings exist */
 	bool		has_clock;		/* 1.3 or later: max_concurrent and
-								 * resource_services exist, and the pool
-								 * index carries start and end times */
+								 * resource_services exist, and the pool index
+								 * carries start and end times */
 	bool		gap_known;		/* tp_wall_gap()'s last answer, for gap_date */
 	DateADT		gap_date;
 	bool		gap_has;
@@ -267,6 +267,7 @@ extern int	tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out);
 extern TpPool *tp_find_pool_at(TpResourceDay *day, int minute);
 extern TpPool *tp_find_pool_for(TpResourceDay *day, int minute, int end);
 extern TpPool *tp_find_pool_named(TpResourceDay *day, const char *period);
+
 /* One holding reservation of a resource on a date, as the pool index has it. */
 typedef struct TpBooking
 {
@@ -309,8 +310,8 @@ typedef struct TpDayState
 	int64		resource_id;
 	DateADT		date;
 	int			max_concurrent; /* TP_NO_LIMIT: no clock rule */
-	const char *period;			/* without a clock rule, only this pool's
-								 * rows are read; NULL: every pool's */
+	const char *period;			/* without a clock rule, only this pool's rows
+								 * are read; NULL: every pool's */
 	int			n;
 	int			max;
 	TpBooking  *rows;
