@@ -186,33 +186,51 @@ tp_cmp_window(const void *a, const void *b)
 	return (x->end_min > y->end_min) - (x->end_min < y->end_min);
 }
 
+static int
+tp_cmp_event(const void *a, const void *b)
+{
+	int			x = *(const int *) a;
+	int			y = *(const int *) b;
+
+	return (x > y) - (x < y);
+}
+
 /*
  * The most windows of st that overlap at one instant of [start, end); the
- * earliest of them (up to TP_WHY_OVERLAPS) go into why.  The count only
- * rises at a window's start, so the instants to look at are start and the
- * starts within the window.
+ * earliest of them (up to TP_WHY_OVERLAPS) go into why.  A sweep over the
+ * windows' ends and starts within [start, end), in order, an end before a
+ * start at the same minute (back to back is no overlap): O(n log n) in the
+ * rows of the day, however they overlap.
  */
 static int
 tp_clock_peak(const TpDayState *st, int start, int end, TpWhy *why)
 {
 	int			peak = 0;
-	int			i,
-				j;
+	int			at = 0;
+	int		   *events = palloc(sizeof(int) * (2 * st->n + 1));
+	int			nevents = 0;
+	int			i;
 
 	if (why)
 		why->noverlaps = 0;
-	for (i = -1; i < st->n; i++)
+	for (i = 0; i < st->n; i++)
 	{
-		int			t = i < 0 ? start : st->rows[i].start_min;
-		int			at = 0;
+		int			a = Max(st->rows[i].start_min, start);
+		int			b = Min(st->rows[i].end_min, end);
 
-		if (i >= 0 && (t <= start || t >= end))
+		if (a >= b)
 			continue;
-		for (j = 0; j < st->n; j++)
-			if (st->rows[j].start_min <= t && t < st->rows[j].end_min)
-				at++;
+		/* minute * 2 + 1 a start, minute * 2 an end: ends sort first */
+		events[nevents++] = a * 2 + 1;
+		events[nevents++] = b * 2;
+	}
+	qsort(events, nevents, sizeof(int), tp_cmp_event);
+	for (i = 0; i < nevents; i++)
+	{
+		at += (events[i] & 1) ? 1 : -1;
 		peak = Max(peak, at);
 	}
+	pfree(events);
 	if (why && peak > 0)
 	{
 		/* the overlapping windows, earliest first */
