@@ -111,11 +111,21 @@ tp_read_day_snapshot(DateADT date, int64 resource_id, int max_concurrent,
 /*
  * Every holding reservation of a resource on a date; for a resource without
  * a clock limit, with period given, only those of that pool (all that the
- * minutes rule reads).  With locked = true
- * the caller holds the locks of the pools it decides on: the rows are read
- * from the latest committed state, this transaction's own included (those
- * of the current statement too, as RI checks see them).  Otherwise from
- * the statement's snapshot.
+ * minutes rule reads).  Otherwise from the statement's snapshot, but with
+ * locked = true: the caller holds the locks of the pools it decides on, and
+ * the rows are read from the latest committed state, this transaction's
+ * own included (those of the current statement too, as RI checks see
+ * them).
+ *
+ * A resource with a clock limit is read whole, every pool of the day: a
+ * reservation left outside its pool's window by a schedule change since
+ * still takes its place on the clock.  That read is done with SnapshotSelf
+ * (committed rows and this transaction's own), which takes no predicate
+ * lock and records no conflict with the uncommitted rows of other pools:
+ * a SERIALIZABLE booking would otherwise fail for a booking of the same
+ * resource in a pool that cannot touch its own.  What this transaction's
+ * snapshot saw of the pools it decides on is read, predicate-locked, by
+ * tp_day_check_snapshot(), as at 1.2.
  */
 void
 tp_read_day(DateADT date, int64 resource_id, int max_concurrent, const char *period,
@@ -129,6 +139,11 @@ tp_read_day(DateADT date, int64 resource_id, int max_concurrent, const char *per
 		return;
 	}
 	CommandCounterIncrement();
+	if (max_concurrent != TP_NO_LIMIT)
+	{
+		tp_read_day_snapshot(date, resource_id, max_concurrent, NULL, SnapshotSelf, out);
+		return;
+	}
 	latest = RegisterSnapshot(GetLatestSnapshot());
 	tp_read_day_snapshot(date, resource_id, max_concurrent, period, latest, out);
 	UnregisterSnapshot(latest);
@@ -458,8 +473,13 @@ tp_day_check_snapshot(const TpDayState *latest, const char *const *periods, int 
 		return;
 	xact = RegisterSnapshot(GetTransactionSnapshot());
 	xact->curcid = GetCurrentCommandId(false);
-	tp_read_day_snapshot(latest->date, latest->resource_id, latest->max_concurrent,
-						 latest->period, xact, &seen);
+	/* one scan per pool decided on: only those are read, and locked */
+	seen = *latest;
+	seen.n = 0;
+	seen.max = 16;
+	seen.rows = palloc(sizeof(TpBooking) * seen.max);
+	for (i = 0; i < nperiods; i++)
+		tp_scan_booked(latest->date, latest->resource_id, periods[i], xact, tp_collect, &seen);
 	UnregisterSnapshot(xact);
 
 	if (latest->max_concurrent == TP_NO_LIMIT)
