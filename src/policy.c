@@ -359,21 +359,6 @@ tp_check_wall_clock(DateADT date, int start, int end)
 }
 
 /*
- * The first start in pool p at or after minute first whose window of
- * required minutes fits in the pool and avoids the skipped hour of a DST
- * change (gap: [g0, g1), or g0 < 0 for none); -1 if there is none.
- */
-int
-tp_first_start(const TpPool *p, int first, int required, int g0, int g1)
-{
-	int			s = Max(p->start_min, first);
-
-	if (tp_gap_overlaps(g0, g1, s, s + required))
-		s = g1;
-	return s + required <= p->end_min ? s : -1;
-}
-
-/*
  * Refuse (TP004) a reservation's move to COMPLETED or NO_SHOW before its
  * start on the clinic's clock: a treatment that has not begun was neither
  * given nor missed.  Other statuses pass.

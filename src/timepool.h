@@ -232,7 +232,6 @@ extern bool tp_wall_gap(DateADT date, int *gap_start, int *gap_end);
 extern bool tp_gap_overlaps(int g0, int g1, int start, int end);
 extern bool tp_window_in_gap(DateADT date, int start, int end, int *gap_start, int *gap_end);
 extern void tp_check_wall_clock(DateADT date, int start, int end);
-extern int	tp_first_start(const TpPool *p, int first, int required, int g0, int g1);
 extern void tp_check_status_clock(int64 id, const char *status, DateADT date, int start);
 
 /* common.c */
