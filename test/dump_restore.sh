@@ -3,29 +3,37 @@
 # or data only.
 #
 # Against the cluster that libpq's environment points to (PGHOST, PGPORT,
-# PGUSER: a superuser), this builds a database tp_dump_src with resources,
-# service categories (one renamed, its services following), services (one
-# soft-deleted, one hidden, with their own notice, days ahead and daily cap,
-# one cap cut under what is booked), the clinic's settings (a time zone other
-# than the server's, a notice, a limit ahead), a weekly schedule (with an
-# effective_until row), overrides (a closure, special hours), reservations in
-# every status (one booked by an application role), one of them on a date
-# closed afterwards and three in a pool whose capacity was cut afterwards, and
-# the audit_log all that wrote (a TRUNCATE among them).  Then:
+# PGUSER: a superuser), this builds a database tp_dump_src with resources
+# (each clock limit: max_concurrent NULL for DR_A, 2 for DR_B, the default 1
+# for ROOM_X), who performs what (resource_services rows: DR_B performs three
+# services only, ROOM_X one), service categories (one renamed, its services
+# following), services (one soft-deleted, one hidden, with their own notice,
+# days ahead and daily cap, one cap cut under what is booked), the clinic's
+# settings (a time zone other than the server's, a notice, a limit ahead), a
+# weekly schedule (with an effective_until row), overrides (a closure,
+# special hours), reservations in every status (one booked by an
+# application role; COMPLETED and NO_SHOW set once the appointments started,
+# as 1.3 requires), one of them on a date closed afterwards, three in a pool
+# whose capacity was cut afterwards, three of DR_A (no clock limit) at the
+# same 10:00 and two of DR_B (limit 2) at the same 09:00, and the audit_log
+# all that wrote (a TRUNCATE among them).  Then:
 #   1. pg_dump tp_dump_src > file; psql -d tp_dump_dst -f file  (plain format;
 #      a file rather than a pipe, so that a failure can name its statement)
 #   2. pg_dump -Fc tp_dump_src; pg_restore tp_dump_fc  (custom format)
 # and for each restored database compares every table row by row (audit_log
 # with its ids: the restore must not log the rows it restores, and the
-# settings row, which the restore's INSERT replaces, must come out as it was),
-# the state of every identity sequence, a data-only dump, and what
-# availability(), can_book(), bookable_services, reservation_history and the
-# clinic's clock answer; then checks that new rows get the next ids (audit
-# rows included; no duplicates) and that booking, with the restored policy
-# and caps, still works in the copy.  Before those two, a database where
-# nothing was changed after CREATE EXTENSION (an empty audit_log) goes
-# through a plain dump and restore, and must come out the same and still
-# accept audited writes.
+# settings row, which the restore's INSERT replaces, must come out as it was;
+# resources with max_concurrent, resource_services by its key), the state
+# of every identity sequence, a data-only dump, and what availability(),
+# can_book(), bookable_services, reservation_history and the clinic's clock
+# answer; then checks that new rows get the next ids (audit rows included;
+# no duplicates) and that booking, with the restored policy, caps, clock
+# limits and resource_services, still works in the copy (a fourth 10:00 on
+# DR_A accepted, a third overlap on DR_B refused with TP007, a service DR_B
+# does not perform refused with TP008, one it performs booked).  Before
+# those two, a database where nothing was changed after CREATE EXTENSION (an
+# empty audit_log) goes through a plain dump and restore, and must come out
+# the same and still accept audited writes.
 #
 # Then the same source is restored data only into databases that already
 # have CREATE EXTENSION timepool (as a DBA restores; the dumped settings row
@@ -138,6 +146,10 @@ TRUNCATE timepool.schedule_overrides;
 INSERT INTO timepool.resources (code, name) VALUES
   ('DR_A', 'Doctor A'), ('DR_B', 'Doctor B'), ('ROOM_X', 'Old room');
 UPDATE timepool.resources SET is_active = false WHERE code = 'ROOM_X';
+-- each clock limit: none (NULL, as a resource from before 1.3 keeps), two
+-- at once, and ROOM_X with the default, one
+UPDATE timepool.resources SET max_concurrent = NULL WHERE code = 'DR_A';
+UPDATE timepool.resources SET max_concurrent = 2 WHERE code = 'DR_B';
 
 INSERT INTO timepool.service_categories (code, name, display_order) VALUES
   ('GENERAL', 'General', 1), ('IMAGING', 'Imaging', 2), ('DENTAL', 'Dental', 3), ('UNUSED', 'Unused', 9);
@@ -155,6 +167,12 @@ INSERT INTO timepool.services (code, name, category, duration_minutes, price, di
 UPDATE timepool.services SET is_visible = false WHERE code = 'VIP';
 -- a category renamed: its services follow (ON UPDATE CASCADE)
 UPDATE timepool.service_categories SET code = 'DENTAL_CARE', name = 'Dental care' WHERE code = 'DENTAL';
+-- who performs what: DR_B only CONSULT, the new XRAY and VIP; the retired
+-- ROOM_X only CLEANING; DR_A has no rows (performs every service)
+INSERT INTO timepool.resource_services (resource_id, service_id)
+  SELECT r.id, s.id FROM timepool.resources r, timepool.services s
+   WHERE (r.code = 'DR_B' AND s.code IN ('CONSULT', 'XRAY', 'VIP') AND s.deleted_at IS NULL)
+      OR (r.code = 'ROOM_X' AND s.code = 'CLEANING');
 
 -- weekly schedule and overrides shared with the other script
 \i test/schedule.sql
@@ -179,13 +197,23 @@ tpsql "$SRC" -c "CREATE ROLE $SITE_ROLE NOLOGIN" \
 tpsql "$SRC" -A -t -c "SET ROLE $SITE_ROLE" -c "SELECT id FROM timepool.book_service('CLEANING', '2025-11-17', '08:00', 'Ida Monday')" >/dev/null
 book "'CLEANING', '2025-11-15', '13:00', 'Jo Cut 1', p_resource => 'DR_A'" >/dev/null
 book "'CLEANING', '2025-11-15', '14:00', 'Ken Cut 2', p_resource => 'DR_A'" >/dev/null
-r_cut3=$(book "'CLEANING', '2025-11-15', '15:00', 'Lu Cut 3', p_resource => 'DR_A'")
-echo "booked reservations $r_pending..$r_cut3"
+book "'CLEANING', '2025-11-15', '15:00', 'Lu Cut 3', p_resource => 'DR_A'" >/dev/null
+# on the clock: DR_A (no limit) three at 10:00 on Monday, DR_B (limit 2) two
+# at 09:00 on Saturday 2025-12-06
+for p in 'Mo Same 1' 'Mo Same 2' 'Mo Same 3'; do
+	book "'CONSULT', '2025-11-17', '10:00', '$p', p_resource => 'DR_A'" >/dev/null
+done
+book "'CONSULT', '2025-12-06', '09:00', 'Ny Pair 1', p_resource => 'DR_B'" >/dev/null
+r_last=$(book "'CONSULT', '2025-12-06', '09:00', 'Ny Pair 2', p_resource => 'DR_B'")
+echo "booked reservations $r_pending..$r_last"
 
 tpsql "$SRC" <<SQL
 SELECT timepool.set_reservation_status($r_completed, 'CONFIRMED') \\g /dev/null
+-- COMPLETED and NO_SHOW once the appointments (2025-11-15, 09:00 and 09:20) started
+SET timepool.now = '2025-11-15 12:00';
 SELECT timepool.set_reservation_status($r_completed, 'COMPLETED') \\g /dev/null
 SELECT timepool.set_reservation_status($r_noshow, 'NO_SHOW') \\g /dev/null
+RESET timepool.now;
 SELECT timepool.set_reservation_status($r_rejected, 'REJECTED') \\g /dev/null
 SELECT timepool.cancel_reservation($r_cancelled, 'patient called') \\g /dev/null
 -- a refused booking (the afternoon is full) adds nothing; a failed insert
@@ -211,7 +239,7 @@ SQL
 src_counts=$(q "$SRC" "SELECT string_agg(status || '=' || n, ' ' ORDER BY status)
                          FROM (SELECT status, count(*) n FROM timepool.reservations GROUP BY status) s")
 echo "source reservations by status: $src_counts"
-want_statuses="CANCELLED=1 COMPLETED=1 CONFIRMED=2 NO_SHOW=1 PENDING=6 REJECTED=1"
+want_statuses="CANCELLED=1 COMPLETED=1 CONFIRMED=2 NO_SHOW=1 PENDING=11 REJECTED=1"
 expect "source has reservations in every status" "$src_counts" "$want_statuses"
 closed=$(q "$SRC" "SELECT is_closed || ' ' || booked_minutes FROM timepool.availability('2025-11-29', 'MORNING', p_resource => 'DR_A')")
 expect "source: DR_A's MORNING is closed on 2025-11-29 and still holds Hal's 40 minutes" "$closed" "true 40"
@@ -223,9 +251,23 @@ got=$(q "$SRC" "SELECT string_agg(code || '=' || coalesce(category, '-'), ' ' OR
 expect "source: services carry category codes, the renamed one followed" "$got" "CONSULT=GENERAL XRAY=IMAGING CLEANING=DENTAL_CARE VIP=- XRAY=IMAGING"
 got=$(q "$SRC" "SELECT string_agg(a, ' ' ORDER BY a) FROM (SELECT DISTINCT table_name || ':' || action AS a FROM timepool.audit_log) s")
 expect "source: audit_log holds every kind of change" "$got" \
-	"clinic_time_slots:INSERT clinic_time_slots:UPDATE reservations:INSERT reservations:UPDATE resources:INSERT resources:UPDATE schedule_overrides:INSERT schedule_overrides:TRUNCATE service_categories:INSERT service_categories:UPDATE services:INSERT services:UPDATE settings:UPDATE"
+	"clinic_time_slots:INSERT clinic_time_slots:UPDATE reservations:INSERT reservations:UPDATE resource_services:INSERT resources:INSERT resources:UPDATE schedule_overrides:INSERT schedule_overrides:TRUNCATE service_categories:INSERT service_categories:UPDATE services:INSERT services:UPDATE settings:UPDATE"
 got=$(q "$SRC" "SELECT count(*) FROM timepool.audit_log WHERE changed_by = '$SITE_ROLE' AND table_name = 'reservations'")
 expect "source: the booking by $SITE_ROLE is logged under its name" "$got" "1"
+got=$(q "$SRC" "SELECT string_agg(code || '=' || coalesce(max_concurrent::text, 'NULL'), ' ' ORDER BY id) FROM timepool.resources")
+expect "source: the resources' clock limits are NULL, 2 and the default 1" "$got" "DR_A=NULL DR_B=2 ROOM_X=1"
+got=$(q "$SRC" "SELECT string_agg(r.code || ':' || s.code, ' ' ORDER BY r.code, s.code)
+                  FROM timepool.resource_services rs JOIN timepool.resources r ON r.id = rs.resource_id
+                  JOIN timepool.services s ON s.id = rs.service_id")
+expect "source: resource_services has DR_B's three services and ROOM_X's one" "$got" "DR_B:CONSULT DR_B:VIP DR_B:XRAY ROOM_X:CLEANING"
+got=$(q "$SRC" "SELECT string_agg(r.code || ' ' || v.reservation_date || ' ' || v.start_time || ' x' || v.n, ', ' ORDER BY r.code)
+                  FROM (SELECT resource_id, reservation_date, start_time, count(*) n FROM timepool.reservations
+                         WHERE status NOT IN ('CANCELLED', 'REJECTED') GROUP BY 1, 2, 3 HAVING count(*) > 1) v
+                  JOIN timepool.resources r ON r.id = v.resource_id")
+expect "source: bookings at the same time: DR_A's three (no limit), DR_B's two (limit 2)" "$got" \
+	"DR_A 2025-11-17 10:00:00 x3, DR_B 2025-12-06 09:00:00 x2"
+got=$(q "$SRC" "SELECT count(*) FROM timepool.audit_log WHERE table_name = 'resource_services' AND action = 'INSERT'")
+expect "source: audit_log has the four INSERTs into resource_services" "$got" "4"
 
 ###########################################################################
 # What must come out the same in a restored database.
@@ -240,6 +282,8 @@ snapshot() { # db outdir
 		q "$db" "SELECT * FROM timepool.$t ORDER BY id" >"$out/table.$t"
 		q "$db" "SELECT last_value, is_called FROM timepool.${t}_id_seq" >"$out/seq.$t"
 	done
+	# resource_services has no id: by its key
+	q "$db" "SELECT * FROM timepool.resource_services ORDER BY resource_id, service_id" >"$out/table.resource_services"
 	# settings: the policy, and when it was last changed
 	q "$db" "SELECT id, time_zone, min_notice_minutes, max_advance_days FROM timepool.settings ORDER BY id" >"$out/table.settings"
 	q "$db" "SELECT updated_at FROM timepool.settings ORDER BY id" >"$out/table.settings.updated_at"
@@ -325,6 +369,20 @@ check_next_ids() { # label db
 	expect "$label: CONSULT's own 60 days ahead still allows 2026-01-05" "$got" "t"
 	got=$(q "$db" "SELECT count(*) || ' ' || min(time_zone) FROM timepool.settings")
 	expect "$label: settings still has one row, in America/New_York" "$got" "1 America/New_York"
+	# the restored clock limits and who performs what apply
+	got=$(q "$db" "SELECT string_agg(code || '=' || coalesce(max_concurrent::text, 'NULL'), ' ' ORDER BY id)
+	                FROM timepool.resources WHERE code <> 'DR_NEW'")
+	expect "$label: the clock limits are restored: NULL, 2, 1" "$got" "DR_A=NULL DR_B=2 ROOM_X=1"
+	got=$(q "$db" "SELECT max_concurrent FROM timepool.resources WHERE code = 'DR_NEW'")
+	expect "$label: the resource made after the restore has the default limit, 1" "$got" "1"
+	got=$(qv "$db" "SELECT status FROM timepool.book_service('CONSULT', '2025-11-17', '10:00', 'Mo Same 4', p_resource => 'DR_A')" 2>&1) || true
+	expect "$label: DR_A (max_concurrent NULL) takes a fourth booking at the same 10:00" "$got" "PENDING"
+	got=$(qv "$db" "SELECT id FROM timepool.book_service('CONSULT', '2025-12-06', '09:20', 'Ny Third', p_resource => 'DR_B')" 2>&1) || true
+	expect_like "$label: DR_B (max_concurrent 2) refuses a third overlap at 09:20 (TP007)" "$got" "*TP007: resource DR_B is busy from 09:20 to 10:00 on 2025-12-06*"
+	got=$(qv "$db" "SELECT id FROM timepool.book_service('CLEANING', '2025-12-13', '09:00', 'Not performed', p_resource => 'DR_B')" 2>&1) || true
+	expect_like "$label: DR_B, restored with resource_services rows, does not perform CLEANING (TP008)" "$got" "*TP008: resource DR_B does not perform CLEANING*"
+	got=$(qv "$db" "SELECT status FROM timepool.book_service('CONSULT', '2025-12-13', '09:00', 'Performed', p_resource => 'DR_B')" 2>&1) || true
+	expect "$label: and books CONSULT, which it performs" "$got" "PENDING"
 }
 
 # The restore must write nothing to audit_log: its rows are the source's
@@ -538,9 +596,12 @@ say "data only, triggers disabled: pg_dump -a --disable-triggers $SRC > data-dt.
 createdb "$DSTAD"
 tpsql "$DSTAD" -c "CREATE EXTENSION timepool"
 pg_dump -a --disable-triggers -d "$SRC" -f "$WORK/data-dt.sql"
-# one DISABLE and one ENABLE per table: the 7 with an identity and settings
-expect "data-only --disable-triggers: the dump brackets each of the 8 tables with DISABLE/ENABLE TRIGGER ALL" \
-	"$(grep -c -E '^ALTER TABLE timepool\.[a-z_]+ DISABLE TRIGGER ALL;$' "$WORK/data-dt.sql") $(grep -c -E '^ALTER TABLE timepool\.[a-z_]+ ENABLE TRIGGER ALL;$' "$WORK/data-dt.sql")" "8 8"
+# one DISABLE and one ENABLE per table: the 7 with an identity, settings and
+# resource_services
+expect "data-only --disable-triggers: the dump brackets each of the 9 tables with DISABLE/ENABLE TRIGGER ALL" \
+	"$(grep -c -E '^ALTER TABLE timepool\.[a-z_]+ DISABLE TRIGGER ALL;$' "$WORK/data-dt.sql") $(grep -c -E '^ALTER TABLE timepool\.[a-z_]+ ENABLE TRIGGER ALL;$' "$WORK/data-dt.sql")" "9 9"
+expect "data-only --disable-triggers: resource_services' data is among them" \
+	"$(grep -c -E '^ALTER TABLE timepool\.resource_services (DIS|EN)ABLE TRIGGER ALL;$' "$WORK/data-dt.sql")" "2"
 if restore_ok "data-only --disable-triggers" "$WORK/restore-data-dt.log" "$WORK/data-dt.sql" \
 	psql -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -d "$DSTAD" -f "$WORK/data-dt.sql"; then
 	check_restored "data-only --disable-triggers" "$DSTAD"

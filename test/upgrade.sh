@@ -1,8 +1,22 @@
 #!/usr/bin/env bash
-# test/upgrade.sh: ALTER EXTENSION timepool UPDATE, from 1.0 and from 1.1 to
-# 1.2, keeps every row, migrates the free-text categories of 1.0, takes back
-# the EXECUTE on trigger functions that 1.1's README recipe gave, and gives
-# the same schema as a fresh CREATE EXTENSION timepool.
+# test/upgrade.sh: ALTER EXTENSION timepool UPDATE, from 1.0, from 1.1 and
+# from 1.2 to 1.3, keeps every row, migrates the free-text categories of 1.0,
+# takes back the EXECUTE on trigger functions that 1.1's README recipe gave,
+# leaves every existing resource without a clock limit (max_concurrent NULL,
+# so bookings that overlap on the clock, which 1.2 allowed, stay and can
+# still be made) while a new resource gets 1, and gives the same schema as a
+# fresh CREATE EXTENSION timepool.
+#
+# Until a database is updated, the 1.3 library must run its old schema with
+# that version's rules (README, "1.2 to 1.3").  Each old database (1.0, 1.1,
+# 1.2) is checked, in transactions rolled back, for a rule that 1.3 changed,
+# COMPLETED and NO_SHOW before the appointment's start, which the old
+# versions allowed (set_reservation_status and a plain UPDATE), and for a
+# plain INSERT that fits its pool (30 minutes where 40 are left), which the
+# guard must judge without the row it writes.  The fixtures themselves mark
+# COMPLETED and NO_SHOW once the appointments started (timepool.now) and
+# insert only where twice the minutes would fit, so that they are the same
+# whatever those answers.
 #
 # Against the cluster that libpq's environment points to (PGHOST, PGPORT,
 # PGUSER: a superuser):
@@ -12,18 +26,25 @@
 #     punctuation, over 50 characters, NULL), a weekly schedule, overrides
 #     and reservations in every status, one of them more than 365 days ahead
 #     (1.0 has no limit ahead, and the newer library must keep it so in a
-#     1.0 database).  Snapshot every table and sequence, then in a session
-#     that already used timepool: ALTER EXTENSION timepool UPDATE, which goes
-#     1.0 to 1.1 to 1.2.  Then: the version is 1.2, every row is the same
-#     (services.category aside; services.updated_at too: the migration is no
-#     edit), the categories are migrated to codes, settings has its row,
-#     audit_log is empty, 1.1's rules apply at once in that session, and
-#     booking works and is audited.
-#   database tp_upgrade_b: a fresh CREATE EXTENSION timepool (1.2); the
+#     1.0 database).  Snapshot every table (the columns it has at 1.0) and
+#     sequence, then in a session that already used timepool: ALTER
+#     EXTENSION timepool UPDATE, which goes 1.0 to 1.1 to 1.2 to 1.3.  Then:
+#     the version is 1.3, every row is the same (services.category aside;
+#     services.updated_at too: the migration is no edit), every resource has
+#     max_concurrent NULL, the categories are migrated to codes, settings has
+#     its row, audit_log is empty, 1.1's rules apply at once in that session,
+#     and booking works and is audited.
+#   database tp_upgrade_b: a fresh CREATE EXTENSION timepool (1.3); the
 #     schema of an upgraded database must be its schema: pg_dump
 #     --schema-only (plain, and --binary-upgrade, which lists the
 #     extension's member objects, their ACLs and pg_init_privs) and a
-#     catalogue listing of every member object must be equal.
+#     catalogue listing of every member object must be equal.  Each listing
+#     of an upgraded database is checked to hold what 1.2 and 1.3 made
+#     (1.3: resources.max_concurrent with DEFAULT 1 and its check,
+#     resource_services with its keys, index, three triggers (the cache's
+#     enabled always), comment, ACL and config-table entry, and
+#     reservations_pool_idx with INCLUDE (required_minutes, start_time,
+#     end_time)), so that "equal" cannot come from a listing that misses them.
 #   databases tp_upgrade_c, tp_upgrade_d: categories that the migration must
 #     also handle (a numbered suffix that another text already produces; a
 #     category of blanks only, and one with blanks around it).
@@ -37,18 +58,42 @@
 #     advance, reservations in every status, so audit_log has rows), and
 #     1.1's answers recorded (22003 for a capacity_minutes of 40000000, no
 #     security barrier, settings_pkey, no event trigger).  In one session
-#     (in UTC): availability and a booking at 1.1, a snapshot of every table,
-#     sequence and privilege, ALTER EXTENSION timepool UPDATE, the snapshot
-#     again, then 1.2 at once.  Then: version 1.2; every row of every table
-#     and every sequence the same, audit_log without a row from the update;
-#     the privileges the same but that every trigger and event trigger
-#     function is EXECUTE for its owner alone, and the booking site can still
-#     look and book; both views security barriers, settings without a
-#     primary key and its row as it was, the event trigger
+#     (in UTC): availability and a booking at 1.1, a snapshot of every table
+#     (1.1's columns), sequence and privilege, ALTER EXTENSION timepool
+#     UPDATE, the snapshot again, then 1.3 at once.  Then: version 1.3; every
+#     row of every table and every sequence the same, audit_log without a
+#     row from the update; the privileges on 1.1's objects the same but that
+#     every trigger and event trigger function is EXECUTE for its owner
+#     alone, resource_services (new) for its owner alone, and the booking
+#     site can still look and book; both views security barriers, settings
+#     without a primary key and its row as it was, the event trigger
 #     timepool_keep_triggers enabled always; 23514 from both capacity
-#     checks; booking works and is audited.  The test's grants are then all
-#     that tells its schema from tp_upgrade_b's; they go (DROP OWNED BY the
-#     roles) and the schema must be tp_upgrade_b's, as above.
+#     checks; every resource max_concurrent NULL, resource_services empty;
+#     booking works and is audited.  The test's grants are then all that
+#     tells its schema from tp_upgrade_b's; they go (DROP OWNED BY the roles)
+#     and the schema must be tp_upgrade_b's, as above.
+#   database tp_upgrade_f: CREATE EXTENSION timepool VERSION '1.2', with data
+#     in every table (resources, one inactive; categories; services, one
+#     soft-deleted, with policy of their own; the weekly schedule; overrides;
+#     settings with a notice and a limit ahead; reservations in every status,
+#     so audit_log has rows) and, as 1.2 allowed, bookings of one doctor that
+#     overlap on the clock: four at 09:00 on DR_A's Monday through
+#     book_service and a plain INSERT over another's window, all made by the
+#     1.3 library on the 1.2 schema.  In one session: availability and a
+#     fifth booking at 09:00 at 1.2, a snapshot of every table (1.2's
+#     columns) and sequence, ALTER EXTENSION timepool UPDATE, the snapshot
+#     again, then at once in that same backend: every resource's
+#     max_concurrent is NULL, a sixth booking at 09:00 is accepted and
+#     can_book says so; after UPDATE timepool.resources SET max_concurrent =
+#     1, can_book at 09:00 is false, a booking overlapping them is refused
+#     with TP007 (book_service and a plain INSERT alike), one at a free time
+#     is accepted, and availability answers.  Then: version 1.3; every row
+#     of every table and every sequence the same; audit_log without a row
+#     from the update; every overlapping reservation still there and
+#     holding; the pool index rebuilt with its INCLUDE columns; a new
+#     resource gets max_concurrent 1 and 0 is refused (23514);
+#     resource_services rows take effect at once (TP008); and the schema is
+#     tp_upgrade_b's, as above.
 #
 # Prints "ok N - ..." or "not ok N - ..." per check, then "1..N"; exits
 # non-zero on any failure.  The databases and roles are dropped at the end
@@ -61,17 +106,21 @@ B=tp_upgrade_b
 C=tp_upgrade_c
 D=tp_upgrade_d
 E=tp_upgrade_e
+F=tp_upgrade_f
 SITE_ROLE=tp_upgrade_site
 # the roles of 1.1's README recipe, for $E
 BOOKING_ROLE=tp_upgrade_booking_site
 DESK_ROLE=tp_upgrade_front_desk
 ADMIN_ROLE=tp_upgrade_clinic_admin
 TEST_ROLES="$SITE_ROLE $BOOKING_ROLE $DESK_ROLE $ADMIN_ROLE"
-LATEST=1.2 # the version a bare ALTER EXTENSION timepool UPDATE reaches
+LATEST=1.3 # the version a bare ALTER EXTENSION timepool UPDATE reaches
 TODAY=2025-11-14 # "today" for timepool: bookings are on Saturday 2025-11-15 and later
 FAR=2027-01-02   # a Saturday 414 days after TODAY: bookable in 1.0, not in 1.1 (365 days ahead)
 FAR2=2027-01-09
 CLINIC_TZ=Europe/Paris # the TimeZone of the session that runs the upgrade
+# the clinic's time at which the fixtures mark COMPLETED and NO_SHOW: after
+# the start of the 2025-11-15 appointments they mark (1.3 refuses them before)
+STARTED='2025-11-15 12:00'
 WORK=$(mktemp -d -t tp_upgrade.XXXXXX)
 checks=0
 failures=0
@@ -115,7 +164,7 @@ expect_same_file() {
 cleanup() {
 	local rc=$?
 	if [ "${KEEP_DBS:-}" != 1 ]; then
-		for db in "$A" "$B" "$C" "$D" "$E"; do
+		for db in "$A" "$B" "$C" "$D" "$E" "$F"; do
 			dropdb --if-exists "$db" >/dev/null 2>&1 || echo "warning: could not drop $db" >&2
 		done
 		for role in $TEST_ROLES; do
@@ -124,7 +173,7 @@ cleanup() {
 		done
 		rm -rf "$WORK"
 	else
-		echo "kept databases $A $B $C $D $E, roles $TEST_ROLES and $WORK"
+		echo "kept databases $A $B $C $D $E $F, roles $TEST_ROLES and $WORK"
 	fi
 	exit "$rc"
 }
@@ -134,7 +183,54 @@ trap cleanup EXIT
 # shellcheck source=test/lib.sh
 . test/lib.sh
 
-for db in "$A" "$B" "$C" "$D" "$E"; do
+# The columns a table has now, as "t.a, t.b, ..." in column order: a
+# snapshot taken before an update lists these columns after it too, so that
+# a column the update adds is checked on its own
+declare -A COLS=()
+record_columns() { # db "tables": sets COLS[db.table]
+	local db=$1 t
+	for t in $2; do
+		COLS[$db.$t]=$(q "$db" "SELECT string_agg('t.' || quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute
+		                         WHERE attrelid = 'timepool.$t'::regclass AND attnum > 0 AND NOT attisdropped")
+	done
+}
+
+# A plain INSERT that fits its pool: SKIN (30 minutes) into DR_B's MORNING
+# of 2025-11-15, where DR_B's two bookings (40 minutes each) leave 40 of
+# 120, in a transaction rolled back.  Prints "left: 40 insert: 30 " when
+# accepted, the error otherwise.  (The guard judges the pool without the
+# row it writes.)
+insert_that_fits() { # db
+	tpsql "$1" -A -t -v ON_ERROR_STOP=0 -v VERBOSITY=terse 2>&1 <<'SQL' | tr '\n' ' '
+BEGIN;
+SELECT 'left: ' || remaining_minutes FROM timepool.availability('2025-11-15', 'MORNING', NULL, 'DR_B');
+INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name)
+  SELECT r.id, s.id, '2025-11-15', '10:20', 'Fits Exactly'
+    FROM timepool.resources r, timepool.services s WHERE r.code = 'DR_B' AND s.code = 'SKIN' AND s.deleted_at IS NULL
+  RETURNING 'insert: ' || required_minutes;
+ROLLBACK;
+SQL
+}
+
+# COMPLETED and NO_SHOW before the appointment's start, which every version
+# before 1.3 allowed: set_reservation_status (CONFIRMED, then COMPLETED) and
+# a plain UPDATE of the CONFIRMED row to NO_SHOW, in one transaction rolled
+# back, each statement in a savepoint of its own (psql's ON_ERROR_ROLLBACK).
+# Prints "confirmed: CONFIRMED function: COMPLETED update: NO_SHOW " when
+# all pass, and the errors otherwise.
+before_start_moves() { # db id-of-a-PENDING-reservation-not-yet-started
+	tpsql "$1" -A -t -v ON_ERROR_STOP=0 -v ON_ERROR_ROLLBACK=on -v VERBOSITY=verbose 2>&1 <<SQL | tr '\n' ' '
+BEGIN;
+SELECT 'confirmed: ' || status FROM timepool.set_reservation_status($2, 'CONFIRMED');
+SAVEPOINT confirmed;
+SELECT 'function: ' || status FROM timepool.set_reservation_status($2, 'COMPLETED');
+ROLLBACK TO confirmed;
+UPDATE timepool.reservations SET status = 'NO_SHOW' WHERE id = $2 RETURNING 'update: ' || status;
+ROLLBACK;
+SQL
+}
+
+for db in "$A" "$B" "$C" "$D" "$E" "$F"; do
 	PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists "$db"
 done
 for role in $TEST_ROLES; do
@@ -199,11 +295,17 @@ got=$(qv "$A" "SELECT id FROM timepool.book_service('NO_SUCH', '2025-11-13', '09
 expect_like "1.0 database: a past date is refused before the service is looked up, as in 1.0" "$got" "*TP005: date 2025-11-13 is in the past*"
 got=$(q "$A" "SELECT count(*) FROM pg_proc WHERE proname IN ('clinic_today', 'delete_service')")
 expect "1.0 database: no 1.1 function exists yet" "$got" "0"
+expect "1.0 database: COMPLETED and NO_SHOW before the start (2025-11-15 09:00, today $TODAY) are allowed, as in 1.0" \
+	"$(before_start_moves "$A" "$r_pending")" "confirmed: CONFIRMED function: COMPLETED update: NO_SHOW "
+expect "1.0 database: a plain INSERT of 30 minutes into a pool with 40 left is accepted" \
+	"$(insert_that_fits "$A")" "left: 40 insert: 30 "
 
 tpsql "$A" <<SQL
 SELECT timepool.set_reservation_status($r_completed, 'CONFIRMED') \\g /dev/null
+SET timepool.now = '$STARTED';
 SELECT timepool.set_reservation_status($r_completed, 'COMPLETED') \\g /dev/null
 SELECT timepool.set_reservation_status($r_noshow, 'NO_SHOW') \\g /dev/null
+RESET timepool.now;
 SELECT timepool.set_reservation_status($r_rejected, 'REJECTED') \\g /dev/null
 SELECT timepool.cancel_reservation($r_cancelled, 'patient called') \\g /dev/null
 -- a plain INSERT (the guard fills the rest)
@@ -233,11 +335,12 @@ expect "1.0 database is at version 1.0" "$(q "$A" "SELECT extversion FROM pg_ext
 # What the upgrade must not change.  services.category is migrated, so
 # services is compared without it, and its updated_at on its own.
 TABLES="resources clinic_time_slots schedule_overrides reservations"
+record_columns "$A" "$TABLES"
 snapshot() { # db outdir
 	local db=$1 out=$2 t
 	mkdir -p "$out"
 	for t in $TABLES; do
-		q "$db" "SELECT t FROM timepool.$t t ORDER BY id" >"$out/table.$t"
+		q "$db" "SELECT ROW(${COLS[$db.$t]}) FROM timepool.$t t ORDER BY id" >"$out/table.$t"
 	done
 	for t in $TABLES services; do
 		q "$db" "SELECT last_value, is_called FROM timepool.${t}_id_seq" >"$out/seq.$t"
@@ -265,7 +368,7 @@ got=$(PGOPTIONS="-c timepool.today=$TODAY -c TimeZone=$CLINIC_TZ" psql -X -q -A 
 printf '%s\n' "$got" | sed 's/^/#   session: /'
 expect "the upgrade session: can_book $FAR2 is true before the update (1.0)" \
 	"$(printf '%s\n' "$got" | sed -n 's/^before: //p')" "true"
-expect "ALTER EXTENSION timepool UPDATE succeeds and the version is $LATEST (1.0 to 1.1 to 1.2 in one command)" \
+expect "ALTER EXTENSION timepool UPDATE succeeds and the version is $LATEST (1.0 to 1.1 to 1.2 to 1.3 in one command)" \
 	"$(printf '%s\n' "$got" | sed -n 's/^version: //p')" "$LATEST"
 expect "the same session after the update: can_book $FAR2 is false (1.1: 365 days ahead)" \
 	"$(printf '%s\n' "$got" | sed -n 's/^after: //p')" "false"
@@ -286,6 +389,10 @@ got=$(q "$A" "SELECT count(*) FILTER (WHERE min_notice_minutes IS NULL AND max_a
                                        AND daily_cap_minutes IS NULL) || '/' || count(*)
                 FROM timepool.services")
 expect "after the upgrade: the new services columns are NULL (the clinic's policy, no cap) on every service" "$got" "14/14"
+got=$(q "$A" "SELECT count(*) FILTER (WHERE max_concurrent IS NULL) || '/' || count(*) FROM timepool.resources")
+expect "after the upgrade: every resource has max_concurrent NULL (no clock limit, as before 1.3)" "$got" "3/3"
+expect "after the upgrade: resource_services is empty (every resource performs every service)" \
+	"$(q "$A" "SELECT count(*) FROM timepool.resource_services")" "0"
 
 ###########################################################################
 say "categories"
@@ -380,14 +487,16 @@ normalise_dump() { grep -v -E '^\\(un)?restrict |^-- Dumped (from|by) '; }
 dump_plain() { pg_dump --schema-only --no-owner --schema=timepool -d "$1" | normalise_dump; }
 # pg_dump does not write the member objects of an extension, only CREATE
 # EXTENSION; --binary-upgrade writes every one of them (with the OIDs and
-# relfilenodes to keep, the frozen xids and the attribute versions (LSNs),
-# which differ between two databases: those numbers are replaced; and the
-# state of the config sequences, which is data: the setval lines are left out)
+# relfilenodes to keep, the frozen xids and multixact ids and the attribute
+# versions (LSNs), which differ between two databases: those numbers are
+# replaced; and the state of the config sequences, which is data: the setval
+# lines are left out)
 dump_binary() {
 	pg_dump --schema-only --binary-upgrade --no-owner -d "$1" | normalise_dump |
 		sed -E -e "s/'[0-9]+'::pg_catalog\.oid/'OID'::pg_catalog.oid/g" \
 			-e "s/(binary_upgrade_create_empty_extension\('timepool', 'timepool', false, '[^']*', )'\{[0-9,]*\}'/\1'{OIDS}'/" \
 			-e "s/(WHERE oid = )'[0-9]+'/\1'OID'/" -e "s/relfrozenxid = '[0-9]+'/relfrozenxid = 'XID'/" \
+			-e "s/relminmxid = '[0-9]+'/relminmxid = 'MXID'/" \
 			-e "/binary_upgrade_set_next_attribute_versions/s#[0-9A-F]+/[0-9A-F]+#LSN#g" \
 			-e "/^SELECT pg_catalog.setval\('timepool\./d"
 }
@@ -505,7 +614,40 @@ compare_with_fresh() {
 	# the listing has what 1.2 changed (a sanity check of the listing itself)
 	got=$(grep -c -E "^member: event trigger timepool_keep_triggers$|^event trigger timepool_keep_triggers: event=ddl_command_end enabled=A |^member: function timepool\.lock_pool\(bigint,date,text\)$|^relation timepool\.(reservation_history|bookable_services): .* options=\{security_barrier=true\} |^constraint timepool\.settings\.settings_pkey:" "$WORK/$up/catalogue" || true)
 	expect "the catalogue of $up has 1.2's event trigger (enabled A), lock_pool and two security-barrier views, and no settings_pkey" "$got" "5"
+	# and what 1.3 made, in the catalogue listing and in pg_dump --binary-upgrade
+	grep -E "$CAT_13_RE" "$WORK/$up/catalogue" >"$WORK/$up/catalogue.1.3" || true
+	expect_same_file "the catalogue of $up has each of 1.3's objects as 1.3 makes them (max_concurrent with DEFAULT 1 and its check; resource_services, its keys, index, triggers, comment, ACL, config-table entry; the pool index with INCLUDE)" \
+		"$WORK/want.catalogue.1.3" "$WORK/$up/catalogue.1.3"
+	got=$(grep -c -E "$DUMP_13_RE" "$WORK/$up/schema-binary-upgrade.sql" || true)
+	expect "pg_dump --binary-upgrade of $up writes 1.3's objects (resource_services' table and membership, its 3 triggers and ENABLE ALWAYS, index, 3 constraints and ACL; max_concurrent and its check; the pool index with INCLUDE)" "$got" "14"
 }
+
+# what 1.3 made, as the catalogue listing of a 1.3 database shows it (and
+# the extension's line: version 1.3, resource_services a config table)
+CAT_13_RE="^member: table timepool\.resource_services\$|^relation timepool\.resource_services: |^column timepool\.resources\.max_concurrent: |^constraint timepool\.resources\.resources_max_concurrent_range: |^column timepool\.resource_services\.|^constraint timepool\.resource_services\.|^index timepool\.(resource_services_pkey|resource_services_service_idx|reservations_pool_idx): |^trigger resource_services_|^initial privileges of table timepool\.resource_services: |^extension: "
+me=$(psql -X -A -t -d postgres -c "SELECT current_user")
+cat >"$WORK/want.catalogue.1.3" <<EOF
+column timepool.resource_services.created_at: #3 type=timestamp with time zone notnull=t default=now() identity= generated= collation= acl= comment=
+column timepool.resource_services.resource_id: #1 type=bigint notnull=t default= identity= generated= collation= acl= comment=
+column timepool.resource_services.service_id: #2 type=bigint notnull=t default= identity= generated= collation= acl= comment=
+column timepool.resources.max_concurrent: #7 type=integer notnull=f default=1 identity= generated= collation= acl= comment=at most this many holding reservations of the resource overlap at any instant, buffer included; NULL = no clock limit, only the pools' minutes
+constraint timepool.resource_services.resource_services_pkey: type=p deferrable=f deferred=f validated=t def=PRIMARY KEY (resource_id, service_id)
+constraint timepool.resource_services.resource_services_resource_id_fkey: type=f deferrable=f deferred=f validated=t def=FOREIGN KEY (resource_id) REFERENCES timepool.resources(id) ON DELETE CASCADE
+constraint timepool.resource_services.resource_services_service_id_fkey: type=f deferrable=f deferred=f validated=t def=FOREIGN KEY (service_id) REFERENCES timepool.services(id) ON DELETE CASCADE
+constraint timepool.resources.resources_max_concurrent_range: type=c deferrable=f deferred=f validated=t def=CHECK ((max_concurrent >= 1))
+extension: version=1.3 relocatable=f schema=timepool owner=$me config=timepool.audit_log WHERE '', timepool.audit_log_id_seq WHERE '', timepool.clinic_time_slots WHERE '', timepool.clinic_time_slots_id_seq WHERE '', timepool.reservations WHERE '', timepool.reservations_id_seq WHERE '', timepool.resource_services WHERE '', timepool.resources WHERE '', timepool.resources_id_seq WHERE '', timepool.schedule_overrides WHERE '', timepool.schedule_overrides_id_seq WHERE '', timepool.service_categories WHERE '', timepool.service_categories_id_seq WHERE '', timepool.services WHERE '', timepool.services_id_seq WHERE '', timepool.settings WHERE ''
+index timepool.reservations_pool_idx: primary=f unique=f def=CREATE INDEX reservations_pool_idx ON timepool.reservations USING btree (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time) WHERE (status <> ALL (ARRAY['CANCELLED'::text, 'REJECTED'::text]))
+index timepool.resource_services_pkey: primary=t unique=t def=CREATE UNIQUE INDEX resource_services_pkey ON timepool.resource_services USING btree (resource_id, service_id)
+index timepool.resource_services_service_idx: primary=f unique=f def=CREATE INDEX resource_services_service_idx ON timepool.resource_services USING btree (service_id)
+initial privileges of table timepool.resource_services: {$me=arwdDxt/$me}
+member: table timepool.resource_services
+relation timepool.resource_services: kind=r persistence=p owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options= comment=which services a resource performs: a resource with rows here performs only those services, one without rows performs every service
+trigger resource_services_audit on timepool.resource_services: enabled=O def=CREATE TRIGGER resource_services_audit AFTER INSERT OR DELETE OR UPDATE ON timepool.resource_services FOR EACH ROW EXECUTE FUNCTION timepool.audit_change()
+trigger resource_services_audit_truncate on timepool.resource_services: enabled=O def=CREATE TRIGGER resource_services_audit_truncate AFTER TRUNCATE ON timepool.resource_services FOR EACH STATEMENT EXECUTE FUNCTION timepool.audit_change()
+trigger resource_services_invalidate_cache on timepool.resource_services: enabled=A def=CREATE TRIGGER resource_services_invalidate_cache AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON timepool.resource_services FOR EACH STATEMENT EXECUTE FUNCTION timepool.invalidate_cache()
+EOF
+# the lines of 1.3's objects in pg_dump --binary-upgrade, one each
+DUMP_13_RE="^CREATE TABLE timepool\.resource_services \(\$|^ALTER EXTENSION timepool ADD TABLE timepool\.resource_services;\$|^CREATE TRIGGER resource_services_(audit|audit_truncate|invalidate_cache) |^ALTER TABLE timepool\.resource_services ENABLE ALWAYS TRIGGER resource_services_invalidate_cache;\$|^CREATE INDEX resource_services_service_idx ON timepool\.resource_services |^    ADD CONSTRAINT resource_services_(pkey PRIMARY KEY|resource_id_fkey FOREIGN KEY|service_id_fkey FOREIGN KEY) |^    max_concurrent integer DEFAULT 1,?\$|^    CONSTRAINT resources_max_concurrent_range CHECK \(\(max_concurrent >= 1\)\),?\$|^CREATE INDEX reservations_pool_idx ON timepool\.reservations USING btree \(reservation_date, resource_id, period\) INCLUDE \(required_minutes, start_time, end_time\) WHERE |^-- Name: TABLE resource_services; Type: ACL; "
 
 say "the upgraded schema ($A) against the fresh one ($B)"
 compare_with_fresh "$A" "$B"
@@ -648,7 +790,9 @@ SQL
 
 # reservations: booked by the booking site, moved on by the front desk
 book_e() { tpsql "$E" -A -t -c "SET ROLE $BOOKING_ROLE" -c "SELECT id FROM timepool.book_service($1)"; }
-desk_e() { tpsql "$E" -A -t -c "SET ROLE $DESK_ROLE" -c "SELECT 1 FROM $1" >/dev/null; }
+# desk_e call [now]: the front desk's call, at the frozen clinic time "now"
+# when given (timepool.now, which only a superuser sets: before SET ROLE)
+desk_e() { tpsql "$E" -A -t -c "SET timepool.now = '${2:-}'" -c "SET ROLE $DESK_ROLE" -c "SELECT 1 FROM $1" >/dev/null; }
 e_pending=$(book_e "'FACIAL', '2025-11-15', '09:00', 'Ann Pending', p_resource => 'DR_A'")
 book_e "'SKIN', '2025-11-15', '10:00', 'Bob Confirmed', '+1 555 0100', 'bob@example.com', 'first visit', '{\"lang\": \"en\"}', 'DR_A', 'CONFIRMED', 'idem-bob'" >/dev/null
 e_completed=$(book_e "'CONSULT', '2025-11-15', '09:00', 'Cy Completed', p_resource => 'DR_B'")
@@ -659,9 +803,13 @@ book_e "'UNI', '2025-11-15', '18:00', 'Gïl Ëvening', p_resource => 'DR_B'" >/d
 book_e "'XRAY', '2025-11-15', '13:00', 'Hal X-ray', p_resource => 'DR_A'" >/dev/null
 e_last=$(book_e "'FACIAL', '2025-11-22', '10:00', 'Jo Site', p_resource => 'DR_A'")
 echo "# booked reservations $e_pending..$e_last in $E"
+expect "$E at 1.1: COMPLETED and NO_SHOW before the start (2025-11-15 09:00, today $TODAY) are allowed, as in 1.1" \
+	"$(before_start_moves "$E" "$e_pending")" "confirmed: CONFIRMED function: COMPLETED update: NO_SHOW "
+expect "$E at 1.1: a plain INSERT of 30 minutes into a pool with 40 left is accepted" \
+	"$(insert_that_fits "$E")" "left: 40 insert: 30 "
 desk_e "timepool.set_reservation_status($e_completed, 'CONFIRMED')"
-desk_e "timepool.set_reservation_status($e_completed, 'COMPLETED')"
-desk_e "timepool.set_reservation_status($e_noshow, 'NO_SHOW')"
+desk_e "timepool.set_reservation_status($e_completed, 'COMPLETED')" "$STARTED"
+desk_e "timepool.set_reservation_status($e_noshow, 'NO_SHOW')" "$STARTED"
 desk_e "timepool.set_reservation_status($e_rejected, 'REJECTED')"
 desk_e "timepool.cancel_reservation($e_cancelled, 'patient called')"
 tpsql "$E" <<SQL
@@ -749,21 +897,32 @@ E_SEQS=$(q "$E" "SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_class
                   WHERE relnamespace = 'timepool'::regnamespace AND relkind = 'S'")
 expect "$E: the sequences of 1.1" "$E_SEQS" \
 	"audit_log_id_seq clinic_time_slots_id_seq reservations_id_seq resources_id_seq schedule_overrides_id_seq service_categories_id_seq services_id_seq"
-# snapshot_sql outdir: psql commands that write each table, sequence and
-# privilege to a file in outdir, for the upgrading session to run
+# the relations (not indexes) of 1.1, whose privileges must stay as they are
+E_RELS=$(q "$E" "SELECT string_agg(quote_literal(relname), ', ' ORDER BY relname) FROM pg_class
+                  WHERE relnamespace = 'timepool'::regnamespace AND relkind NOT IN ('i', 'I')")
+# and the types of 1.1
+TYPES_QUERY="SELECT string_agg(quote_literal(oid::regtype::text), ', ' ORDER BY oid::regtype::text COLLATE \"C\") FROM pg_type
+              WHERE typnamespace = 'timepool'::regnamespace"
+E_TYPES=$(q "$E" "$TYPES_QUERY")
+record_columns "$E" "$E_TABLES"
+# snapshot_sql outdir db "tables" "sequences" "relations" "types": psql
+# commands that write each table (the columns record_columns found),
+# sequence and privilege (of the relations and types named, as SQL
+# literals, of the schema and of every function) to a file in outdir, for
+# the upgrading session to run
 snapshot_sql() {
-	local out=$1 t
+	local out=$1 db=$2 tables=$3 seqs=$4 rels=$5 types=$6 t
 	mkdir -p "$out"
-	for t in $E_TABLES; do
-		printf '\\o %s\nSELECT t FROM timepool.%s t ORDER BY id;\n' "$out/table.$t" "$t"
+	for t in $tables; do
+		printf '\\o %s\nSELECT ROW(%s) FROM timepool.%s t ORDER BY id;\n' "$out/table.$t" "${COLS[$db.$t]}" "$t"
 	done
-	for t in $E_SEQS; do
+	for t in $seqs; do
 		printf '\\o %s\nSELECT last_value, is_called FROM timepool.%s;\n' "$out/seq.$t" "$t"
 	done
 	cat <<SQL
 \\o $out/acl.relations
 SELECT c.relname, c.relkind, c.relacl FROM pg_class c
- WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind NOT IN ('i', 'I')
+ WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind NOT IN ('i', 'I') AND c.relname IN ($rels)
  ORDER BY c.relname COLLATE "C";
 \\o $out/acl.functions
 SELECT p.oid, p.oid::regprocedure, p.proacl FROM pg_proc p
@@ -772,12 +931,13 @@ SELECT p.oid, p.oid::regprocedure, p.proacl FROM pg_proc p
 \\o $out/acl.schema_types
 SELECT 'schema', nspacl FROM pg_namespace WHERE nspname = 'timepool';
 SELECT t.oid::regtype, t.typacl FROM pg_type t
- WHERE t.typnamespace = 'timepool'::regnamespace ORDER BY t.oid::regtype::text COLLATE "C";
+ WHERE t.typnamespace = 'timepool'::regnamespace AND t.oid::regtype::text IN ($types)
+ ORDER BY t.oid::regtype::text COLLATE "C";
 \\o
 SQL
 }
-snapshot_sql "$WORK/e.before" >"$WORK/e.snapshot_before.sql"
-snapshot_sql "$WORK/e.after" >"$WORK/e.snapshot_after.sql"
+snapshot_sql "$WORK/e.before" "$E" "$E_TABLES" "$E_SEQS" "$E_RELS" "$E_TYPES" >"$WORK/e.snapshot_before.sql"
+snapshot_sql "$WORK/e.after" "$E" "$E_TABLES" "$E_SEQS" "$E_RELS" "$E_TYPES" >"$WORK/e.snapshot_after.sql"
 POLICY="concat_ws(',', timepool.can_book('CONSULT', '2026-02-07'), timepool.can_book('CONSULT', '2026-02-14'),
                        timepool.can_book('FACIAL', '2025-11-15', '11:00', 'DR_A'), timepool.can_book('FACIAL', '2025-11-22', '14:00', 'DR_A'))"
 cat >"$WORK/e.session.sql" <<SQL
@@ -836,9 +996,9 @@ got=$(wc -l <"$WORK/e.before/table.reservations")
 expect "the snapshot of reservations has every reservation (11)" "$got" "11"
 
 say "privileges after the update"
-expect_same_file "the privileges on every table, view and sequence are unchanged" \
+expect_same_file "the privileges on every table, view and sequence of 1.1 are unchanged" \
 	"$WORK/e.before/acl.relations" "$WORK/e.after/acl.relations"
-expect_same_file "the privileges on the schema and the types are unchanged" \
+expect_same_file "the privileges on the schema and 1.1's types are unchanged" \
 	"$WORK/e.before/acl.schema_types" "$WORK/e.after/acl.schema_types"
 # the functions that 1.1 had, by OID (CREATE OR REPLACE keeps it)
 awk -F'|' 'NR == FNR { had[$1]; next } $1 in had' "$WORK/e.before/acl.functions" "$WORK/e.after/acl.functions" \
@@ -847,8 +1007,16 @@ expect_same_file "the privileges on every function of 1.1 that is not a trigger 
 	"$WORK/e.before/acl.functions" "$WORK/e.after/acl.functions.of_1.1"
 got=$(awk -F'|' 'NR == FNR { had[$1]; next } !($1 in had) { print $2 "|" $3 }' \
 	"$WORK/e.before/acl.functions" "$WORK/e.after/acl.functions" | tr '\n' ' ')
-expect "1.2's new functions (not trigger functions) are EXECUTE for their owner only" "$got" \
+expect "the new functions since 1.1 (1.2's; 1.3 adds none; not trigger functions) are EXECUTE for their owner only" "$got" \
 	"timepool.lock_pool(bigint,date,text)|{$me=X/$me} timepool.lock_service(bigint)|{$me=X/$me} "
+got=$(q "$E" "SELECT string_agg(c.relname || '|' || c.relkind::text || '|' || c.relacl::text, ' ' ORDER BY c.relname) FROM pg_class c
+               WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind NOT IN ('i', 'I') AND c.relname NOT IN ($E_RELS)")
+expect "the one new relation, 1.3's resource_services, is for its owner alone (1.1's GRANT ... ON ALL TABLES does not reach it)" "$got" \
+	"resource_services|r|{$me=arwdDxt/$me}"
+got=$(q "$E" "SELECT string_agg(oid::regtype::text || '|' || coalesce(typacl::text, 'default'), ' ' ORDER BY oid::regtype::text COLLATE \"C\")
+                FROM pg_type WHERE typnamespace = 'timepool'::regnamespace AND oid::regtype::text NOT IN ($E_TYPES)")
+expect "the new types, resource_services' row type and its array, have the default privileges" "$got" \
+	"timepool.resource_services|default timepool.resource_services[]|default"
 tpsql "$E" -A -t -f "$WORK/trigger_grants.sql" >"$WORK/e.trigger_grants.after"
 for f in audit_change audit_log_append_only fill_capacity invalidate_cache keep_service_code keep_triggers \
 	reservations_before_write reservations_guard settings_keep_row settings_keep_table touch_updated_at; do
@@ -895,6 +1063,14 @@ expect "the booking is audited: one INSERT row for it" "$got" "reservations|$nex
 got=$(q "$E" "SELECT action || '|' || new_status FROM timepool.reservation_history WHERE reservation_id = $e_pending ORDER BY audit_id")
 expect "reservation_history still shows a reservation booked at 1.1" "$got" "INSERT|PENDING"
 
+say "what 1.3 changed, in $E"
+got=$(q "$E" "SELECT count(*) FILTER (WHERE max_concurrent IS NULL) || '/' || count(*) FROM timepool.resources")
+expect "every resource of 1.1 has max_concurrent NULL (no clock limit)" "$got" "3/3"
+expect "resource_services is empty" "$(q "$E" "SELECT count(*) FROM timepool.resource_services")" "0"
+got=$(q "$E" "SELECT pg_get_indexdef('timepool.reservations_pool_idx'::regclass)")
+expect_like "reservations_pool_idx is rebuilt with INCLUDE (required_minutes, start_time, end_time)" "$got" \
+	"CREATE INDEX reservations_pool_idx ON timepool.reservations USING btree (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time) WHERE *"
+
 ###########################################################################
 say "the upgraded schema ($E) against the fresh one ($B)"
 # The grants the test made to its roles are not the extension's: the
@@ -938,6 +1114,217 @@ say "$E after the comparison: the event trigger works"
 tpsql "$E" -c "ALTER TABLE timepool.audit_log ENABLE TRIGGER ALL"
 got=$(q "$E" "SELECT tgenabled FROM pg_trigger WHERE tgrelid = 'timepool.audit_log'::regclass AND tgname = 'audit_log_append_only'")
 expect "after ALTER TABLE timepool.audit_log ENABLE TRIGGER ALL, audit_log_append_only is ALWAYS again (A)" "$got" "A"
+
+###########################################################################
+# The 1.2 path: a database made at 1.2, with bookings of one doctor that
+# overlap on the clock (1.2 had no clock rule), updated to 1.3.
+say "building $F at version 1.2, with bookings of DR_A that overlap on the clock"
+createdb "$F"
+tpsql "$F" <<'SQL'
+CREATE EXTENSION timepool VERSION '1.2';
+INSERT INTO timepool.resources (code, name) VALUES
+  ('DR_A', 'Doctor A'), ('DR_B', 'Doctor B'), ('ROOM_X', 'Old room');
+UPDATE timepool.resources SET is_active = false WHERE code = 'ROOM_X';
+INSERT INTO timepool.service_categories (code, name, display_order) VALUES
+  ('GENERAL', 'General', 1), ('IMAGING', 'Imaging', 2), ('UNUSED', 'No service yet', 9);
+INSERT INTO timepool.services
+  (code, name, description, category, duration_minutes, buffer_minutes, price, display_order,
+   min_notice_minutes, max_advance_days, daily_cap_minutes) VALUES
+  ('CONSULT', 'Consultation', NULL, 'GENERAL', 30, 10, 50.00, 1, NULL, NULL, NULL),
+  ('SKIN', 'Skin check', 'a look', 'GENERAL', 20, 10, 40.00, 2, 30, 60, 300),
+  ('XRAY', 'X-ray (old)', NULL, 'IMAGING', 25, 5, 70.00, 3, NULL, 14, NULL),
+  ('FACIAL', 'Facial', NULL, NULL, 45, 15, 90.00, 4, 2880, NULL, NULL);
+\i test/schedule.sql
+UPDATE timepool.settings SET time_zone = 'Europe/Paris', min_notice_minutes = 60, max_advance_days = 120;
+SQL
+book_f() { q "$F" "SELECT id FROM timepool.book_service($1)"; }
+f_pending=$(book_f "'CONSULT', '2025-11-15', '09:00', 'Ann Pending', p_resource => 'DR_A'")
+book_f "'SKIN', '2025-11-15', '10:00', 'Bob Confirmed', '+1 555 0100', 'bob@example.com', 'first visit', '{\"lang\": \"en\"}', 'DR_A', 'CONFIRMED', 'idem-bob'" >/dev/null
+f_completed=$(book_f "'CONSULT', '2025-11-15', '09:00', 'Cy Completed', p_resource => 'DR_B'")
+f_noshow=$(book_f "'CONSULT', '2025-11-15', '09:40', 'Dee No-show', p_resource => 'DR_B', p_status => 'CONFIRMED'")
+f_rejected=$(book_f "'CONSULT', '2025-11-17', '08:00', 'Eve Rejected'")
+f_cancelled=$(book_f "'CONSULT', '2025-11-17', '11:00', 'Fay Cancelled', p_idempotency_key => 'idem-fay'")
+book_f "'XRAY', '2025-11-15', '13:00', 'Hal X-ray', p_resource => 'DR_A'" >/dev/null
+f_gil=$(book_f "'CONSULT', '2025-11-15', '18:00', 'Gil Evening', p_resource => 'DR_B'")
+# the clock: four bookings of DR_A at the same 09:00 on Monday, the minutes
+# of its DAY pool (480) allowing them
+f_overlaps=""
+for p in 'Ovl One' 'Ovl Two' 'Ovl Three' 'Ovl Four'; do
+	f_overlaps="$f_overlaps$(book_f "'CONSULT', '2025-11-17', '09:00', '$p', p_resource => 'DR_A'"),"
+done
+f_overlaps=${f_overlaps%,}
+echo "# booked reservations $f_pending..${f_overlaps##*,} in $F; the four at 09:00: $f_overlaps"
+expect "$F at 1.2: COMPLETED and NO_SHOW before the start (2025-11-15 09:00, today $TODAY) are allowed, as in 1.2" \
+	"$(before_start_moves "$F" "$f_pending")" "confirmed: CONFIRMED function: COMPLETED update: NO_SHOW "
+expect "$F at 1.2: a plain INSERT of 30 minutes into a pool with 40 left is accepted" \
+	"$(insert_that_fits "$F")" "left: 40 insert: 30 "
+tpsql "$F" <<SQL
+SELECT timepool.set_reservation_status($f_completed, 'CONFIRMED') \\g /dev/null
+SET timepool.now = '$STARTED';
+SELECT timepool.set_reservation_status($f_completed, 'COMPLETED') \\g /dev/null
+SELECT timepool.set_reservation_status($f_noshow, 'NO_SHOW') \\g /dev/null
+RESET timepool.now;
+SELECT timepool.set_reservation_status($f_rejected, 'REJECTED') \\g /dev/null
+SELECT timepool.cancel_reservation($f_cancelled, 'patient called') \\g /dev/null
+-- a plain INSERT over Gil's window (18:00-18:40) on DR_B: 1.2 has no clock rule
+INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name)
+  SELECT r.id, s.id, '2025-11-15', '18:10', 'Ida Insert'
+    FROM timepool.resources r, timepool.services s WHERE r.code = 'DR_B' AND s.code = 'SKIN';
+-- a failed insert burns a value of resources_id_seq
+DO \$\$ BEGIN
+  INSERT INTO timepool.resources (code, name) VALUES ('DR_A', 'duplicate');
+EXCEPTION WHEN unique_violation THEN NULL;
+END \$\$;
+-- the old XRAY retired (its reservation stays), a hidden successor under its code
+SELECT 1 FROM timepool.delete_service('XRAY', true) \\g /dev/null
+INSERT INTO timepool.services (code, name, category, duration_minutes, price, display_order, is_visible)
+  VALUES ('XRAY', 'X-ray', 'IMAGING', 20, 80.00, 3, false);
+INSERT INTO timepool.schedule_overrides (resource_id, date, is_closed, reason)
+  SELECT id, '2025-11-29', true, 'sick leave' FROM timepool.resources WHERE code = 'DR_A';
+SQL
+
+expect "$F is at version 1.2" "$(q "$F" "SELECT extversion FROM pg_extension WHERE extname = 'timepool'")" "1.2"
+got=$(q "$F" "SELECT string_agg(status || '=' || n, ' ' ORDER BY status)
+                FROM (SELECT status, count(*) n FROM timepool.reservations GROUP BY status) s")
+expect "$F has reservations in every status" "$got" "CANCELLED=1 COMPLETED=1 CONFIRMED=1 NO_SHOW=1 PENDING=8 REJECTED=1"
+# DR_A's holding reservations at 09:00 on 2025-11-17, and DR_B's that
+# overlap Gil's window on 2025-11-15
+F_AT_NINE="SELECT string_agg(x.id::text, ',' ORDER BY x.id) FROM timepool.reservations x JOIN timepool.resources r ON r.id = x.resource_id
+            WHERE r.code = 'DR_A' AND x.reservation_date = '2025-11-17' AND x.start_time = '09:00' AND x.status NOT IN ('CANCELLED', 'REJECTED')"
+F_OVER_GIL="SELECT string_agg(x.patient_name, ',' ORDER BY x.id) FROM timepool.reservations x, timepool.reservations c
+            WHERE c.id = $f_gil AND x.resource_id = c.resource_id AND x.reservation_date = c.reservation_date
+              AND x.start_time < c.end_time AND c.start_time < x.end_time AND x.status NOT IN ('CANCELLED', 'REJECTED')"
+expect "$F at 1.2: the 1.3 library booked four of DR_A at 09:00 on 2025-11-17 (1.2 has no clock limit)" "$(q "$F" "$F_AT_NINE")" "$f_overlaps"
+expect "$F at 1.2: and a plain INSERT over Gil's window on DR_B" "$(q "$F" "$F_OVER_GIL")" "Gil Evening,Ida Insert"
+got=$(q "$F" "SELECT count(*) FROM pg_attribute WHERE attrelid = 'timepool.resources'::regclass AND attname = 'max_concurrent'")
+expect "$F at 1.2: no max_concurrent yet" "$got" "0"
+got=$(q "$F" "SELECT string_agg(DISTINCT table_name, ',' ORDER BY table_name) FROM timepool.audit_log")
+expect "$F at 1.2: audit_log has rows of every audited table" "$got" \
+	"clinic_time_slots,reservations,resources,schedule_overrides,service_categories,services,settings"
+
+F_TABLES=$(q "$F" "SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_class
+                    WHERE relnamespace = 'timepool'::regnamespace AND relkind IN ('r', 'p')")
+expect "$F: the tables of 1.2" "$F_TABLES" \
+	"audit_log clinic_time_slots reservations resources schedule_overrides service_categories services settings"
+F_SEQS=$(q "$F" "SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_class
+                  WHERE relnamespace = 'timepool'::regnamespace AND relkind = 'S'")
+F_RELS=$(q "$F" "SELECT string_agg(quote_literal(relname), ', ' ORDER BY relname) FROM pg_class
+                  WHERE relnamespace = 'timepool'::regnamespace AND relkind NOT IN ('i', 'I')")
+record_columns "$F" "$F_TABLES"
+F_TYPES=$(q "$F" "$TYPES_QUERY")
+snapshot_sql "$WORK/f.before" "$F" "$F_TABLES" "$F_SEQS" "$F_RELS" "$F_TYPES" >"$WORK/f.snapshot_before.sql"
+snapshot_sql "$WORK/f.after" "$F" "$F_TABLES" "$F_SEQS" "$F_RELS" "$F_TYPES" >"$WORK/f.snapshot_after.sql"
+F_INSERT_OVERLAP="INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name)
+  SELECT r.id, s.id, '2025-11-17', '09:30', 'Uma Insert' FROM timepool.resources r, timepool.services s
+   WHERE r.code = 'DR_A' AND s.code = 'SKIN' RETURNING 'inserted ' || id"
+cat >"$WORK/f.session.sql" <<SQL
+SELECT 'availability: ' || count(*) FROM timepool.availability('2025-11-17');
+SELECT 'can_book before: ' || timepool.can_book('CONSULT', '2025-11-17', '09:00', 'DR_A');
+SELECT 'booked before: ' || id FROM timepool.book_service('CONSULT', '2025-11-17', '09:00', 'Pat Fifth', p_resource => 'DR_A');
+SELECT 'audit before: ' || count(*) || '/' || coalesce(max(id), 0) FROM timepool.audit_log;
+\\i $WORK/f.snapshot_before.sql
+ALTER EXTENSION timepool UPDATE;
+\\echo 'update:' :SQLSTATE
+SELECT 'audit after: ' || count(*) || '/' || coalesce(max(id), 0) FROM timepool.audit_log;
+\\i $WORK/f.snapshot_after.sql
+SELECT 'version: ' || extversion FROM pg_extension WHERE extname = 'timepool';
+SELECT 'limits: ' || string_agg(code || '=' || coalesce(max_concurrent::text, 'NULL'), ' ' ORDER BY id) FROM timepool.resources;
+SELECT 'can_book no limit: ' || timepool.can_book('CONSULT', '2025-11-17', '09:00', 'DR_A');
+SELECT 'booked no limit: ' || id FROM timepool.book_service('CONSULT', '2025-11-17', '09:00', 'Quin Sixth', p_resource => 'DR_A');
+\\echo 'booked no limit sqlstate:' :SQLSTATE
+UPDATE timepool.resources SET max_concurrent = 1;
+SELECT 'can_book limit 1: ' || timepool.can_book('CONSULT', '2025-11-17', '09:00', 'DR_A');
+SELECT 'booked limit 1: ' || id FROM timepool.book_service('CONSULT', '2025-11-17', '09:20', 'Rae Refused', p_resource => 'DR_A');
+\\echo 'booked limit 1 sqlstate:' :SQLSTATE
+$F_INSERT_OVERLAP;
+\\echo 'insert limit 1 sqlstate:' :SQLSTATE
+SELECT 'booked free: ' || id FROM timepool.book_service('CONSULT', '2025-11-17', '14:00', 'Sam Free', p_resource => 'DR_A');
+SELECT 'availability after: ' || count(*) FROM timepool.availability('2025-11-17');
+SQL
+
+###########################################################################
+say "ALTER EXTENSION timepool UPDATE in $F, in a session that used timepool at 1.2"
+session=$(tpsql "$F" -A -t -v ON_ERROR_STOP=0 -v VERBOSITY=verbose -f "$WORK/f.session.sql" 2>&1) || true
+printf '%s\n' "$session" | sed 's/^/#   session: /'
+expect_like "the upgrade session: availability at 1.2 lists pools" "$(field availability)" "[1-9]*"
+expect "the upgrade session at 1.2: can_book CONSULT at 09:00 on DR_A, four bookings there already, is true" \
+	"$(field "can_book before")" "true"
+f_before=$(field "booked before")
+expect_like "the upgrade session at 1.2: a fifth booking at 09:00 on DR_A" "$f_before" "[1-9]*"
+expect "ALTER EXTENSION timepool UPDATE succeeds" "$(field update)" "00000"
+expect "the version is $LATEST" "$(field version)" "$LATEST"
+expect "pg_extension says $LATEST" "$(q "$F" "SELECT extversion FROM pg_extension WHERE extname = 'timepool'")" "$LATEST"
+audit_before=$(field "audit before")
+expect_like "audit_log has rows before the update ($audit_before: count/max id)" "$audit_before" "[1-9]*/[1-9]*"
+expect "audit_log gained no row from the update itself" "$(field "audit after")" "$audit_before"
+expect "the same session after the update: every existing resource has max_concurrent NULL" "$(field limits)" \
+	"DR_A=NULL DR_B=NULL ROOM_X=NULL"
+expect "the same session, DR_A without a limit: can_book CONSULT at 09:00 is still true" "$(field "can_book no limit")" "true"
+f_sixth=$(field "booked no limit")
+expect "the same session, DR_A without a limit: a sixth booking at 09:00 is accepted and gets the next id" \
+	"$f_sixth ($(field "booked no limit sqlstate"))" "$((f_before + 1)) (00000)"
+expect "the same session, after UPDATE timepool.resources SET max_concurrent = 1: can_book CONSULT at 09:00 is false" \
+	"$(field "can_book limit 1")" "false"
+expect "and book_service overlapping them (09:20) is refused with TP007" "$(field "booked limit 1 sqlstate")" "TP007"
+expect_like "with TP007's message" "$session" "*ERROR:  TP007: resource DR_A is busy from 09:20 to 10:00 on 2025-11-17*"
+expect "and a plain INSERT overlapping them (09:30) is refused with TP007" "$(field "insert limit 1 sqlstate")" "TP007"
+# (the refused INSERT took a value of reservations_id_seq: the id is not checked)
+expect_like "and a booking at a free time (14:00) is accepted" "$(field "booked free")" "[1-9]*"
+expect "the same session after the update: availability lists as many pools" \
+	"$(field "availability after")" "$(field availability)"
+
+for t in $F_TABLES; do
+	expect_same_file "after the update: every row of $t is unchanged (1.2's columns)" "$WORK/f.before/table.$t" "$WORK/f.after/table.$t"
+done
+for t in $F_SEQS; do
+	expect_same_file "after the update: $t is unchanged" "$WORK/f.before/seq.$t" "$WORK/f.after/seq.$t"
+done
+expect_same_file "after the update: the privileges on 1.2's tables, views and sequences are unchanged" \
+	"$WORK/f.before/acl.relations" "$WORK/f.after/acl.relations"
+expect_same_file "after the update: the privileges on the schema and 1.2's types are unchanged" \
+	"$WORK/f.before/acl.schema_types" "$WORK/f.after/acl.schema_types"
+got=$(for f in "$WORK"/f.before/table.* "$WORK"/f.before/seq.*; do
+	[ -s "$f" ] || printf '%s ' "${f##*/}"
+done)
+expect "the snapshot has a line or more in each file (tables, sequences)" "$got" ""
+expect "the snapshot of reservations has every reservation (14)" "$(wc -l <"$WORK/f.before/table.reservations")" "14"
+
+say "$F after the update: the overlapping reservations, the clock limit, who performs what"
+expect "DR_A's reservations at 09:00 on 2025-11-17 are all there and holding: the four, the fifth and the sixth" \
+	"$(q "$F" "$F_AT_NINE")" "$f_overlaps,$f_before,$f_sixth"
+expect "and DR_B's over Gil's window" "$(q "$F" "$F_OVER_GIL")" "Gil Evening,Ida Insert"
+got=$(q "$F" "SELECT count(*) FROM timepool.reservations WHERE patient_name IN ('Rae Refused', 'Uma Insert')")
+expect "the refused booking and INSERT left no row" "$got" "0"
+got=$(q "$F" "SELECT string_agg(code || '=' || max_concurrent, ' ' ORDER BY id) FROM timepool.resources")
+expect "the UPDATE set every resource's max_concurrent to 1 (and touched no reservation)" "$got" "DR_A=1 DR_B=1 ROOM_X=1"
+got=$(q "$F" "SELECT string_agg(action || ':' || (old_row ->> 'code') || ':' || coalesce(old_row ->> 'max_concurrent', 'NULL') || '>' || (new_row ->> 'max_concurrent'), ' ' ORDER BY id)
+                FROM timepool.audit_log WHERE table_name = 'resources' AND id > ${audit_before#*/}")
+expect "that UPDATE is audited, from NULL to 1, a row per resource" "$got" \
+	"UPDATE:DR_A:NULL>1 UPDATE:DR_B:NULL>1 UPDATE:ROOM_X:NULL>1"
+got=$(q "$F" "SELECT pg_get_indexdef('timepool.reservations_pool_idx'::regclass)")
+expect_like "reservations_pool_idx is rebuilt with INCLUDE (required_minutes, start_time, end_time)" "$got" \
+	"CREATE INDEX reservations_pool_idx ON timepool.reservations USING btree (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time) WHERE *"
+got=$(q "$F" "INSERT INTO timepool.resources (code, name) VALUES ('DR_NEW', 'New doctor') RETURNING max_concurrent" 2>&1) || true
+expect "a resource inserted after the update gets max_concurrent 1 (the default)" "$got" "1"
+got=$(qv "$F" "INSERT INTO timepool.resources (code, name, max_concurrent) VALUES ('DR_ZERO', 'Zero', 0)" 2>&1) || true
+expect_like "max_concurrent 0 is refused (23514, resources_max_concurrent_range)" "$got" \
+	'*ERROR:  23514: new row for relation "resources" violates check constraint "resources_max_concurrent_range"*'
+got=$(q "$F" "SELECT count(*) FROM timepool.resource_services")
+expect "resource_services is empty after the update" "$got" "0"
+q "$F" "INSERT INTO timepool.resource_services (resource_id, service_id)
+          SELECT r.id, s.id FROM timepool.resources r, timepool.services s
+           WHERE r.code = 'DR_B' AND s.code = 'SKIN'" >/dev/null
+got=$(qv "$F" "SELECT id FROM timepool.book_service('CONSULT', '2025-11-22', '09:00', 'Vic Not performed', p_resource => 'DR_B')" 2>&1) || true
+expect_like "once resource_services says DR_B performs SKIN only, CONSULT on DR_B is refused (TP008)" "$got" \
+	"*TP008: resource DR_B does not perform CONSULT*"
+next_f=$(q "$F" "SELECT last_value + 1 FROM timepool.reservations_id_seq")
+got=$(q "$F" "SELECT id FROM timepool.book_service('CONSULT', '2025-11-22', '10:00', 'Wes New', p_resource => 'DR_A')" 2>&1) || true
+expect "booking in a new session after the update works and gets the next id ($next_f)" "$got" "$next_f"
+got=$(q "$F" "SELECT table_name || '|' || row_id || '|' || action || '|' || (new_row ->> 'patient_name') FROM timepool.audit_log ORDER BY id DESC LIMIT 1")
+expect "the booking is audited" "$got" "reservations|$next_f|INSERT|Wes New"
+
+say "the upgraded schema ($F) against the fresh one ($B)"
+compare_with_fresh "$F" "$B"
 
 ###########################################################################
 echo "1..$checks"
