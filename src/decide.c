@@ -162,8 +162,9 @@ tp_day_forget(TpDayState *st, const char *period, int start, int end, int requir
 	{
 		TpBooking  *b = &st->rows[i];
 
-		if (b->start_min == start && b->end_min == end && b->required == required &&
-			strcmp(b->period, period) == 0)
+		/* before 1.3 the pool index has no windows: -1, any row of the pool */
+		if ((b->start_min < 0 || (b->start_min == start && b->end_min == end)) &&
+			b->required == required && strcmp(b->period, period) == 0)
 		{
 			st->rows[i] = st->rows[--st->n];
 			return;

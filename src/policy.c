@@ -361,7 +361,8 @@ tp_check_wall_clock(DateADT date, int start, int end)
 /*
  * Refuse (TP004) a reservation's move to COMPLETED or NO_SHOW before its
  * start on the clinic's clock: a treatment that has not begun was neither
- * given nor missed.  Other statuses pass.
+ * given nor missed.  Other statuses pass, and so does every status in a
+ * database still at 1.2 or before.
  */
 void
 tp_check_status_clock(int64 id, const char *status, DateADT date, int start)
@@ -369,6 +370,9 @@ tp_check_status_clock(int64 id, const char *status, DateADT date, int start)
 	TpPolicy	pol;
 
 	if (strcmp(status, "COMPLETED") != 0 && strcmp(status, "NO_SHOW") != 0)
+		return;
+	/* a database not yet updated to 1.3 keeps its version's rules */
+	if (!tp_cache_get()->has_clock)
 		return;
 	tp_policy(NULL, &pol);
 	if (pol.now_date > date ||
