@@ -203,6 +203,17 @@ UPDATE timepool.reservations SET start_time = '09:05', end_time = '09:25' WHERE 
 \echo :LAST_ERROR_SQLSTATE
 -- after the last one: fine
 SELECT pg_temp.book('PEEL', '09:40', 'DR_LEE') AS after;
+-- a move within the pool puts no minutes at stake, so its hint does not ask
+-- for room in a pool whose capacity was cut below what is booked
+INSERT INTO timepool.schedule_overrides (resource_id, date, period, start_time, end_time, capacity_minutes)
+SELECT id, '2025-11-15', 'MORNING', '09:00', '12:00', 60 FROM timepool.resources WHERE code = 'DR_LEE';
+SELECT remaining_minutes FROM timepool.availability('2025-11-15', p_resource => 'DR_LEE');
+-- error: 09:50 overlaps the 09:40 peel: TP007, and the hint names 10:10, though no minutes are left
+UPDATE timepool.reservations SET start_time = '09:50', end_time = '10:10' WHERE start_time = '09:10';
+\echo :LAST_ERROR_SQLSTATE
+UPDATE timepool.reservations SET start_time = '10:10', end_time = '10:30' WHERE start_time = '09:10'
+RETURNING start_time, end_time;
+DELETE FROM timepool.schedule_overrides;
 
 ---------------------------------------------------------------------------
 -- 6. overlapping pools of one resource (an override's EXTRA hour inside

@@ -89,6 +89,12 @@ SELECT r.id, s.id, '2025-11-15', '11:00', 'Plain'
 UPDATE timepool.reservations SET resource_id = (SELECT id FROM timepool.resources WHERE code = 'ROOM')
  WHERE service_code = 'BOTOX';
 \echo :LAST_ERROR_SQLSTATE
+-- error: giving DR_KIM's 09:00 Botox, in place, a service DR_KIM does not
+-- perform (DR_KIM's rows list BOTOX only since section 3)
+UPDATE timepool.reservations SET service_id = (SELECT id FROM timepool.services WHERE code = 'LASER'),
+       service_code = 'LASER', service_name = 'Laser'
+ WHERE service_code = 'BOTOX' AND resource_id = 1;
+\echo :LAST_ERROR_SQLSTATE
 -- DR_KIM stops doing skin care: the booked skin care stays, can move within its window...
 SELECT count(*) AS kim_skin_care FROM timepool.reservations r JOIN timepool.resources x ON x.id = r.resource_id
  WHERE x.code = 'DR_KIM' AND r.service_code = 'SKIN_CARE';

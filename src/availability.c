@@ -207,7 +207,7 @@ tp_availability(PG_FUNCTION_ARGS)
 				/* some start in the pool that book_service() would take */
 				values[13] = BoolGetDatum(performs &&
 										  tp_first_fit(&acc.states[i], p, first, svc.required,
-													   g0, g1) >= 0);
+													   true, g0, g1) >= 0);
 			}
 			else
 				nulls[11] = nulls[12] = nulls[13] = true;

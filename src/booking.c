@@ -14,6 +14,7 @@
 #include "access/detoast.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/snapmgr.h"
@@ -98,15 +99,13 @@ tp_note_refusal(TpDecision *out, TpVerdict v, TpResourceDay *day, TpPool *p,
 		memset(&out->why, 0, sizeof(out->why));
 }
 
-static bool
-tp_key_in(int32 key, const int32 *keys, int nkeys)
+static int
+tp_cmp_key(const void *a, const void *b)
 {
-	int			i;
+	int32		x = *(const int32 *) a;
+	int32		y = *(const int32 *) b;
 
-	for (i = 0; i < nkeys; i++)
-		if (keys[i] == key)
-			return true;
-	return false;
+	return (x > y) - (x < y);
 }
 
 /*
@@ -252,21 +251,38 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 		if (ncand == 0)
 			return;
 
-		/* a pool the changed schedule made overlap is locked too */
-		for (i = 0; i < ncand; i++)
+		/*
+		 * A pool the changed schedule made overlap is locked too: the keys
+		 * the candidates touch now, less those held (keys is sorted).
+		 */
 		{
-			int32	   *more = palloc(sizeof(int32) * (cand_day[i]->npools + 1));
-			int			nmore = tp_touched_pools(cand_day[i], date, cand_pool[i], start, end,
-												 more, NULL);
+			int			maxmore = 0;
+			int32	   *more;
+			int			nmore = 0;
+			int			nextra = 0;
 			int			k;
 
+			for (i = 0; i < ncand; i++)
+				maxmore += cand_day[i]->npools + 1;
+			more = palloc(sizeof(int32) * maxmore);
+			for (i = 0; i < ncand; i++)
+			{
+				CHECK_FOR_INTERRUPTS();
+				nmore += tp_touched_pools(cand_day[i], date, cand_pool[i], start, end,
+										  more + nmore, NULL);
+			}
+			qsort(more, nmore, sizeof(int32), tp_cmp_key);
 			for (k = 0; k < nmore; k++)
-				if (!tp_key_in(more[k], keys, nkeys))
-				{
-					keys = repalloc(keys, sizeof(int32) * (nkeys + 1));
-					keys[nkeys++] = more[k];
-					tp_lock_pool_keys(&more[k], 1);
-				}
+				if ((k == 0 || more[k] != more[k - 1]) &&
+					bsearch(&more[k], keys, nkeys, sizeof(int32), tp_cmp_key) == NULL)
+					more[nextra++] = more[k];
+			if (nextra > 0)
+			{
+				tp_lock_pool_keys(more, nextra);
+				keys = repalloc(keys, sizeof(int32) * (nkeys + nextra));
+				memcpy(keys + nkeys, more, sizeof(int32) * nextra);
+				nkeys += nextra;
+			}
 		}
 	}
 
@@ -339,7 +355,7 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 			if (!tp_wall_gap(date, &g0, &g1))
 				g0 = g1 = -1;
 			out->next_start = tp_first_fit(&states[i], cand_pool[i], start + 1,
-										   svc->required, g0, g1);
+										   svc->required, true, g0, g1);
 		}
 		return;
 	}
@@ -712,6 +728,10 @@ tp_book_service(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
 				 errmsg("the reservation was not inserted"),
 				 errdetail("A BEFORE trigger on timepool.reservations skipped the row.")));
+	/* checked again at commit, on the schedule committed by then */
+	if (d.day->max_concurrent != TP_NO_LIMIT)
+		tp_note_clock_write(d.day->resource_id, date, d.pool->period,
+							start, start + svc.required);
 	result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	result = SPI_datumTransfer(result, false, -1);
 	SPI_finish();
@@ -785,7 +805,7 @@ tp_can_book(PG_FUNCTION_ARGS)
 				continue;
 			tp_read_day(date, days[i].resource_id, days[i].max_concurrent, NULL, false, &st);
 			for (j = 0; j < days[i].npools && !ok; j++)
-				ok = tp_first_fit(&st, &days[i].pools[j], first, svc.required, g0, g1) >= 0;
+				ok = tp_first_fit(&st, &days[i].pools[j], first, svc.required, true, g0, g1) >= 0;
 		}
 		if (ok && svc.daily_cap != TP_NO_CAP)
 		{

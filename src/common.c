@@ -41,6 +41,8 @@ void		_PG_init(void);
 static int	tp_test_commit_pause = 0;
 
 static void tp_xact_callback(XactEvent event, void *arg);
+static void tp_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+								SubTransactionId parentSubid, void *arg);
 
 /* timepool.today: the date taken as "today"; empty means current_date */
 static char *tp_today_setting = NULL;
@@ -223,6 +225,7 @@ _PG_init(void)
 							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("timepool");
 	RegisterXactCallback(tp_xact_callback, NULL);
+	RegisterSubXactCallback(tp_subxact_callback, NULL);
 	tp_cache_init();
 }
 
@@ -714,12 +717,22 @@ tp_commit_pause(void)
 }
 
 static void
+tp_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+					SubTransactionId parentSubid, void *arg)
+{
+	(void) arg;
+	tp_clock_writes_subxact(event, mySubid, parentSubid);
+}
+
+static void
 tp_xact_callback(XactEvent event, void *arg)
 {
 	(void) arg;
 	switch (event)
 	{
 		case XACT_EVENT_PRE_COMMIT:
+			/* this transaction's clock writes, on the schedule committed now */
+			tp_clock_writes_check(tp_schedule_changed);
 			if (tp_schedule_changed)
 			{
 				LOCKTAG		tag;
@@ -737,6 +750,7 @@ tp_xact_callback(XactEvent event, void *arg)
 			 * be ordered.  Refuse it: change the schedule in an ordinary
 			 * transaction.
 			 */
+			tp_clock_writes_check(tp_schedule_changed);
 			if (tp_schedule_changed)
 				ereport(ERROR,
 						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -748,12 +762,14 @@ tp_xact_callback(XactEvent event, void *arg)
 			if (tp_schedule_changed && tp_test_commit_pause != 0)
 				tp_commit_pause();
 			tp_schedule_changed = false;
+			tp_clock_writes_reset();
 			break;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PREPARE:
 		case XACT_EVENT_PARALLEL_ABORT:
 		case XACT_EVENT_PARALLEL_COMMIT:
 			tp_schedule_changed = false;
+			tp_clock_writes_reset();
 			break;
 		default:
 			break;

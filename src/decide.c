@@ -29,6 +29,16 @@
  *	  checks that its snapshot saw those pools the same way
  *	  (tp_day_check_snapshot), or fails with 40001.
  *
+ *	  The locks of the pools a window touches are found on the schedule as
+ *	  the write sees it, which relies on every reservation lying within its
+ *	  own pool's window.  A schedule change that commits while a write is in
+ *	  flight can take that away (MORNING shrinks from 12:00 to 11:00 under a
+ *	  booking at 11:00), and a booking in another pool could then overlap it
+ *	  unseen.  So every write to a resource with a clock limit is noted, and
+ *	  at its commit checked again on the schedule committed by then, under
+ *	  the schedule lock (tp_clock_writes_check): one that no longer lies in
+ *	  its pool fails with 40001, to be retried on the new schedule.
+ *
  *	  Who performs what (tp_performs) is asked before a pool is judged; the
  *	  daily cap of a service (schedule.c) after, under its own lock.
  *
@@ -41,6 +51,9 @@
 
 #include "access/xact.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "storage/lock.h"
+#include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
 /*
@@ -314,7 +327,8 @@ tp_judge(const TpDayState *st, const TpPool *p, int start, int end, int required
 
 /*
  * The earliest start at or after minute from at which tp_judge() accepts a
- * booking of required minutes in pool p, avoiding the hour a DST change
+ * booking of required minutes in pool p (its minutes put at stake or not,
+ * as for the write it is the hint of), avoiding the hour a DST change
  * skips ([g0, g1), g0 < 0 for none); -1 if there is none.  One pass over
  * the pool's minutes: how many windows cover each minute (a difference
  * array of the rows), and the first run of required free minutes; each
@@ -322,7 +336,7 @@ tp_judge(const TpDayState *st, const TpPool *p, int start, int end, int required
  */
 int
 tp_first_fit(const TpDayState *st, const TpPool *p, int from, int required,
-			 int g0, int g1)
+			 bool minutes_at_stake, int g0, int g1)
 {
 	int			s0 = Max(p->start_min, from);
 	int			len = p->end_min - s0;
@@ -332,14 +346,14 @@ tp_first_fit(const TpDayState *st, const TpPool *p, int from, int required,
 				i;
 
 	if (p->closed || len < required ||
-		tp_day_minutes(st, p->period, NULL) + required > p->capacity)
+		(minutes_at_stake && tp_day_minutes(st, p->period, NULL) + required > p->capacity))
 		return -1;
 	if (st->max_concurrent == TP_NO_LIMIT)
 	{
 		int			s = tp_gap_overlaps(g0, g1, s0, s0 + required) ? g1 : s0;
 
 		return s + required <= p->end_min &&
-			tp_judge(st, p, s, s + required, required, true, true, NULL) == TP_OK ? s : -1;
+			tp_judge(st, p, s, s + required, required, minutes_at_stake, true, NULL) == TP_OK ? s : -1;
 	}
 	occ = palloc0(sizeof(int) * (len + 1));
 	for (i = 0; i < st->n; i++)
@@ -363,7 +377,7 @@ tp_first_fit(const TpDayState *st, const TpPool *p, int from, int required,
 		{
 			int			s = m - required + 1;
 
-			if (tp_judge(st, p, s, s + required, required, true, true, NULL) == TP_OK)
+			if (tp_judge(st, p, s, s + required, required, minutes_at_stake, true, NULL) == TP_OK)
 			{
 				pfree(occ);
 				return s;
@@ -604,4 +618,131 @@ tp_refuse_not_performed(const char *resource_code, const char *service_code)
 			 errdetail("timepool.resource_services lists the services %s performs, and %s is not one of them.",
 					   resource_code, service_code),
 			 errhint("Choose a resource that performs it, or leave the resource out.")));
+}
+
+/*
+ * This transaction's writes to resources with a clock limit, for
+ * tp_clock_writes_check() at its commit.  Kept in TopTransactionContext;
+ * the writes of a subtransaction that aborts are forgotten.
+ */
+typedef struct TpClockWrite
+{
+	int64		resource_id;
+	DateADT		date;
+	char		period[TP_CODE_MAXLEN + 1];
+	int			start_min;
+	int			end_min;
+	SubTransactionId subid;
+} TpClockWrite;
+
+static TpClockWrite *tp_clock_writes = NULL;
+static int	tp_nclock_writes = 0;
+static int	tp_maxclock_writes = 0;
+
+void
+tp_note_clock_write(int64 resource_id, DateADT date, const char *period, int start, int end)
+{
+	TpClockWrite *w;
+
+	if (tp_nclock_writes == tp_maxclock_writes)
+	{
+		int			newmax = Max(16, tp_maxclock_writes * 2);
+
+		if (tp_clock_writes == NULL)
+			tp_clock_writes = MemoryContextAlloc(TopTransactionContext,
+												 sizeof(TpClockWrite) * newmax);
+		else
+			tp_clock_writes = repalloc(tp_clock_writes, sizeof(TpClockWrite) * newmax);
+		tp_maxclock_writes = newmax;
+	}
+	w = &tp_clock_writes[tp_nclock_writes++];
+	w->resource_id = resource_id;
+	w->date = date;
+	strlcpy(w->period, period, TP_CODE_MAXLEN + 1);
+	w->start_min = start;
+	w->end_min = end;
+	w->subid = GetCurrentSubTransactionId();
+}
+
+/* A subtransaction ended: its writes go with it, or to its parent. */
+void
+tp_clock_writes_subxact(SubXactEvent event, SubTransactionId mySubid,
+						SubTransactionId parentSubid)
+{
+	int			i,
+				kept = 0;
+
+	for (i = 0; i < tp_nclock_writes; i++)
+	{
+		TpClockWrite *w = &tp_clock_writes[i];
+
+		if (w->subid == mySubid)
+		{
+			if (event == SUBXACT_EVENT_ABORT_SUB)
+				continue;
+			if (event == SUBXACT_EVENT_COMMIT_SUB)
+				w->subid = parentSubid;
+		}
+		tp_clock_writes[kept++] = *w;
+	}
+	tp_nclock_writes = kept;
+}
+
+/* The transaction ended (its memory with it). */
+void
+tp_clock_writes_reset(void)
+{
+	tp_clock_writes = NULL;
+	tp_nclock_writes = 0;
+	tp_maxclock_writes = 0;
+}
+
+/*
+ * At commit (and PREPARE) of a transaction that wrote to a resource with a
+ * clock limit: take the schedule lock to the end of the transaction (a
+ * schedule change's commit then waits for this one's, or this one waits
+ * until the change's invalidations are out and takes them in), and check
+ * that each window still lies within its pool's window on the schedule
+ * committed by now.  A transaction that changed the schedule itself is not
+ * checked: its rows and its change become visible together.
+ */
+void
+tp_clock_writes_check(bool schedule_changed)
+{
+	LOCKTAG		tag;
+	int			i;
+
+	if (tp_nclock_writes == 0 || schedule_changed)
+		return;
+	SET_LOCKTAG_RELATION(tag, MyDatabaseId, InvalidOid);
+	(void) LockAcquire(&tag, RowExclusiveLock, false, false);
+	tp_cache_accept();
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "timepool: SPI_connect failed");
+	PushActiveSnapshot(GetLatestSnapshot());
+	for (i = 0; i < tp_nclock_writes; i++)
+	{
+		TpClockWrite *w = &tp_clock_writes[i];
+		TpResourceDay *days;
+		TpPool	   *p = NULL;
+
+		CHECK_FOR_INTERRUPTS();
+		if (i > 0 && w->resource_id == w[-1].resource_id && w->date == w[-1].date &&
+			strcmp(w->period, w[-1].period) == 0 &&
+			w->start_min == w[-1].start_min && w->end_min == w[-1].end_min)
+			continue;
+		if (tp_load_day(w->date, w->resource_id, &days) == 1)
+			p = tp_find_pool_named(&days[0], w->period);
+		if (p == NULL || w->start_min < p->start_min || w->end_min > p->end_min)
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("could not serialize access due to a concurrent schedule change"),
+					 errdetail("A booking of this transaction from %s to %s on %s no longer lies within its period %s, which a transaction that committed meanwhile changed.",
+							   tp_time_str(w->start_min), tp_time_str(w->end_min),
+							   tp_date_str(w->date), w->period),
+					 errhint("Retry the transaction.")));
+	}
+	PopActiveSnapshot();
+	SPI_finish();
 }

@@ -707,6 +707,17 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 	tp_cache_sync();
 	if (started)
 		tp_check_status_clock(h.id, h.status, h.date, h.start_min);
+	/* another service for the same place and time: who performs it */
+	if (skill_gain && !gain && !moved && !tp_performs(h.resource_id, h.service_id))
+	{
+		char	   *code = SPI_getvalue(trig->tg_newtuple, desc, c.service_code);
+		char		rcode[TP_CODE_MAXLEN + 1];
+
+		snprintf(rcode, sizeof(rcode), INT64_FORMAT, h.resource_id);
+		if (tp_load_day(h.date, h.resource_id, &days) == 1)
+			strlcpy(rcode, days[0].code, sizeof(rcode));
+		tp_refuse_not_performed(rcode, code ? code : "the service");
+	}
 	if (gain || moved)
 	{
 		char	   *datestr = tp_date_str(h.date);
@@ -791,8 +802,11 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 					g0 = g1 = -1;
 				tp_refuse_overlap(rcode, days[0].max_concurrent, code, h.date,
 								  h.start_min, h.end_min, &why,
-								  tp_first_fit(&st, p, h.start_min + 1, h.required, g0, g1));
+								  tp_first_fit(&st, p, h.start_min + 1, h.required, gain, g0, g1));
 			}
+			/* checked again at commit, on the schedule committed by then */
+			if (days[0].max_concurrent != TP_NO_LIMIT)
+				tp_note_clock_write(h.resource_id, h.date, h.period, h.start_min, h.end_min);
 		}
 	}
 	if (cap_gain)

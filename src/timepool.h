@@ -14,6 +14,7 @@
 
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "executor/spi.h"
 #include "pgtime.h"
 #include "utils/date.h"
@@ -339,7 +340,13 @@ extern TpVerdict tp_judge(const TpDayState *st, const TpPool *p, int start, int 
 						  int required, bool minutes_at_stake, bool clock_at_stake,
 						  TpWhy *why);
 extern int	tp_first_fit(const TpDayState *st, const TpPool *p, int from, int required,
-						 int g0, int g1);
+						 bool minutes_at_stake, int g0, int g1);
+extern void tp_note_clock_write(int64 resource_id, DateADT date, const char *period,
+								int start, int end);
+extern void tp_clock_writes_check(bool schedule_changed);
+extern void tp_clock_writes_reset(void);
+extern void tp_clock_writes_subxact(SubXactEvent event, SubTransactionId mySubid,
+									SubTransactionId parentSubid);
 extern void tp_refuse_closed(const char *resource_code, const TpPool *p,
 							 DateADT date) pg_attribute_noreturn();
 extern void tp_refuse_full(const char *service_code, int required, int64 booked,
