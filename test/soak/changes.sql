@@ -4,11 +4,17 @@
 --
 -- They only open and widen, never close or shrink (bookings made before a
 -- closure may legitimately exceed it, which would blur the capacity check).
+-- The same goes for the 1.3 rules: a clock limit is only raised and a
+-- service only added to a resource's list (one that has a list already: the
+-- first row would narrow it).  Rows written under a lower limit or a shorter
+-- list stay within the new ones, so the final checks can compare every row
+-- with the limits and lists as they are at the end.
 -- A client's call that starts after a step committed must book by the new
 -- schedule: under READ COMMITTED from the next statement on, under
 -- REPEATABLE READ and SERIALIZABLE from the next transaction on.  The
 -- clients learn that a step committed from a file the auditor writes after
--- its COMMIT; a TP002 where the schedule has opened a pool is then a failure.
+-- its COMMIT; a TP002 where the schedule has opened a pool, or a TP008 for a
+-- service the resource performs by then, is then a failure.
 
 -- step 1: on the first date DR_C gets an EVENING 18:00-20:30 (a new pool)
 -- and its MORNING grows from 120 to 180 minutes
@@ -40,3 +46,11 @@ SELECT r.id, d.date, 'EVENING', '17:00', '19:00', 100, 'soak step 4'
 INSERT INTO timepool.schedule_overrides (date, period, start_time, end_time, capacity_minutes, reason)
 SELECT d.date, 'EVENING', '18:00', '19:30', 90, 'soak step 5'
   FROM soak.dates d WHERE d.n = 3;
+
+-- step 6: ROOM_1 takes up to three bookings at once (from two)
+UPDATE timepool.resources SET max_concurrent = 3 WHERE code = 'ROOM_1';
+
+-- step 7: ROOM_1 also performs CONSULT
+INSERT INTO timepool.resource_services (resource_id, service_id)
+SELECT r.id, s.id FROM timepool.resources r, timepool.services s
+ WHERE r.code = 'ROOM_1' AND s.code = 'CONSULT';

@@ -2,7 +2,9 @@
 -- database right after CREATE EXTENSION timepool.
 --
 -- Five dates, 30 to 34 days from today (far enough that TP005 never occurs),
--- three active resources and one inactive one, six services, a weekly
+-- four active resources and one inactive one, with clock limits
+-- (max_concurrent) 1, 2, 2 (3 after a mid-run step) and none, six services, who performs
+-- what (one doctor does no surgery, the room only three services), a weekly
 -- schedule (with a row that ends and one that starts inside the five dates,
 -- and an inactive row), and overrides that exercise every level of the
 -- precedence: resource + period > resource whole day > every resource +
@@ -11,12 +13,19 @@
 --
 -- It also creates the schema soak: soak.dates and soak.pools, the pools of
 -- those dates computed in plain SQL from the tables (no timepool function),
--- against which the final checks and the mid-run audits compare.
+-- against which the final checks and the mid-run audits compare, and
+-- soak.clock and soak.unperformed, the clock limit and who performs what
+-- recounted in plain SQL.
 
 SET client_min_messages = warning;
 
-INSERT INTO timepool.resources (code, name) VALUES
-  ('DR_A', 'Dr. A'), ('DR_B', 'Dr. B'), ('DR_C', 'Dr. C');
+-- The clock limits (1.3): DR_A sees one patient at a time (the default of a
+-- new resource), DR_B two (two chairs), ROOM_1 two (three after step 6 of
+-- changes.sql), DR_C has no clock limit (only the minutes count, as at 1.2;
+-- its mornings are the ones that hold fewer minutes than their window).
+INSERT INTO timepool.resources (code, name) VALUES ('DR_A', 'Dr. A');
+INSERT INTO timepool.resources (code, name, max_concurrent) VALUES
+  ('DR_B', 'Dr. B', 2), ('DR_C', 'Dr. C', NULL), ('ROOM_1', 'Treatment room 1', 2);
 -- never bookable without naming it, never in availability()
 INSERT INTO timepool.resources (code, name, is_active) VALUES ('DR_X', 'Dr. X (away)', false);
 
@@ -27,6 +36,14 @@ INSERT INTO timepool.services (code, name, duration_minutes, buffer_minutes, pri
   ('BOTOX',     'Botox',        40,  0, 250.00, 4),
   ('SKIN_CARE', 'Skin care',    70,  0, 120.00, 5),
   ('SURGERY',   'Minor surgery',90, 15, 900.00, 6);
+
+-- Who performs what (1.3): DR_B everything but SURGERY, ROOM_1 only PEEL,
+-- LASER and SKIN_CARE (changes.sql adds CONSULT mid-run); DR_A and DR_C have
+-- no rows, so they perform every service.
+INSERT INTO timepool.resource_services (resource_id, service_id)
+SELECT r.id, s.id FROM timepool.resources r, timepool.services s
+ WHERE (r.code = 'DR_B' AND s.code <> 'SURGERY')
+    OR (r.code = 'ROOM_1' AND s.code IN ('PEEL', 'LASER', 'SKIN_CARE'));
 
 CREATE SCHEMA soak;
 CREATE TABLE soak.dates (date date PRIMARY KEY, n int NOT NULL UNIQUE);
@@ -160,3 +177,87 @@ SELECT p.date, p.resource, p.period,
        p.is_closed
   FROM soak.pools p
   LEFT JOIN soak.held h ON h.resource_id = p.resource_id AND h.date = p.date AND h.period = p.period;
+
+-- The clock in plain SQL: for each holding reservation r, how many holding
+-- reservations of its resource and date have a window [start_time,
+-- end_time) that contains r's start (r included).  The most windows that
+-- overlap at one instant are reached at some window's start, so the
+-- maximum of overlapping over a resource and date is its peak.
+CREATE VIEW soak.clock AS
+SELECT r.id, r.resource_id, x.code AS resource, x.max_concurrent, r.reservation_date AS date,
+       r.start_time, r.end_time, count(*)::int AS overlapping,
+       string_agg(format('%s %s-%s', o.id, to_char(o.start_time, 'HH24:MI'), to_char(o.end_time, 'HH24:MI')),
+                  ', ' ORDER BY o.start_time, o.id) AS windows
+  FROM timepool.reservations r
+  JOIN timepool.resources x ON x.id = r.resource_id
+  JOIN timepool.reservations o
+    ON o.resource_id = r.resource_id AND o.reservation_date = r.reservation_date
+   AND o.start_time <= r.start_time AND r.start_time < o.end_time
+   AND o.status NOT IN ('CANCELLED', 'REJECTED')
+ WHERE r.status NOT IN ('CANCELLED', 'REJECTED')
+ GROUP BY r.id, r.resource_id, x.code, x.max_concurrent, r.reservation_date, r.start_time, r.end_time;
+
+-- Holding reservations whose resource does not perform their service: the
+-- resource has rows in resource_services, and none for the service.
+CREATE VIEW soak.unperformed AS
+SELECT r.id, x.code AS resource, r.service_code, r.status, r.reservation_date AS date,
+       r.start_time, r.end_time
+  FROM timepool.reservations r
+  JOIN timepool.resources x ON x.id = r.resource_id
+ WHERE r.status NOT IN ('CANCELLED', 'REJECTED')
+   AND EXISTS (SELECT 1 FROM timepool.resource_services a WHERE a.resource_id = r.resource_id)
+   AND NOT EXISTS (SELECT 1 FROM timepool.resource_services a
+                    WHERE a.resource_id = r.resource_id AND a.service_id = r.service_id);
+
+-- What the can_book column of availability(date, p_service => ...) must
+-- say, recounted in plain SQL: the resource performs the service, the pool
+-- is open, its minutes left hold the service's required minutes, and its
+-- window has a run of that many consecutive minutes at each of which fewer
+-- than max_concurrent holding reservations of the resource (of any period)
+-- are under way (any minute, without a clock limit).  run is the longest
+-- such run.
+CREATE VIEW soak.fit AS
+WITH ev AS (
+  SELECT resource_id, date, m, sum(d)::int AS d
+    FROM (SELECT resource_id, reservation_date AS date, (extract(epoch FROM start_time) / 60)::int AS m, 1 AS d
+            FROM timepool.reservations WHERE status NOT IN ('CANCELLED', 'REJECTED')
+          UNION ALL
+          SELECT resource_id, reservation_date, (extract(epoch FROM end_time) / 60)::int, -1
+            FROM timepool.reservations WHERE status NOT IN ('CANCELLED', 'REJECTED')) e
+   GROUP BY 1, 2, 3
+), occ AS (
+  -- windows under way at each minute of the day
+  SELECT d.resource_id, d.date, g.m,
+         sum(coalesce(ev.d, 0)) OVER (PARTITION BY d.resource_id, d.date ORDER BY g.m) AS n
+    FROM (SELECT DISTINCT resource_id, date FROM soak.pools) d
+   CROSS JOIN generate_series(0, 1439) g(m)
+    LEFT JOIN ev ON ev.resource_id = d.resource_id AND ev.date = d.date AND ev.m = g.m
+), free AS (
+  SELECT p.date, p.resource_id, p.period,
+         o.m - row_number() OVER (PARTITION BY p.date, p.resource_id, p.period ORDER BY o.m) AS island
+    FROM soak.pools p
+    JOIN timepool.resources x ON x.id = p.resource_id
+    JOIN occ o ON o.resource_id = p.resource_id AND o.date = p.date
+              AND o.m >= (extract(epoch FROM p.start_time) / 60)::int
+              AND o.m < (extract(epoch FROM p.end_time) / 60)::int
+   WHERE x.max_concurrent IS NULL OR o.n < x.max_concurrent
+), longest AS (
+  SELECT date, resource_id, period, max(len)::int AS run
+    FROM (SELECT date, resource_id, period, island, count(*) AS len FROM free GROUP BY 1, 2, 3, 4) i
+   GROUP BY 1, 2, 3
+)
+SELECT p.date, p.resource, p.period, s.code AS service,
+       s.duration_minutes + s.buffer_minutes AS required, p.capacity, coalesce(h.booked, 0) AS booked,
+       coalesce(l.run, 0) AS run, w.performs,
+       (w.performs AND NOT p.is_closed
+        AND coalesce(h.booked, 0) + s.duration_minutes + s.buffer_minutes <= p.capacity
+        AND coalesce(l.run, 0) >= s.duration_minutes + s.buffer_minutes) AS can_book
+  FROM soak.pools p
+  CROSS JOIN timepool.services s
+  CROSS JOIN LATERAL (
+    SELECT NOT EXISTS (SELECT 1 FROM timepool.resource_services a WHERE a.resource_id = p.resource_id)
+           OR EXISTS (SELECT 1 FROM timepool.resource_services a
+                       WHERE a.resource_id = p.resource_id AND a.service_id = s.id) AS performs) w
+  LEFT JOIN soak.held h ON h.resource_id = p.resource_id AND h.date = p.date AND h.period = p.period
+  LEFT JOIN longest l ON l.resource_id = p.resource_id AND l.date = p.date AND l.period = p.period
+ WHERE s.deleted_at IS NULL;
