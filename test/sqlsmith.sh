@@ -163,8 +163,10 @@ tpsql "$DB" <<'SQL'
 CREATE EXTENSION timepool;
 UPDATE timepool.settings SET min_notice_minutes = 0, max_advance_days = 120;
 
-INSERT INTO timepool.resources (code, name) VALUES
-  ('DR_A', 'Doctor A'), ('DR_B', 'Doctor B'), ('ROOM_X', 'Old room');
+-- clock limits of every kind: none (DR_A), two at once (DR_B), the default one (ROOM_X)
+INSERT INTO timepool.resources (code, name, max_concurrent) VALUES
+  ('DR_A', 'Doctor A', NULL), ('DR_B', 'Doctor B', 2);
+INSERT INTO timepool.resources (code, name) VALUES ('ROOM_X', 'Old room');
 UPDATE timepool.resources SET is_active = false WHERE code = 'ROOM_X';
 
 INSERT INTO timepool.service_categories (code, name, display_order) VALUES
@@ -185,6 +187,11 @@ UPDATE timepool.services SET is_visible = false WHERE code = 'VIP';
 \i test/schedule.sql
 INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
   SELECT id, 3, 'DAY', '08:00', '16:00' FROM timepool.resources WHERE code = 'DR_B';
+-- who performs what: DR_B everything but CLEANING, ROOM_X nothing but VIP
+INSERT INTO timepool.resource_services (resource_id, service_id)
+  SELECT r.id, s.id FROM timepool.resources r, timepool.services s
+   WHERE s.deleted_at IS NULL
+     AND ((r.code = 'DR_B' AND s.code <> 'CLEANING') OR (r.code = 'ROOM_X' AND s.code = 'VIP'));
 SQL
 
 # a few dozen reservations through book_service, one statement each
@@ -214,8 +221,11 @@ SQL
 tpsql "$DB" -f "$WORK/book.sql" >/dev/null
 tpsql "$DB" <<'SQL'
 SELECT timepool.set_reservation_status(id, 'CONFIRMED') FROM timepool.reservations WHERE status = 'PENDING' AND id % 5 = 1 \g /dev/null
+-- COMPLETED and NO_SHOW once the appointments have started
+SET timepool.now = '2026-01-01 00:00';
 SELECT timepool.set_reservation_status(id, 'COMPLETED') FROM timepool.reservations WHERE status = 'CONFIRMED' AND id % 4 = 1 \g /dev/null
 SELECT timepool.set_reservation_status(id, 'NO_SHOW') FROM timepool.reservations WHERE status = 'CONFIRMED' AND id % 4 = 2 \g /dev/null
+RESET timepool.now;
 SELECT timepool.set_reservation_status(id, 'REJECTED') FROM timepool.reservations WHERE status = 'PENDING' AND id % 7 = 3 \g /dev/null
 SELECT timepool.cancel_reservation(id, 'patient called') FROM timepool.reservations WHERE status IN ('PENDING', 'CONFIRMED') AND id % 7 = 5 \g /dev/null
 -- closed after DR_A's bookings on 2025-11-29
