@@ -47,15 +47,15 @@ BEGIN
 END
 $$;
 
--- timepool's side of workload 3: a refusal (TP001/TP002) is a decision, not
--- an error that would stop pgbench's client.
+-- timepool's side of workload 3: a refusal (TP001/TP002, TP007 for a taken
+-- time) is a decision, not an error that would stop pgbench's client.
 CREATE FUNCTION bench.try_book(p_service text, p_date date, p_time time, p_patient text,
                                p_resource text DEFAULT NULL)
 RETURNS boolean LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM timepool.book_service(p_service, p_date, p_time, p_patient, p_resource => p_resource);
   RETURN true;
-EXCEPTION WHEN SQLSTATE 'TP001' OR SQLSTATE 'TP002' THEN
+EXCEPTION WHEN SQLSTATE 'TP001' OR SQLSTATE 'TP002' OR SQLSTATE 'TP007' THEN
   RETURN false;
 END
 $$;

@@ -9,7 +9,9 @@ CREATE EXTENSION IF NOT EXISTS timepool;
 -- the booking workload books up to 1500 days ahead
 UPDATE timepool.settings SET max_advance_days = 3660;
 
-INSERT INTO timepool.resources (code, name) VALUES ('HOT_A', 'Hot A'), ('HOT_B', 'Hot B');
+-- one patient at a time (1.3's default): the race is for the clock as well
+-- as for the minutes, and a taken time is refused (TP007)
+INSERT INTO timepool.resources (code, name, max_concurrent) VALUES ('HOT_A', 'Hot A', 1), ('HOT_B', 'Hot B', 1);
 INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_time, end_time)
 SELECT r.id, d, p.period, p.s, p.e
   FROM timepool.resources r, generate_series(0, 6) d,
