@@ -25,33 +25,60 @@ PG_FUNCTION_INFO_V1(tp_availability);
 #define AVAILABILITY_COLS 14
 
 
-/* The day of each resource, from one scan of the date's reservations. */
+/*
+ * The day of each resource, from one scan of the date's reservations: the
+ * minutes and count of each pool, and with a service asked about, the rows
+ * themselves, which tp_first_fit() reads.  The pool index returns a date's
+ * rows by resource and period, so the last match is tried first.
+ */
 typedef struct TpDays
 {
 	TpResourceDay *days;
-	TpDayState *states;
+	TpDayState *states;			/* with a service: the rows, by resource */
+	int64	  **minutes;		/* [resource][pool] */
+	int64	  **counts;
 	int			ndays;
+	int			last_day;
+	int			last_pool;
 } TpDays;
 
 static void
 tp_add_booked(void *arg, const TpBooking *b)
 {
 	TpDays	   *acc = (TpDays *) arg;
-	int			i;
+	int			i = acc->last_day;
+	int			j = acc->last_pool;
 
-	for (i = 0; i < acc->ndays; i++)
-		if (acc->days[i].resource_id == b->resource_id)
+	if (i < 0 || acc->days[i].resource_id != b->resource_id ||
+		j < 0 || strcmp(acc->days[i].pools[j].period, b->period) != 0)
+	{
+		for (i = 0; i < acc->ndays; i++)
+			if (acc->days[i].resource_id == b->resource_id)
+				break;
+		if (i == acc->ndays)
+			return;				/* an inactive resource's */
+		for (j = 0; j < acc->days[i].npools; j++)
+			if (strcmp(acc->days[i].pools[j].period, b->period) == 0)
+				break;
+		acc->last_day = i;
+		acc->last_pool = j < acc->days[i].npools ? j : -1;
+	}
+	if (j >= 0 && j < acc->days[i].npools)
+	{
+		acc->minutes[i][j] += b->required;
+		acc->counts[i][j]++;
+	}
+	if (acc->states != NULL)
+	{
+		TpDayState *st = &acc->states[i];
+
+		if (st->n == st->max)
 		{
-			TpDayState *st = &acc->states[i];
-
-			if (st->n == st->max)
-			{
-				st->max *= 2;
-				st->rows = repalloc(st->rows, sizeof(TpBooking) * st->max);
-			}
-			st->rows[st->n++] = *b;
-			return;
+			st->max *= 2;
+			st->rows = repalloc(st->rows, sizeof(TpBooking) * st->max);
 		}
+		st->rows[st->n++] = *b;
+	}
 }
 
 /* booked / total x 100, rounded half up to two decimals */
@@ -133,16 +160,23 @@ tp_availability(PG_FUNCTION_ARGS)
 	/* the reservations of the date, by resource */
 	acc.days = days;
 	acc.ndays = ndays;
-	acc.states = palloc(sizeof(TpDayState) * Max(ndays, 1));
+	acc.last_day = acc.last_pool = -1;
+	acc.minutes = palloc(sizeof(int64 *) * Max(ndays, 1));
+	acc.counts = palloc(sizeof(int64 *) * Max(ndays, 1));
+	acc.states = have_service ? palloc(sizeof(TpDayState) * Max(ndays, 1)) : NULL;
 	for (i = 0; i < ndays; i++)
 	{
+		acc.minutes[i] = palloc0(sizeof(int64) * Max(days[i].npools, 1));
+		acc.counts[i] = palloc0(sizeof(int64) * Max(days[i].npools, 1));
+		if (acc.states == NULL)
+			continue;
 		acc.states[i].resource_id = days[i].resource_id;
 		acc.states[i].date = date;
 		acc.states[i].max_concurrent = days[i].max_concurrent;
 		acc.states[i].period = NULL;
 		acc.states[i].n = 0;
-		acc.states[i].max = 8;
-		acc.states[i].rows = palloc(sizeof(TpBooking) * 8);
+		acc.states[i].max = 16;
+		acc.states[i].rows = palloc(sizeof(TpBooking) * 16);
 	}
 	tp_scan_booked(date, resource_id, NULL, GetActiveSnapshot(), tp_add_booked, &acc);
 
@@ -182,7 +216,8 @@ tp_availability(PG_FUNCTION_ARGS)
 
 			if (have_period && strcmp(p->period, period) != 0)
 				continue;
-			minutes = tp_day_minutes(&acc.states[i], p->period, &count);
+			minutes = acc.minutes[i][j];
+			count = acc.counts[i][j];
 			remaining = Max((int64) p->capacity - minutes, 0);
 
 			memset(nulls, false, sizeof(nulls));

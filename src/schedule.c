@@ -377,16 +377,18 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 		b.start_min = b.end_min = -1;
 		if (VM_ALL_VISIBLE(rel, ItemPointerGetBlockNumber(tid), &vmbuffer))
 		{
-			IndexTuple	itup = scan->xs_itup;
-			TupleDesc	idesc = scan->xs_itupdesc;
+			Datum		iv[6];
+			bool		in[6];
 
-			b.resource_id = DatumGetInt64(index_getattr(itup, 2, idesc, &isnull));
-			pt = DatumGetTextPP(index_getattr(itup, 3, idesc, &isnull));
-			b.required = DatumGetInt32(index_getattr(itup, 4, idesc, &isnull));
+			/* one pass over the entry, as IndexOnlyScan's StoreIndexTuple */
+			index_deform_tuple(scan->xs_itup, scan->xs_itupdesc, iv, in);
+			b.resource_id = DatumGetInt64(iv[1]);
+			pt = DatumGetTextPP(iv[2]);
+			b.required = DatumGetInt32(iv[3]);
 			if (windows)
 			{
-				b.start_min = (int) (DatumGetTimeADT(index_getattr(itup, 5, idesc, &isnull)) / USECS_PER_MINUTE);
-				b.end_min = (int) (DatumGetTimeADT(index_getattr(itup, 6, idesc, &isnull)) / USECS_PER_MINUTE);
+				b.start_min = (int) (DatumGetTimeADT(iv[4]) / USECS_PER_MINUTE);
+				b.end_min = (int) (DatumGetTimeADT(iv[5]) / USECS_PER_MINUTE);
 			}
 			/* as if the heap had been read */
 			PredicateLockPage(rel, ItemPointerGetBlockNumber(tid), snapshot);
