@@ -476,6 +476,13 @@ tp_cache_accept(void)
 		tp_cache_valid = false;
 }
 
+/* Whether the cache can be read without a reload (and so without SPI). */
+bool
+tp_cache_is_valid(void)
+{
+	return tp_cache_valid;
+}
+
 /*
  * timepool.invalidate_cache(): statement trigger on the cached tables.
  */

@@ -710,6 +710,7 @@ void
 tp_clock_writes_check(bool schedule_changed)
 {
 	LOCKTAG		tag;
+	bool		reload;
 	int			i;
 
 	if (tp_nclock_writes == 0 || schedule_changed)
@@ -718,9 +719,14 @@ tp_clock_writes_check(bool schedule_changed)
 	(void) LockAcquire(&tag, RowExclusiveLock, false, false);
 	tp_cache_accept();
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "timepool: SPI_connect failed");
-	PushActiveSnapshot(GetLatestSnapshot());
+	/* a cache to reload (the schedule changed) is read with SPI */
+	reload = !tp_cache_is_valid();
+	if (reload)
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "timepool: SPI_connect failed");
+		PushActiveSnapshot(GetLatestSnapshot());
+	}
 	for (i = 0; i < tp_nclock_writes; i++)
 	{
 		TpClockWrite *w = &tp_clock_writes[i];
@@ -743,6 +749,9 @@ tp_clock_writes_check(bool schedule_changed)
 							   tp_date_str(w->date), w->period),
 					 errhint("Retry the transaction.")));
 	}
-	PopActiveSnapshot();
-	SPI_finish();
+	if (reload)
+	{
+		PopActiveSnapshot();
+		SPI_finish();
+	}
 }

@@ -206,6 +206,7 @@ typedef struct TpCache
 extern void tp_cache_init(void);
 extern TpCache *tp_cache_get(void);
 extern void tp_cache_accept(void);
+extern bool tp_cache_is_valid(void);
 
 /* The clinic's clock and a service's booking window (policy.c). */
 typedef struct TpPolicy
