@@ -708,30 +708,18 @@ tp_book_service(PG_FUNCTION_ARGS)
 	}
 
 	/*
-	 * the pool was checked above under its lock: the guard need not count it
-	 * again
+	 * The guard judges the row again, under the locks held: the same rule on
+	 * the same state, a few microseconds, and no way for anything between the
+	 * decision and the row to go unjudged.
 	 */
-	tp_expect_checked_insert(d.day->resource_id, date, d.pool->period,
-							 start, start + svc.required);
-	PG_TRY();
-	{
-		tp_execute(plan_insert, values, nulls, InvalidSnapshot, false, 0);
-	}
-	PG_FINALLY();
-	{
-		tp_clear_checked_insert();
-	}
-	PG_END_TRY();
+	tp_execute(plan_insert, values, nulls, InvalidSnapshot, false, 0);
 
 	if (SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
 				 errmsg("the reservation was not inserted"),
 				 errdetail("A BEFORE trigger on timepool.reservations skipped the row.")));
-	/* checked again at commit, on the schedule committed by then */
-	if (d.day->max_concurrent != TP_NO_LIMIT)
-		tp_note_clock_write(d.day->resource_id, date, d.pool->period,
-							start, start + svc.required);
+
 	result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	result = SPI_datumTransfer(result, false, -1);
 	SPI_finish();

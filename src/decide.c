@@ -13,9 +13,10 @@
  *
  *	  - book_service() (booking.c, tp_decide) judges each candidate pool
  *		under its locks and books into the one with the most minutes left;
- *	  - the guard (guard.c) judges every other write that adds minutes to
- *		a pool or moves a window on the clock: a plain INSERT, an UPDATE
- *		that moves or revives a reservation;
+ *	  - the guard (guard.c) judges every write that adds minutes to a pool
+ *		or moves a window on the clock, book_service()'s row included (it
+ *		holds the locks by then: the same rule on the same state), a plain
+ *		INSERT, an UPDATE that moves or revives a reservation;
  *	  - can_book() and availability() judge on the statement's snapshot,
  *		without locks; tp_first_fit() finds the earliest start that
  *		tp_judge() accepts, for them and for the hint of a TP007.

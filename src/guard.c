@@ -38,38 +38,6 @@ PG_FUNCTION_INFO_V1(tp_reservations_guard);
 
 static SPIPlanPtr plan_service_by_id = NULL;
 
-/*
- * The insert that book_service() is about to run, already checked under the
- * pool lock: the guard skips counting that one row again.
- */
-static struct
-{
-	bool		set;
-	int64		resource_id;
-	DateADT		date;
-	char		period[TP_CODE_MAXLEN + 1];
-	int			start_min;
-	int			end_min;
-}			tp_checked_insert;
-
-void
-tp_expect_checked_insert(int64 resource_id, DateADT date, const char *period,
-						 int start, int end)
-{
-	tp_checked_insert.set = true;
-	tp_checked_insert.resource_id = resource_id;
-	tp_checked_insert.date = date;
-	strlcpy(tp_checked_insert.period, period, TP_CODE_MAXLEN + 1);
-	tp_checked_insert.start_min = start;
-	tp_checked_insert.end_min = end;
-}
-
-void
-tp_clear_checked_insert(void)
-{
-	tp_checked_insert.set = false;
-}
-
 /* Column numbers of timepool.reservations, looked up by name. */
 typedef struct TpCols
 {
@@ -647,18 +615,6 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 		release = is_delete || !h.holding || !tp_same_pool(&o, &h);
 	if (!gain && !moved && !release && !cap_gain && !started)
 		return PointerGetDatum(NULL);
-
-	/* book_service() already decided this row under the pools' locks */
-	if (is_insert && tp_checked_insert.set &&
-		tp_checked_insert.resource_id == h.resource_id &&
-		tp_checked_insert.date == h.date &&
-		strcmp(tp_checked_insert.period, h.period) == 0 &&
-		tp_checked_insert.start_min == h.start_min &&
-		tp_checked_insert.end_min == h.end_min)
-	{
-		tp_checked_insert.set = false;
-		return PointerGetDatum(NULL);
-	}
 
 	/* a row that only frees minutes: its pool's lock is all it takes */
 	if (!gain && !moved && !cap_gain && !started)

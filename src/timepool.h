@@ -358,9 +358,4 @@ extern void tp_refuse_overlap(const char *resource_code, int max_concurrent,
 extern void tp_refuse_not_performed(const char *resource_code,
 									const char *service_code) pg_attribute_noreturn();
 
-/* guard.c */
-extern void tp_expect_checked_insert(int64 resource_id, DateADT date, const char *period,
-									 int start, int end);
-extern void tp_clear_checked_insert(void);
-
 #endif							/* TIMEPOOL_H */
