@@ -315,8 +315,29 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 			cand_day[i]->max_concurrent != TP_NO_LIMIT)
 			states[i] = states[i - 1];
 		else
+		{
+			/*
+			 * The pools this resource's candidates touch (the first with a
+			 * clock limit reads for all of them): each one's own, and on the
+			 * clock the pools its window overlaps.
+			 */
+			const char **periods;
+			int			nperiods = 0;
+			int			k;
+
+			periods = palloc(sizeof(char *) * (ncand * (cand_day[i]->npools + 1) + 1));
+			for (k = i; k < ncand && cand_day[k]->resource_id == cand_day[i]->resource_id; k++)
+			{
+				int32	   *pkeys = palloc(sizeof(int32) * (cand_day[k]->npools + 1));
+
+				nperiods += tp_touched_pools(cand_day[k], date, cand_pool[k], start, end,
+											 pkeys, periods + nperiods);
+				if (cand_day[i]->max_concurrent == TP_NO_LIMIT)
+					break;
+			}
 			tp_read_day(date, cand_day[i]->resource_id, cand_day[i]->max_concurrent,
-						cand_pool[i]->period, lock, &states[i]);
+						periods, nperiods, start, end, lock, &states[i]);
+		}
 		v = tp_judge(&states[i], cand_pool[i], start, end, svc->required, true, true, &why);
 		if (v != TP_OK)
 		{
@@ -351,10 +372,14 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 		{
 			int			g0,
 						g1;
+			TpDayState	whole;
 
 			if (!tp_wall_gap(date, &g0, &g1))
 				g0 = g1 = -1;
-			out->next_start = tp_first_fit(&states[i], cand_pool[i], start + 1,
+			/* the hint looks at the whole day, as committed now (or seen) */
+			tp_read_day(date, cand_day[i]->resource_id, cand_day[i]->max_concurrent,
+						NULL, 0, 0, TP_MINUTES_PER_DAY + 1, lock, &whole);
+			out->next_start = tp_first_fit(&whole, cand_pool[i], start + 1,
 										   svc->required, true, g0, g1);
 		}
 		return;
@@ -791,7 +816,8 @@ tp_can_book(PG_FUNCTION_ARGS)
 
 			if (!tp_performs(days[i].resource_id, svc.id) || days[i].npools == 0)
 				continue;
-			tp_read_day(date, days[i].resource_id, days[i].max_concurrent, NULL, false, &st);
+			tp_read_day(date, days[i].resource_id, days[i].max_concurrent, NULL, 0, 0, 0,
+						false, &st);
 			for (j = 0; j < days[i].npools && !ok; j++)
 				ok = tp_first_fit(&st, &days[i].pools[j], first, svc.required, true, g0, g1) >= 0;
 		}

@@ -28,6 +28,7 @@
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/guc.h"
+#include "utils/memutils.h"
 #include "utils/syscache.h"
 
 PG_MODULE_MAGIC;
@@ -666,10 +667,65 @@ tp_note_cache_loaded(void)
 }
 
 
+/*
+ * The subtransactions that changed a cached table: a change rolled back
+ * (ROLLBACK TO SAVEPOINT, an exception block) changed nothing.
+ */
+static SubTransactionId *tp_change_subids = NULL;
+static int	tp_nchange_subids = 0;
+static int	tp_maxchange_subids = 0;
+
 void
 tp_note_schedule_change(void)
 {
+	SubTransactionId sub = GetCurrentSubTransactionId();
+
+	if (tp_nchange_subids > 0 && tp_change_subids[tp_nchange_subids - 1] == sub)
+		return;
+	if (tp_nchange_subids == tp_maxchange_subids)
+	{
+		int			newmax = Max(8, tp_maxchange_subids * 2);
+
+		if (tp_change_subids == NULL)
+			tp_change_subids = MemoryContextAlloc(TopTransactionContext,
+												  sizeof(SubTransactionId) * newmax);
+		else
+			tp_change_subids = repalloc(tp_change_subids, sizeof(SubTransactionId) * newmax);
+		tp_maxchange_subids = newmax;
+	}
+	tp_change_subids[tp_nchange_subids++] = sub;
 	tp_schedule_changed = true;
+}
+
+static void
+tp_schedule_changes_subxact(SubXactEvent event, SubTransactionId mySubid,
+							SubTransactionId parentSubid)
+{
+	int			i,
+				kept = 0;
+
+	for (i = 0; i < tp_nchange_subids; i++)
+	{
+		if (tp_change_subids[i] == mySubid)
+		{
+			if (event == SUBXACT_EVENT_ABORT_SUB)
+				continue;
+			if (event == SUBXACT_EVENT_COMMIT_SUB)
+				tp_change_subids[i] = parentSubid;
+		}
+		tp_change_subids[kept++] = tp_change_subids[i];
+	}
+	tp_nchange_subids = kept;
+	tp_schedule_changed = kept > 0;
+}
+
+static void
+tp_schedule_changes_reset(void)
+{
+	tp_change_subids = NULL;
+	tp_nchange_subids = 0;
+	tp_maxchange_subids = 0;
+	tp_schedule_changed = false;
 }
 
 void
@@ -722,6 +778,7 @@ tp_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 {
 	(void) arg;
 	tp_clock_writes_subxact(event, mySubid, parentSubid);
+	tp_schedule_changes_subxact(event, mySubid, parentSubid);
 }
 
 static void
@@ -731,8 +788,6 @@ tp_xact_callback(XactEvent event, void *arg)
 	switch (event)
 	{
 		case XACT_EVENT_PRE_COMMIT:
-			/* this transaction's clock writes, on the schedule committed now */
-			tp_clock_writes_check(tp_schedule_changed);
 			if (tp_schedule_changed)
 			{
 				LOCKTAG		tag;
@@ -740,6 +795,8 @@ tp_xact_callback(XactEvent event, void *arg)
 				SET_LOCKTAG_RELATION(tag, MyDatabaseId, InvalidOid);
 				(void) LockAcquire(&tag, ShareLock, false, false);
 			}
+			/* this transaction's clock writes, on what is committed now */
+			tp_clock_writes_check(tp_schedule_changed, false);
 			break;
 		case XACT_EVENT_PRE_PREPARE:
 
@@ -750,25 +807,25 @@ tp_xact_callback(XactEvent event, void *arg)
 			 * be ordered.  Refuse it: change the schedule in an ordinary
 			 * transaction.
 			 */
-			tp_clock_writes_check(tp_schedule_changed);
 			if (tp_schedule_changed)
 				ereport(ERROR,
 						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 						 errmsg("cannot PREPARE a transaction that changed timepool's schedule"),
 						 errdetail("It changed resources, services, the settings, the weekly schedule or the overrides."),
 						 errhint("Make such changes in a transaction of their own, committed directly.")));
+			tp_clock_writes_check(false, true);
 			break;
 		case XACT_EVENT_COMMIT:
 			if (tp_schedule_changed && tp_test_commit_pause != 0)
 				tp_commit_pause();
-			tp_schedule_changed = false;
+			tp_schedule_changes_reset();
 			tp_clock_writes_reset();
 			break;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PREPARE:
 		case XACT_EVENT_PARALLEL_ABORT:
 		case XACT_EVENT_PARALLEL_COMMIT:
-			tp_schedule_changed = false;
+			tp_schedule_changes_reset();
 			tp_clock_writes_reset();
 			break;
 		default:

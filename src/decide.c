@@ -108,6 +108,36 @@ tp_collect(void *arg, const TpBooking *b)
 	st->rows[st->n++] = *b;
 }
 
+/* What a locked read of a clock-limited resource's day keeps (tp_read_day). */
+typedef struct TpScope
+{
+	TpDayState *st;
+	const char *const *periods;
+	int			nperiods;
+	int			start;
+	int			end;
+} TpScope;
+
+static bool
+tp_in_scope(void *arg, const TpBooking *b)
+{
+	TpScope    *sc = (TpScope *) arg;
+	int			i;
+
+	if (b->start_min < sc->end && b->end_min > sc->start)
+		return true;
+	for (i = 0; i < sc->nperiods; i++)
+		if (strcmp(b->period, sc->periods[i]) == 0)
+			return true;
+	return false;
+}
+
+static void
+tp_collect_scoped(void *arg, const TpBooking *b)
+{
+	tp_collect(((TpScope *) arg)->st, b);
+}
+
 static void
 tp_read_day_snapshot(DateADT date, int64 resource_id, int max_concurrent,
 					 const char *period, Snapshot snapshot, TpDayState *out)
@@ -119,48 +149,64 @@ tp_read_day_snapshot(DateADT date, int64 resource_id, int max_concurrent,
 	out->n = 0;
 	out->max = 16;
 	out->rows = palloc(sizeof(TpBooking) * out->max);
-	tp_scan_booked(date, resource_id, out->period, snapshot, tp_collect, out);
+	tp_scan_booked(date, resource_id, out->period, snapshot, NULL, tp_collect, out);
 }
 
 /*
- * Every holding reservation of a resource on a date; for a resource without
- * a clock limit, with period given, only those of that pool (all that the
- * minutes rule reads).  Otherwise from the statement's snapshot, but with
- * locked = true: the caller holds the locks of the pools it decides on, and
- * the rows are read from the latest committed state, this transaction's
- * own included (those of the current statement too, as RI checks see
- * them).
+ * The holding reservations of a resource on a date that a decision about
+ * [start, end) in the pools periods (nperiods of them, the one decided on
+ * first) reads.
  *
- * A resource with a clock limit is read whole, every pool of the day: a
- * reservation left outside its pool's window by a schedule change since
- * still takes its place on the clock.  That read is done with SnapshotSelf
- * (committed rows and this transaction's own), which takes no predicate
- * lock and records no conflict with the uncommitted rows of other pools:
- * a SERIALIZABLE booking would otherwise fail for a booking of the same
- * resource in a pool that cannot touch its own.  What this transaction's
- * snapshot saw of the pools it decides on is read, predicate-locked, by
- * tp_day_check_snapshot(), as at 1.2.
+ * Without locked, from the statement's snapshot: every row of the day (of
+ * the first pool only, for a resource without a clock limit).  With locked,
+ * the caller holds the locks of those pools, and the rows are read from the
+ * latest committed state, this transaction's own included (those of the
+ * current statement too, as RI checks see them): for a resource without a
+ * clock limit, the first pool's rows, all the minutes rule reads; for one
+ * with a limit, every row of those pools and every other row whose window
+ * overlaps [start, end) (a reservation left outside its pool's window by a
+ * schedule change still takes its place on the clock).  The other rows are
+ * passed over on their index entries, unread: under SERIALIZABLE a booking
+ * then records no conflict with the uncommitted bookings of pools its own
+ * cannot touch.  What this transaction's snapshot saw of the pools decided
+ * on is compared by tp_day_check_snapshot().
  */
 void
-tp_read_day(DateADT date, int64 resource_id, int max_concurrent, const char *period,
+tp_read_day(DateADT date, int64 resource_id, int max_concurrent,
+			const char *const *periods, int nperiods, int start, int end,
 			bool locked, TpDayState *out)
 {
-	Snapshot	latest;
+	Snapshot	snap;
+	TpScope		sc;
 
 	if (!locked)
 	{
-		tp_read_day_snapshot(date, resource_id, max_concurrent, period, GetActiveSnapshot(), out);
+		tp_read_day_snapshot(date, resource_id, max_concurrent,
+							 nperiods > 0 ? periods[0] : NULL, GetActiveSnapshot(), out);
 		return;
 	}
 	CommandCounterIncrement();
-	if (max_concurrent != TP_NO_LIMIT)
+	snap = RegisterSnapshot(GetLatestSnapshot());
+	if (max_concurrent == TP_NO_LIMIT)
+		tp_read_day_snapshot(date, resource_id, max_concurrent,
+							 nperiods > 0 ? periods[0] : NULL, snap, out);
+	else
 	{
-		tp_read_day_snapshot(date, resource_id, max_concurrent, NULL, SnapshotSelf, out);
-		return;
+		out->resource_id = resource_id;
+		out->date = date;
+		out->max_concurrent = max_concurrent;
+		out->period = NULL;
+		out->n = 0;
+		out->max = 16;
+		out->rows = palloc(sizeof(TpBooking) * out->max);
+		sc.st = out;
+		sc.periods = periods;
+		sc.nperiods = nperiods;
+		sc.start = start;
+		sc.end = end;
+		tp_scan_booked(date, resource_id, NULL, snap, tp_in_scope, tp_collect_scoped, &sc);
 	}
-	latest = RegisterSnapshot(GetLatestSnapshot());
-	tp_read_day_snapshot(date, resource_id, max_concurrent, period, latest, out);
-	UnregisterSnapshot(latest);
+	UnregisterSnapshot(snap);
 }
 
 /*
@@ -495,7 +541,7 @@ tp_day_check_snapshot(const TpDayState *latest, const char *const *periods, int 
 	seen.max = 16;
 	seen.rows = palloc(sizeof(TpBooking) * seen.max);
 	for (i = 0; i < nperiods; i++)
-		tp_scan_booked(latest->date, latest->resource_id, periods[i], xact, tp_collect, &seen);
+		tp_scan_booked(latest->date, latest->resource_id, periods[i], xact, NULL, tp_collect, &seen);
 	UnregisterSnapshot(xact);
 
 	if (latest->max_concurrent == TP_NO_LIMIT)
@@ -633,6 +679,7 @@ typedef struct TpClockWrite
 	char		period[TP_CODE_MAXLEN + 1];
 	int			start_min;
 	int			end_min;
+	int			required;
 	SubTransactionId subid;
 } TpClockWrite;
 
@@ -641,7 +688,8 @@ static int	tp_nclock_writes = 0;
 static int	tp_maxclock_writes = 0;
 
 void
-tp_note_clock_write(int64 resource_id, DateADT date, const char *period, int start, int end)
+tp_note_clock_write(int64 resource_id, DateADT date, const char *period, int start, int end,
+					int required)
 {
 	TpClockWrite *w;
 
@@ -662,6 +710,7 @@ tp_note_clock_write(int64 resource_id, DateADT date, const char *period, int sta
 	strlcpy(w->period, period, TP_CODE_MAXLEN + 1);
 	w->start_min = start;
 	w->end_min = end;
+	w->required = required;
 	w->subid = GetCurrentSubTransactionId();
 }
 
@@ -699,25 +748,40 @@ tp_clock_writes_reset(void)
 }
 
 /*
- * At commit (and PREPARE) of a transaction that wrote to a resource with a
- * clock limit: take the schedule lock to the end of the transaction (a
- * schedule change's commit then waits for this one's, or this one waits
- * until the change's invalidations are out and takes them in), and check
- * that each window still lies within its pool's window on the schedule
- * committed by now.  A transaction that changed the schedule itself is not
- * checked: its rows and its change become visible together.
+ * At commit (and PREPARE) of a transaction that wrote reservations: check
+ * each write to a resource with a clock limit (now) again, on the schedule
+ * and the rows committed by now, while holding the schedule lock.
+ *
+ * A transaction that did not change the schedule takes the lock in
+ * RowExclusiveLock to its end: a schedule change's commit then waits for
+ * this one's, or this one waits until the change's invalidations are out
+ * and takes them in.  A write whose window no longer lies within its pool's
+ * fails with 40001: another booking may have been decided on the changed
+ * schedule without the locks this one holds.
+ *
+ * A transaction that changed the schedule holds the lock in ShareLock
+ * already (the caller took it): its own bookings were decided on its own,
+ * uncommitted schedule, so each is judged again on the clock, against the
+ * rows committed by now (no other booking can reach its commit meanwhile),
+ * and must lie within its pool too.
+ *
+ * A write the transaction undid or moved since is passed over, and so is
+ * one on a resource without a clock limit now.  At PREPARE the lock is let
+ * go after the check: a prepared transaction that held it would keep every
+ * schedule change, and the bookings queued behind it, waiting.
  */
 void
-tp_clock_writes_check(bool schedule_changed)
+tp_clock_writes_check(bool schedule_changed, bool prepare)
 {
 	LOCKTAG		tag;
 	bool		reload;
 	int			i;
 
-	if (tp_nclock_writes == 0 || schedule_changed)
+	if (tp_nclock_writes == 0)
 		return;
 	SET_LOCKTAG_RELATION(tag, MyDatabaseId, InvalidOid);
-	(void) LockAcquire(&tag, RowExclusiveLock, false, false);
+	if (!schedule_changed)
+		(void) LockAcquire(&tag, RowExclusiveLock, false, false);
 	tp_cache_accept();
 
 	/* a cache to reload (the schedule changed) is read with SPI */
@@ -733,21 +797,50 @@ tp_clock_writes_check(bool schedule_changed)
 		TpClockWrite *w = &tp_clock_writes[i];
 		TpResourceDay *days;
 		TpPool	   *p = NULL;
+		bool		inside;
+		bool		exists = false;
+		TpDayState	st;
+		TpWhy		why;
+		const char *period = w->period;
+		int			k;
 
 		CHECK_FOR_INTERRUPTS();
 		if (i > 0 && w->resource_id == w[-1].resource_id && w->date == w[-1].date &&
 			strcmp(w->period, w[-1].period) == 0 &&
 			w->start_min == w[-1].start_min && w->end_min == w[-1].end_min)
 			continue;
-		if (tp_load_day(w->date, w->resource_id, &days) == 1)
-			p = tp_find_pool_named(&days[0], w->period);
-		if (p == NULL || w->start_min < p->start_min || w->end_min > p->end_min)
+		if (tp_load_day(w->date, w->resource_id, &days) != 1 ||
+			days[0].max_concurrent == TP_NO_LIMIT)
+			continue;
+		p = tp_find_pool_named(&days[0], w->period);
+		inside = p != NULL && w->start_min >= p->start_min && w->end_min <= p->end_min;
+		if (inside && !schedule_changed)
+			continue;
+
+		/* is the row still there, as written? */
+		tp_read_day(w->date, w->resource_id, days[0].max_concurrent, &period, 1,
+					w->start_min, w->end_min, true, &st);
+		for (k = 0; k < st.n && !exists; k++)
+			exists = st.rows[k].start_min == w->start_min && st.rows[k].end_min == w->end_min &&
+				st.rows[k].required == w->required && strcmp(st.rows[k].period, w->period) == 0;
+		if (!exists)
+			continue;
+		if (!inside)
 			ereport(ERROR,
 					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 					 errmsg("could not serialize access due to a concurrent schedule change"),
-					 errdetail("A booking of this transaction from %s to %s on %s no longer lies within its period %s, which a transaction that committed meanwhile changed.",
+					 errdetail("A booking of this transaction from %s to %s on %s does not lie within its period %s on the schedule committed now.",
 							   tp_time_str(w->start_min), tp_time_str(w->end_min),
 							   tp_date_str(w->date), w->period),
+					 errhint("Retry the transaction.")));
+		tp_day_forget(&st, w->period, w->start_min, w->end_min, w->required);
+		if (tp_judge(&st, p, w->start_min, w->end_min, w->required, false, true, &why) == TP_OVERLAP)
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("could not serialize access due to a concurrent booking"),
+					 errdetail("A booking of this transaction from %s to %s on %s, decided on this transaction's own schedule change, overlaps one committed meanwhile.",
+							   tp_time_str(w->start_min), tp_time_str(w->end_min),
+							   tp_date_str(w->date)),
 					 errhint("Retry the transaction.")));
 	}
 	if (reload)
@@ -755,4 +848,6 @@ tp_clock_writes_check(bool schedule_changed)
 		PopActiveSnapshot();
 		SPI_finish();
 	}
+	if (prepare && !schedule_changed)
+		LockRelease(&tag, RowExclusiveLock, false);
 }

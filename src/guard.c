@@ -743,7 +743,8 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 			 * The resource's day as committed now, this row and the rest of
 			 * its statement included; judged without the row itself.
 			 */
-			tp_read_day(h.date, h.resource_id, days[0].max_concurrent, h.period, true, &st);
+			tp_read_day(h.date, h.resource_id, days[0].max_concurrent, periods, n,
+						h.start_min, h.end_min, true, &st);
 			tp_day_check_snapshot(&st, periods, n);
 			tp_day_forget(&st, h.period, h.start_min, h.end_min, h.required);
 			v = tp_judge(&st, p, h.start_min, h.end_min, h.required, gain, clock_gain, &why);
@@ -754,15 +755,26 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 				int			g0,
 							g1;
 
+				TpDayState	whole;
+
 				if (!tp_wall_gap(h.date, &g0, &g1))
 					g0 = g1 = -1;
+				/* the hint looks at the whole day, as committed now */
+				tp_read_day(h.date, h.resource_id, days[0].max_concurrent, NULL, 0,
+							0, TP_MINUTES_PER_DAY + 1, true, &whole);
+				tp_day_forget(&whole, h.period, h.start_min, h.end_min, h.required);
 				tp_refuse_overlap(rcode, days[0].max_concurrent, code, h.date,
 								  h.start_min, h.end_min, &why,
-								  tp_first_fit(&st, p, h.start_min + 1, h.required, gain, g0, g1));
+								  tp_first_fit(&whole, p, h.start_min + 1, h.required, gain,
+											   g0, g1));
 			}
-			/* checked again at commit, on the schedule committed by then */
-			if (days[0].max_concurrent != TP_NO_LIMIT)
-				tp_note_clock_write(h.resource_id, h.date, h.period, h.start_min, h.end_min);
+
+			/*
+			 * Checked again at commit, on the schedule committed by then, if
+			 * the resource has a clock limit then (it may get one meanwhile).
+			 */
+			tp_note_clock_write(h.resource_id, h.date, h.period, h.start_min, h.end_min,
+								h.required);
 		}
 	}
 	if (cap_gain)

@@ -294,7 +294,7 @@ tp_status_datum_holds(Datum d)
  */
 void
 tp_scan_booked(DateADT date, int64 resource_id, const char *period,
-			   Snapshot snapshot, TpBookedFn fn, void *arg)
+			   Snapshot snapshot, TpWantFn want, TpBookedFn fn, void *arg)
 {
 	TpCache    *cache = tp_cache_get();
 	Oid			relid = cache->reservations;
@@ -371,47 +371,47 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 		bool		isnull;
 		Datum		d;
 		TpBooking	b;
+		Datum		iv[6];
+		bool		in[6];
 		text	   *pt;
 		int			len;
 
-		b.start_min = b.end_min = -1;
+		/* the entry's values, in one pass, as IndexOnlyScan's StoreIndexTuple */
+		index_deform_tuple(scan->xs_itup, scan->xs_itupdesc, iv, in);
+		b.resource_id = DatumGetInt64(iv[1]);
+		pt = DatumGetTextPP(iv[2]);
+		len = Min((int) VARSIZE_ANY_EXHDR(pt), TP_CODE_MAXLEN);
+		memcpy(b.period, VARDATA_ANY(pt), len);
+		b.period[len] = '\0';
+		b.required = DatumGetInt32(iv[3]);
+		b.start_min = windows ? (int) (DatumGetTimeADT(iv[4]) / USECS_PER_MINUTE) : -1;
+		b.end_min = windows ? (int) (DatumGetTimeADT(iv[5]) / USECS_PER_MINUTE) : -1;
+
+		/*
+		 * An entry the caller has no use for is passed over before its row's
+		 * visibility is looked at: no read of the row, and under SERIALIZABLE
+		 * no conflict with the transaction that wrote it.
+		 */
+		if (want != NULL && !want(arg, &b))
+			continue;
 		if (VM_ALL_VISIBLE(rel, ItemPointerGetBlockNumber(tid), &vmbuffer))
 		{
-			Datum		iv[6];
-			bool		in[6];
-
-			/* one pass over the entry, as IndexOnlyScan's StoreIndexTuple */
-			index_deform_tuple(scan->xs_itup, scan->xs_itupdesc, iv, in);
-			b.resource_id = DatumGetInt64(iv[1]);
-			pt = DatumGetTextPP(iv[2]);
-			b.required = DatumGetInt32(iv[3]);
-			if (windows)
-			{
-				b.start_min = (int) (DatumGetTimeADT(iv[4]) / USECS_PER_MINUTE);
-				b.end_min = (int) (DatumGetTimeADT(iv[5]) / USECS_PER_MINUTE);
-			}
 			/* as if the heap had been read */
 			PredicateLockPage(rel, ItemPointerGetBlockNumber(tid), snapshot);
 		}
 		else
 		{
+			/*
+			 * The entry's values are its row version's (a change of status,
+			 * window, pool or minutes is never a HOT update): the row is read
+			 * for its visibility and its status only.
+			 */
 			if (!index_fetch_heap(scan, slot))
 				continue;
 			d = slot_getattr(slot, a_status, &isnull);
 			if (isnull || !tp_status_datum_holds(d))
 				continue;
-			b.resource_id = DatumGetInt64(slot_getattr(slot, a_res, &isnull));
-			b.required = DatumGetInt32(slot_getattr(slot, a_req, &isnull));
-			pt = DatumGetTextPP(slot_getattr(slot, a_period, &isnull));
-			if (windows)
-			{
-				b.start_min = (int) (DatumGetTimeADT(slot_getattr(slot, a_start, &isnull)) / USECS_PER_MINUTE);
-				b.end_min = (int) (DatumGetTimeADT(slot_getattr(slot, a_end, &isnull)) / USECS_PER_MINUTE);
-			}
 		}
-		len = Min((int) VARSIZE_ANY_EXHDR(pt), TP_CODE_MAXLEN);
-		memcpy(b.period, VARDATA_ANY(pt), len);
-		b.period[len] = '\0';
 		fn(arg, &b);
 	}
 	if (vmbuffer != InvalidBuffer)

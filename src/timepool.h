@@ -279,8 +279,9 @@ typedef struct TpBooking
 	int			end_min;		/* index does not carry it (before 1.3) */
 } TpBooking;
 typedef void (*TpBookedFn) (void *arg, const TpBooking *b);
+typedef bool (*TpWantFn) (void *arg, const TpBooking *b);
 extern void tp_scan_booked(DateADT date, int64 resource_id, const char *period,
-						   Snapshot snapshot, TpBookedFn fn, void *arg);
+						   Snapshot snapshot, TpWantFn want, TpBookedFn fn, void *arg);
 extern bool tp_lookup_service(const char *code, TpService *svc, const char **why);
 extern bool tp_lookup_resource(const char *code, int64 *id, const char **why);
 extern bool tp_lookup_service_by_id(int64 id, TpService *svc);
@@ -330,7 +331,8 @@ typedef struct TpWhy
 
 extern bool tp_performs(int64 resource_id, int64 service_id);
 extern void tp_read_day(DateADT date, int64 resource_id, int max_concurrent,
-						const char *period, bool locked, TpDayState *out);
+						const char *const *periods, int nperiods, int start, int end,
+						bool locked, TpDayState *out);
 extern void tp_day_forget(TpDayState *st, const char *period, int start, int end, int required);
 extern int64 tp_day_minutes(const TpDayState *st, const char *period, int64 *count);
 extern void tp_day_check_snapshot(const TpDayState *latest, const char *const *periods,
@@ -343,8 +345,8 @@ extern TpVerdict tp_judge(const TpDayState *st, const TpPool *p, int start, int 
 extern int	tp_first_fit(const TpDayState *st, const TpPool *p, int from, int required,
 						 bool minutes_at_stake, int g0, int g1);
 extern void tp_note_clock_write(int64 resource_id, DateADT date, const char *period,
-								int start, int end);
-extern void tp_clock_writes_check(bool schedule_changed);
+								int start, int end, int required);
+extern void tp_clock_writes_check(bool schedule_changed, bool prepare);
 extern void tp_clock_writes_reset(void);
 extern void tp_clock_writes_subxact(SubXactEvent event, SubTransactionId mySubid,
 									SubTransactionId parentSubid);
