@@ -476,6 +476,16 @@ tp_cache_accept(void)
 		tp_cache_valid = false;
 }
 
+/*
+ * A counter of the invalidations the cache has taken in: equal at two
+ * moments, with the cache valid at the second, nothing it holds changed.
+ */
+uint64
+tp_cache_changes(void)
+{
+	return tp_cache_generation;
+}
+
 /* Whether the cache can be read without a reload (and so without SPI). */
 bool
 tp_cache_is_valid(void)

@@ -680,6 +680,7 @@ typedef struct TpClockWrite
 	int			start_min;
 	int			end_min;
 	int			required;
+	uint64		cache_changes;	/* tp_cache_changes() when it was decided */
 	SubTransactionId subid;
 } TpClockWrite;
 
@@ -711,6 +712,7 @@ tp_note_clock_write(int64 resource_id, DateADT date, const char *period, int sta
 	w->start_min = start;
 	w->end_min = end;
 	w->required = required;
+	w->cache_changes = tp_cache_changes();
 	w->subid = GetCurrentSubTransactionId();
 }
 
@@ -805,6 +807,9 @@ tp_clock_writes_check(bool schedule_changed, bool prepare)
 		int			k;
 
 		CHECK_FOR_INTERRUPTS();
+		/* nothing of the schedule changed since it was decided: it fits */
+		if (!schedule_changed && !reload && w->cache_changes == tp_cache_changes())
+			continue;
 		if (i > 0 && w->resource_id == w[-1].resource_id && w->date == w[-1].date &&
 			strcmp(w->period, w[-1].period) == 0 &&
 			w->start_min == w[-1].start_min && w->end_min == w[-1].end_min)

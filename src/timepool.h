@@ -207,6 +207,7 @@ extern void tp_cache_init(void);
 extern TpCache *tp_cache_get(void);
 extern void tp_cache_accept(void);
 extern bool tp_cache_is_valid(void);
+extern uint64 tp_cache_changes(void);
 
 /* The clinic's clock and a service's booking window (policy.c). */
 typedef struct TpPolicy
