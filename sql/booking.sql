@@ -69,9 +69,12 @@ SELECT id, '2025-11-22', NULL, true, 'training' FROM timepool.resources WHERE co
 ---------------------------------------------------------------------------
 -- 1. the returned row: the full reservation, with the service snapshot
 ---------------------------------------------------------------------------
-SELECT b::text AS first_row
+-- the reservation's columns, then created (true: this call made it)
+SELECT b::text AS first_row_created, b.created
   FROM timepool.book_service('SKIN_CARE', '2025-11-15', '09:00', 'Ana Lima') b \gset
+SELECT :'created' AS created;
 -- the row returned is the row stored, column for column (timestamps included)
+SELECT regexp_replace(:'first_row_created', ',t\)$', ')') AS first_row \gset
 SELECT count(*) AS stored_rows_equal_to_returned
   FROM timepool.reservations r WHERE r::text = :'first_row';
 \x on
@@ -80,7 +83,8 @@ SELECT r.id, x.code AS resource, r.service_id = s.id AS service_id_ok,
        r.required_minutes, r.price, r.reservation_date, r.start_time, r.end_time,
        r.period, r.status, r.patient_name, r.patient_phone, r.patient_email,
        r.notes, r.details, r.idempotency_key, r.cancel_reason,
-       r.created_at = r.updated_at AND r.created_at = r.status_changed_at AS timestamps_equal
+       r.created_at = r.updated_at AND r.created_at = r.status_changed_at AS timestamps_equal,
+       r.hold_expires_at, r.access_token IS NOT NULL AS has_token
   FROM timepool.reservations r
   JOIN timepool.resources x ON x.id = r.resource_id
   JOIN timepool.services s ON s.code = 'SKIN_CARE'

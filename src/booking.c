@@ -12,12 +12,16 @@
 #include "timepool.h"
 
 #include "access/detoast.h"
+#include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/snapmgr.h"
+#include "utils/resowner.h"
+#include "utils/typcache.h"
 
 PG_FUNCTION_INFO_V1(tp_book_service);
 PG_FUNCTION_INFO_V1(tp_can_book);
@@ -26,6 +30,9 @@ PG_FUNCTION_INFO_V1(tp_set_reservation_status);
 PG_FUNCTION_INFO_V1(tp_pool_lock_key);
 
 static SPIPlanPtr plan_insert = NULL;
+static SPIPlanPtr plan_insert_14 = NULL;
+static SPIPlanPtr plan_move_row = NULL;
+static SPIPlanPtr plan_move = NULL;
 static SPIPlanPtr plan_by_key = NULL;
 static SPIPlanPtr plan_lock_row = NULL;
 static SPIPlanPtr plan_set_status = NULL;
@@ -41,12 +48,28 @@ typedef struct TpDecision
 	int			next_start;		/* TP_OVERLAP: next start that fits, or -1 */
 } TpDecision;
 
-static const char *const tp_statuses[] = {
-	"PENDING", "CONFIRMED", "COMPLETED", "NO_SHOW", "CANCELLED", "REJECTED"
-};
+/*
+ * A reschedule: the reservation that moves.  Its own row is left out of
+ * the state it is judged on (a move within a full pool fits), and the pools
+ * it leaves are locked with the candidates', in one sorted acquisition, so
+ * that two crosswise moves cannot deadlock.
+ */
+typedef struct TpMove
+{
+	int64		resource_id;
+	DateADT		date;
+	char		period[TP_CODE_MAXLEN + 1];
+	int			start;
+	int			end;
+	int			required;
+	int64		service_id;
+	int32	   *keys;			/* the pools it leaves (its touched pools) */
+	int			nkeys;
+} TpMove;
 
-static void tp_unbookable_service(const char *code, const char *why) pg_attribute_noreturn();
-static void tp_unavailable_resource(const char *code, const char *why) pg_attribute_noreturn();
+static const char *const tp_statuses[] = {
+	"HELD", "PENDING", "CONFIRMED", "COMPLETED", "NO_SHOW", "CANCELLED", "REJECTED", "EXPIRED"
+};
 
 /*
  * The rules of a booking that do not depend on the pool's minutes: the
@@ -67,6 +90,14 @@ tp_check_booking_rules(TpService *svc, DateADT date, int start, const char *reso
 		tp_unbookable_service(svc->code, why);
 	if (now.id != svc->id)
 		tp_unbookable_service(svc->code, "The service was deleted while this booking was being decided.");
+	if (svc->fixed_required > 0)
+	{
+		/* a reschedule keeps the reservation's own length */
+		now.duration = svc->duration;
+		now.buffer = svc->buffer;
+		now.required = svc->required;
+		now.fixed_required = svc->fixed_required;
+	}
 	*svc = now;
 	if (resource_code != NULL && !tp_lookup_resource(resource_code, &resource_id, &why))
 		tp_unavailable_resource(resource_code, why);
@@ -121,7 +152,8 @@ tp_cmp_key(const void *a, const void *b)
  */
 static void
 tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
-		  const char *resource_code, bool lock, TpDecision *out)
+		  const char *resource_code, bool lock, const TpMove *self,
+		  TpDecision *out)
 {
 	TpResourceDay *days;
 	int			ndays;
@@ -133,6 +165,7 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 	TpResourceDay **cand_day;
 	TpPool	  **cand_pool;
 	TpDayState *states;
+	TpDayState *full;			/* states[i] with the moving row still in it */
 	int64		best_remaining = PG_INT64_MIN;	/* remaining may be negative
 												 * in an over-full pool */
 	int			best = -1;
@@ -197,10 +230,17 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 		/* the pools each candidate touches on the clock, its own first */
 		for (i = 0; i < ncand; i++)
 			maxkeys += cand_day[i]->npools + 1;
+		if (self)
+			maxkeys += self->nkeys;
 		keys = palloc(sizeof(int32) * maxkeys);
 		for (i = 0; i < ncand; i++)
 			nkeys += tp_touched_pools(cand_day[i], date, cand_pool[i], start, end,
 									  keys + nkeys, NULL);
+		if (self)
+		{
+			memcpy(keys + nkeys, self->keys, sizeof(int32) * self->nkeys);
+			nkeys += self->nkeys;
+		}
 		tp_lock_pool_keys(keys, nkeys);
 		tp_cache_sync();
 
@@ -295,6 +335,8 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 		if (lock)
 			tp_lock_service_day(svc->id, date);
 		tp_service_day_booked(svc, date, lock, &minutes, &count);
+		if (self && self->date == date && self->service_id == svc->id)
+			minutes -= self->required;
 		if (lock)
 			tp_check_daily_cap(svc, date, svc->required, minutes);
 		else if (minutes + svc->required > svc->daily_cap)
@@ -306,6 +348,7 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 
 	/* each candidate judged on its resource's day, read once per resource */
 	states = palloc(sizeof(TpDayState) * ncand);
+	full = palloc(sizeof(TpDayState) * ncand);
 	for (i = 0; i < ncand; i++)
 	{
 		TpWhy		why;
@@ -313,7 +356,10 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 
 		if (i > 0 && cand_day[i]->resource_id == cand_day[i - 1]->resource_id &&
 			cand_day[i]->max_concurrent != TP_NO_LIMIT)
+		{
 			states[i] = states[i - 1];
+			full[i] = full[i - 1];
+		}
 		else
 		{
 			/*
@@ -337,6 +383,16 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 			}
 			tp_read_day(date, cand_day[i]->resource_id, cand_day[i]->max_concurrent,
 						periods, nperiods, start, end, lock, &states[i]);
+			if (self && self->date == date && self->resource_id == cand_day[i]->resource_id)
+			{
+				/* the snapshot check compares the state with the row in it */
+				full[i] = states[i];
+				full[i].rows = palloc(sizeof(TpBooking) * Max(states[i].n, 1));
+				memcpy(full[i].rows, states[i].rows, sizeof(TpBooking) * states[i].n);
+				tp_day_forget(&states[i], self->period, self->start, self->end, self->required);
+			}
+			else
+				full[i] = states[i];
 		}
 		v = tp_judge(&states[i], cand_pool[i], start, end, svc->required, true, true, &why);
 		if (v != TP_OK)
@@ -366,7 +422,7 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 											 pkeys, periods);
 
 			/* at REPEATABLE READ and SERIALIZABLE: was it racing another? */
-			tp_day_check_snapshot(&states[i], periods, n);
+			tp_day_check_snapshot(&full[i], periods, n);
 		}
 		if (out->verdict == TP_OVERLAP)
 		{
@@ -379,6 +435,8 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 			/* the hint looks at the whole day, as committed now (or seen) */
 			tp_read_day(date, cand_day[i]->resource_id, cand_day[i]->max_concurrent,
 						NULL, 0, 0, TP_MINUTES_PER_DAY + 1, lock, &whole);
+			if (self && self->date == date && self->resource_id == cand_day[i]->resource_id)
+				tp_day_forget(&whole, self->period, self->start, self->end, self->required);
 			out->next_start = tp_first_fit(&whole, cand_pool[i], start + 1,
 										   svc->required, true, g0, g1);
 		}
@@ -391,11 +449,18 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 	if (lock)
 	{
 		const char **periods = palloc(sizeof(char *) * (out->day->npools + 1));
-		int32	   *keep = palloc(sizeof(int32) * (out->day->npools + 1));
+		int32	   *keep = palloc(sizeof(int32) * (out->day->npools + 1 +
+												 (self ? self->nkeys : 0)));
 		int			nkeep = tp_touched_pools(out->day, date, out->pool, start, end,
 											 keep, periods);
 
-		tp_day_check_snapshot(&states[best], periods, nkeep);
+		tp_day_check_snapshot(&full[best], periods, nkeep);
+		/* a move keeps the pools it leaves locked too: its UPDATE frees them */
+		if (self)
+		{
+			memcpy(keep + nkeep, self->keys, sizeof(int32) * self->nkeys);
+			nkeep += self->nkeys;
+		}
 
 		/*
 		 * The pools not chosen are let go at once: a transaction that stays
@@ -471,7 +536,7 @@ tp_param_text(Datum *values, char *nulls, int i, const char *s)
 	nulls[i] = s ? ' ' : 'n';
 }
 
-static void
+void
 tp_require(FunctionCallInfo fcinfo, int argno, const char *argname)
 {
 	if (PG_ARGISNULL(argno))
@@ -481,7 +546,7 @@ tp_require(FunctionCallInfo fcinfo, int argno, const char *argname)
 }
 
 /* An optional text argument: NULL stays NULL, and so does a blank one. */
-static char *
+char *
 tp_optional_text(FunctionCallInfo fcinfo, int argno, const char *argname, int maxlen)
 {
 	char	   *s;
@@ -496,7 +561,7 @@ tp_optional_text(FunctionCallInfo fcinfo, int argno, const char *argname, int ma
 	return NULL;
 }
 
-static void
+void
 tp_check_email(const char *email)
 {
 	const char *at = strchr(email, '@');
@@ -513,7 +578,7 @@ tp_check_email(const char *email)
 				 errdetail("An address has one \"@\" with text on both sides and no spaces.")));
 }
 
-static void
+void
 tp_unbookable_service(const char *code, const char *why)
 {
 	ereport(ERROR,
@@ -523,7 +588,7 @@ tp_unbookable_service(const char *code, const char *why)
 			 errhint("SELECT code FROM timepool.bookable_services lists the services that can be booked.")));
 }
 
-static void
+void
 tp_unavailable_resource(const char *code, const char *why)
 {
 	ereport(ERROR,
@@ -533,107 +598,74 @@ tp_unavailable_resource(const char *code, const char *why)
 }
 
 /*
- * timepool.book_service(p_service, p_date, p_time, p_patient_name,
- *	 p_patient_phone, p_patient_email, p_notes, p_details, p_resource,
- *	 p_status, p_idempotency_key) returns timepool.reservations
+ * Book (or hold) as TpBookArgs says; the heart of book_service(),
+ * book_online() and hold_slot().  Returns the reservation (a
+ * timepool.reservations row, in the caller's memory context) and sets
+ * *created: false when the idempotency key named a reservation made before,
+ * which is returned as it is now.
  */
 Datum
-tp_book_service(PG_FUNCTION_ARGS)
+tp_book(TpBookArgs *a, bool *created)
 {
-	char		service_code[TP_CODE_MAXLEN + 1];
-	char		resource_code[TP_CODE_MAXLEN + 1];
-	bool		have_resource = !PG_ARGISNULL(8);
-	DateADT		date;
+	const char *resource_code = a->have_resource ? a->resource_code : NULL;
 	TpPolicy	pol;
-	int			start;
-	char	   *patient_name;
-	char	   *phone;
-	char	   *email;
-	char	   *notes;
-	char	   *status;
-	char	   *key = NULL;
-	Datum		details = (Datum) 0;
 	TpService	svc;
 	int64		resource_id = 0;
 	const char *why;
+	const char *status;
 	TpDecision	d;
-	Datum		values[19];
-	char		nulls[19];
+	Datum		values[20];
+	char		nulls[20];
 	Datum		result;
 	bool		isnull;
 	int			i;
 
-	tp_require(fcinfo, 0, "p_service");
-	tp_require(fcinfo, 1, "p_date");
-	tp_require(fcinfo, 2, "p_time");
-	tp_require(fcinfo, 3, "p_patient_name");
-	tp_require(fcinfo, 9, "p_status");
-
-	tp_check_code("service", PG_GETARG_TEXT_PP(0), service_code);
-	if (have_resource)
-		tp_check_code("resource", PG_GETARG_TEXT_PP(8), resource_code);
-	date = tp_check_date("p_date", PG_GETARG_DATUM(1));
-	start = tp_check_time("p_time", PG_GETARG_DATUM(2));
-	patient_name = tp_check_text("p_patient_name", PG_GETARG_TEXT_PP(3), 200, false);
-	phone = tp_optional_text(fcinfo, 4, "p_patient_phone", 50);
-	email = tp_optional_text(fcinfo, 5, "p_patient_email", 320);
-	if (email)
-		tp_check_email(email);
-	notes = tp_optional_text(fcinfo, 6, "p_notes", 4000);
-	if (!PG_ARGISNULL(7))
-	{
-		details = PG_GETARG_DATUM(7);
-		if (toast_raw_datum_size(details) > TP_DETAILS_MAXBYTES)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("p_details is too long"),
-					 errdetail("It has %zu bytes; the limit is %d.",
-							   toast_raw_datum_size(details), TP_DETAILS_MAXBYTES)));
-	}
-	status = tp_check_text("p_status", PG_GETARG_TEXT_PP(9), 20, true);
-	if (strcmp(status, "PENDING") != 0 && strcmp(status, "CONFIRMED") != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a new reservation's status must be PENDING or CONFIRMED")));
-	if (!PG_ARGISNULL(10))
-		key = tp_check_text("p_idempotency_key", PG_GETARG_TEXT_PP(10), 200, false);
-
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
 	tp_cache_sync();
+	*created = true;
 
 	/* a repeated call with the same key returns the first reservation */
-	if (key)
+	if (a->key)
 	{
-		Oid			types[10] = {TEXTOID, TEXTOID, DATEOID, TIMEOID, TEXTOID,
-		TEXTOID, TEXTOID, TEXTOID, JSONBOID, TEXTOID};
-		Datum		kv[10];
-		char		kn[10];
+		Oid			types[11] = {TEXTOID, TEXTOID, DATEOID, TIMEOID, TEXTOID,
+			TEXTOID, TEXTOID, TEXTOID, JSONBOID, TEXTOID,
+		BOOLOID};
+		Datum		kv[11];
+		char		kn[11];
 
-		tp_lock_idempotency(key);
+		tp_lock_idempotency(a->key);
+
+		/*
+		 * The same arguments: the slot, and for a booking the patient too (a
+		 * hold has none; the same key for the same slot is the same hold,
+		 * confirmed since or not).
+		 */
 		tp_prepare(&plan_by_key,
 				   "SELECT r, r.service_code = $2 AND r.reservation_date = $3"
-				   " AND r.start_time = $4 AND r.patient_name = $5"
-				   " AND r.patient_phone IS NOT DISTINCT FROM $6"
-				   " AND r.patient_email IS NOT DISTINCT FROM $7"
-				   " AND r.notes IS NOT DISTINCT FROM $8"
-				   " AND r.details IS NOT DISTINCT FROM $9"
+				   " AND r.start_time = $4"
+				   " AND ($11 OR (r.patient_name IS NOT DISTINCT FROM $5"
+				   "  AND r.patient_phone IS NOT DISTINCT FROM $6"
+				   "  AND r.patient_email IS NOT DISTINCT FROM $7"
+				   "  AND r.notes IS NOT DISTINCT FROM $8"
+				   "  AND r.details IS NOT DISTINCT FROM $9))"
 				   " AND ($10::text IS NULL OR $10 = (SELECT x.code FROM timepool.resources x"
 				   "                                   WHERE x.id = r.resource_id))"
 				   " FROM timepool.reservations r WHERE r.idempotency_key = $1",
-				   10, types);
+				   11, types);
 		memset(kn, ' ', sizeof(kn));
-		kv[0] = CStringGetTextDatum(key);
-		kv[1] = CStringGetTextDatum(service_code);
-		kv[2] = DateADTGetDatum(date);
-		kv[3] = TimeADTGetDatum((TimeADT) start * USECS_PER_MINUTE);
-		kv[4] = CStringGetTextDatum(patient_name);
-		tp_param_text(kv, kn, 5, phone);
-		tp_param_text(kv, kn, 6, email);
-		tp_param_text(kv, kn, 7, notes);
-		kv[8] = details;
-		kn[8] = PG_ARGISNULL(7) ? 'n' : ' ';
-		tp_param_text(kv, kn, 9, have_resource ? resource_code : NULL);
+		kv[0] = CStringGetTextDatum(a->key);
+		kv[1] = CStringGetTextDatum(a->service_code);
+		kv[2] = DateADTGetDatum(a->date);
+		kv[3] = TimeADTGetDatum((TimeADT) a->start * USECS_PER_MINUTE);
+		tp_param_text(kv, kn, 4, a->patient_name);
+		tp_param_text(kv, kn, 5, a->phone);
+		tp_param_text(kv, kn, 6, a->email);
+		tp_param_text(kv, kn, 7, a->notes);
+		kv[8] = a->details;
+		kn[8] = a->have_details ? ' ' : 'n';
+		tp_param_text(kv, kn, 9, resource_code);
+		kv[10] = BoolGetDatum(a->hold);
 		tp_execute(plan_by_key, kv, kn, GetLatestSnapshot(), false, 1);
 		if (SPI_processed > 0)
 		{
@@ -644,12 +676,15 @@ tp_book_service(PG_FUNCTION_ARGS)
 			if (isnull || !same)
 				ereport(ERROR,
 						(errcode(ERRCODE_UNIQUE_VIOLATION),
-						 errmsg("idempotency key \"%s\" was already used for a different booking", key),
+						 errmsg("idempotency key \"%s\" was already used for a different booking", a->key),
+						 a->hold ?
+						 errdetail("A repeated call must pass the same service, date, time and resource.") :
 						 errdetail("A repeated call must pass the same service, date, time, patient, notes, details and resource."),
 						 errhint("Use a new key for a new booking.")));
 			result = SPI_datumTransfer(row, false, -1);
 			SPI_finish();
-			PG_RETURN_DATUM(result);
+			*created = false;
+			return result;
 		}
 	}
 
@@ -657,36 +692,54 @@ tp_book_service(PG_FUNCTION_ARGS)
 	if (!tp_cache_get()->has_policy)
 	{
 		tp_policy(NULL, &pol);
-		tp_check_policy(NULL, &pol, date, start);
+		tp_check_policy(NULL, &pol, a->date, a->start);
 	}
-	if (!tp_lookup_service(service_code, &svc, &why))
-		tp_unbookable_service(service_code, why);
-	if (have_resource && !tp_lookup_resource(resource_code, &resource_id, &why))
-		tp_unavailable_resource(resource_code, why);
-	tp_check_booking_rules(&svc, date, start, have_resource ? resource_code : NULL);
+	if (!tp_lookup_service(a->service_code, &svc, &why))
+		tp_unbookable_service(a->service_code, why);
+	if (a->online && !svc.visible)
+		tp_unbookable_service(a->service_code, "It is not offered online.");
+	if (a->have_resource && !tp_lookup_resource(a->resource_code, &resource_id, &why))
+		tp_unavailable_resource(a->resource_code, why);
+	tp_check_booking_rules(&svc, a->date, a->start, resource_code);
 
-	tp_decide(&svc, date, start, resource_id, have_resource ? resource_code : NULL, true, &d);
+	tp_decide(&svc, a->date, a->start, resource_id, resource_code, true, NULL, &d);
 	if (d.verdict != TP_OK)
-		tp_refuse(&d, &svc, date, start, have_resource ? resource_code : NULL);
+		tp_refuse(&d, &svc, a->date, a->start, resource_code);
+
+	status = a->status;
+	if (status == NULL)
+		status = tp_cache_get()->online_confirmed ? "CONFIRMED" : "PENDING";
 
 	{
-		Oid			types[19] = {INT8OID, INT8OID, TEXTOID, TEXTOID, INT4OID,
+		Oid			types[20] = {INT8OID, INT8OID, TEXTOID, TEXTOID, INT4OID,
 			INT4OID, INT4OID, NUMERICOID, DATEOID, TIMEOID,
 			TIMEOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID,
-		TEXTOID, TEXTOID, JSONBOID, TEXTOID};
+		TEXTOID, TEXTOID, JSONBOID, TEXTOID, TIMESTAMPTZOID};
 
-		tp_prepare(&plan_insert,
-				   "INSERT INTO timepool.reservations AS r"
-				   " (resource_id, service_id, service_code, service_name, duration_minutes,"
-				   "  buffer_minutes, required_minutes, price, reservation_date, start_time,"
-				   "  end_time, period, status, patient_name, patient_phone,"
-				   "  patient_email, notes, details, idempotency_key)"
-				   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-				   "         $11, $12, $13, $14, $15, $16, $17, $18, $19)"
-				   " RETURNING r",
-				   19, types);
+		if (tp_cache_get()->has_holds)
+			tp_prepare(&plan_insert_14,
+					   "INSERT INTO timepool.reservations AS r"
+					   " (resource_id, service_id, service_code, service_name, duration_minutes,"
+					   "  buffer_minutes, required_minutes, price, reservation_date, start_time,"
+					   "  end_time, period, status, patient_name, patient_phone,"
+					   "  patient_email, notes, details, idempotency_key, hold_expires_at)"
+					   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+					   "         $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
+					   " RETURNING r",
+					   20, types);
+		else
+			tp_prepare(&plan_insert,
+					   "INSERT INTO timepool.reservations AS r"
+					   " (resource_id, service_id, service_code, service_name, duration_minutes,"
+					   "  buffer_minutes, required_minutes, price, reservation_date, start_time,"
+					   "  end_time, period, status, patient_name, patient_phone,"
+					   "  patient_email, notes, details, idempotency_key)"
+					   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+					   "         $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+					   " RETURNING r",
+					   19, types);
 	}
-	for (i = 0; i < 19; i++)
+	for (i = 0; i < 20; i++)
 		nulls[i] = ' ';
 	values[0] = Int64GetDatum(d.day->resource_id);
 	values[1] = Int64GetDatum(svc.id);
@@ -697,18 +750,20 @@ tp_book_service(PG_FUNCTION_ARGS)
 	values[6] = Int32GetDatum(svc.required);
 	values[7] = svc.price;
 	nulls[7] = svc.price_isnull ? 'n' : ' ';
-	values[8] = DateADTGetDatum(date);
-	values[9] = TimeADTGetDatum((TimeADT) start * USECS_PER_MINUTE);
-	values[10] = TimeADTGetDatum((TimeADT) (start + svc.required) * USECS_PER_MINUTE);
+	values[8] = DateADTGetDatum(a->date);
+	values[9] = TimeADTGetDatum((TimeADT) a->start * USECS_PER_MINUTE);
+	values[10] = TimeADTGetDatum((TimeADT) (a->start + svc.required) * USECS_PER_MINUTE);
 	values[11] = CStringGetTextDatum(d.pool->period);
 	values[12] = CStringGetTextDatum(status);
-	values[13] = CStringGetTextDatum(patient_name);
-	tp_param_text(values, nulls, 14, phone);
-	tp_param_text(values, nulls, 15, email);
-	tp_param_text(values, nulls, 16, notes);
-	values[17] = details;
-	nulls[17] = PG_ARGISNULL(7) ? 'n' : ' ';
-	tp_param_text(values, nulls, 18, key);
+	tp_param_text(values, nulls, 13, a->patient_name);
+	tp_param_text(values, nulls, 14, a->phone);
+	tp_param_text(values, nulls, 15, a->email);
+	tp_param_text(values, nulls, 16, a->notes);
+	values[17] = a->details;
+	nulls[17] = a->have_details ? ' ' : 'n';
+	tp_param_text(values, nulls, 18, a->key);
+	values[19] = TimestampTzGetDatum(a->hold_expires);
+	nulls[19] = a->hold ? ' ' : 'n';
 
 	/*
 	 * The service may have been deleted or deactivated since the cache was
@@ -728,8 +783,10 @@ tp_book_service(PG_FUNCTION_ARGS)
 	{
 		TpService	now;
 
-		if (!tp_lookup_service(service_code, &now, &why) || now.id != svc.id)
-			tp_unbookable_service(service_code, "The service was deleted or deactivated while this booking was being decided.");
+		if (!tp_lookup_service(a->service_code, &now, &why) || now.id != svc.id)
+			tp_unbookable_service(a->service_code, "The service was deleted or deactivated while this booking was being decided.");
+		if (a->online && !now.visible)
+			tp_unbookable_service(a->service_code, "It is not offered online.");
 	}
 
 	/*
@@ -737,7 +794,8 @@ tp_book_service(PG_FUNCTION_ARGS)
 	 * the same state, a few microseconds, and no way for anything between the
 	 * decision and the row to go unjudged.
 	 */
-	tp_execute(plan_insert, values, nulls, InvalidSnapshot, false, 0);
+	tp_execute(tp_cache_get()->has_holds ? plan_insert_14 : plan_insert,
+			   values, nulls, InvalidSnapshot, false, 0);
 
 	if (SPI_processed != 1)
 		ereport(ERROR,
@@ -748,7 +806,155 @@ tp_book_service(PG_FUNCTION_ARGS)
 	result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	result = SPI_datumTransfer(result, false, -1);
 	SPI_finish();
-	PG_RETURN_DATUM(result);
+	return result;
+}
+
+/*
+ * The patient's fields of a booking, checked: p_patient_name at argno and
+ * the phone, email, notes and details after it.
+ */
+void
+tp_book_patient_args(FunctionCallInfo fcinfo, int argno, TpBookArgs *a)
+{
+	tp_require(fcinfo, argno, "p_patient_name");
+	a->patient_name = tp_check_text("p_patient_name", PG_GETARG_TEXT_PP(argno), 200, false);
+	a->phone = tp_optional_text(fcinfo, argno + 1, "p_patient_phone", 50);
+	a->email = tp_optional_text(fcinfo, argno + 2, "p_patient_email", 320);
+	if (a->email)
+		tp_check_email(a->email);
+	a->notes = tp_optional_text(fcinfo, argno + 3, "p_notes", 4000);
+	a->have_details = !PG_ARGISNULL(argno + 4);
+	a->details = (Datum) 0;
+	if (a->have_details)
+	{
+		a->details = PG_GETARG_DATUM(argno + 4);
+		if (toast_raw_datum_size(a->details) > TP_DETAILS_MAXBYTES)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("p_details is too long"),
+					 errdetail("It has %zu bytes; the limit is %d.",
+							   toast_raw_datum_size(a->details), TP_DETAILS_MAXBYTES)));
+	}
+}
+
+/*
+ * The slot of a booking, checked: p_service, p_date, p_time at argno ..
+ * argno + 2, and p_resource at resource_argno.
+ */
+void
+tp_book_slot_args(FunctionCallInfo fcinfo, int argno, int resource_argno, TpBookArgs *a)
+{
+	tp_require(fcinfo, argno, "p_service");
+	tp_require(fcinfo, argno + 1, "p_date");
+	tp_require(fcinfo, argno + 2, "p_time");
+	tp_check_code("service", PG_GETARG_TEXT_PP(argno), a->service_code);
+	a->have_resource = !PG_ARGISNULL(resource_argno);
+	if (a->have_resource)
+		tp_check_code("resource", PG_GETARG_TEXT_PP(resource_argno), a->resource_code);
+	a->date = tp_check_date("p_date", PG_GETARG_DATUM(argno + 1));
+	a->start = tp_check_time("p_time", PG_GETARG_DATUM(argno + 2));
+}
+
+/* An idempotency key at argno, or NULL. */
+char *
+tp_book_key_arg(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_ARGISNULL(argno))
+		return NULL;
+	return tp_check_text("p_idempotency_key", PG_GETARG_TEXT_PP(argno), 200, false);
+}
+
+/*
+ * book_service's result: the reservation's columns, then created.  The
+ * function's OUT columns are those of timepool.reservations in order; the
+ * check keeps a future change of one from passing unseen.
+ */
+static Datum
+tp_book_service_result(FunctionCallInfo fcinfo, Datum row, bool created)
+{
+	TupleDesc	out;
+	TupleDesc	in;
+	HeapTupleHeader th = DatumGetHeapTupleHeader(row);
+	HeapTupleData tmp;
+	Datum	   *iv;
+	bool	   *inull;
+	Datum	   *ov;
+	bool	   *onull;
+	int			i,
+				j = 0;
+
+	Oid			rettype;
+
+	if (get_call_result_type(fcinfo, &rettype, &out) != TYPEFUNC_COMPOSITE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("book_service must be called where a record can be returned")));
+	/* before 1.4 the function returns timepool.reservations itself */
+	if (rettype != RECORDOID)
+		return row;
+	out = BlessTupleDesc(out);
+	in = lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(th), HeapTupleHeaderGetTypMod(th));
+	tmp.t_len = HeapTupleHeaderGetDatumLength(th);
+	ItemPointerSetInvalid(&tmp.t_self);
+	tmp.t_tableOid = InvalidOid;
+	tmp.t_data = th;
+	iv = palloc(sizeof(Datum) * in->natts);
+	inull = palloc(sizeof(bool) * in->natts);
+	ov = palloc(sizeof(Datum) * out->natts);
+	onull = palloc(sizeof(bool) * out->natts);
+	heap_deform_tuple(&tmp, in, iv, inull);
+	for (i = 0; i < in->natts; i++)
+	{
+		if (TupleDescAttr(in, i)->attisdropped)
+			continue;
+		if (j >= out->natts - 1 ||
+			TupleDescAttr(out, j)->atttypid != TupleDescAttr(in, i)->atttypid)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("the result of book_service does not match timepool.reservations"),
+					 errhint("Update the extension: ALTER EXTENSION timepool UPDATE.")));
+		ov[j] = iv[i];
+		onull[j] = inull[i];
+		j++;
+	}
+	ReleaseTupleDesc(in);
+	if (j != out->natts - 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("the result of book_service does not match timepool.reservations"),
+				 errhint("Update the extension: ALTER EXTENSION timepool UPDATE.")));
+	ov[j] = BoolGetDatum(created);
+	onull[j] = false;
+	return HeapTupleGetDatum(heap_form_tuple(out, ov, onull));
+}
+
+/*
+ * timepool.book_service(p_service, p_date, p_time, p_patient_name,
+ *	 p_patient_phone, p_patient_email, p_notes, p_details, p_resource,
+ *	 p_status, p_idempotency_key): the reservation's columns and created
+ */
+Datum
+tp_book_service(PG_FUNCTION_ARGS)
+{
+	TpBookArgs	a;
+	char	   *status;
+	Datum		row;
+	bool		created;
+
+	memset(&a, 0, sizeof(a));
+	tp_book_slot_args(fcinfo, 0, 8, &a);
+	tp_book_patient_args(fcinfo, 3, &a);
+	tp_require(fcinfo, 9, "p_status");
+	status = tp_check_text("p_status", PG_GETARG_TEXT_PP(9), 20, true);
+	if (strcmp(status, "PENDING") != 0 && strcmp(status, "CONFIRMED") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a new reservation's status must be PENDING or CONFIRMED")));
+	a.status = status;
+	a.key = tp_book_key_arg(fcinfo, 10);
+
+	row = tp_book(&a, &created);
+	PG_RETURN_DATUM(tp_book_service_result(fcinfo, row, created));
 }
 
 /*
@@ -798,7 +1004,7 @@ tp_can_book(PG_FUNCTION_ARGS)
 
 		if (start >= first && !tp_gap_overlaps(g0, g1, start, start + svc.required))
 		{
-			tp_decide(&svc, date, start, resource_id, NULL, false, &d);
+			tp_decide(&svc, date, start, resource_id, NULL, false, NULL, &d);
 			ok = d.verdict == TP_OK;
 		}
 	}
@@ -837,6 +1043,9 @@ tp_can_book(PG_FUNCTION_ARGS)
 static bool
 tp_transition_allowed(const char *from, const char *to)
 {
+	/* a hold becomes a booking through confirm_hold() */
+	if (strcmp(from, "HELD") == 0)
+		return strcmp(to, "EXPIRED") == 0;
 	if (strcmp(from, "PENDING") == 0)
 		return strcmp(to, "CONFIRMED") == 0 || strcmp(to, "REJECTED") == 0 ||
 			strcmp(to, "CANCELLED") == 0;
@@ -849,6 +1058,8 @@ tp_transition_allowed(const char *from, const char *to)
 static const char *
 tp_transitions_from(const char *from)
 {
+	if (strcmp(from, "HELD") == 0)
+		return "EXPIRED (timepool.release_hold); timepool.confirm_hold books it";
 	if (strcmp(from, "PENDING") == 0)
 		return "CONFIRMED, REJECTED or CANCELLED";
 	if (strcmp(from, "CONFIRMED") == 0)
@@ -859,7 +1070,7 @@ tp_transitions_from(const char *from)
 /*
  * Move reservation id to status new_status, with reason for a cancellation.
  */
-static Datum
+Datum
 tp_change_status(int64 id, const char *new_status, const char *reason)
 {
 	Oid			lock_types[1] = {INT8OID};
@@ -985,7 +1196,7 @@ tp_set_reservation_status(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid reservation status"),
-				 errdetail("A status is one of PENDING, CONFIRMED, COMPLETED, NO_SHOW, CANCELLED, REJECTED.")));
+				 errdetail("A status is one of HELD, PENDING, CONFIRMED, COMPLETED, NO_SHOW, CANCELLED, REJECTED, EXPIRED.")));
 	PG_RETURN_DATUM(tp_change_status(PG_GETARG_INT64(0), status, NULL));
 }
 
@@ -998,4 +1209,245 @@ tp_pool_lock_key(PG_FUNCTION_ARGS)
 	char	   *period = text_to_cstring(PG_GETARG_TEXT_PP(2));
 
 	PG_RETURN_INT32(tp_pool_key(PG_GETARG_INT64(0), PG_GETARG_DATEADT(1), period));
+}
+
+/*
+ * Move reservation id to (date, start), on the resource named or any that
+ * performs its service: the same row (id, snapshot, token), judged with
+ * every rule of a booking on its own length, its old minutes left out.
+ * Returns the updated row.
+ */
+Datum
+tp_reschedule(int64 id, DateADT date, int start, const char *resource_code)
+{
+	Oid			types[1] = {INT8OID};
+	Oid			set_types[5] = {INT8OID, DATEOID, TIMEOID, INT8OID, TEXTOID};
+	Datum		values[5];
+	HeapTuple	row;
+	TupleDesc	desc;
+	bool		isnull;
+	char	   *status;
+	char	   *service_code;
+	TpService	svc;
+	TpMove		self;
+	TpDecision	d;
+	TpResourceDay *days;
+	TpPool	   *old_pool = NULL;
+	int64		resource_id = 0;
+	int64		service_id;
+	const char *why;
+	Datum		result;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "timepool: SPI_connect failed");
+	tp_cache_sync();
+	tp_prepare(&plan_move_row,
+			   "SELECT status, service_id, service_code, resource_id, reservation_date,"
+			   " start_time, end_time, period, required_minutes, duration_minutes, buffer_minutes"
+			   " FROM timepool.reservations WHERE id = $1 FOR UPDATE",
+			   1, types);
+	values[0] = Int64GetDatum(id);
+	tp_execute(plan_move_row, values, NULL, InvalidSnapshot, false, 1);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("reservation " INT64_FORMAT " does not exist", id)));
+	row = SPI_copytuple(SPI_tuptable->vals[0]);
+	desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
+	status = SPI_getvalue(row, desc, 1);
+	if (strcmp(status, "PENDING") != 0 && strcmp(status, "CONFIRMED") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_TP_BAD_TRANSITION),
+				 errmsg("reservation " INT64_FORMAT " cannot be rescheduled", id),
+				 errdetail("It is %s; only a PENDING or CONFIRMED reservation can move.", status)));
+	service_id = DatumGetInt64(SPI_getbinval(row, desc, 2, &isnull));
+	service_code = SPI_getvalue(row, desc, 3);
+	memset(&self, 0, sizeof(self));
+	self.service_id = service_id;
+	self.resource_id = DatumGetInt64(SPI_getbinval(row, desc, 4, &isnull));
+	self.date = DatumGetDateADT(SPI_getbinval(row, desc, 5, &isnull));
+	self.start = (int) (DatumGetTimeADT(SPI_getbinval(row, desc, 6, &isnull)) / USECS_PER_MINUTE);
+	self.end = (int) (DatumGetTimeADT(SPI_getbinval(row, desc, 7, &isnull)) / USECS_PER_MINUTE);
+	strlcpy(self.period, SPI_getvalue(row, desc, 8), sizeof(self.period));
+	self.required = DatumGetInt32(SPI_getbinval(row, desc, 9, &isnull));
+
+	/* the service as it is, with the reservation's own length */
+	if (!tp_lookup_service(service_code, &svc, &why))
+		tp_unbookable_service(service_code, why);
+	if (svc.id != service_id)
+		tp_unbookable_service(service_code, "The reservation's service was deleted.");
+	svc.duration = DatumGetInt32(SPI_getbinval(row, desc, 10, &isnull));
+	svc.buffer = DatumGetInt32(SPI_getbinval(row, desc, 11, &isnull));
+	svc.required = self.required;
+	svc.fixed_required = self.required;
+	if (resource_code != NULL && !tp_lookup_resource(resource_code, &resource_id, &why))
+		tp_unavailable_resource(resource_code, why);
+	tp_check_booking_rules(&svc, date, start, resource_code);
+
+	/* the pools it leaves: locked with the candidates' (see TpMove) */
+	self.keys = palloc(sizeof(int32) * 2);
+	self.nkeys = 0;
+	if (tp_load_day(self.date, self.resource_id, &days) == 1)
+		old_pool = tp_find_pool_named(&days[0], self.period);
+	if (old_pool != NULL)
+	{
+		self.keys = palloc(sizeof(int32) * (days[0].npools + 1));
+		self.nkeys = tp_touched_pools(&days[0], self.date, old_pool, self.start, self.end,
+									  self.keys, NULL);
+	}
+	else
+		self.keys[self.nkeys++] = tp_pool_key(self.resource_id, self.date, self.period);
+
+	tp_decide(&svc, date, start, resource_id, resource_code, true, &self, &d);
+	if (d.verdict != TP_OK)
+		tp_refuse(&d, &svc, date, start, resource_code);
+
+	tp_prepare(&plan_move,
+			   "UPDATE timepool.reservations AS r"
+			   " SET reservation_date = $2, start_time = $3,"
+			   "     end_time = $3 + make_interval(mins => r.required_minutes),"
+			   "     resource_id = $4, period = $5"
+			   " WHERE r.id = $1 RETURNING r",
+			   5, set_types);
+	values[0] = Int64GetDatum(id);
+	values[1] = DateADTGetDatum(date);
+	values[2] = TimeADTGetDatum((TimeADT) start * USECS_PER_MINUTE);
+	values[3] = Int64GetDatum(d.day->resource_id);
+	values[4] = CStringGetTextDatum(d.pool->period);
+	tp_execute(plan_move, values, NULL, InvalidSnapshot, false, 0);
+	if (SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+				 errmsg("reservation " INT64_FORMAT " was not updated", id),
+				 errdetail("A BEFORE trigger on timepool.reservations skipped the row.")));
+	result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	result = SPI_datumTransfer(result, false, -1);
+	SPI_finish();
+	return result;
+}
+
+/*
+ * The verdict book_service would give for the service at (date, start) on
+ * the resource named (or any): the decision it makes, read without locks as
+ * can_book() reads, and the refusal it would raise, caught.  Only the
+ * refusals (SQLSTATE class TP) are a verdict; anything else is raised.
+ */
+static void
+tp_dry_book(TpBookArgs *a)
+{
+	TpService	svc;
+	TpPolicy	pol;
+	TpDecision	d;
+	int64		resource_id = 0;
+	const char *why;
+	const char *resource_code = a->have_resource ? a->resource_code : NULL;
+
+	if (!tp_cache_get()->has_policy)
+	{
+		tp_policy(NULL, &pol);
+		tp_check_policy(NULL, &pol, a->date, a->start);
+	}
+	if (!tp_lookup_service(a->service_code, &svc, &why))
+		tp_unbookable_service(a->service_code, why);
+	if (a->have_resource && !tp_lookup_resource(a->resource_code, &resource_id, &why))
+		tp_unavailable_resource(a->resource_code, why);
+	tp_check_booking_rules(&svc, a->date, a->start, resource_code);
+	tp_decide(&svc, a->date, a->start, resource_id, resource_code, false, NULL, &d);
+	if (d.verdict == TP_CAPPED)
+	{
+		int64		minutes,
+					count;
+
+		tp_service_day_booked(&svc, a->date, false, &minutes, &count);
+		tp_check_daily_cap(&svc, a->date, svc.required, minutes);
+	}
+	if (d.verdict != TP_OK)
+		tp_refuse(&d, &svc, a->date, a->start, resource_code);
+}
+
+/*
+ * timepool.check_booking(p_service, p_date, p_time, p_resource, OUT accepted,
+ *	 OUT sqlstate, OUT message, OUT detail, OUT hint, OUT earliest_start)
+ */
+Datum
+tp_verdict(FunctionCallInfo fcinfo)
+{
+	TpBookArgs	a;
+	TupleDesc	tupdesc;
+	Datum		values[6];
+	bool		nulls[6] = {false, true, true, true, true, true};
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	ErrorData  *volatile edata = NULL;
+	TpService	svc;
+	TpPolicy	pol;
+	const char *why;
+
+	memset(&a, 0, sizeof(a));
+	tp_book_slot_args(fcinfo, 0, 3, &a);
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("check_booking must be called where a record can be returned")));
+	tupdesc = BlessTupleDesc(tupdesc);
+
+	/* the decision in a subtransaction, as a PL/pgSQL EXCEPTION block runs */
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
+	PG_TRY();
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "timepool: SPI_connect failed");
+		tp_cache_sync();
+		tp_dry_book(&a);
+		SPI_finish();
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) !=
+			ERRCODE_TO_CATEGORY(ERRCODE_TP_NO_TIME_LEFT))
+			ReThrowError(edata);
+	}
+	PG_END_TRY();
+
+	values[0] = BoolGetDatum(edata == NULL);
+	if (edata)
+	{
+		values[1] = CStringGetTextDatum(unpack_sql_state(edata->sqlerrcode));
+		nulls[1] = false;
+		if (edata->message)
+		{
+			values[2] = CStringGetTextDatum(edata->message);
+			nulls[2] = false;
+		}
+		if (edata->detail)
+		{
+			values[3] = CStringGetTextDatum(edata->detail);
+			nulls[3] = false;
+		}
+		if (edata->hint)
+		{
+			values[4] = CStringGetTextDatum(edata->hint);
+			nulls[4] = false;
+		}
+	}
+
+	/* the earliest start the notice allows (the service's, else the clinic's) */
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "timepool: SPI_connect failed");
+	tp_policy(tp_lookup_service(a.service_code, &svc, &why) ? &svc : NULL, &pol);
+	SPI_finish();
+	values[5] = TimestampGetDatum((Timestamp) pol.earliest_date * USECS_PER_DAY +
+								  (Timestamp) pol.earliest_min * USECS_PER_MINUTE);
+	nulls[5] = false;
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }

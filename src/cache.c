@@ -57,6 +57,8 @@ static SPIPlanPtr plan_c_overrides = NULL;
 static SPIPlanPtr plan_c_services = NULL;
 static SPIPlanPtr plan_c_services_10 = NULL;
 static SPIPlanPtr plan_c_settings = NULL;
+static SPIPlanPtr plan_c_settings_14 = NULL;
+static SPIPlanPtr plan_c_services_14 = NULL;
 
 /*
  * The cache can only be kept across calls while every cached table's
@@ -69,7 +71,7 @@ static bool tp_cache_untrusted = false;
 
 #define TP_SERVICES_QUERY \
 	"SELECT id, code, name, duration_minutes, buffer_minutes, price, is_active," \
-	" deleted_at IS NOT NULL%s" \
+	" deleted_at IS NOT NULL, is_visible%s" \
 	" FROM timepool.services" \
 	" ORDER BY code COLLATE \"C\", deleted_at IS NOT NULL, deleted_at DESC"
 
@@ -144,6 +146,9 @@ tp_cache_load(MemoryContext cxt)
 	tp_cache.att_status = get_attnum(tp_cache.reservations, "status");
 	tp_cache.att_start = get_attnum(tp_cache.reservations, "start_time");
 	tp_cache.att_end = get_attnum(tp_cache.reservations, "end_time");
+	tp_cache.att_expires = get_attnum(tp_cache.reservations, "hold_expires_at");
+	if (tp_cache.att_expires == InvalidAttrNumber)
+		tp_cache.att_expires = 0;
 	/* from now on tp_cache_sync() orders this cache after schedule commits */
 	tp_note_cache_loaded();
 
@@ -155,6 +160,12 @@ tp_cache_load(MemoryContext cxt)
 	tp_cache_rels[7] = get_relname_relid("resource_services", nsp);
 	tp_cache.has_clock = OidIsValid(tp_cache_rels[7]) &&
 		get_attnum(tp_cache_rels[0], "max_concurrent") != InvalidAttrNumber;
+
+	/*
+	 * version 1.4 added holds (the pool index then carries their expiry) and
+	 * the online settings
+	 */
+	tp_cache.has_holds = tp_cache.has_clock && tp_cache.att_expires > 0;
 
 	/*
 	 * Does every cached table's invalidation trigger fire in every session?
@@ -353,7 +364,12 @@ tp_cache_load(MemoryContext cxt)
 	tp_cache.noverrides = n;
 	SPI_freetuptable(tab);
 
-	if (tp_cache.has_policy)
+	if (tp_cache.has_holds)
+		tp_cache_query(&plan_c_services_14,
+					   psprintf(TP_SERVICES_QUERY,
+								", min_notice_minutes, max_advance_days, daily_cap_minutes"
+								", cancel_notice_minutes"));
+	else if (tp_cache.has_policy)
 		tp_cache_query(&plan_c_services,
 					   psprintf(TP_SERVICES_QUERY,
 								", min_notice_minutes, max_advance_days, daily_cap_minutes"));
@@ -380,19 +396,26 @@ tp_cache_load(MemoryContext cxt)
 		s->price = s->price_isnull ? (Datum) 0 : datumCopy(d, false, -1);
 		s->active = DatumGetBool(SPI_getbinval(tup, tab->tupdesc, 7, &isnull));
 		s->deleted = DatumGetBool(SPI_getbinval(tup, tab->tupdesc, 8, &isnull));
-		s->notice = s->advance = TP_INHERIT;
+		s->visible = DatumGetBool(SPI_getbinval(tup, tab->tupdesc, 9, &isnull));
+		s->notice = s->advance = s->cancel_notice = TP_INHERIT;
 		s->daily_cap = TP_NO_CAP;
 		if (tp_cache.has_policy)
 		{
-			d = SPI_getbinval(tup, tab->tupdesc, 9, &isnull);
-			if (!isnull)
-				s->notice = DatumGetInt32(d);
 			d = SPI_getbinval(tup, tab->tupdesc, 10, &isnull);
 			if (!isnull)
-				s->advance = DatumGetInt32(d);
+				s->notice = DatumGetInt32(d);
 			d = SPI_getbinval(tup, tab->tupdesc, 11, &isnull);
 			if (!isnull)
+				s->advance = DatumGetInt32(d);
+			d = SPI_getbinval(tup, tab->tupdesc, 12, &isnull);
+			if (!isnull)
 				s->daily_cap = DatumGetInt32(d);
+		}
+		if (tp_cache.has_holds)
+		{
+			d = SPI_getbinval(tup, tab->tupdesc, 13, &isnull);
+			if (!isnull)
+				s->cancel_notice = DatumGetInt32(d);
 		}
 	}
 	MemoryContextSwitchTo(old);
@@ -407,13 +430,22 @@ tp_cache_load(MemoryContext cxt)
 	 */
 	tp_cache.notice = 0;
 	tp_cache.advance = 365;
+	tp_cache.cancel_notice = 0;
+	tp_cache.online_confirmed = false;
 	strlcpy(tp_cache.time_zone, "UTC", sizeof(tp_cache.time_zone));
 	if (tp_cache.has_policy)
 	{
-		tp_cache_query(&plan_c_settings,
-					   "SELECT time_zone, min_notice_minutes, max_advance_days"
-					   " FROM timepool.settings"
-					   " ORDER BY pg_catalog.age(xmin), ctid DESC LIMIT 1");
+		if (tp_cache.has_holds)
+			tp_cache_query(&plan_c_settings_14,
+						   "SELECT time_zone, min_notice_minutes, max_advance_days,"
+						   " cancel_notice_minutes, online_status = 'CONFIRMED'"
+						   " FROM timepool.settings"
+						   " ORDER BY pg_catalog.age(xmin), ctid DESC LIMIT 1");
+		else
+			tp_cache_query(&plan_c_settings,
+						   "SELECT time_zone, min_notice_minutes, max_advance_days"
+						   " FROM timepool.settings"
+						   " ORDER BY pg_catalog.age(xmin), ctid DESC LIMIT 1");
 		tab = SPI_tuptable;
 		if (SPI_processed == 1)
 		{
@@ -428,6 +460,14 @@ tp_cache_load(MemoryContext cxt)
 			d = SPI_getbinval(tab->vals[0], tab->tupdesc, 3, &isnull);
 			if (!isnull)
 				tp_cache.advance = DatumGetInt32(d);
+			if (tp_cache.has_holds)
+			{
+				d = SPI_getbinval(tab->vals[0], tab->tupdesc, 4, &isnull);
+				if (!isnull)
+					tp_cache.cancel_notice = DatumGetInt32(d);
+				d = SPI_getbinval(tab->vals[0], tab->tupdesc, 5, &isnull);
+				tp_cache.online_confirmed = !isnull && DatumGetBool(d);
+			}
 		}
 		SPI_freetuptable(tab);
 	}

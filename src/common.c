@@ -408,13 +408,15 @@ tp_check_trigger_table(TriggerData *trig, const char *function, const char *cons
 
 /*
  * Whether a reservation with this status (len bytes, not NUL-terminated)
- * holds its pool's time: every status but CANCELLED and REJECTED.
+ * holds its pool's time: every status but CANCELLED, REJECTED and EXPIRED
+ * (a HELD one until it expires: tp_hold_live() in policy.c).
  */
 bool
 tp_status_holds(const char *status, int len)
 {
 	return !((len == 9 && memcmp(status, "CANCELLED", 9) == 0) ||
-			 (len == 8 && memcmp(status, "REJECTED", 8) == 0));
+			 (len == 8 && memcmp(status, "REJECTED", 8) == 0) ||
+			 (len == 7 && memcmp(status, "EXPIRED", 7) == 0));
 }
 
 /*

@@ -57,7 +57,8 @@ typedef struct TpCols
 				status,
 				created_at,
 				updated_at,
-				status_changed_at;
+				status_changed_at,
+				hold_expires_at;	/* 0 before 1.4 */
 } TpCols;
 
 static int
@@ -109,6 +110,9 @@ tp_cols(Relation rel, TpCols *c)
 	c->created_at = tp_col(desc, "created_at", TIMESTAMPTZOID);
 	c->updated_at = tp_col(desc, "updated_at", TIMESTAMPTZOID);
 	c->status_changed_at = tp_col(desc, "status_changed_at", TIMESTAMPTZOID);
+	c->hold_expires_at = 0;
+	if (SPI_fnumber(desc, "hold_expires_at") > 0)
+		c->hold_expires_at = tp_col(desc, "hold_expires_at", TIMESTAMPTZOID);
 	cached = *c;
 	cached_relid = RelationGetRelid(rel);
 	cached_natts = natts;
@@ -120,6 +124,8 @@ typedef struct TpHold
 	bool		valid;			/* all key columns present */
 	bool		holding;		/* status holds time */
 	bool		attended;		/* COMPLETED or NO_SHOW */
+	bool		hold;			/* HELD, until expires */
+	TimestampTz expires;
 	char		status[16];
 	int64		id;
 	int64		resource_id;
@@ -197,6 +203,17 @@ tp_read_hold(HeapTuple tup, TupleDesc desc, TpCols *c, TpHold *h)
 		h->holding = tp_status_holds(VARDATA_ANY(status), VARSIZE_ANY_EXHDR(status));
 		tp_text_to_buf(d, h->status, sizeof(h->status));
 		h->attended = strcmp(h->status, "COMPLETED") == 0 || strcmp(h->status, "NO_SHOW") == 0;
+	}
+	if (c->hold_expires_at > 0 && strcmp(h->status, "HELD") == 0)
+	{
+		bool		n_exp;
+
+		d = SPI_getbinval(tup, desc, c->hold_expires_at, &n_exp);
+		if (!n_exp)
+		{
+			h->hold = true;
+			h->expires = DatumGetTimestampTz(d);
+		}
 	}
 	h->valid = !(n_res || n_date || n_start || n_end || n_req || n_period || n_status);
 }
@@ -582,6 +599,34 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 	{
 		tp_read_hold(trig->tg_trigtuple, desc, &c, &o);
 		tp_read_hold(trig->tg_newtuple, desc, &c, &h);
+	}
+
+	/*
+	 * A hold holds its minutes until it expires (tp_hold_live()).  A write
+	 * that keeps an old hold's minutes (its confirmation) is judged on the
+	 * clock as it is once the hold's pool is locked: a booking that passed
+	 * over the hold as expired held that lock when it did, so the two agree.
+	 * A hold that has expired by then is no longer holding: the write gains
+	 * its minutes, and is judged as a new booking would be.
+	 */
+	if ((h.valid && h.hold) || (o.valid && o.hold && o.holding))
+	{
+		/* the frozen clinic clock of the tests needs the cache's time zone */
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "timepool: SPI_connect failed");
+		if (h.valid && h.hold)
+			h.holding = h.holding && tp_hold_live(h.expires, tp_hold_clock(false));
+		if (o.valid && o.hold && o.holding)
+		{
+			if (h.valid && h.holding)
+			{
+				int32		key = tp_pool_key(o.resource_id, o.date, o.period);
+
+				tp_lock_pool_keys(&key, 1);
+			}
+			o.holding = tp_hold_live(o.expires, tp_hold_clock(true));
+		}
+		SPI_finish();
 	}
 
 	/*

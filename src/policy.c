@@ -110,6 +110,39 @@ tp_clinic_clock(const TpCache *cache, TimestampTz *ts, TpLocal *local, pg_tz **t
 }
 
 /*
+ * Holds.  A HELD reservation holds its minutes while tp_hold_live() says so
+ * and not a moment after: no job has to expire it.  This is the one place
+ * of the rule; the pool scan (schedule.c), the service-day sum, the guard
+ * and the functions of flow.c all ask here.
+ *
+ * Which now: a decision that passes over a hold as expired must never be
+ * followed, under the same pool lock, by a confirmation that takes the hold
+ * as live.  Deciders read the statement's clock (tp_hold_clock(false)); a
+ * confirmation, and the guard judging a write that keeps a hold's minutes,
+ * read the time it is once they hold the pool locks (tp_hold_clock(true)),
+ * which is never earlier.  With timepool.now set, both are that time.
+ */
+TimestampTz
+tp_hold_clock(bool live)
+{
+	TimestampTz ts;
+	TpLocal		local;
+
+	if (tp_frozen_now(&local.date, &local.usecs))
+	{
+		tp_clinic_clock(tp_cache_get(), &ts, &local, NULL);
+		return ts;
+	}
+	return live ? GetCurrentTimestamp() : GetCurrentStatementStartTimestamp();
+}
+
+bool
+tp_hold_live(TimestampTz expires, TimestampTz now)
+{
+	return expires > now;
+}
+
+/*
  * The booking window of a service (or of the clinic, svc = NULL): today,
  * the earliest start allowed by the notice, the last date allowed ahead.
  */
@@ -227,6 +260,47 @@ tp_check_policy(const TpService *svc, const TpPolicy *pol, DateADT date, int sta
 					   svc->code, pol->notice, tp_date_str(pol->earliest_date),
 					   pol->earliest_min >= TP_MINUTES_PER_DAY ? "24:00" :
 					   tp_time_str(pol->earliest_min))));
+}
+
+/*
+ * The cancellation notice: a patient (the token functions of flow.c) may
+ * cancel or move a reservation that starts at (date, start) until
+ * cancel_notice_minutes before its start, the service's own or the
+ * clinic's; TP005 after.  Staff functions do not ask.
+ */
+void
+tp_check_change_notice(const TpService *svc, DateADT date, int start)
+{
+	TpCache    *cache = tp_cache_get();
+	int			notice = (svc && svc->cancel_notice != TP_INHERIT) ?
+		svc->cancel_notice : cache->cancel_notice;
+	TimestampTz now;
+	TpLocal		local;
+	TpLocal		at;
+	TpLocal		until;
+	pg_tz	   *tz;
+	TimestampTz deadline;
+
+	tp_clinic_clock(cache, &now, &local, &tz);
+	at.date = date;
+	at.usecs = (int64) start * USECS_PER_MINUTE;
+	/* elapsed time before the start, as the booking notice is */
+	deadline = tp_from_local(at, tz) - (int64) notice * USECS_PER_MINUTE;
+	if (now < deadline)
+		return;
+	until = tp_to_local(deadline, tz);
+	ereport(ERROR,
+			(errcode(ERRCODE_TP_OUTSIDE_WINDOW),
+			 errmsg("the reservation at %s on %s can no longer be changed online",
+					tp_time_str(start), tp_date_str(date)),
+			 notice > 0 ?
+			 errdetail("Online changes are accepted until %d minutes before the start, %s %s; it is now %s %s in the clinic's time zone.",
+					   notice, tp_date_str(until.date),
+					   tp_time_str((int) (until.usecs / USECS_PER_MINUTE)),
+					   tp_date_str(local.date), tp_time_str((int) (local.usecs / USECS_PER_MINUTE))) :
+			 errdetail("It has started: it is now %s %s in the clinic's time zone.",
+					   tp_date_str(local.date), tp_time_str((int) (local.usecs / USECS_PER_MINUTE))),
+			 errhint("Call the clinic to change it.")));
 }
 
 static bool tp_wall_gap_compute(TpCache *cache, DateADT date, int *gap_start, int *gap_end);

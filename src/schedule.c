@@ -306,7 +306,11 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 	AttrNumber	a_status = cache->att_status;
 	AttrNumber	a_start = cache->att_start;
 	AttrNumber	a_end = cache->att_end;
+	AttrNumber	a_expires = cache->att_expires;
 	bool		windows;
+	bool		holds = cache->has_holds;
+	int			natts = holds ? 7 : cache->has_clock ? 6 : 4;
+	TimestampTz hold_now = holds ? tp_hold_clock(false) : 0;
 	Relation	rel;
 	Relation	idx;
 	ScanKeyData keys[3];
@@ -326,21 +330,24 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 	idx = index_open(idxid, AccessShareLock);
 	ik = &idx->rd_index->indkey;
 	/* the window columns: from 1.3, which decides on the clock too */
-	windows = idx->rd_index->indnatts == 6;
+	windows = idx->rd_index->indnatts >= 6;
 
 	/* the scan reads the index's columns by position: check them */
 	if (a_date <= 0 || a_res <= 0 || a_period <= 0 || a_req <= 0 || a_status <= 0 ||
 		idx->rd_index->indrelid != relid ||
-		idx->rd_index->indnatts != (cache->has_clock ? 6 : 4) ||
+		idx->rd_index->indnatts != natts ||
 		idx->rd_index->indnkeyatts != 3 ||
 		ik->values[0] != a_date || ik->values[1] != a_res ||
 		ik->values[2] != a_period || ik->values[3] != a_req ||
 		(windows && (a_start <= 0 || a_end <= 0 ||
 					 ik->values[4] != a_start || ik->values[5] != a_end)) ||
+		(holds && (a_expires <= 0 || ik->values[6] != a_expires)) ||
 		idx->rd_rel->relam != BTREE_AM_OID)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("index \"timepool.reservations_pool_idx\" does not have the definition timepool needs"),
+				 holds ?
+				 errdetail("It must be a btree on (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time, hold_expires_at).") :
 				 cache->has_clock ?
 				 errdetail("It must be a btree on (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time).") :
 				 errdetail("It must be a btree on (reservation_date, resource_id, period) INCLUDE (required_minutes)."),
@@ -371,8 +378,8 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 		bool		isnull;
 		Datum		d;
 		TpBooking	b;
-		Datum		iv[6];
-		bool		in[6];
+		Datum		iv[7];
+		bool		in[7];
 		text	   *pt;
 		int			len;
 
@@ -386,6 +393,13 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 		b.required = DatumGetInt32(iv[3]);
 		b.start_min = windows ? (int) (DatumGetTimeADT(iv[4]) / USECS_PER_MINUTE) : -1;
 		b.end_min = windows ? (int) (DatumGetTimeADT(iv[5]) / USECS_PER_MINUTE) : -1;
+
+		/*
+		 * A hold past its expiry holds nothing (tp_hold_live()): only holds
+		 * have an expiry in the index, as its predicate keeps no EXPIRED row.
+		 */
+		if (holds && !in[6] && !tp_hold_live(DatumGetTimestampTz(iv[6]), hold_now))
+			continue;
 
 		/*
 		 * An entry the caller has no use for is passed over before its row's
@@ -465,6 +479,9 @@ tp_lookup_service(const char *code, TpService *svc, const char **why)
 	svc->notice = found->notice;
 	svc->advance = found->advance;
 	svc->daily_cap = found->daily_cap;
+	svc->cancel_notice = found->cancel_notice;
+	svc->visible = found->visible;
+	svc->fixed_required = 0;
 	return true;
 }
 
@@ -489,30 +506,44 @@ tp_lookup_service_by_id(int64 id, TpService *svc)
 			svc->notice = found->notice;
 			svc->advance = found->advance;
 			svc->daily_cap = found->daily_cap;
+			svc->cancel_notice = found->cancel_notice;
+			svc->visible = found->visible;
 			return true;
 		}
 	return false;
 }
 
 static SPIPlanPtr plan_service_day = NULL;
+static SPIPlanPtr plan_service_day_14 = NULL;
 
 static void
 tp_sum_service_day(int64 service_id, DateADT date, Snapshot snapshot,
 				   int64 *minutes, int64 *count)
 {
-	Oid			types[2] = {INT8OID, DATEOID};
-	Datum		values[2];
+	Oid			types[3] = {INT8OID, DATEOID, TIMESTAMPTZOID};
+	Datum		values[3];
 	bool		isnull;
+	SPIPlanPtr	plan;
 
-	tp_prepare(&plan_service_day,
-			   "SELECT coalesce(sum(required_minutes), 0)::bigint, count(*)"
-			   " FROM timepool.reservations"
-			   " WHERE service_id = $1 AND reservation_date = $2"
-			   " AND " TP_HOLDS_TIME_SQL,
-			   2, types);
+	if (tp_cache_get()->has_holds)
+		plan = tp_prepare(&plan_service_day_14,
+						  "SELECT coalesce(sum(required_minutes), 0)::bigint, count(*)"
+						  " FROM timepool.reservations"
+						  " WHERE service_id = $1 AND reservation_date = $2"
+						  " AND " TP_HOLDS_TIME_SQL
+						  " AND (hold_expires_at IS NULL OR hold_expires_at > $3)",
+						  3, types);
+	else
+		plan = tp_prepare(&plan_service_day,
+						  "SELECT coalesce(sum(required_minutes), 0)::bigint, count(*)"
+						  " FROM timepool.reservations"
+						  " WHERE service_id = $1 AND reservation_date = $2"
+						  " AND " TP_HOLDS_TIME_SQL,
+						  2, types);
 	values[0] = Int64GetDatum(service_id);
 	values[1] = DateADTGetDatum(date);
-	tp_execute(plan_service_day, values, NULL, snapshot, true, 1);
+	values[2] = TimestampTzGetDatum(tp_hold_clock(false));
+	tp_execute(plan, values, NULL, snapshot, true, 1);
 	*minutes = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	*count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
 	SPI_freetuptable(SPI_tuptable);

@@ -17,7 +17,9 @@
 #include "access/xact.h"
 #include "executor/spi.h"
 #include "pgtime.h"
+#include "fmgr.h"
 #include "utils/date.h"
+#include "utils/timestamp.h"
 #include "utils/snapshot.h"
 
 /* Longest resource, service or period code (the format is ^[A-Z][A-Z0-9_]{0,49}$). */
@@ -57,6 +59,7 @@
 #define ERRCODE_TP_DAILY_CAP		MAKE_SQLSTATE('T','P','0','0','6')
 #define ERRCODE_TP_CLOCK_OVERLAP	MAKE_SQLSTATE('T','P','0','0','7')
 #define ERRCODE_TP_NOT_PERFORMED	MAKE_SQLSTATE('T','P','0','0','8')
+#define ERRCODE_TP_HOLD_ENDED		MAKE_SQLSTATE('T','P','0','0','9')
 
 /*
  * Which statuses hold a pool's time: all but these two.  tp_status_holds()
@@ -65,7 +68,7 @@
  * the pool and service-day indexes (which the direct index scan relies on)
  * and delete_service()'s count of upcoming reservations.
  */
-#define TP_STATUSES_FREE_SQL	"('CANCELLED', 'REJECTED')"
+#define TP_STATUSES_FREE_SQL	"('CANCELLED', 'REJECTED', 'EXPIRED')"
 #define TP_HOLDS_TIME_SQL		"status NOT IN " TP_STATUSES_FREE_SQL
 
 /* a service's notice or advance limit left NULL: the clinic's applies */
@@ -109,6 +112,10 @@ typedef struct TpService
 	int			notice;			/* minutes; TP_INHERIT = the clinic's */
 	int			advance;		/* days; TP_INHERIT = the clinic's */
 	int			daily_cap;		/* minutes; TP_NO_CAP = none */
+	int			cancel_notice;	/* minutes; TP_INHERIT = the clinic's */
+	bool		visible;		/* offered online (is_visible) */
+	int			fixed_required; /* > 0: a reschedule, which keeps the
+								 * reservation's duration and buffer */
 } TpService;
 
 /* An override row. */
@@ -158,9 +165,11 @@ typedef struct TpCachedService
 	bool		price_isnull;
 	bool		active;
 	bool		deleted;
+	bool		visible;
 	int			notice;			/* as in TpService */
 	int			advance;
 	int			daily_cap;
+	int			cancel_notice;	/* minutes; TP_INHERIT = the clinic's */
 } TpCachedService;
 
 typedef struct TpCache
@@ -180,6 +189,8 @@ typedef struct TpCache
 	bool		has_clock;		/* 1.3 or later: max_concurrent and
 								 * resource_services exist, and the pool index
 								 * carries start and end times */
+	bool		has_holds;		/* 1.4 or later: holds, whose expiry the pool
+								 * index carries too, and the online settings */
 	bool		gap_known;		/* tp_wall_gap()'s last answer, for gap_date */
 	DateADT		gap_date;
 	bool		gap_has;
@@ -191,6 +202,8 @@ typedef struct TpCache
 	char		time_zone[TZ_STRLEN_MAX + 1];	/* timepool.settings */
 	int			notice;			/* minutes */
 	int			advance;		/* days */
+	int			cancel_notice;	/* minutes: settings.cancel_notice_minutes */
+	bool		online_confirmed;	/* settings.online_status = 'CONFIRMED' */
 	Oid			reservations;	/* timepool.reservations */
 	Oid			pool_index;		/* timepool.reservations_pool_idx */
 	AttrNumber	att_date;		/* its columns the pool scan reads */
@@ -200,6 +213,7 @@ typedef struct TpCache
 	AttrNumber	att_status;
 	AttrNumber	att_start;
 	AttrNumber	att_end;
+	AttrNumber	att_expires;	/* hold_expires_at; 0 before 1.4 */
 } TpCache;
 
 /* cache.c */
@@ -236,6 +250,9 @@ extern bool tp_gap_overlaps(int g0, int g1, int start, int end);
 extern bool tp_window_in_gap(DateADT date, int start, int end, int *gap_start, int *gap_end);
 extern void tp_check_wall_clock(DateADT date, int start, int end);
 extern void tp_check_status_clock(int64 id, const char *status, DateADT date, int start);
+extern TimestampTz tp_hold_clock(bool live);
+extern void tp_check_change_notice(const TpService *svc, DateADT date, int start);
+extern bool tp_hold_live(TimestampTz expires, TimestampTz now);
 
 /* common.c */
 extern SPIPlanPtr tp_prepare(SPIPlanPtr *cache, const char *sql, int nargs, Oid *argtypes);
@@ -360,5 +377,56 @@ extern void tp_refuse_overlap(const char *resource_code, int max_concurrent,
 							  const TpWhy *why, int next_start) pg_attribute_noreturn();
 extern void tp_refuse_not_performed(const char *resource_code,
 									const char *service_code) pg_attribute_noreturn();
+
+/* booking.c: a booking, and the checks of its arguments */
+typedef struct TpBookArgs
+{
+	char		service_code[TP_CODE_MAXLEN + 1];
+	char		resource_code[TP_CODE_MAXLEN + 1];
+	bool		have_resource;
+	DateADT		date;
+	int			start;
+	char	   *patient_name;	/* NULL for a hold */
+	char	   *phone;
+	char	   *email;
+	char	   *notes;
+	Datum		details;
+	bool		have_details;
+	const char *status;			/* NULL: the clinic's online status */
+	bool		hold;			/* status HELD until hold_expires */
+	TimestampTz hold_expires;
+	char	   *key;			/* idempotency key, or NULL */
+	bool		online;			/* only services offered online */
+} TpBookArgs;
+extern Datum tp_book(TpBookArgs *a, bool *created);
+extern void tp_book_slot_args(FunctionCallInfo fcinfo, int argno, int resource_argno,
+							  TpBookArgs *a);
+extern void tp_book_patient_args(FunctionCallInfo fcinfo, int argno, TpBookArgs *a);
+extern char *tp_book_key_arg(FunctionCallInfo fcinfo, int argno);
+extern void tp_require(FunctionCallInfo fcinfo, int argno, const char *argname);
+extern char *tp_optional_text(FunctionCallInfo fcinfo, int argno, const char *argname,
+							  int maxlen);
+extern void tp_check_email(const char *email);
+extern void tp_unbookable_service(const char *code, const char *why) pg_attribute_noreturn();
+extern void tp_unavailable_resource(const char *code, const char *why) pg_attribute_noreturn();
+extern Datum tp_change_status(int64 id, const char *new_status, const char *reason);
+extern Datum tp_reschedule(int64 id, DateADT date, int start, const char *resource_code);
+extern Datum tp_verdict(FunctionCallInfo fcinfo);
+
+/*
+ * slots.c: open start times.  tp_open_starts_near() gives up to max open
+ * start times of the service on date (on the 15-minute grid from each
+ * period's start, as open_slots() with its default step), on the resource
+ * given or (resource_id = 0) any that performs it, nearest to minute near
+ * first; each once, with the resource it is open on.
+ */
+typedef struct TpOpenStart
+{
+	int64		resource_id;
+	char		resource[TP_CODE_MAXLEN + 1];
+	int			start_min;
+} TpOpenStart;
+extern int	tp_open_starts_near(const TpService *svc, DateADT date, int64 resource_id,
+								int near, TpOpenStart *out, int max);
 
 #endif							/* TIMEPOOL_H */
