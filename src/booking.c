@@ -472,14 +472,55 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 }
 
 /*
- * Raise the refusal a decision stands for.
+ * The hint of a refusal of book_service: up to three start times open that
+ * day for the service (on the resource named, else any), nearest first.
+ */
+static char *
+tp_open_starts_hint(TpService *svc, DateADT date, int64 resource_id,
+					const char *resource_code, int start)
+{
+	TpOpenStart open[3];
+	int			n = tp_open_starts_near(svc, date, resource_id, start, open, 3);
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	if (n == 0)
+	{
+		if (resource_code)
+			appendStringInfo(&buf, "No start time is open for %s on %s on %s; choose another date.",
+							 svc->code, resource_code, tp_date_str(date));
+		else
+			appendStringInfo(&buf, "No start time is open for %s on %s; choose another date.",
+							 svc->code, tp_date_str(date));
+		return buf.data;
+	}
+	appendStringInfo(&buf, "Open start times for %s on %s: ", svc->code, tp_date_str(date));
+	for (i = 0; i < n; i++)
+	{
+		appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "", tp_time_str(open[i].start_min));
+		if (!resource_code)
+			appendStringInfo(&buf, " (%s)", open[i].resource);
+	}
+	appendStringInfoChar(&buf, '.');
+	return buf.data;
+}
+
+/*
+ * Raise the refusal a decision stands for.  Those about the pool's time
+ * (TP001, TP002, TP007) name the open start times nearest to it.
  */
 static void
 tp_refuse(TpDecision *d, TpService *svc, DateADT date, int start,
-		  const char *resource_code)
+		  int64 resource_id, const char *resource_code)
 {
 	char	   *datestr = tp_date_str(date);
 	char	   *timestr = tp_time_str(start);
+	char	   *hint = NULL;
+
+	if (d->verdict == TP_NO_PERIOD || d->verdict == TP_CLOSED ||
+		d->verdict == TP_PAST_END || d->verdict == TP_FULL || d->verdict == TP_OVERLAP)
+		hint = tp_open_starts_hint(svc, date, resource_id, resource_code, start);
 
 	switch (d->verdict)
 	{
@@ -493,16 +534,16 @@ tp_refuse(TpDecision *d, TpService *svc, DateADT date, int start,
 						 errmsg("%s on %s is outside the schedule", timestr, datestr),
 						 errdetail("No period of resource %s contains %s on %s.",
 								   resource_code, timestr, datestr),
-						 errhint("Call timepool.availability('%s') to see the periods of the day.", datestr)));
+						 errhint("%s", hint)));
 			ereport(ERROR,
 					(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
 					 errmsg("%s on %s is outside the schedule", timestr, datestr),
 					 errdetail("No period of any active resource that performs %s contains %s on %s.",
 							   svc->code, timestr, datestr),
-					 errhint("Call timepool.availability('%s') to see the periods of the day.", datestr)));
+					 errhint("%s", hint)));
 			break;
 		case TP_CLOSED:
-			tp_refuse_closed(d->day->code, d->pool, date);
+			tp_refuse_closed(d->day->code, d->pool, date, hint);
 			break;
 		case TP_PAST_END:
 			ereport(ERROR,
@@ -513,14 +554,14 @@ tp_refuse(TpDecision *d, TpService *svc, DateADT date, int start,
 							   svc->code, svc->required,
 							   tp_time_str(start + svc->required),
 							   d->pool->period, tp_time_str(d->pool->end_min), datestr),
-					 errhint("Choose an earlier start time.")));
+					 errhint("%s", hint)));
 			break;
 		case TP_FULL:
-			tp_refuse_full(svc->code, svc->required, d->why.booked, d->pool, date);
+			tp_refuse_full(svc->code, svc->required, d->why.booked, d->pool, date, hint);
 			break;
 		case TP_OVERLAP:
 			tp_refuse_overlap(d->day->code, d->day->max_concurrent, svc->code, date,
-							  start, start + svc->required, &d->why, d->next_start);
+							  start, start + svc->required, &d->why, d->next_start, hint);
 			break;
 		case TP_CAPPED:			/* tp_decide() raised it under the lock */
 		case TP_OK:
@@ -625,6 +666,19 @@ tp_book(TpBookArgs *a, bool *created)
 	tp_cache_sync();
 	*created = true;
 
+	/*
+	 * The public entry points book only what is offered online, and a replay
+	 * is no way around it: an idempotency key of a staff booking of a hidden
+	 * service gets the refusal, not that booking.
+	 */
+	if (a->online)
+	{
+		if (!tp_lookup_service(a->service_code, &svc, &why))
+			tp_unbookable_service(a->service_code, why);
+		if (!svc.visible)
+			tp_unbookable_service(a->service_code, "It is not offered online.");
+	}
+
 	/* a repeated call with the same key returns the first reservation */
 	if (a->key)
 	{
@@ -637,13 +691,15 @@ tp_book(TpBookArgs *a, bool *created)
 		tp_lock_idempotency(a->key);
 
 		/*
-		 * The same arguments: the slot, and for a booking the patient too (a
-		 * hold has none; the same key for the same slot is the same hold,
-		 * confirmed since or not).
+		 * The same arguments: the slot, and for a booking the patient too.  A
+		 * hold has no patient: its replay gets the hold only while it is one
+		 * (HELD, or EXPIRED), never the booking it became, whose patient and
+		 * token the key and the slot alone must not give away.
 		 */
 		tp_prepare(&plan_by_key,
 				   "SELECT r, r.service_code = $2 AND r.reservation_date = $3"
 				   " AND r.start_time = $4"
+				   " AND ($11 = (r.patient_name IS NULL AND r.status IN ('HELD', 'EXPIRED')))"
 				   " AND ($11 OR (r.patient_name IS NOT DISTINCT FROM $5"
 				   "  AND r.patient_phone IS NOT DISTINCT FROM $6"
 				   "  AND r.patient_email IS NOT DISTINCT FROM $7"
@@ -704,7 +760,7 @@ tp_book(TpBookArgs *a, bool *created)
 
 	tp_decide(&svc, a->date, a->start, resource_id, resource_code, true, NULL, &d);
 	if (d.verdict != TP_OK)
-		tp_refuse(&d, &svc, a->date, a->start, resource_code);
+		tp_refuse(&d, &svc, a->date, a->start, resource_id, resource_code);
 
 	status = a->status;
 	if (status == NULL)
@@ -1300,7 +1356,7 @@ tp_reschedule(int64 id, DateADT date, int start, const char *resource_code)
 
 	tp_decide(&svc, date, start, resource_id, resource_code, true, &self, &d);
 	if (d.verdict != TP_OK)
-		tp_refuse(&d, &svc, date, start, resource_code);
+		tp_refuse(&d, &svc, date, start, resource_id, resource_code);
 
 	tp_prepare(&plan_move,
 			   "UPDATE timepool.reservations AS r"
@@ -1362,7 +1418,7 @@ tp_dry_book(TpBookArgs *a)
 		tp_check_daily_cap(&svc, a->date, svc.required, minutes);
 	}
 	if (d.verdict != TP_OK)
-		tp_refuse(&d, &svc, a->date, a->start, resource_code);
+		tp_refuse(&d, &svc, a->date, a->start, resource_id, resource_code);
 }
 
 /*

@@ -19,7 +19,10 @@
  *		INSERT, an UPDATE that moves or revives a reservation;
  *	  - can_book() and availability() judge on the statement's snapshot,
  *		without locks; tp_first_fit() finds the earliest start that
- *		tp_judge() accepts, for them and for the hint of a TP007.
+ *		tp_judge() accepts, for them and for the hint of a TP007;
+ *	  - open_slots() (slots.c) takes every start tp_judge() accepts from
+ *		tp_fit_starts(), one pass over a pool's minutes that gives the same
+ *		answers (test/slots_agree.sh checks them against book_service()).
  *
  *	  What the rule reads is a TpDayState: every holding reservation of one
  *	  resource on one date, from the pool index.  A write reads it from the
@@ -373,66 +376,101 @@ tp_judge(const TpDayState *st, const TpPool *p, int start, int end, int required
 }
 
 /*
+ * Every start of pool p at or after minute from at which tp_judge() accepts
+ * a booking of required minutes (its minutes put at stake or not), avoiding
+ * the hour a DST change skips ([g0, g1), g0 < 0 for none): fits[s -
+ * p->start_min] is set for each such start s, cleared for every other s of
+ * [p->start_min, p->end_min] (fits has room for p->end_min - p->start_min +
+ * 1 entries); returns how many.  One pass over the pool's minutes, the same
+ * rule as tp_judge() in another form: how many windows cover each minute (a
+ * difference array of the rows), a minute blocked where the clock limit is
+ * reached or the clocks skip it, and a start fits when none of its window's
+ * minutes is blocked (a prefix count of them) and the pool's minutes hold
+ * it.  A window's peak on the clock is the most windows covering one of its
+ * minutes, since windows start and end on whole minutes.
+ * test/slots_agree.sh checks its answers against book_service().
+ */
+int
+tp_fit_starts(const TpDayState *st, const TpPool *p, int from, int required,
+			  bool minutes_at_stake, int g0, int g1, bool *fits)
+{
+	int			s0 = p->start_min;
+	int			len = p->end_min - p->start_min;
+	bool		clock = st->max_concurrent != TP_NO_LIMIT;
+	int		   *occ;
+	int		   *blocked;
+	int			at = 0;
+	int			n = 0;
+	int			m,
+				s,
+				i;
+
+	if (len < 0)
+		return 0;
+	memset(fits, 0, sizeof(bool) * (len + 1));
+	if (p->closed || required <= 0 || len < required ||
+		(minutes_at_stake && tp_day_minutes(st, p->period, NULL) + required > p->capacity))
+		return 0;
+	occ = palloc0(sizeof(int) * (len + 1));
+	blocked = palloc(sizeof(int) * (len + 1));
+	if (clock)
+		for (i = 0; i < st->n; i++)
+		{
+			int			a = Max(st->rows[i].start_min, s0);
+			int			b = Min(st->rows[i].end_min, p->end_min);
+
+			if (a < b)
+			{
+				occ[a - s0]++;
+				occ[b - s0]--;
+			}
+		}
+	/* blocked[k]: how many of the minutes [s0, s0 + k) are blocked */
+	blocked[0] = 0;
+	for (m = 0; m < len; m++)
+	{
+		at += occ[m];
+		blocked[m + 1] = blocked[m] +
+			((clock && at >= st->max_concurrent) ||
+			 (g0 >= 0 && s0 + m >= g0 && s0 + m < g1) ? 1 : 0);
+	}
+	for (s = Max(s0, from); s + required <= p->end_min; s++)
+		if (blocked[s - s0 + required] == blocked[s - s0])
+		{
+			fits[s - s0] = true;
+			n++;
+		}
+	pfree(occ);
+	pfree(blocked);
+	return n;
+}
+
+/*
  * The earliest start at or after minute from at which tp_judge() accepts a
  * booking of required minutes in pool p (its minutes put at stake or not,
  * as for the write it is the hint of), avoiding the hour a DST change
- * skips ([g0, g1), g0 < 0 for none); -1 if there is none.  One pass over
- * the pool's minutes: how many windows cover each minute (a difference
- * array of the rows), and the first run of required free minutes; each
- * start so found is put to tp_judge(), which has the last word.
+ * skips ([g0, g1), g0 < 0 for none); -1 if there is none.  The starts come
+ * from tp_fit_starts(); each is put to tp_judge(), which has the last word.
  */
 int
 tp_first_fit(const TpDayState *st, const TpPool *p, int from, int required,
 			 bool minutes_at_stake, int g0, int g1)
 {
-	int			s0 = Max(p->start_min, from);
-	int			len = p->end_min - s0;
-	int		   *occ;
-	int			run = 0;
-	int			m,
-				i;
+	int			len = p->end_min - p->start_min;
+	bool	   *fits;
+	int			found = -1;
+	int			s;
 
-	if (p->closed || len < required ||
-		(minutes_at_stake && tp_day_minutes(st, p->period, NULL) + required > p->capacity))
+	if (p->closed || len < required || required <= 0)
 		return -1;
-	if (st->max_concurrent == TP_NO_LIMIT)
-	{
-		int			s = tp_gap_overlaps(g0, g1, s0, s0 + required) ? g1 : s0;
-
-		return s + required <= p->end_min &&
-			tp_judge(st, p, s, s + required, required, minutes_at_stake, true, NULL) == TP_OK ? s : -1;
-	}
-	occ = palloc0(sizeof(int) * (len + 1));
-	for (i = 0; i < st->n; i++)
-	{
-		int			a = Max(st->rows[i].start_min, s0);
-		int			b = Min(st->rows[i].end_min, p->end_min);
-
-		if (a < b)
-		{
-			occ[a - s0]++;
-			occ[b - s0]--;
-		}
-	}
-	for (m = s0; m < p->end_min; m++)
-	{
-		if (m > s0)
-			occ[m - s0] += occ[m - s0 - 1];
-		if (occ[m - s0] >= st->max_concurrent || (g0 >= 0 && m >= g0 && m < g1))
-			run = 0;
-		else if (++run >= required)
-		{
-			int			s = m - required + 1;
-
-			if (tp_judge(st, p, s, s + required, required, minutes_at_stake, true, NULL) == TP_OK)
-			{
-				pfree(occ);
-				return s;
-			}
-		}
-	}
-	pfree(occ);
-	return -1;
+	fits = palloc(sizeof(bool) * (len + 1));
+	if (tp_fit_starts(st, p, from, required, minutes_at_stake, g0, g1, fits) > 0)
+		for (s = Max(p->start_min, from); s + required <= p->end_min && found < 0; s++)
+			if (fits[s - p->start_min] &&
+				tp_judge(st, p, s, s + required, required, minutes_at_stake, true, NULL) == TP_OK)
+				found = s;
+	pfree(fits);
+	return found;
 }
 
 /*
@@ -580,7 +618,8 @@ tp_day_check_snapshot(const TpDayState *latest, const char *const *periods, int 
 
 /* TP002: the pool is closed on date */
 void
-tp_refuse_closed(const char *resource_code, const TpPool *p, DateADT date)
+tp_refuse_closed(const char *resource_code, const TpPool *p, DateADT date,
+				 const char *hint)
 {
 	char	   *datestr = tp_date_str(date);
 
@@ -588,16 +627,18 @@ tp_refuse_closed(const char *resource_code, const TpPool *p, DateADT date)
 			(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
 			 errmsg("%s is closed on %s", p->period, datestr),
 			 errdetail("Resource %s takes no bookings in %s on %s.",
-					   resource_code, p->period, datestr)));
+					   resource_code, p->period, datestr),
+			 hint ? errhint("%s", hint) : 0));
 }
 
 /*
  * TP001: required minutes (of service_code, NULL if unknown) do not fit in
- * the pool, which holds booked minutes without them.
+ * the pool, which holds booked minutes without them.  The refusals take the
+ * hint the caller has (book_service's names open start times), or NULL.
  */
 void
 tp_refuse_full(const char *service_code, int required, int64 booked,
-			   const TpPool *p, DateADT date)
+			   const TpPool *p, DateADT date, const char *hint)
 {
 	char	   *datestr = tp_date_str(date);
 	int64		remaining = Max((int64) p->capacity - booked, 0);
@@ -609,7 +650,7 @@ tp_refuse_full(const char *service_code, int required, int64 booked,
 			 errdetail("%s needs %d minutes; " INT64_FORMAT " of %d minutes remain in %s on %s.",
 					   service_code ? service_code : "The reservation", required, remaining,
 					   p->capacity, p->period, datestr),
-			 errhint("Choose another period, date or resource.")));
+			 hint ? errhint("%s", hint) : errhint("Choose another period, date or resource.")));
 }
 
 /*
@@ -619,7 +660,8 @@ tp_refuse_full(const char *service_code, int required, int64 booked,
  */
 void
 tp_refuse_overlap(const char *resource_code, int max_concurrent, const char *service_code,
-				  DateADT date, int start, int end, const TpWhy *why, int next_start)
+				  DateADT date, int start, int end, const TpWhy *why, int next_start,
+				  const char *hint)
 {
 	StringInfoData windows;
 	char	   *datestr = tp_date_str(date);
@@ -642,6 +684,7 @@ tp_refuse_overlap(const char *resource_code, int max_concurrent, const char *ser
 					   resource_code, max_concurrent,
 					   service_code ? service_code : "the reservation",
 					   tp_time_str(start), tp_time_str(end), max_concurrent, windows.data),
+			 hint ? errhint("%s", hint) :
 			 next_start >= 0 ?
 			 errhint("The next start on %s that fits is %s.", resource_code, tp_time_str(next_start)) :
 			 errhint("No later start on %s fits in this period; choose another period, date or resource.",

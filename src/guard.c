@@ -744,7 +744,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 		if (skill_gain && !tp_performs(h.resource_id, h.service_id))
 			tp_refuse_not_performed(rcode, code ? code : "the service");
 		if (p->closed)
-			tp_refuse_closed(rcode, p, h.date);
+			tp_refuse_closed(rcode, p, h.date, NULL);
 		if (h.start_min < p->start_min || h.end_min > p->end_min)
 			ereport(ERROR,
 					(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
@@ -794,7 +794,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 			tp_day_forget(&st, h.period, h.start_min, h.end_min, h.required);
 			v = tp_judge(&st, p, h.start_min, h.end_min, h.required, gain, clock_gain, &why);
 			if (v == TP_FULL)
-				tp_refuse_full(code, h.required, why.booked, p, h.date);
+				tp_refuse_full(code, h.required, why.booked, p, h.date, NULL);
 			if (v == TP_OVERLAP)
 			{
 				int			g0,
@@ -811,7 +811,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 				tp_refuse_overlap(rcode, days[0].max_concurrent, code, h.date,
 								  h.start_min, h.end_min, &why,
 								  tp_first_fit(&whole, p, h.start_min + 1, h.required, gain,
-											   g0, g1));
+											   g0, g1), NULL);
 			}
 
 			/*

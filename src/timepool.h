@@ -360,6 +360,8 @@ extern int	tp_touched_pools(const TpResourceDay *day, DateADT date, const TpPool
 extern TpVerdict tp_judge(const TpDayState *st, const TpPool *p, int start, int end,
 						  int required, bool minutes_at_stake, bool clock_at_stake,
 						  TpWhy *why);
+extern int	tp_fit_starts(const TpDayState *st, const TpPool *p, int from, int required,
+						  bool minutes_at_stake, int g0, int g1, bool *fits);
 extern int	tp_first_fit(const TpDayState *st, const TpPool *p, int from, int required,
 						 bool minutes_at_stake, int g0, int g1);
 extern void tp_note_clock_write(int64 resource_id, DateADT date, const char *period,
@@ -369,12 +371,13 @@ extern void tp_clock_writes_reset(void);
 extern void tp_clock_writes_subxact(SubXactEvent event, SubTransactionId mySubid,
 									SubTransactionId parentSubid);
 extern void tp_refuse_closed(const char *resource_code, const TpPool *p,
-							 DateADT date) pg_attribute_noreturn();
+							 DateADT date, const char *hint) pg_attribute_noreturn();
 extern void tp_refuse_full(const char *service_code, int required, int64 booked,
-						   const TpPool *p, DateADT date) pg_attribute_noreturn();
+						   const TpPool *p, DateADT date, const char *hint) pg_attribute_noreturn();
 extern void tp_refuse_overlap(const char *resource_code, int max_concurrent,
 							  const char *service_code, DateADT date, int start, int end,
-							  const TpWhy *why, int next_start) pg_attribute_noreturn();
+							  const TpWhy *why, int next_start,
+							  const char *hint) pg_attribute_noreturn();
 extern void tp_refuse_not_performed(const char *resource_code,
 									const char *service_code) pg_attribute_noreturn();
 

@@ -52,6 +52,7 @@ run "README examples" bash test/readme.sh
 run "upgrade from 1.0 and 1.1" bash test/upgrade.sh
 run "dump and restore" bash test/dump_restore.sh
 run "sqlsmith robustness run" bash test/sqlsmith.sh
+run "open_slots agrees with book_service" bash test/slots_agree.sh
 run "soak test" test/soak/run --seconds "${TIMEPOOL_SOAK_SECONDS:-60}"
 
 echo
