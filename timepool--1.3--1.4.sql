@@ -211,7 +211,7 @@ COMMENT ON TYPE timepool.booking_receipt IS
 -- the reservation's columns and then created (the grants it had are kept)
 ---------------------------------------------------------------------------
 CREATE TEMPORARY TABLE timepool_book_service_acl ON COMMIT DROP AS
-  SELECT a.grantee
+  SELECT a.grantor, a.grantee, a.is_grantable, a.grantor OPERATOR(pg_catalog.=) p.proowner AS by_owner
     FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) a
    WHERE p.oid OPERATOR(pg_catalog.=)
          'timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text)'::pg_catalog.regprocedure
@@ -265,13 +265,36 @@ REVOKE ALL ON FUNCTION timepool.book_service(text, date, time, text, text, text,
 DO $$
 DECLARE
   g record;
+  init pg_catalog.aclitem[];
 BEGIN
-  FOR g IN SELECT grantee FROM pg_temp.timepool_book_service_acl LOOP
+  -- what the REVOKE above recorded as the extension's own privileges
+  SELECT i.initprivs INTO init FROM pg_catalog.pg_init_privs i
+   WHERE i.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+     AND i.objoid OPERATOR(pg_catalog.=)
+         'timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text)'::pg_catalog.regprocedure
+     AND i.objsubid OPERATOR(pg_catalog.=) 0;
+  -- the owner's grants first: a grantor other than the owner grants on
+  -- from its grant option (GRANTED BY must be the current user in 15)
+  FOR g IN SELECT * FROM pg_temp.timepool_book_service_acl ORDER BY NOT by_owner LOOP
+    IF NOT g.by_owner THEN
+      EXECUTE pg_catalog.format('SET LOCAL ROLE %I', pg_catalog.pg_get_userbyid(g.grantor));
+    END IF;
     EXECUTE pg_catalog.format(
-      'GRANT EXECUTE ON FUNCTION timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text) TO %s',
+      'GRANT EXECUTE ON FUNCTION timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text) TO %s%s',
       CASE WHEN g.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'
-           ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(g.grantee)) END);
+           ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(g.grantee)) END,
+      CASE WHEN g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+    IF NOT g.by_owner THEN
+      RESET ROLE;
+    END IF;
   END LOOP;
+  -- the grants are the database's, not the extension's: pg_dump writes
+  -- only what differs from pg_init_privs, and must write them
+  UPDATE pg_catalog.pg_init_privs i SET initprivs = init
+   WHERE i.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
+     AND i.objoid OPERATOR(pg_catalog.=)
+         'timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text)'::pg_catalog.regprocedure
+     AND i.objsubid OPERATOR(pg_catalog.=) 0;
 END
 $$;
 DROP TABLE pg_temp.timepool_book_service_acl;

@@ -327,8 +327,8 @@ Datum
 tp_release_hold(PG_FUNCTION_ARGS)
 {
 	TpTokenRow	r;
-	Oid			types[1] = {INT8OID};
-	Datum		values[1];
+	Oid			types[2] = {INT8OID, BOOLOID};
+	Datum		values[2];
 	Datum		result;
 	bool		created = false;
 
@@ -339,13 +339,19 @@ tp_release_hold(PG_FUNCTION_ARGS)
 	tp_find_token(fcinfo, 0, &r);
 	if (strcmp(r.status, "HELD") == 0)
 	{
+		/*
+		 * A live hold ends now (its expiry cleared: "released"); one that
+		 * timed out already is marked as expire_holds() marks it.
+		 */
+		created = r.has_expiry && tp_hold_live(r.expires, tp_hold_clock(false));
 		tp_prepare(&plan_release,
-				   "UPDATE timepool.reservations SET status = 'EXPIRED', hold_expires_at = NULL"
+				   "UPDATE timepool.reservations SET status = 'EXPIRED',"
+				   " hold_expires_at = CASE WHEN $2 THEN NULL ELSE hold_expires_at END"
 				   " WHERE id = $1",
-				   1, types);
+				   2, types);
 		values[0] = Int64GetDatum(r.id);
+		values[1] = BoolGetDatum(created);
 		tp_execute(plan_release, values, NULL, InvalidSnapshot, false, 0);
-		created = true;
 	}
 	else if (strcmp(r.status, "EXPIRED") != 0)
 		ereport(ERROR,
@@ -353,7 +359,7 @@ tp_release_hold(PG_FUNCTION_ARGS)
 				 errmsg("the reservation is a booking, not a hold"),
 				 errdetail("It is %s.", r.status),
 				 errhint("Cancel a booking with timepool.cancel_booking().")));
-	/* created: whether this call ended the hold */
+	/* created: whether this call ended a live hold */
 	result = tp_receipt(r.id, created);
 	SPI_finish();
 	PG_RETURN_DATUM(result);

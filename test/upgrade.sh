@@ -107,13 +107,19 @@ C=tp_upgrade_c
 D=tp_upgrade_d
 E=tp_upgrade_e
 F=tp_upgrade_f
+G=tp_upgrade_g
+H=tp_upgrade_h # $G restored
 SITE_ROLE=tp_upgrade_site
 # the roles of 1.1's README recipe, for $E
 BOOKING_ROLE=tp_upgrade_booking_site
 DESK_ROLE=tp_upgrade_front_desk
 ADMIN_ROLE=tp_upgrade_clinic_admin
-TEST_ROLES="$SITE_ROLE $BOOKING_ROLE $DESK_ROLE $ADMIN_ROLE"
-LATEST=1.3 # the version a bare ALTER EXTENSION timepool UPDATE reaches
+# the roles granted book_service in $G (1.3)
+G_SITE=tp_upgrade_g_site
+G_DESK=tp_upgrade_g_desk
+G_MEMBER=tp_upgrade_g_member
+TEST_ROLES="$SITE_ROLE $BOOKING_ROLE $DESK_ROLE $ADMIN_ROLE $G_MEMBER $G_SITE $G_DESK"
+LATEST=1.4 # the version a bare ALTER EXTENSION timepool UPDATE reaches
 TODAY=2025-11-14 # "today" for timepool: bookings are on Saturday 2025-11-15 and later
 FAR=2027-01-02   # a Saturday 414 days after TODAY: bookable in 1.0, not in 1.1 (365 days ahead)
 FAR2=2027-01-09
@@ -164,7 +170,7 @@ expect_same_file() {
 cleanup() {
 	local rc=$?
 	if [ "${KEEP_DBS:-}" != 1 ]; then
-		for db in "$A" "$B" "$C" "$D" "$E" "$F"; do
+		for db in "$A" "$B" "$C" "$D" "$E" "$F" "$G" "$H"; do
 			dropdb --if-exists "$db" >/dev/null 2>&1 || echo "warning: could not drop $db" >&2
 		done
 		for role in $TEST_ROLES; do
@@ -173,7 +179,7 @@ cleanup() {
 		done
 		rm -rf "$WORK"
 	else
-		echo "kept databases $A $B $C $D $E $F, roles $TEST_ROLES and $WORK"
+		echo "kept databases $A $B $C $D $E $F $G $H, roles $TEST_ROLES and $WORK"
 	fi
 	exit "$rc"
 }
@@ -230,7 +236,7 @@ ROLLBACK;
 SQL
 }
 
-for db in "$A" "$B" "$C" "$D" "$E" "$F"; do
+for db in "$A" "$B" "$C" "$D" "$E" "$F" "$G" "$H"; do
 	PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists "$db"
 done
 for role in $TEST_ROLES; do
@@ -368,7 +374,7 @@ got=$(PGOPTIONS="-c timepool.today=$TODAY -c TimeZone=$CLINIC_TZ" psql -X -q -A 
 printf '%s\n' "$got" | sed 's/^/#   session: /'
 expect "the upgrade session: can_book $FAR2 is true before the update (1.0)" \
 	"$(printf '%s\n' "$got" | sed -n 's/^before: //p')" "true"
-expect "ALTER EXTENSION timepool UPDATE succeeds and the version is $LATEST (1.0 to 1.1 to 1.2 to 1.3 in one command)" \
+expect "ALTER EXTENSION timepool UPDATE succeeds and the version is $LATEST (1.0 to 1.1 to 1.2 to 1.3 to 1.4 in one command)" \
 	"$(printf '%s\n' "$got" | sed -n 's/^version: //p')" "$LATEST"
 expect "the same session after the update: can_book $FAR2 is false (1.1: 365 days ahead)" \
 	"$(printf '%s\n' "$got" | sed -n 's/^after: //p')" "false"
@@ -616,15 +622,24 @@ compare_with_fresh() {
 	expect "the catalogue of $up has 1.2's event trigger (enabled A), lock_pool and two security-barrier views, and no settings_pkey" "$got" "5"
 	# and what 1.3 made, in the catalogue listing and in pg_dump --binary-upgrade
 	grep -E "$CAT_13_RE" "$WORK/$up/catalogue" >"$WORK/$up/catalogue.1.3" || true
-	expect_same_file "the catalogue of $up has each of 1.3's objects as 1.3 makes them (max_concurrent with DEFAULT 1 and its check; resource_services, its keys, index, triggers, comment, ACL, config-table entry; the pool index with INCLUDE)" \
+	expect_same_file "the catalogue of $up has each of 1.3's objects as 1.3 makes them (max_concurrent with DEFAULT 1 and its check; resource_services, its keys, index, triggers, comment, ACL, config-table entry)" \
 		"$WORK/want.catalogue.1.3" "$WORK/$up/catalogue.1.3"
 	got=$(grep -c -E "$DUMP_13_RE" "$WORK/$up/schema-binary-upgrade.sql" || true)
-	expect "pg_dump --binary-upgrade of $up writes 1.3's objects (resource_services' table and membership, its 3 triggers and ENABLE ALWAYS, index, 3 constraints and ACL; max_concurrent and its check; the pool index with INCLUDE)" "$got" "14"
+	expect "pg_dump --binary-upgrade of $up writes 1.3's objects (resource_services' table and membership, its 3 triggers and ENABLE ALWAYS, index, 3 constraints and ACL; max_concurrent and its check)" "$got" "13"
+	# and what 1.4 made
+	grep -E "$CAT_14_RE" "$WORK/$up/catalogue" >"$WORK/$up/catalogue.1.4" || true
+	expect_same_file "the catalogue of $up has each of 1.4's objects as 1.4 makes them (the settings' and services' new columns and checks; hold_expires_at, access_token, patient_name nullable; reservations_status_valid with HELD and EXPIRED, reservations_patient_named, reservations_hold_expiry, reservations_access_token_key; the pool and service-day indexes with hold_expires_at, reservations_hold_idx; the type booking_receipt)" \
+		"$WORK/want.catalogue.1.4" "$WORK/$up/catalogue.1.4"
+	got=$(grep -E '^function timepool\.(open_slots|check_booking|hold_slot|confirm_hold|release_hold|expire_holds|book_online|get_booking|cancel_booking|reschedule_booking|reschedule_reservation|book_service)\(' "$WORK/$up/catalogue" |
+		grep -c -E ": kind=f lang=c returns=[^:]* secdef=t .* config=\{\"search_path=pg_catalog, pg_temp\"\} owner=$me acl=\{$me=X/$me\} " || true)
+	expect "the catalogue of $up has 1.4's 11 new functions and book_service, each SECURITY DEFINER in C with search_path pg_catalog, pg_temp, EXECUTE for the owner alone" "$got" "12"
+	got=$(grep -c -E "$DUMP_14_RE" "$WORK/$up/schema-binary-upgrade.sql" || true)
+	expect "pg_dump --binary-upgrade of $up writes 1.4's objects (booking_receipt and its membership; hold_expires_at, access_token; cancel_notice_minutes twice, online_status; 3 reservations checks; the token's key; 3 indexes)" "$got" "14"
 }
 
 # what 1.3 made, as the catalogue listing of a 1.3 database shows it (and
-# the extension's line: version 1.3, resource_services a config table)
-CAT_13_RE="^member: table timepool\.resource_services\$|^relation timepool\.resource_services: |^column timepool\.resources\.max_concurrent: |^constraint timepool\.resources\.resources_max_concurrent_range: |^column timepool\.resource_services\.|^constraint timepool\.resource_services\.|^index timepool\.(resource_services_pkey|resource_services_service_idx|reservations_pool_idx): |^trigger resource_services_|^initial privileges of table timepool\.resource_services: |^extension: "
+# resource_services a config table; 1.4 rebuilds the pool index)
+CAT_13_RE="^member: table timepool\.resource_services\$|^relation timepool\.resource_services: |^column timepool\.resources\.max_concurrent: |^constraint timepool\.resources\.resources_max_concurrent_range: |^column timepool\.resource_services\.|^constraint timepool\.resource_services\.|^index timepool\.(resource_services_pkey|resource_services_service_idx): |^trigger resource_services_|^initial privileges of table timepool\.resource_services: "
 me=$(psql -X -A -t -d postgres -c "SELECT current_user")
 cat >"$WORK/want.catalogue.1.3" <<EOF
 column timepool.resource_services.created_at: #3 type=timestamp with time zone notnull=t default=now() identity= generated= collation= acl= comment=
@@ -635,8 +650,6 @@ constraint timepool.resource_services.resource_services_pkey: type=p deferrable=
 constraint timepool.resource_services.resource_services_resource_id_fkey: type=f deferrable=f deferred=f validated=t def=FOREIGN KEY (resource_id) REFERENCES timepool.resources(id) ON DELETE CASCADE
 constraint timepool.resource_services.resource_services_service_id_fkey: type=f deferrable=f deferred=f validated=t def=FOREIGN KEY (service_id) REFERENCES timepool.services(id) ON DELETE CASCADE
 constraint timepool.resources.resources_max_concurrent_range: type=c deferrable=f deferred=f validated=t def=CHECK ((max_concurrent >= 1))
-extension: version=1.3 relocatable=f schema=timepool owner=$me config=timepool.audit_log WHERE '', timepool.audit_log_id_seq WHERE '', timepool.clinic_time_slots WHERE '', timepool.clinic_time_slots_id_seq WHERE '', timepool.reservations WHERE '', timepool.reservations_id_seq WHERE '', timepool.resource_services WHERE '', timepool.resources WHERE '', timepool.resources_id_seq WHERE '', timepool.schedule_overrides WHERE '', timepool.schedule_overrides_id_seq WHERE '', timepool.service_categories WHERE '', timepool.service_categories_id_seq WHERE '', timepool.services WHERE '', timepool.services_id_seq WHERE '', timepool.settings WHERE ''
-index timepool.reservations_pool_idx: primary=f unique=f def=CREATE INDEX reservations_pool_idx ON timepool.reservations USING btree (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time) WHERE (status <> ALL (ARRAY['CANCELLED'::text, 'REJECTED'::text]))
 index timepool.resource_services_pkey: primary=t unique=t def=CREATE UNIQUE INDEX resource_services_pkey ON timepool.resource_services USING btree (resource_id, service_id)
 index timepool.resource_services_service_idx: primary=f unique=f def=CREATE INDEX resource_services_service_idx ON timepool.resource_services USING btree (service_id)
 initial privileges of table timepool.resource_services: {$me=arwdDxt/$me}
@@ -647,7 +660,41 @@ trigger resource_services_audit_truncate on timepool.resource_services: enabled=
 trigger resource_services_invalidate_cache on timepool.resource_services: enabled=A def=CREATE TRIGGER resource_services_invalidate_cache AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON timepool.resource_services FOR EACH STATEMENT EXECUTE FUNCTION timepool.invalidate_cache()
 EOF
 # the lines of 1.3's objects in pg_dump --binary-upgrade, one each
-DUMP_13_RE="^CREATE TABLE timepool\.resource_services \(\$|^ALTER EXTENSION timepool ADD TABLE timepool\.resource_services;\$|^CREATE TRIGGER resource_services_(audit|audit_truncate|invalidate_cache) |^ALTER TABLE timepool\.resource_services ENABLE ALWAYS TRIGGER resource_services_invalidate_cache;\$|^CREATE INDEX resource_services_service_idx ON timepool\.resource_services |^    ADD CONSTRAINT resource_services_(pkey PRIMARY KEY|resource_id_fkey FOREIGN KEY|service_id_fkey FOREIGN KEY) |^    max_concurrent integer DEFAULT 1,?\$|^    CONSTRAINT resources_max_concurrent_range CHECK \(\(max_concurrent >= 1\)\),?\$|^CREATE INDEX reservations_pool_idx ON timepool\.reservations USING btree \(reservation_date, resource_id, period\) INCLUDE \(required_minutes, start_time, end_time\) WHERE |^-- Name: TABLE resource_services; Type: ACL; "
+DUMP_13_RE="^CREATE TABLE timepool\.resource_services \(\$|^ALTER EXTENSION timepool ADD TABLE timepool\.resource_services;\$|^CREATE TRIGGER resource_services_(audit|audit_truncate|invalidate_cache) |^ALTER TABLE timepool\.resource_services ENABLE ALWAYS TRIGGER resource_services_invalidate_cache;\$|^CREATE INDEX resource_services_service_idx ON timepool\.resource_services |^    ADD CONSTRAINT resource_services_(pkey PRIMARY KEY|resource_id_fkey FOREIGN KEY|service_id_fkey FOREIGN KEY) |^    max_concurrent integer DEFAULT 1,?\$|^    CONSTRAINT resources_max_concurrent_range CHECK \(\(max_concurrent >= 1\)\),?\$|^-- Name: TABLE resource_services; Type: ACL; "
+
+# what 1.4 made, as the catalogue listing of a 1.4 database shows it (the
+# lines of reservations_hold_expiry's CASE included; the extension's line:
+# version 1.4, no new config table)
+CAT_14_RE="^extension: |^column timepool\.(settings\.(cancel_notice_minutes|online_status)|services\.cancel_notice_minutes|reservations\.(hold_expires_at|access_token|patient_name)): |^constraint timepool\.(settings\.settings_(cancel_notice_range|online_status_valid)|services\.services_cancel_notice_range|reservations\.reservations_(status_valid|patient_named|hold_expiry|access_token_key)): |^CASE status\$|^    WHEN 'HELD'::text THEN \(hold_expires_at IS NOT NULL\)\$|^    WHEN 'EXPIRED'::text THEN true\$|^    ELSE \(hold_expires_at IS NULL\)\$|^index timepool\.reservations_(pool_idx|service_day_idx|hold_idx|access_token_key): |^member: type timepool\.booking_receipt\$|^type timepool\.booking_receipt: "
+POOL_IDX_14="CREATE INDEX reservations_pool_idx ON timepool.reservations USING btree (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time, hold_expires_at) WHERE (status <> ALL (ARRAY['CANCELLED'::text, 'REJECTED'::text, 'EXPIRED'::text]))"
+cat >"$WORK/want.catalogue.1.4" <<EOF4
+column timepool.reservations.access_token: #26 type=uuid notnull=t default=gen_random_uuid() identity= generated= collation= acl= comment=the patient's secret for the public functions (get_booking, cancel_booking, reschedule_booking, confirm_hold): 122 random bits
+column timepool.reservations.hold_expires_at: #25 type=timestamp with time zone notnull=f default= identity= generated= collation= acl= comment=HELD: the hold counts against its pool until this instant and not after; EXPIRED: when it timed out (NULL: released)
+column timepool.reservations.patient_name: #15 type=text notnull=f default= identity= generated= collation="default" acl= comment=
+column timepool.services.cancel_notice_minutes: #18 type=integer notnull=f default= identity= generated= collation= acl= comment=the service's own notice for changes made online; NULL = the clinic's (settings.cancel_notice_minutes)
+column timepool.settings.cancel_notice_minutes: #6 type=integer notnull=t default=0 identity= generated= collation= acl= comment=a patient may cancel or reschedule by token until this many minutes before the start; staff are not bound by it
+column timepool.settings.online_status: #7 type=text notnull=t default='PENDING'::text identity= generated= collation="default" acl= comment=the status of a booking made through the public entry points (book_online, confirm_hold): PENDING or CONFIRMED
+constraint timepool.reservations.reservations_access_token_key: type=u deferrable=f deferred=f validated=t def=UNIQUE (access_token)
+constraint timepool.reservations.reservations_hold_expiry: type=c deferrable=f deferred=f validated=t def=CHECK (
+CASE status
+    WHEN 'HELD'::text THEN (hold_expires_at IS NOT NULL)
+    WHEN 'EXPIRED'::text THEN true
+    ELSE (hold_expires_at IS NULL)
+constraint timepool.reservations.reservations_patient_named: type=c deferrable=f deferred=f validated=t def=CHECK (((patient_name IS NOT NULL) OR (status = ANY (ARRAY['HELD'::text, 'EXPIRED'::text]))))
+constraint timepool.reservations.reservations_status_valid: type=c deferrable=f deferred=f validated=t def=CHECK ((status = ANY (ARRAY['HELD'::text, 'PENDING'::text, 'CONFIRMED'::text, 'COMPLETED'::text, 'NO_SHOW'::text, 'CANCELLED'::text, 'REJECTED'::text, 'EXPIRED'::text])))
+constraint timepool.services.services_cancel_notice_range: type=c deferrable=f deferred=f validated=t def=CHECK (((cancel_notice_minutes >= 0) AND (cancel_notice_minutes <= 525600)))
+constraint timepool.settings.settings_cancel_notice_range: type=c deferrable=f deferred=f validated=t def=CHECK (((cancel_notice_minutes >= 0) AND (cancel_notice_minutes <= 525600)))
+constraint timepool.settings.settings_online_status_valid: type=c deferrable=f deferred=f validated=t def=CHECK ((online_status = ANY (ARRAY['PENDING'::text, 'CONFIRMED'::text])))
+extension: version=1.4 relocatable=f schema=timepool owner=$me config=timepool.audit_log WHERE '', timepool.audit_log_id_seq WHERE '', timepool.clinic_time_slots WHERE '', timepool.clinic_time_slots_id_seq WHERE '', timepool.reservations WHERE '', timepool.reservations_id_seq WHERE '', timepool.resource_services WHERE '', timepool.resources WHERE '', timepool.resources_id_seq WHERE '', timepool.schedule_overrides WHERE '', timepool.schedule_overrides_id_seq WHERE '', timepool.service_categories WHERE '', timepool.service_categories_id_seq WHERE '', timepool.services WHERE '', timepool.services_id_seq WHERE '', timepool.settings WHERE ''
+index timepool.reservations_access_token_key: primary=f unique=t def=CREATE UNIQUE INDEX reservations_access_token_key ON timepool.reservations USING btree (access_token)
+index timepool.reservations_hold_idx: primary=f unique=f def=CREATE INDEX reservations_hold_idx ON timepool.reservations USING btree (hold_expires_at) WHERE (status = 'HELD'::text)
+index timepool.reservations_pool_idx: primary=f unique=f def=CREATE INDEX reservations_pool_idx ON timepool.reservations USING btree (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time, hold_expires_at) WHERE (status <> ALL (ARRAY['CANCELLED'::text, 'REJECTED'::text, 'EXPIRED'::text]))
+index timepool.reservations_service_day_idx: primary=f unique=f def=CREATE INDEX reservations_service_day_idx ON timepool.reservations USING btree (service_id, reservation_date) INCLUDE (required_minutes, hold_expires_at) WHERE (status <> ALL (ARRAY['CANCELLED'::text, 'REJECTED'::text, 'EXPIRED'::text]))
+member: type timepool.booking_receipt
+type timepool.booking_receipt: type=c owner=$me acl={=U/$me,$me=U/$me} subtype= collation= comment=one reservation as its patient sees it; created is false when the call replayed an earlier one (same idempotency key or token)
+EOF4
+# the lines of 1.4's objects in pg_dump --binary-upgrade, one each
+DUMP_14_RE="^CREATE TYPE timepool\.booking_receipt AS \(\$|^ALTER EXTENSION timepool ADD TYPE timepool\.booking_receipt;\$|^    hold_expires_at timestamp with time zone,\$|^    access_token uuid DEFAULT gen_random_uuid\(\) NOT NULL,\$|^    cancel_notice_minutes integer( DEFAULT 0 NOT NULL)?,\$|^    online_status text DEFAULT 'PENDING'::text NOT NULL,\$|^    CONSTRAINT reservations_(patient_named|status_valid) CHECK .*'EXPIRED'::text\]\)+,?\$|^    CONSTRAINT reservations_hold_expiry CHECK \(\$|^    ADD CONSTRAINT reservations_access_token_key UNIQUE \(access_token\);\$|^CREATE INDEX reservations_hold_idx ON timepool\.reservations USING btree \(hold_expires_at\) WHERE \(status = 'HELD'::text\);\$|^CREATE INDEX reservations_(pool_idx|service_day_idx) ON .* INCLUDE \([a-z_, ]*hold_expires_at\) WHERE \(status <> ALL \(ARRAY\['CANCELLED'::text, 'REJECTED'::text, 'EXPIRED'::text\]\)\);\$"
 
 say "the upgraded schema ($A) against the fresh one ($B)"
 compare_with_fresh "$A" "$B"
@@ -905,6 +952,8 @@ TYPES_QUERY="SELECT string_agg(quote_literal(oid::regtype::text), ', ' ORDER BY 
               WHERE typnamespace = 'timepool'::regnamespace"
 E_TYPES=$(q "$E" "$TYPES_QUERY")
 record_columns "$E" "$E_TABLES"
+# the key a table's rows are listed by
+key_of() { if [ "$1" = resource_services ]; then echo "t.resource_id, t.service_id"; else echo "t.id"; fi; }
 # snapshot_sql outdir db "tables" "sequences" "relations" "types": psql
 # commands that write each table (the columns record_columns found),
 # sequence and privilege (of the relations and types named, as SQL
@@ -914,7 +963,7 @@ snapshot_sql() {
 	local out=$1 db=$2 tables=$3 seqs=$4 rels=$5 types=$6 t
 	mkdir -p "$out"
 	for t in $tables; do
-		printf '\\o %s\nSELECT ROW(%s) FROM timepool.%s t ORDER BY id;\n' "$out/table.$t" "${COLS[$db.$t]}" "$t"
+		printf '\\o %s\nSELECT ROW(%s) FROM timepool.%s t ORDER BY %s;\n' "$out/table.$t" "${COLS[$db.$t]}" "$t" "$(key_of "$t")"
 	done
 	for t in $seqs; do
 		printf '\\o %s\nSELECT last_value, is_called FROM timepool.%s;\n' "$out/seq.$t" "$t"
@@ -925,7 +974,7 @@ SELECT c.relname, c.relkind, c.relacl FROM pg_class c
  WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind NOT IN ('i', 'I') AND c.relname IN ($rels)
  ORDER BY c.relname COLLATE "C";
 \\o $out/acl.functions
-SELECT p.oid, p.oid::regprocedure, p.proacl FROM pg_proc p
+SELECT p.oid::regprocedure, p.proacl FROM pg_proc p
  WHERE p.pronamespace = 'timepool'::regnamespace AND NOT ($TRIGGER_FUNCS)
  ORDER BY p.oid::regprocedure::text COLLATE "C";
 \\o $out/acl.schema_types
@@ -1000,23 +1049,30 @@ expect_same_file "the privileges on every table, view and sequence of 1.1 are un
 	"$WORK/e.before/acl.relations" "$WORK/e.after/acl.relations"
 expect_same_file "the privileges on the schema and 1.1's types are unchanged" \
 	"$WORK/e.before/acl.schema_types" "$WORK/e.after/acl.schema_types"
-# the functions that 1.1 had, by OID (CREATE OR REPLACE keeps it)
+# the functions that 1.1 had, by signature (CREATE OR REPLACE keeps the
+# function; 1.4 drops book_service and creates it again, with the grants)
 awk -F'|' 'NR == FNR { had[$1]; next } $1 in had' "$WORK/e.before/acl.functions" "$WORK/e.after/acl.functions" \
 	>"$WORK/e.after/acl.functions.of_1.1"
 expect_same_file "the privileges on every function of 1.1 that is not a trigger function are unchanged" \
 	"$WORK/e.before/acl.functions" "$WORK/e.after/acl.functions.of_1.1"
-got=$(awk -F'|' 'NR == FNR { had[$1]; next } !($1 in had) { print $2 "|" $3 }' \
+got=$(awk -F'|' 'NR == FNR { had[$1]; next } !($1 in had) { print $1 "|" $2 }' \
 	"$WORK/e.before/acl.functions" "$WORK/e.after/acl.functions" | tr '\n' ' ')
-expect "the new functions since 1.1 (1.2's; 1.3 adds none; not trigger functions) are EXECUTE for their owner only" "$got" \
-	"timepool.lock_pool(bigint,date,text)|{$me=X/$me} timepool.lock_service(bigint)|{$me=X/$me} "
+expect "the new functions since 1.1 (1.2's, 1.4's; 1.3 adds none; not trigger functions) are EXECUTE for their owner only" "$got" \
+	"$(for f in 'book_online(text,date,time without time zone,text,text,text,text,jsonb,text,text)' 'cancel_booking(uuid,text)' \
+		'check_booking(text,date,time without time zone,text)' 'confirm_hold(uuid,text,text,text,text,jsonb)' 'expire_holds()' \
+		'get_booking(uuid)' 'hold_slot(text,date,time without time zone,text,interval,text)' 'lock_pool(bigint,date,text)' \
+		'lock_service(bigint)' 'open_slots(text,date,date,integer,text)' 'release_hold(uuid)' \
+		'reschedule_booking(uuid,date,time without time zone,text)' 'reschedule_reservation(bigint,date,time without time zone,text)'; do
+		printf 'timepool.%s|{%s=X/%s} ' "$f" "$me" "$me"
+	done)"
 got=$(q "$E" "SELECT string_agg(c.relname || '|' || c.relkind::text || '|' || c.relacl::text, ' ' ORDER BY c.relname) FROM pg_class c
                WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind NOT IN ('i', 'I') AND c.relname NOT IN ($E_RELS)")
 expect "the one new relation, 1.3's resource_services, is for its owner alone (1.1's GRANT ... ON ALL TABLES does not reach it)" "$got" \
 	"resource_services|r|{$me=arwdDxt/$me}"
 got=$(q "$E" "SELECT string_agg(oid::regtype::text || '|' || coalesce(typacl::text, 'default'), ' ' ORDER BY oid::regtype::text COLLATE \"C\")
                 FROM pg_type WHERE typnamespace = 'timepool'::regnamespace AND oid::regtype::text NOT IN ($E_TYPES)")
-expect "the new types, resource_services' row type and its array, have the default privileges" "$got" \
-	"timepool.resource_services|default timepool.resource_services[]|default"
+expect "the new types, 1.4's booking_receipt, resource_services' row type and their arrays, have the default privileges" "$got" \
+	"timepool.booking_receipt|default timepool.booking_receipt[]|default timepool.resource_services|default timepool.resource_services[]|default"
 tpsql "$E" -A -t -f "$WORK/trigger_grants.sql" >"$WORK/e.trigger_grants.after"
 for f in audit_change audit_log_append_only fill_capacity invalidate_cache keep_service_code keep_triggers \
 	reservations_before_write reservations_guard settings_keep_row settings_keep_table touch_updated_at; do
@@ -1068,8 +1124,8 @@ got=$(q "$E" "SELECT count(*) FILTER (WHERE max_concurrent IS NULL) || '/' || co
 expect "every resource of 1.1 has max_concurrent NULL (no clock limit)" "$got" "3/3"
 expect "resource_services is empty" "$(q "$E" "SELECT count(*) FROM timepool.resource_services")" "0"
 got=$(q "$E" "SELECT pg_get_indexdef('timepool.reservations_pool_idx'::regclass)")
-expect_like "reservations_pool_idx is rebuilt with INCLUDE (required_minutes, start_time, end_time)" "$got" \
-	"CREATE INDEX reservations_pool_idx ON timepool.reservations USING btree (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time) WHERE *"
+expect "reservations_pool_idx is rebuilt with INCLUDE (required_minutes, start_time, end_time, hold_expires_at), EXPIRED left out (1.4)" "$got" \
+	"$POOL_IDX_14"
 
 ###########################################################################
 say "the upgraded schema ($E) against the fresh one ($B)"
@@ -1302,8 +1358,8 @@ got=$(q "$F" "SELECT string_agg(action || ':' || (old_row ->> 'code') || ':' || 
 expect "that UPDATE is audited, from NULL to 1, a row per resource" "$got" \
 	"UPDATE:DR_A:NULL>1 UPDATE:DR_B:NULL>1 UPDATE:ROOM_X:NULL>1"
 got=$(q "$F" "SELECT pg_get_indexdef('timepool.reservations_pool_idx'::regclass)")
-expect_like "reservations_pool_idx is rebuilt with INCLUDE (required_minutes, start_time, end_time)" "$got" \
-	"CREATE INDEX reservations_pool_idx ON timepool.reservations USING btree (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time) WHERE *"
+expect "reservations_pool_idx is rebuilt with INCLUDE (required_minutes, start_time, end_time, hold_expires_at), EXPIRED left out (1.4)" "$got" \
+	"$POOL_IDX_14"
 got=$(q "$F" "INSERT INTO timepool.resources (code, name) VALUES ('DR_NEW', 'New doctor') RETURNING max_concurrent" 2>&1) || true
 expect "a resource inserted after the update gets max_concurrent 1 (the default)" "$got" "1"
 got=$(qv "$F" "INSERT INTO timepool.resources (code, name, max_concurrent) VALUES ('DR_ZERO', 'Zero', 0)" 2>&1) || true
@@ -1325,6 +1381,220 @@ expect "the booking is audited" "$got" "reservations|$next_f|INSERT|Wes New"
 
 say "the upgraded schema ($F) against the fresh one ($B)"
 compare_with_fresh "$F" "$B"
+
+###########################################################################
+# The 1.3 path: a database made at 1.3 with 1.3's features in use (a clock
+# limit of 2, one resource without a limit, resource_services), roles with
+# EXECUTE on book_service, updated to 1.4 (which drops book_service and
+# creates it again with the grants it had).
+say "building $G at version 1.3, with max_concurrent, resource_services and roles granted book_service"
+BOOK_SERVICE="timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text)"
+createdb "$G"
+tpsql "$G" <<SQL
+CREATE EXTENSION timepool VERSION '1.3';
+CREATE ROLE $G_SITE NOLOGIN;
+CREATE ROLE $G_DESK NOLOGIN;
+CREATE ROLE $G_MEMBER NOLOGIN IN ROLE $G_SITE;
+GRANT EXECUTE ON FUNCTION $BOOK_SERVICE TO $G_SITE;
+GRANT EXECUTE ON FUNCTION $BOOK_SERVICE TO $G_DESK WITH GRANT OPTION;
+GRANT EXECUTE ON FUNCTION timepool.cancel_reservation(bigint, text), timepool.set_reservation_status(bigint, text) TO $G_DESK;
+GRANT SELECT ON timepool.reservations TO $G_DESK;
+INSERT INTO timepool.resources (code, name, max_concurrent) VALUES
+  ('DR_A', 'Doctor A', 2), ('DR_B', 'Doctor B', NULL), ('ROOM_X', 'Old room', 1);
+UPDATE timepool.resources SET is_active = false WHERE code = 'ROOM_X';
+INSERT INTO timepool.service_categories (code, name, display_order) VALUES ('GENERAL', 'General', 1), ('IMAGING', 'Imaging', 2);
+INSERT INTO timepool.services
+  (code, name, description, category, duration_minutes, buffer_minutes, price, display_order,
+   min_notice_minutes, max_advance_days, daily_cap_minutes, is_visible) VALUES
+  ('CONSULT', 'Consultation', NULL, 'GENERAL', 30, 10, 50.00, 1, NULL, NULL, NULL, true),
+  ('SKIN', 'Skin check', 'a look', 'GENERAL', 20, 10, 40.00, 2, 30, 60, 300, true),
+  ('XRAY', 'X-ray', NULL, 'IMAGING', 25, 5, 70.00, 3, NULL, 14, NULL, false);
+-- DR_B performs SKIN only (1.3)
+INSERT INTO timepool.resource_services (resource_id, service_id)
+  SELECT r.id, s.id FROM timepool.resources r, timepool.services s WHERE r.code = 'DR_B' AND s.code = 'SKIN';
+\i test/schedule.sql
+UPDATE timepool.settings SET time_zone = 'Europe/Paris', min_notice_minutes = 60, max_advance_days = 120;
+SQL
+book_g() { tpsql "$G" -A -t -c "SET ROLE $G_SITE" -c "SELECT id FROM timepool.book_service($1)"; }
+g_pending=$(book_g "'CONSULT', '2025-11-15', '09:00', 'Ann Pending', p_resource => 'DR_A'")
+g_idem=$(book_g "'SKIN', '2025-11-15', '10:00', 'Bob Confirmed', '+1 555 0100', 'bob@example.com', 'first visit', '{\"lang\": \"en\"}', 'DR_A', 'CONFIRMED', 'idem-bob'")
+g_completed=$(book_g "'SKIN', '2025-11-15', '09:00', 'Cy Completed', p_resource => 'DR_B'")
+g_noshow=$(book_g "'SKIN', '2025-11-15', '09:40', 'Dee No-show', p_resource => 'DR_B', p_status => 'CONFIRMED'")
+g_rejected=$(book_g "'CONSULT', '2025-11-17', '08:00', 'Eve Rejected'")
+g_cancelled=$(book_g "'CONSULT', '2025-11-17', '11:00', 'Fay Cancelled', p_idempotency_key => 'idem-fay'")
+g_xray=$(book_g "'XRAY', '2025-11-15', '13:00', 'Hal X-ray', p_resource => 'DR_A'")
+# DR_A's clock limit is 2: two at 09:00 on Monday
+g_two="$(book_g "'CONSULT', '2025-11-17', '09:00', 'Two One', p_resource => 'DR_A'"),$(book_g "'CONSULT', '2025-11-17', '09:00', 'Two Two', p_resource => 'DR_A'")"
+echo "# booked reservations $g_pending..${g_two#*,} in $G; the two at 09:00: $g_two"
+G_THIRD="SELECT id FROM timepool.book_service('CONSULT', '2025-11-17', '09:10', 'Three Refused', p_resource => 'DR_A')"
+got=$(qv "$G" "$G_THIRD" 2>&1) || true
+expect_like "$G at 1.3: a third overlapping booking on DR_A (max_concurrent 2) is refused (TP007)" "$got" "*TP007: resource DR_A is busy*"
+G_NOT_PERFORMED="SELECT id FROM timepool.book_service('CONSULT', '2025-11-22', '09:00', 'Not Performed', p_resource => 'DR_B')"
+got=$(qv "$G" "$G_NOT_PERFORMED" 2>&1) || true
+expect_like "$G at 1.3: CONSULT on DR_B, which performs SKIN only, is refused (TP008)" "$got" "*TP008: resource DR_B does not perform CONSULT*"
+tpsql "$G" <<SQL
+SET timepool.now = '$STARTED';
+SET ROLE $G_DESK;
+SELECT timepool.set_reservation_status($g_completed, 'CONFIRMED') \\g /dev/null
+SELECT timepool.set_reservation_status($g_completed, 'COMPLETED') \\g /dev/null
+SELECT timepool.set_reservation_status($g_noshow, 'NO_SHOW') \\g /dev/null
+SELECT timepool.set_reservation_status($g_rejected, 'REJECTED') \\g /dev/null
+SELECT timepool.cancel_reservation($g_cancelled, 'patient called') \\g /dev/null
+RESET ROLE;
+RESET timepool.now;
+-- a plain INSERT (the guard fills the rest)
+INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name)
+  SELECT r.id, s.id, '2025-11-15', '14:00', 'Ida Insert'
+    FROM timepool.resources r, timepool.services s WHERE r.code = 'DR_A' AND s.code = 'SKIN';
+SELECT 1 FROM timepool.delete_service('XRAY', true) \\g /dev/null
+SQL
+expect "$G is at version 1.3" "$(q "$G" "SELECT extversion FROM pg_extension WHERE extname = 'timepool'")" "1.3"
+got=$(q "$G" "SELECT string_agg(status || '=' || n, ' ' ORDER BY status)
+                FROM (SELECT status, count(*) n FROM timepool.reservations GROUP BY status) s")
+expect "$G has reservations in every status of 1.3" "$got" "CANCELLED=1 COMPLETED=1 CONFIRMED=1 NO_SHOW=1 PENDING=5 REJECTED=1"
+got=$(q "$G" "SELECT string_agg(r.code || '>' || s.code, ' ') FROM timepool.resource_services x
+                JOIN timepool.resources r ON r.id = x.resource_id JOIN timepool.services s ON s.id = x.service_id")
+expect "$G: resource_services says DR_B performs SKIN" "$got" "DR_B>SKIN"
+# the privileges on book_service, as aclexplode lists them (grantee,
+# grantor, grant option), before the update
+G_BOOK_ACL="SELECT string_agg(pg_get_userbyid(a.grantee) || ':' || pg_get_userbyid(a.grantor) || ':' || a.is_grantable, ' '
+                                ORDER BY pg_get_userbyid(a.grantee))
+              FROM pg_proc p, aclexplode(p.proacl) a WHERE p.oid = '$BOOK_SERVICE'::regprocedure"
+g_book_acl=$(q "$G" "$G_BOOK_ACL")
+expect "$G at 1.3: EXECUTE on book_service for the owner, $G_DESK (with grant option) and $G_SITE" "$g_book_acl" \
+	"$me:$me:false $G_DESK:$me:true $G_SITE:$me:false"
+G_INIT_PRIVS="SELECT coalesce(string_agg(i.initprivs::text, ' '), '<none>') FROM pg_init_privs i
+                WHERE i.classoid = 'pg_proc'::regclass AND i.objoid = '$BOOK_SERVICE'::regprocedure AND i.objsubid = 0"
+expect "$G at 1.3: pg_init_privs of book_service is the owner's EXECUTE alone" "$(q "$G" "$G_INIT_PRIVS")" "{$me=X/$me}"
+
+G_TABLES=$(q "$G" "SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_class
+                    WHERE relnamespace = 'timepool'::regnamespace AND relkind IN ('r', 'p')")
+expect "$G: the tables of 1.3" "$G_TABLES" \
+	"audit_log clinic_time_slots reservations resource_services resources schedule_overrides service_categories services settings"
+G_SEQS=$(q "$G" "SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_class
+                  WHERE relnamespace = 'timepool'::regnamespace AND relkind = 'S'")
+G_RELS=$(q "$G" "SELECT string_agg(quote_literal(relname), ', ' ORDER BY relname) FROM pg_class
+                  WHERE relnamespace = 'timepool'::regnamespace AND relkind NOT IN ('i', 'I')")
+record_columns "$G" "$G_TABLES"
+G_TYPES=$(q "$G" "$TYPES_QUERY")
+snapshot_sql "$WORK/g.before" "$G" "$G_TABLES" "$G_SEQS" "$G_RELS" "$G_TYPES" >"$WORK/g.snapshot_before.sql"
+snapshot_sql "$WORK/g.after" "$G" "$G_TABLES" "$G_SEQS" "$G_RELS" "$G_TYPES" >"$WORK/g.snapshot_after.sql"
+# each table's count and checksum (1.3's columns), in the same session
+for t in $G_TABLES; do
+	printf "SELECT 'sum %s: ' || count(*) || ' ' || md5(coalesce(string_agg(ROW(%s)::text, ',' ORDER BY %s), '')) FROM timepool.%s t;\n" \
+		"$t" "${COLS[$G.$t]}" "$(key_of "$t")" "$t"
+done >"$WORK/g.sums.sql"
+cat >"$WORK/g.session.sql" <<SQL
+SELECT 'booked before: ' || id FROM timepool.book_service('CONSULT', '2025-11-22', '13:00', 'Kim Before', p_resource => 'DR_A');
+SELECT 'audit before: ' || count(*) || '/' || coalesce(max(id), 0) FROM timepool.audit_log;
+SELECT 'hold_slot before: ' || count(*) FROM pg_proc WHERE proname = 'hold_slot';
+\\i $WORK/g.snapshot_before.sql
+\\i $WORK/g.sums.sql
+ALTER EXTENSION timepool UPDATE;
+\\echo 'update:' :SQLSTATE
+SELECT 'audit after: ' || count(*) || '/' || coalesce(max(id), 0) FROM timepool.audit_log;
+\\i $WORK/g.snapshot_after.sql
+\\echo 'after the update'
+\\i $WORK/g.sums.sql
+SELECT 'version: ' || extversion FROM pg_extension WHERE extname = 'timepool';
+SELECT 'third after: ' || id FROM timepool.book_service('CONSULT', '2025-11-17', '09:10', 'Three Refused', p_resource => 'DR_A');
+\\echo 'third after sqlstate:' :SQLSTATE
+SELECT 'held after: ' || status || ' ' || (hold_expires_at IS NOT NULL) FROM timepool.hold_slot('CONSULT', '2025-11-22', '14:00', 'DR_A');
+SELECT 'booked after: ' || id || ' ' || created FROM timepool.book_service('CONSULT', '2025-11-22', '15:00', 'Lou After', p_resource => 'DR_A');
+SQL
+
+say "ALTER EXTENSION timepool UPDATE in $G, in a session that used timepool at 1.3"
+session=$(tpsql "$G" -A -t -v ON_ERROR_STOP=0 -v VERBOSITY=verbose -f "$WORK/g.session.sql" 2>&1) || true
+printf '%s\n' "$session" | sed 's/^/#   session: /'
+g_before=$(field "booked before")
+expect_like "the upgrade session at 1.3: a booking before the update" "$g_before" "[1-9]*"
+expect "the upgrade session at 1.3: no hold_slot yet" "$(field "hold_slot before")" "0"
+expect "ALTER EXTENSION timepool UPDATE succeeds" "$(field update)" "00000"
+expect "the version is $LATEST" "$(field version)" "$LATEST"
+expect "pg_extension says $LATEST" "$(q "$G" "SELECT extversion FROM pg_extension WHERE extname = 'timepool'")" "$LATEST"
+audit_before=$(field "audit before")
+expect_like "audit_log has rows before the update ($audit_before: count/max id)" "$audit_before" "[1-9]*/[1-9]*"
+expect "audit_log gained no row from the update itself" "$(field "audit after")" "$audit_before"
+expect "the same session after the update: DR_A's limit of 2 still refuses a third overlapping booking (TP007)" \
+	"$(field "third after sqlstate")" "TP007"
+expect "the same session after the update: hold_slot holds at once" "$(field "held after")" "HELD true"
+expect "the same session after the update: book_service books, created = true, the id after the hold's" \
+	"$(field "booked after")" "$((g_before + 2)) true"
+sums_before=$(printf '%s\n' "$session" | sed -n '/^after the update$/q; s/^sum //p')
+sums_after=$(printf '%s\n' "$session" | sed -n '/^after the update$/,$ s/^sum //p')
+printf '%s\n' "$sums_before" | sed 's/^/#   before: /'
+expect "the count and checksum of every table (1.3's columns) is the same after the update" "$sums_after" "$sums_before"
+expect_like "and they were taken: nine tables, reservations with its 11 rows" "$(printf '%s\n' "$sums_before" | wc -l) $sums_before" \
+	"9 *reservations: 11 [0-9a-f]*"
+for t in $G_TABLES; do
+	expect_same_file "after the update: every row of $t is unchanged (1.3's columns)" "$WORK/g.before/table.$t" "$WORK/g.after/table.$t"
+done
+for t in $G_SEQS; do
+	expect_same_file "after the update: $t is unchanged" "$WORK/g.before/seq.$t" "$WORK/g.after/seq.$t"
+done
+expect_same_file "after the update: the privileges on 1.3's tables, views and sequences are unchanged" \
+	"$WORK/g.before/acl.relations" "$WORK/g.after/acl.relations"
+awk -F'|' 'NR == FNR { had[$1]; next } $1 in had' "$WORK/g.before/acl.functions" "$WORK/g.after/acl.functions" \
+	>"$WORK/g.after/acl.functions.of_1.3"
+expect_same_file "after the update: the privileges on every function of 1.3 (book_service's, dropped and created again, among them) are unchanged" \
+	"$WORK/g.before/acl.functions" "$WORK/g.after/acl.functions.of_1.3"
+
+say "$G after the update: the new columns of the existing rows"
+got=$(q "$G" "SELECT count(*) || ' ' || count(access_token) || ' ' || count(DISTINCT access_token) || ' '
+                     || count(*) FILTER (WHERE access_token::text ~ '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\$')
+                FROM timepool.reservations WHERE id <= $g_before")
+expect "every reservation made at 1.3 (11) got a non-null access token of its own, random (version 4)" "$got" "11 11 11 11"
+got=$(q "$G" "SELECT count(*) FILTER (WHERE status IN ('HELD', 'EXPIRED')) || ' ' || count(hold_expires_at)
+                FROM timepool.reservations WHERE id <= $g_before")
+expect "no reservation made at 1.3 is HELD or EXPIRED, none has hold_expires_at" "$got" "0 0"
+got=$(q "$G" "SELECT count(*) || '|' || min(cancel_notice_minutes) || '|' || max(cancel_notice_minutes) || '|' || min(online_status) || '|' || max(online_status) FROM timepool.settings")
+expect "settings keeps its one row with the new columns' defaults: cancel_notice_minutes 0, online_status PENDING" "$got" "1|0|0|PENDING|PENDING"
+got=$(q "$G" "SELECT count(*) FILTER (WHERE cancel_notice_minutes IS NULL) || '/' || count(*) FROM timepool.services")
+expect "every service has cancel_notice_minutes NULL (the clinic's notice)" "$got" "3/3"
+got=$(qv "$G" "$G_NOT_PERFORMED" 2>&1) || true
+expect_like "resource_services still holds: CONSULT on DR_B is refused (TP008)" "$got" "*TP008: resource DR_B does not perform CONSULT*"
+got=$(q "$G" "SELECT string_agg(code || '=' || coalesce(max_concurrent::text, 'NULL'), ' ' ORDER BY id) FROM timepool.resources")
+expect "max_concurrent as 1.3 left it" "$got" "DR_A=2 DR_B=NULL ROOM_X=1"
+got=$(q "$G" "SELECT pg_get_indexdef('timepool.reservations_pool_idx'::regclass)")
+expect "reservations_pool_idx is rebuilt with hold_expires_at, EXPIRED left out" "$got" "$POOL_IDX_14"
+
+say "$G after the update: the grants on book_service"
+expect "EXECUTE on book_service: the same grantees, grantors and grant options as at 1.3" "$(q "$G" "$G_BOOK_ACL")" "$g_book_acl"
+got=$(q "$G" "SELECT string_agg(r || '=' || has_function_privilege(r, '$BOOK_SERVICE', 'EXECUTE'), ' ' ORDER BY r)
+                FROM unnest(ARRAY['$G_SITE', '$G_DESK', '$G_MEMBER']) r")
+expect "has_function_privilege: the site, the desk, and a member of the site" "$got" "$G_DESK=true $G_MEMBER=true $G_SITE=true"
+got=$(q "$G" "SELECT has_function_privilege('public', '$BOOK_SERVICE', 'EXECUTE')")
+expect "PUBLIC has no EXECUTE on book_service" "$got" "f"
+got=$(tpsql "$G" -A -t -c "SET ROLE $G_MEMBER" \
+	-c "SELECT id || ' ' || created || ' ' || (access_token IS NOT NULL) FROM timepool.book_service('SKIN', '2025-11-22', '10:00', 'Max Member', p_resource => 'DR_A', p_idempotency_key => 'idem-max')" \
+	-c "SELECT id || ' ' || created FROM timepool.book_service('SKIN', '2025-11-22', '10:00', 'Max Member', p_resource => 'DR_A', p_idempotency_key => 'idem-max')" 2>&1) || true
+g_max=$(q "$G" "SELECT id FROM timepool.reservations WHERE idempotency_key = 'idem-max'")
+expect "a member of $G_SITE books through book_service after the update (created true), and the same key again replays it (created false)" \
+	"$got" "$g_max true true
+$g_max false"
+got=$(tpsql "$G" -A -t -c "SET ROLE $G_SITE" -c "SELECT id || ' ' || created FROM timepool.book_service('SKIN', '2025-11-15', '10:00', 'Bob Confirmed', '+1 555 0100', 'bob@example.com', 'first visit', '{\"lang\": \"en\"}', 'DR_A', 'CONFIRMED', 'idem-bob')" 2>&1) || true
+expect "a key used at 1.3 replays the reservation made at 1.3 (created false)" "$got" "$g_idem false"
+got=$(tpsql "$G" -A -t -c "BEGIN" -c "SET LOCAL ROLE $G_DESK" -c "GRANT EXECUTE ON FUNCTION $BOOK_SERVICE TO $G_MEMBER" \
+	-c "RESET ROLE" -c "SELECT count(*) FROM pg_proc p, aclexplode(p.proacl) a WHERE p.oid = '$BOOK_SERVICE'::regprocedure AND a.grantee = '$G_MEMBER'::regrole AND a.grantor = '$G_DESK'::regrole" \
+	-c "ROLLBACK" 2>&1) || true
+expect "$G_DESK kept its grant option: it can grant EXECUTE on book_service on (in a transaction rolled back)" "$got" "1"
+# pg_dump writes only the difference from pg_init_privs: a grant recorded
+# there would be lost by a dump and restore
+expect "the update recorded none of the grants on book_service as the extension's own (pg_init_privs: the owner's EXECUTE, as at 1.3)" \
+	"$(q "$G" "$G_INIT_PRIVS")" "{$me=X/$me}"
+pg_dump -Fc -d "$G" -f "$WORK/g.dump"
+createdb "$H"
+pg_restore --exit-on-error -d "$H" "$WORK/g.dump" 2>&1 | sed 's/^/#   pg_restore: /'
+got=$(q "$H" "SELECT string_agg(r || '=' || has_function_privilege(r, '$BOOK_SERVICE', 'EXECUTE'), ' ' ORDER BY r)
+                FROM unnest(ARRAY['$G_SITE', '$G_DESK', '$G_MEMBER', 'public']) r" 2>&1) || true
+expect "pg_dump of $G restored in $H: the grants on book_service are kept" "$got" \
+	"public=false $G_DESK=true $G_MEMBER=true $G_SITE=true"
+expect "and the access tokens" "$(q "$H" "SELECT md5(string_agg(id || ' ' || access_token, ',' ORDER BY id)) FROM timepool.reservations")" \
+	"$(q "$G" "SELECT md5(string_agg(id || ' ' || access_token, ',' ORDER BY id)) FROM timepool.reservations")"
+
+say "the upgraded schema ($G) against the fresh one ($B)"
+tpsql "$G" -c "DROP OWNED BY $G_SITE, $G_DESK, $G_MEMBER"
+compare_with_fresh "$G" "$B"
 
 ###########################################################################
 echo "1..$checks"

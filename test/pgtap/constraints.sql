@@ -10,7 +10,7 @@ BEGIN;
 CREATE EXTENSION timepool;
 -- bookings below are on Saturday 2025-11-15 (day_of_week 6)
 SET timepool.today = '2025-11-14';
-SELECT plan(194);
+SELECT plan(213);
 
 ---------------------------------------------------------------------------
 -- resources
@@ -748,9 +748,50 @@ SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, s
                      duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
                      start_time, end_time, period)
                    SELECT p.* FROM probe p$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_patient_named"',
+                 'reservations: a booking without a patient name is refused (1.4: reservations_patient_named; only a hold has none)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, status)
+                   SELECT p.*, 'HELD' FROM probe p$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_hold_expiry"',
+                 'reservations: a HELD row without hold_expires_at is refused (reservations_hold_expiry)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, patient_name, hold_expires_at)
+                   SELECT p.*, 'Cy', '2025-11-14 10:05+00' FROM probe p$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_hold_expiry"',
+                 'reservations: a PENDING row with hold_expires_at is refused (reservations_hold_expiry)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, status, patient_name, hold_expires_at)
+                   SELECT p.*, 'CONFIRMED', 'Cy', '2025-11-14 10:05+00' FROM probe p$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_hold_expiry"',
+                 'reservations: a CONFIRMED row with hold_expires_at is refused (reservations_hold_expiry)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, patient_name, access_token)
+                   SELECT p.*, 'Cy', NULL FROM probe p$$,
                  '23502',
-                 'null value in column "patient_name" of relation "reservations" violates not-null constraint',
-                 'reservations: a missing patient name is refused (NOT NULL)');
+                 'null value in column "access_token" of relation "reservations" violates not-null constraint',
+                 'reservations: a NULL access token is refused (NOT NULL)');
+SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
+                     duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
+                     start_time, end_time, period, patient_name, access_token)
+                   SELECT p.*, 'Cy', (SELECT access_token FROM timepool.reservations WHERE idempotency_key = 'key-1') FROM probe p$$,
+                 '23505',
+                 'duplicate key value violates unique constraint "reservations_access_token_key"',
+                 'reservations: another reservation''s access token is refused (reservations_access_token_key)');
+SELECT throws_ok($$UPDATE timepool.reservations SET status = 'HOLD' WHERE idempotency_key = 'key-1'$$,
+                 '23514',
+                 'new row for relation "reservations" violates check constraint "reservations_status_valid"',
+                 'reservations: HOLD is no status (HELD is)');
+SELECT is((SELECT count(DISTINCT access_token)::int || '/' || count(*) FROM timepool.reservations), '2/2',
+          'reservations: each reservation got an access token of its own (the default)');
 SELECT throws_ok($$INSERT INTO timepool.reservations (resource_id, service_id, service_code, service_name,
                      duration_minutes, buffer_minutes, required_minutes, price, reservation_date,
                      start_time, end_time, period, patient_name)
@@ -890,6 +931,45 @@ SELECT throws_ok($$TRUNCATE timepool.settings$$,
                  '23001', 'timepool.settings must keep its row',
                  'settings: TRUNCATE is refused (23001)');
 SELECT is((SELECT count(*)::int FROM timepool.settings), 1, 'settings: still one row');
+-- 1.4's settings and services columns
+SELECT throws_ok($$UPDATE timepool.settings SET cancel_notice_minutes = -1$$,
+                 '23514', 'new row for relation "settings" violates check constraint "settings_cancel_notice_range"',
+                 'settings: a negative cancel_notice_minutes is refused (settings_cancel_notice_range)');
+SELECT throws_ok($$UPDATE timepool.settings SET cancel_notice_minutes = 525601$$,
+                 '23514', 'new row for relation "settings" violates check constraint "settings_cancel_notice_range"',
+                 'settings: cancel_notice_minutes over a year (525600) is refused');
+SELECT throws_ok($$UPDATE timepool.settings SET cancel_notice_minutes = NULL$$,
+                 '23502', 'null value in column "cancel_notice_minutes" of relation "settings" violates not-null constraint',
+                 'settings: a NULL cancel_notice_minutes is refused (NOT NULL)');
+SELECT throws_ok($$UPDATE timepool.settings SET online_status = 'HELD'$$,
+                 '23514', 'new row for relation "settings" violates check constraint "settings_online_status_valid"',
+                 'settings: online_status HELD is refused (settings_online_status_valid: PENDING or CONFIRMED)');
+SELECT throws_ok($$UPDATE timepool.settings SET online_status = NULL$$,
+                 '23502', 'null value in column "online_status" of relation "settings" violates not-null constraint',
+                 'settings: a NULL online_status is refused (NOT NULL)');
+SELECT results_eq($$UPDATE timepool.settings SET cancel_notice_minutes = 525600, online_status = 'CONFIRMED'
+                    RETURNING cancel_notice_minutes, online_status$$,
+                  $$VALUES (525600, 'CONFIRMED'::text)$$,
+                  'settings: cancel_notice_minutes 525600 and online_status CONFIRMED are accepted');
+SELECT throws_ok($$UPDATE timepool.services SET cancel_notice_minutes = -1 WHERE code = 'CONSULT' AND deleted_at IS NULL$$,
+                 '23514', 'new row for relation "services" violates check constraint "services_cancel_notice_range"',
+                 'services: a negative cancel_notice_minutes is refused (services_cancel_notice_range)');
+SELECT throws_ok($$UPDATE timepool.services SET cancel_notice_minutes = 525601 WHERE code = 'CONSULT' AND deleted_at IS NULL$$,
+                 '23514', 'new row for relation "services" violates check constraint "services_cancel_notice_range"',
+                 'services: cancel_notice_minutes over 525600 is refused');
+-- 1.4: a hold has no patient and has its expiry; released, it is EXPIRED without one
+CREATE TEMP TABLE held AS SELECT * FROM timepool.hold_slot('CONSULT', '2025-11-29', '11:00', 'DR_A');
+SELECT results_eq($$SELECT r.status, r.patient_name IS NULL, r.hold_expires_at IS NOT NULL, r.access_token = h.access_token
+                      FROM timepool.reservations r JOIN held h ON h.id = r.id$$,
+                  $$VALUES ('HELD'::text, true, true, true)$$,
+                  'reservations: a hold (hold_slot) is HELD, without a patient, with its expiry and token');
+SELECT lives_ok($$SELECT timepool.release_hold((SELECT access_token FROM held))$$, 'reservations: release_hold ends the hold');
+SELECT results_eq($$SELECT r.status, r.patient_name IS NULL, r.hold_expires_at IS NULL FROM timepool.reservations r JOIN held h ON h.id = r.id$$,
+                  $$VALUES ('EXPIRED'::text, true, true)$$,
+                  'reservations: a released hold is EXPIRED, still without a patient, without an expiry');
+SELECT throws_ok($$UPDATE timepool.reservations SET status = 'CONFIRMED' WHERE id = (SELECT id FROM held)$$,
+                 '23514', NULL,
+                 'reservations: an EXPIRED row without a patient cannot become a booking');
 
 ---------------------------------------------------------------------------
 -- audit_log (written here as its owner, a superuser)

@@ -13,7 +13,7 @@ CREATE EXTENSION timepool;
 -- bookings below are on Saturday 2025-11-15 (day_of_week 6); set before any
 -- SET ROLE: only a superuser may set timepool.today
 SET timepool.today = '2025-11-14';
-SELECT plan(152);
+SELECT plan(190);
 
 -- 1.2: straight after CREATE EXTENSION (before this file grants anything),
 -- nobody but the owner may execute a trigger or event trigger function:
@@ -113,8 +113,47 @@ SELECT is(has_function_privilege('public', p.oid, 'EXECUTE'), false,
                  'timepool.settings_keep_table()'::regprocedure,
                  'timepool.lock_service(bigint)'::regprocedure,
                  'timepool.lock_pool(bigint,date,text)'::regprocedure,
-                 'timepool.keep_triggers()'::regprocedure)
+                 'timepool.keep_triggers()'::regprocedure,
+                 -- 1.4
+                 'timepool.open_slots(text,date,date,integer,text)'::regprocedure,
+                 'timepool.check_booking(text,date,time,text)'::regprocedure,
+                 'timepool.hold_slot(text,date,time,text,interval,text)'::regprocedure,
+                 'timepool.confirm_hold(uuid,text,text,text,text,jsonb)'::regprocedure,
+                 'timepool.release_hold(uuid)'::regprocedure,
+                 'timepool.expire_holds()'::regprocedure,
+                 'timepool.book_online(text,date,time,text,text,text,text,jsonb,text,text)'::regprocedure,
+                 'timepool.get_booking(uuid)'::regprocedure,
+                 'timepool.cancel_booking(uuid,text)'::regprocedure,
+                 'timepool.reschedule_booking(uuid,date,time,text)'::regprocedure,
+                 'timepool.reschedule_reservation(bigint,date,time,text)'::regprocedure)
  ORDER BY p.proname;
+-- 1.4: each new function is EXECUTE for its owner alone (and tp_admin, whom
+-- this file granted EXECUTE ON ALL FUNCTIONS)
+SELECT is((SELECT count(*)::int FROM pg_proc p
+            WHERE p.oid IN ('timepool.open_slots(text,date,date,integer,text)'::regprocedure, 'timepool.check_booking(text,date,time,text)'::regprocedure, 'timepool.hold_slot(text,date,time,text,interval,text)'::regprocedure, 'timepool.confirm_hold(uuid,text,text,text,text,jsonb)'::regprocedure, 'timepool.release_hold(uuid)'::regprocedure, 'timepool.expire_holds()'::regprocedure,
+                            'timepool.book_online(text,date,time,text,text,text,text,jsonb,text,text)'::regprocedure, 'timepool.get_booking(uuid)'::regprocedure, 'timepool.cancel_booking(uuid,text)'::regprocedure, 'timepool.reschedule_booking(uuid,date,time,text)'::regprocedure, 'timepool.reschedule_reservation(bigint,date,time,text)'::regprocedure)
+              AND p.prosecdef
+              AND EXISTS (SELECT FROM aclexplode(p.proacl) a WHERE a.grantee = p.proowner AND a.privilege_type = 'EXECUTE')
+              AND NOT EXISTS (SELECT FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+                               WHERE a.grantee <> p.proowner AND a.grantee NOT IN ('tp_admin'::regrole))),
+          11, '1.4''s 11 functions are SECURITY DEFINER with an ACL of their own: EXECUTE for the owner, and only tp_admin''s grant besides');
+SELECT is(has_function_privilege('tp_app', p.oid, 'EXECUTE'), false,
+          'tp_app (granted availability, can_book, book_service) cannot execute ' || p.oid::regprocedure::text)
+  FROM pg_proc p
+ WHERE p.oid IN ('timepool.open_slots(text,date,date,integer,text)'::regprocedure,
+                 'timepool.check_booking(text,date,time,text)'::regprocedure,
+                 'timepool.hold_slot(text,date,time,text,interval,text)'::regprocedure,
+                 'timepool.confirm_hold(uuid,text,text,text,text,jsonb)'::regprocedure,
+                 'timepool.release_hold(uuid)'::regprocedure,
+                 'timepool.expire_holds()'::regprocedure,
+                 'timepool.book_online(text,date,time,text,text,text,text,jsonb,text,text)'::regprocedure,
+                 'timepool.get_booking(uuid)'::regprocedure,
+                 'timepool.cancel_booking(uuid,text)'::regprocedure,
+                 'timepool.reschedule_booking(uuid,date,time,text)'::regprocedure,
+                 'timepool.reschedule_reservation(bigint,date,time,text)'::regprocedure)
+ ORDER BY p.proname;
+SELECT is(has_type_privilege('public', 'timepool.booking_receipt', 'USAGE'), true,
+          'PUBLIC may use the type booking_receipt (a type''s default; the functions that return it are not PUBLIC''s)');
 SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p
                  WHERE p.pronamespace = 'timepool'::regnamespace
                    AND has_function_privilege('public', p.oid, 'EXECUTE')$$,
@@ -136,6 +175,12 @@ RESET ROLE;
 SET LOCAL ROLE tp_nobody;
 SELECT throws_ok($$SELECT timepool.book_service('CONSULT', '2025-11-15', '09:00', 'Mallory')$$, '42501', NULL,
                  'a role without grants cannot call book_service');
+SELECT throws_ok($$SELECT timepool.hold_slot('CONSULT', '2025-11-15', '09:00')$$, '42501', NULL,
+                 'a role without grants cannot call hold_slot (1.4)');
+SELECT throws_ok($$SELECT timepool.get_booking(gen_random_uuid())$$, '42501', NULL,
+                 'a role without grants cannot call get_booking (1.4)');
+SELECT throws_ok($$SELECT timepool.expire_holds()$$, '42501', NULL,
+                 'a role without grants cannot call expire_holds (1.4)');
 RESET ROLE;
 
 ---------------------------------------------------------------------------

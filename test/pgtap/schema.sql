@@ -1,16 +1,16 @@
--- test/pgtap/schema.sql: the objects timepool 1.3 installs (1.0's install
--- script and the 1.0--1.1, 1.1--1.2 and 1.2--1.3 upgrades), as the scripts declare
+-- test/pgtap/schema.sql: the objects timepool 1.4 installs (1.0's install
+-- script and the 1.0--1.1, 1.1--1.2, 1.2--1.3 and 1.3--1.4 upgrades), as the scripts declare
 -- them: tables, columns, indexes, views, functions, triggers, the event
 -- trigger, comments, and how the extension is registered.
 BEGIN;
 CREATE EXTENSION timepool;
-SELECT plan(539);
+SELECT plan(569);
 
 -- the extension and its schema
 SELECT has_schema('timepool');
 SELECT has_extension('timepool', 'timepool', 'extension timepool is installed in schema timepool');
-SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'timepool'), '1.3',
-          'timepool is installed at version 1.3');
+SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'timepool'), '1.4',
+          'timepool is installed at version 1.4');
 SELECT is((SELECT extrelocatable FROM pg_extension WHERE extname = 'timepool'), false,
           'timepool is not relocatable');
 SELECT is((SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'timepool'),
@@ -116,7 +116,7 @@ SELECT is(col_description('timepool.resources'::regclass,
           'resources.max_concurrent has the comment of the 1.3 script');
 
 -- timepool.services: columns, types, NOT NULL, defaults
-SELECT columns_are('timepool', 'services', ARRAY['id', 'code', 'name', 'description', 'category', 'duration_minutes', 'buffer_minutes', 'price', 'is_active', 'is_visible', 'display_order', 'created_at', 'updated_at', 'deleted_at', 'min_notice_minutes', 'max_advance_days', 'daily_cap_minutes'], 'services has exactly the columns of the install script and the 1.1 upgrade');
+SELECT columns_are('timepool', 'services', ARRAY['id', 'code', 'name', 'description', 'category', 'duration_minutes', 'buffer_minutes', 'price', 'is_active', 'is_visible', 'display_order', 'created_at', 'updated_at', 'deleted_at', 'min_notice_minutes', 'max_advance_days', 'daily_cap_minutes', 'cancel_notice_minutes'], 'services has exactly the columns of the install script, the 1.1 upgrade and the 1.4 upgrade');
 SELECT col_is_pk('timepool', 'services', 'id', 'services.id is the primary key');
 SELECT col_type_is('timepool', 'services', 'id', 'bigint', 'services.id is bigint');
 SELECT col_not_null('timepool', 'services', 'id', 'services.id is NOT NULL');
@@ -168,6 +168,9 @@ SELECT col_hasnt_default('timepool', 'services', 'max_advance_days', 'services.m
 SELECT col_type_is('timepool', 'services', 'daily_cap_minutes', 'integer', 'services.daily_cap_minutes is integer');
 SELECT col_is_null('timepool', 'services', 'daily_cap_minutes', 'services.daily_cap_minutes is nullable (NULL = no cap)');
 SELECT col_hasnt_default('timepool', 'services', 'daily_cap_minutes', 'services.daily_cap_minutes has no default');
+SELECT col_type_is('timepool', 'services', 'cancel_notice_minutes', 'integer', 'services.cancel_notice_minutes is integer (1.4)');
+SELECT col_is_null('timepool', 'services', 'cancel_notice_minutes', 'services.cancel_notice_minutes is nullable (NULL = the clinic''s)');
+SELECT col_hasnt_default('timepool', 'services', 'cancel_notice_minutes', 'services.cancel_notice_minutes has no default');
 
 -- timepool.clinic_time_slots: columns, types, NOT NULL, defaults
 SELECT columns_are('timepool', 'clinic_time_slots', ARRAY['id', 'resource_id', 'day_of_week', 'period', 'start_time', 'end_time', 'capacity_minutes', 'is_active', 'effective_from', 'effective_until', 'created_at', 'updated_at'], 'clinic_time_slots has exactly the columns of the install script');
@@ -245,7 +248,7 @@ SELECT col_not_null('timepool', 'schedule_overrides', 'updated_at', 'schedule_ov
 SELECT col_default_is('timepool', 'schedule_overrides', 'updated_at', 'now()'::text, 'schedule_overrides.updated_at defaults to now()');
 
 -- timepool.reservations: columns, types, NOT NULL, defaults
-SELECT columns_are('timepool', 'reservations', ARRAY['id', 'resource_id', 'service_id', 'service_code', 'service_name', 'duration_minutes', 'buffer_minutes', 'required_minutes', 'price', 'reservation_date', 'start_time', 'end_time', 'period', 'status', 'patient_name', 'patient_phone', 'patient_email', 'notes', 'details', 'idempotency_key', 'created_at', 'updated_at', 'status_changed_at', 'cancel_reason'], 'reservations has exactly the columns of the install script');
+SELECT columns_are('timepool', 'reservations', ARRAY['id', 'resource_id', 'service_id', 'service_code', 'service_name', 'duration_minutes', 'buffer_minutes', 'required_minutes', 'price', 'reservation_date', 'start_time', 'end_time', 'period', 'status', 'patient_name', 'patient_phone', 'patient_email', 'notes', 'details', 'idempotency_key', 'created_at', 'updated_at', 'status_changed_at', 'cancel_reason', 'hold_expires_at', 'access_token'], 'reservations has exactly the columns of the install script and the 1.4 upgrade');
 SELECT col_is_pk('timepool', 'reservations', 'id', 'reservations.id is the primary key');
 SELECT col_type_is('timepool', 'reservations', 'id', 'bigint', 'reservations.id is bigint');
 SELECT col_not_null('timepool', 'reservations', 'id', 'reservations.id is NOT NULL');
@@ -289,7 +292,7 @@ SELECT col_type_is('timepool', 'reservations', 'status', 'text', 'reservations.s
 SELECT col_not_null('timepool', 'reservations', 'status', 'reservations.status is NOT NULL');
 SELECT col_default_is('timepool', 'reservations', 'status', 'PENDING'::text, 'reservations.status defaults to ''PENDING''');
 SELECT col_type_is('timepool', 'reservations', 'patient_name', 'text', 'reservations.patient_name is text');
-SELECT col_not_null('timepool', 'reservations', 'patient_name', 'reservations.patient_name is NOT NULL');
+SELECT col_is_null('timepool', 'reservations', 'patient_name', 'reservations.patient_name is nullable (1.4: a hold has no patient yet; reservations_patient_named)');
 SELECT col_hasnt_default('timepool', 'reservations', 'patient_name', 'reservations.patient_name has no default');
 SELECT col_type_is('timepool', 'reservations', 'patient_phone', 'text', 'reservations.patient_phone is text');
 SELECT col_is_null('timepool', 'reservations', 'patient_phone', 'reservations.patient_phone is nullable');
@@ -318,6 +321,16 @@ SELECT col_default_is('timepool', 'reservations', 'status_changed_at', 'now()'::
 SELECT col_type_is('timepool', 'reservations', 'cancel_reason', 'text', 'reservations.cancel_reason is text');
 SELECT col_is_null('timepool', 'reservations', 'cancel_reason', 'reservations.cancel_reason is nullable');
 SELECT col_hasnt_default('timepool', 'reservations', 'cancel_reason', 'reservations.cancel_reason has no default');
+SELECT col_type_is('timepool', 'reservations', 'hold_expires_at', 'timestamp with time zone', 'reservations.hold_expires_at is timestamp with time zone (1.4)');
+SELECT col_is_null('timepool', 'reservations', 'hold_expires_at', 'reservations.hold_expires_at is nullable');
+SELECT col_hasnt_default('timepool', 'reservations', 'hold_expires_at', 'reservations.hold_expires_at has no default');
+SELECT col_type_is('timepool', 'reservations', 'access_token', 'uuid', 'reservations.access_token is uuid (1.4)');
+SELECT col_not_null('timepool', 'reservations', 'access_token', 'reservations.access_token is NOT NULL');
+SELECT col_default_is('timepool', 'reservations', 'access_token', 'gen_random_uuid()'::text, 'reservations.access_token defaults to gen_random_uuid()');
+SELECT is((SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute
+            WHERE attrelid = 'timepool.reservations'::regclass AND attnum > 0 AND NOT attisdropped
+              AND attnum > (SELECT attnum FROM pg_attribute WHERE attrelid = 'timepool.reservations'::regclass AND attname = 'cancel_reason')),
+          ARRAY['hold_expires_at', 'access_token'], 'reservations: hold_expires_at and access_token come last, after cancel_reason');
 
 -- timepool.service_categories: columns, types, NOT NULL, defaults
 SELECT columns_are('timepool', 'service_categories', ARRAY['id', 'code', 'name', 'display_order', 'created_at', 'updated_at'], 'service_categories has exactly the columns of the 1.1 upgrade');
@@ -341,7 +354,7 @@ SELECT col_not_null('timepool', 'service_categories', 'updated_at', 'service_cat
 SELECT col_default_is('timepool', 'service_categories', 'updated_at', 'now()'::text, 'service_categories.updated_at defaults to now()');
 
 -- timepool.settings: columns, types, NOT NULL, defaults
-SELECT columns_are('timepool', 'settings', ARRAY['id', 'time_zone', 'min_notice_minutes', 'max_advance_days', 'updated_at'], 'settings has exactly the columns of the 1.1 upgrade');
+SELECT columns_are('timepool', 'settings', ARRAY['id', 'time_zone', 'min_notice_minutes', 'max_advance_days', 'updated_at', 'cancel_notice_minutes', 'online_status'], 'settings has exactly the columns of the 1.1 upgrade and the 1.4 upgrade');
 -- 1.2 dropped settings_pkey: a data-only restore with triggers disabled may
 -- put a second row next to the one CREATE EXTENSION made, and
 -- keep_triggers() removes the older; settings_single_row (id = 1) stays
@@ -364,6 +377,14 @@ SELECT col_default_is('timepool', 'settings', 'max_advance_days', 365, 'settings
 SELECT col_type_is('timepool', 'settings', 'updated_at', 'timestamp with time zone', 'settings.updated_at is timestamp with time zone');
 SELECT col_not_null('timepool', 'settings', 'updated_at', 'settings.updated_at is NOT NULL');
 SELECT col_default_is('timepool', 'settings', 'updated_at', 'now()'::text, 'settings.updated_at defaults to now()');
+SELECT col_type_is('timepool', 'settings', 'cancel_notice_minutes', 'integer', 'settings.cancel_notice_minutes is integer (1.4)');
+SELECT col_not_null('timepool', 'settings', 'cancel_notice_minutes', 'settings.cancel_notice_minutes is NOT NULL');
+SELECT col_default_is('timepool', 'settings', 'cancel_notice_minutes', 0, 'settings.cancel_notice_minutes defaults to 0');
+SELECT col_type_is('timepool', 'settings', 'online_status', 'text', 'settings.online_status is text (1.4)');
+SELECT col_not_null('timepool', 'settings', 'online_status', 'settings.online_status is NOT NULL');
+SELECT col_default_is('timepool', 'settings', 'online_status', 'PENDING'::text, 'settings.online_status defaults to ''PENDING''');
+SELECT results_eq($$SELECT cancel_notice_minutes, online_status FROM timepool.settings$$,
+                  $$VALUES (0, 'PENDING'::text)$$, 'the settings row has the new columns'' defaults');
 SELECT results_eq($$SELECT id::int, min_notice_minutes, max_advance_days,
                            time_zone = coalesce((SELECT name FROM pg_timezone_names
                                                   WHERE name = current_setting('TimeZone')), 'UTC')
@@ -489,6 +510,12 @@ SELECT set_eq(
     ('timepool.reservations', 'reservations_whole_minutes', 'c'),
     ('timepool.reservations', 'reservations_window', 'c'),
     ('timepool.reservations', 'reservations_idempotency_key_key', 'u'),
+    ('timepool.reservations', 'reservations_patient_named', 'c'),
+    ('timepool.reservations', 'reservations_hold_expiry', 'c'),
+    ('timepool.reservations', 'reservations_access_token_key', 'u'),
+    ('timepool.services', 'services_cancel_notice_range', 'c'),
+    ('timepool.settings', 'settings_cancel_notice_range', 'c'),
+    ('timepool.settings', 'settings_online_status_valid', 'c'),
     ('timepool.service_categories', 'service_categories_pkey', 'p'),
     ('timepool.service_categories', 'service_categories_code_format', 'c'),
     ('timepool.service_categories', 'service_categories_name_length', 'c'),
@@ -602,7 +629,8 @@ SELECT indexes_are('timepool', 'schedule_overrides',
 SELECT indexes_are('timepool', 'reservations',
                    ARRAY['reservations_pkey', 'reservations_idempotency_key_key',
                          'reservations_pool_idx', 'reservations_resource_idx',
-                         'reservations_service_idx', 'reservations_service_day_idx']);
+                         'reservations_service_idx', 'reservations_service_day_idx',
+                         'reservations_hold_idx', 'reservations_access_token_key']);
 SELECT indexes_are('timepool', 'service_categories', ARRAY['service_categories_pkey', 'service_categories_code_key']);
 SELECT indexes_are('timepool', 'settings', '{}'::name[], 'settings has no index (1.2 dropped settings_pkey)');
 SELECT indexes_are('timepool', 'audit_log', ARRAY['audit_log_pkey', 'audit_log_row_idx']);
@@ -616,8 +644,8 @@ SELECT is(pg_get_indexdef('timepool.resource_services_pkey'::regclass),
           'CREATE UNIQUE INDEX resource_services_pkey ON timepool.resource_services USING btree (resource_id, service_id)',
           'resource_services_pkey: UNIQUE (resource_id, service_id)');
 SELECT is(pg_get_indexdef('timepool.reservations_service_day_idx'::regclass),
-          'CREATE INDEX reservations_service_day_idx ON timepool.reservations USING btree (service_id, reservation_date) INCLUDE (required_minutes) WHERE (status <> ALL (ARRAY[''CANCELLED''::text, ''REJECTED''::text]))',
-          'reservations_service_day_idx: (service, date) INCLUDE required_minutes, only rows that hold time (the daily cap''s sum)');
+          'CREATE INDEX reservations_service_day_idx ON timepool.reservations USING btree (service_id, reservation_date) INCLUDE (required_minutes, hold_expires_at) WHERE (status <> ALL (ARRAY[''CANCELLED''::text, ''REJECTED''::text, ''EXPIRED''::text]))',
+          'reservations_service_day_idx (1.4): (service, date) INCLUDE required_minutes and hold_expires_at, only rows that may hold time (the daily cap''s sum)');
 SELECT is(pg_get_indexdef('timepool.audit_log_row_idx'::regclass),
           'CREATE INDEX audit_log_row_idx ON timepool.audit_log USING btree (table_name, row_id)',
           'audit_log_row_idx: (table_name, row_id), a row''s history');
@@ -627,8 +655,14 @@ SELECT is(pg_get_indexdef('timepool.services_category_idx'::regclass),
 SELECT has_index('timepool', 'reservations', 'reservations_pool_idx',
                  'index reservations_pool_idx exists');
 SELECT is(pg_get_indexdef('timepool.reservations_pool_idx'::regclass),
-          'CREATE INDEX reservations_pool_idx ON timepool.reservations USING btree (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time) WHERE (status <> ALL (ARRAY[''CANCELLED''::text, ''REJECTED''::text]))',
-          'reservations_pool_idx (1.3): (date, resource, period) INCLUDE required_minutes and the window (start_time, end_time), only rows that hold time');
+          'CREATE INDEX reservations_pool_idx ON timepool.reservations USING btree (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time, hold_expires_at) WHERE (status <> ALL (ARRAY[''CANCELLED''::text, ''REJECTED''::text, ''EXPIRED''::text]))',
+          'reservations_pool_idx (1.4): (date, resource, period) INCLUDE required_minutes, the window (start_time, end_time) and hold_expires_at, only rows that may hold time');
+SELECT is(pg_get_indexdef('timepool.reservations_hold_idx'::regclass),
+          'CREATE INDEX reservations_hold_idx ON timepool.reservations USING btree (hold_expires_at) WHERE (status = ''HELD''::text)',
+          'reservations_hold_idx (1.4): (hold_expires_at), HELD rows only (expire_holds)');
+SELECT is(pg_get_indexdef('timepool.reservations_access_token_key'::regclass),
+          'CREATE UNIQUE INDEX reservations_access_token_key ON timepool.reservations USING btree (access_token)',
+          'reservations_access_token_key (1.4): UNIQUE (access_token)');
 SELECT is((SELECT indisunique FROM pg_index WHERE indexrelid = 'timepool.reservations_pool_idx'::regclass),
           false, 'reservations_pool_idx is not unique');
 SELECT has_index('timepool', 'services', 'services_code_key', 'index services_code_key exists');
@@ -684,6 +718,9 @@ SELECT functions_are('timepool', ARRAY[
   'audit_log_append_only', 'keep_service_code', 'settings_keep_row', 'settings_keep_table',
   -- 1.2
   'lock_service', 'lock_pool', 'keep_triggers',
+  -- 1.4
+  'open_slots', 'check_booking', 'hold_slot', 'confirm_hold', 'release_hold', 'expire_holds',
+  'book_online', 'get_booking', 'cancel_booking', 'reschedule_booking', 'reschedule_reservation',
   -- constructors PostgreSQL makes for the two range types
   'time_range', 'time_multirange', 'label_range', 'label_multirange']);
 SELECT has_function('timepool', 'availability', ARRAY['date', 'text', 'text', 'text']);
@@ -716,8 +753,10 @@ SELECT is((SELECT count(*)::int FROM pg_proc
               AND proname IN ('availability', 'can_book', 'book_service', 'cancel_reservation',
                               'set_reservation_status', 'pool_lock_key', 'delete_service',
                               'restore_service', 'clinic_now', 'clinic_today', 'lock_service',
-                              'lock_pool', 'keep_triggers')),
-          13, 'no overloads: one function of each name');
+                              'lock_pool', 'keep_triggers', 'open_slots', 'check_booking', 'hold_slot',
+                              'confirm_hold', 'release_hold', 'expire_holds', 'book_online', 'get_booking',
+                              'cancel_booking', 'reschedule_booking', 'reschedule_reservation')),
+          24, 'no overloads: one function of each name');
 
 -- argument names and defaults
 SELECT is(pg_get_function_arguments('timepool.availability(date,text,text,text)'::regprocedure),
@@ -727,8 +766,8 @@ SELECT is(pg_get_function_arguments('timepool.can_book(text,date,time,text)'::re
           'p_service text, p_date date, p_time time without time zone DEFAULT NULL::time without time zone, p_resource text DEFAULT NULL::text',
           'can_book arguments and defaults');
 SELECT is(pg_get_function_arguments('timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text)'::regprocedure),
-          'p_service text, p_date date, p_time time without time zone, p_patient_name text, p_patient_phone text DEFAULT NULL::text, p_patient_email text DEFAULT NULL::text, p_notes text DEFAULT NULL::text, p_details jsonb DEFAULT NULL::jsonb, p_resource text DEFAULT NULL::text, p_status text DEFAULT ''PENDING''::text, p_idempotency_key text DEFAULT NULL::text',
-          'book_service arguments and defaults');
+          'p_service text, p_date date, p_time time without time zone, p_patient_name text, p_patient_phone text DEFAULT NULL::text, p_patient_email text DEFAULT NULL::text, p_notes text DEFAULT NULL::text, p_details jsonb DEFAULT NULL::jsonb, p_resource text DEFAULT NULL::text, p_status text DEFAULT ''PENDING''::text, p_idempotency_key text DEFAULT NULL::text, OUT id bigint, OUT resource_id bigint, OUT service_id bigint, OUT service_code text, OUT service_name text, OUT duration_minutes integer, OUT buffer_minutes integer, OUT required_minutes integer, OUT price numeric, OUT reservation_date date, OUT start_time time without time zone, OUT end_time time without time zone, OUT period text, OUT status text, OUT patient_name text, OUT patient_phone text, OUT patient_email text, OUT notes text, OUT details jsonb, OUT idempotency_key text, OUT created_at timestamp with time zone, OUT updated_at timestamp with time zone, OUT status_changed_at timestamp with time zone, OUT cancel_reason text, OUT hold_expires_at timestamp with time zone, OUT access_token uuid, OUT created boolean',
+          'book_service arguments and defaults (1.4: and the OUT columns)');
 SELECT is(pg_get_function_arguments('timepool.cancel_reservation(bigint,text)'::regprocedure),
           'p_id bigint, p_reason text DEFAULT NULL::text', 'cancel_reservation arguments and defaults');
 SELECT is(pg_get_function_arguments('timepool.set_reservation_status(bigint,text)'::regprocedure),
@@ -752,7 +791,22 @@ SELECT is(pg_get_function_result('timepool.availability(date,text,text,text)'::r
 SELECT function_returns('timepool', 'can_book', ARRAY['text', 'date', 'time without time zone', 'text'], 'boolean');
 SELECT function_returns('timepool', 'book_service',
                         ARRAY['text', 'date', 'time without time zone', 'text', 'text', 'text', 'text', 'jsonb',
-                              'text', 'text', 'text'], 'timepool.reservations');
+                              'text', 'text', 'text'], 'record');
+-- 1.4: book_service returns the reservation's columns, in order, then created
+SELECT is((SELECT array_agg(n ORDER BY o) FROM pg_proc p,
+                  unnest(p.proargnames, p.proargmodes::text[]) WITH ORDINALITY AS a(n, m, o)
+            WHERE p.oid = 'timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text)'::regprocedure
+              AND m = 'o'),
+          (SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute
+            WHERE attrelid = 'timepool.reservations'::regclass AND attnum > 0 AND NOT attisdropped) || ARRAY['created'],
+          'book_service''s OUT columns are timepool.reservations'' columns in order, then created');
+SELECT is((SELECT array_agg(format_type(t, NULL) ORDER BY o) FROM pg_proc p,
+                  unnest(p.proallargtypes, p.proargmodes::text[]) WITH ORDINALITY AS a(t, m, o)
+            WHERE p.oid = 'timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text)'::regprocedure
+              AND m = 'o'),
+          (SELECT array_agg(format_type(atttypid, NULL) ORDER BY attnum) FROM pg_attribute
+            WHERE attrelid = 'timepool.reservations'::regclass AND attnum > 0 AND NOT attisdropped) || ARRAY['boolean'],
+          'and of the same types (created boolean)');
 SELECT function_returns('timepool', 'cancel_reservation', ARRAY['bigint', 'text'], 'timepool.reservations');
 SELECT function_returns('timepool', 'set_reservation_status', ARRAY['bigint', 'text'], 'timepool.reservations');
 SELECT function_returns('timepool', 'pool_lock_key', ARRAY['bigint', 'date', 'text'], 'integer');
@@ -879,7 +933,18 @@ SELECT set_eq(
     ('timepool.keep_service_code()', 'search_path=pg_catalog, pg_temp'),
     ('timepool.settings_keep_row()', 'search_path=pg_catalog, pg_temp'),
     ('timepool.settings_keep_table()', 'search_path=pg_catalog, pg_temp'),
-    ('timepool.keep_triggers()', 'search_path=pg_catalog, pg_temp')$$,
+    ('timepool.keep_triggers()', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.open_slots(text,date,date,integer,text)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.check_booking(text,date,time without time zone,text)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.hold_slot(text,date,time without time zone,text,interval,text)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.confirm_hold(uuid,text,text,text,text,jsonb)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.release_hold(uuid)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.expire_holds()', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.book_online(text,date,time without time zone,text,text,text,text,jsonb,text,text)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.get_booking(uuid)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.cancel_booking(uuid,text)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.reschedule_booking(uuid,date,time without time zone,text)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.reschedule_reservation(bigint,date,time without time zone,text)', 'search_path=pg_catalog, pg_temp')$$,
   'every SECURITY DEFINER, trigger and event trigger function pins search_path = pg_catalog, pg_temp (and nothing else)');
 SELECT is((SELECT count(*)::int FROM pg_proc
             WHERE pronamespace = 'timepool'::regnamespace AND prosecdef
@@ -1052,8 +1117,8 @@ SELECT is(obj_description('timepool.pool_lock_key(bigint,date,text)'::regprocedu
 -- 1.3's comments: what book_service, can_book and set_reservation_status
 -- now refuse, and what a reservation holds
 SELECT is(obj_description('timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text)'::regprocedure, 'pg_proc'),
-          'books a service at a date and time under the pool lock; refuses with TP001..TP008; returns the reservation',
-          'book_service has the comment of the 1.3 script (TP001..TP008)');
+          'staff: books a service at a date and time under the pool lock; refuses with TP001..TP008; returns the reservation and whether this call created it',
+          'book_service has the comment of the 1.4 script');
 SELECT is(obj_description('timepool.can_book(text,date,time,text)'::regprocedure, 'pg_proc'),
           'whether book_service would accept the service at p_time (or, without a time, at some start that day) right now: minutes, clock limit, who performs it, schedule and policy',
           'can_book has the comment of the 1.3 script');
@@ -1061,8 +1126,8 @@ SELECT is(obj_description('timepool.set_reservation_status(bigint,text)'::regpro
           'moves a reservation to another status along the allowed transitions (COMPLETED and NO_SHOW once it has started); returns the updated row',
           'set_reservation_status has the comment of the 1.3 script');
 SELECT is(obj_description('timepool.reservations'::regclass, 'pg_class'),
-          'bookings; each one holds required_minutes of its pool (resource, date, period) and its window [start_time, end_time) on the resource''s clock, unless CANCELLED or REJECTED',
-          'reservations has the comment of the 1.3 script');
+          'bookings and holds; each one holds required_minutes of its pool (resource, date, period) unless CANCELLED, REJECTED or EXPIRED, or HELD past hold_expires_at',
+          'reservations has the comment of the 1.4 script');
 
 -- pg_dump keeps the data of every table and the state of every sequence
 SELECT set_eq(
@@ -1080,6 +1145,89 @@ SELECT is((SELECT array_length(extconfig, 1) = array_length(extcondition, 1)
                   AND array_to_string(extcondition, '') = ''
              FROM pg_extension WHERE extname = 'timepool'),
           true, 'every config entry is dumped whole (empty filter condition)');
+
+-- 1.4: the receipt type of the public functions
+SELECT has_composite('timepool', 'booking_receipt', 'composite type timepool.booking_receipt exists (1.4)');
+SELECT results_eq(
+  $$SELECT attname::text COLLATE "default", format_type(atttypid, atttypmod) FROM pg_attribute
+     WHERE attrelid = 'timepool.booking_receipt'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum$$,
+  $$VALUES ('id', 'bigint'), ('access_token', 'uuid'), ('created', 'boolean'), ('status', 'text'),
+           ('service', 'text'), ('service_name', 'text'), ('resource', 'text'), ('date', 'date'),
+           ('period', 'text'), ('start_time', 'time without time zone'), ('end_time', 'time without time zone'),
+           ('price', 'numeric(12,2)'), ('patient_name', 'text'), ('hold_expires_at', 'timestamp with time zone')$$,
+  'booking_receipt has the 14 attributes of the 1.4 script, in order, with their types');
+SELECT isnt(obj_description('timepool.booking_receipt'::regtype, 'pg_type'), NULL, 'booking_receipt has a COMMENT');
+
+-- 1.4: the new functions, each with its arguments, result, language,
+-- volatility and SECURITY DEFINER
+SELECT results_eq(
+  $$SELECT p.oid::regprocedure::text, pg_get_function_arguments(p.oid), pg_get_function_result(p.oid),
+           l.lanname::text COLLATE "default", p.provolatile::text, p.prosecdef, p.proisstrict, p.proparallel::text
+      FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+     WHERE p.pronamespace = 'timepool'::regnamespace
+       AND p.proname IN ('open_slots', 'check_booking', 'hold_slot', 'confirm_hold', 'release_hold', 'expire_holds',
+                         'book_online', 'get_booking', 'cancel_booking', 'reschedule_booking', 'reschedule_reservation')
+     ORDER BY p.proname$$,
+  $$VALUES
+    ('timepool.book_online(text,date,time without time zone,text,text,text,text,jsonb,text,text)',
+     'p_service text, p_date date, p_time time without time zone, p_patient_name text, p_patient_phone text DEFAULT NULL::text, p_patient_email text DEFAULT NULL::text, p_notes text DEFAULT NULL::text, p_details jsonb DEFAULT NULL::jsonb, p_resource text DEFAULT NULL::text, p_idempotency_key text DEFAULT NULL::text',
+     'timepool.booking_receipt', 'c', 'v', true, false, 'u'),
+    ('timepool.cancel_booking(uuid,text)', 'p_token uuid, p_reason text DEFAULT NULL::text',
+     'timepool.booking_receipt', 'c', 'v', true, false, 'u'),
+    ('timepool.check_booking(text,date,time without time zone,text)',
+     'p_service text, p_date date, p_time time without time zone, p_resource text DEFAULT NULL::text, OUT accepted boolean, OUT sqlstate text, OUT message text, OUT detail text, OUT hint text, OUT earliest_start timestamp without time zone',
+     'record', 'c', 's', true, false, 'u'),
+    ('timepool.confirm_hold(uuid,text,text,text,text,jsonb)',
+     'p_token uuid, p_patient_name text, p_patient_phone text DEFAULT NULL::text, p_patient_email text DEFAULT NULL::text, p_notes text DEFAULT NULL::text, p_details jsonb DEFAULT NULL::jsonb',
+     'timepool.booking_receipt', 'c', 'v', true, false, 'u'),
+    ('timepool.expire_holds()', '', 'integer', 'c', 'v', true, false, 'u'),
+    ('timepool.get_booking(uuid)', 'p_token uuid', 'timepool.booking_receipt', 'c', 's', true, false, 'u'),
+    ('timepool.hold_slot(text,date,time without time zone,text,interval,text)',
+     'p_service text, p_date date, p_time time without time zone, p_resource text DEFAULT NULL::text, p_ttl interval DEFAULT ''00:10:00''::interval, p_idempotency_key text DEFAULT NULL::text',
+     'timepool.booking_receipt', 'c', 'v', true, false, 'u'),
+    ('timepool.open_slots(text,date,date,integer,text)',
+     'p_service text, p_from date, p_to date DEFAULT NULL::date, p_step_minutes integer DEFAULT 15, p_resource text DEFAULT NULL::text',
+     'TABLE(resource text, date date, period text, start_time time without time zone, end_time time without time zone, remaining_minutes integer)',
+     'c', 's', true, false, 'u'),
+    ('timepool.release_hold(uuid)', 'p_token uuid', 'timepool.booking_receipt', 'c', 'v', true, false, 'u'),
+    ('timepool.reschedule_booking(uuid,date,time without time zone,text)',
+     'p_token uuid, p_date date, p_time time without time zone, p_resource text DEFAULT NULL::text',
+     'timepool.booking_receipt', 'c', 'v', true, false, 'u'),
+    ('timepool.reschedule_reservation(bigint,date,time without time zone,text)',
+     'p_id bigint, p_date date, p_time time without time zone, p_resource text DEFAULT NULL::text',
+     'timepool.reservations', 'c', 'v', true, false, 'u')$$,
+  '1.4''s 11 functions: arguments and defaults, result, C, volatility, SECURITY DEFINER, not strict, parallel unsafe');
+SELECT is((SELECT prorows FROM pg_proc WHERE oid = 'timepool.open_slots(text,date,date,integer,text)'::regprocedure),
+          200::real, 'open_slots is planned as 200 rows (ROWS 200)');
+SELECT is((SELECT l.lanname::text || ' ' || p.prosecdef || ' ' || p.provolatile::text FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+            WHERE p.oid = 'timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text)'::regprocedure),
+          'c true v', 'book_service is still C, SECURITY DEFINER, VOLATILE');
+
+-- 1.4: what the new and changed constraints say
+SELECT set_eq(
+  $$SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint
+     WHERE connamespace = 'timepool'::regnamespace
+       AND conname IN ('reservations_status_valid', 'reservations_patient_named', 'reservations_access_token_key',
+                       'services_cancel_notice_range', 'settings_cancel_notice_range', 'settings_online_status_valid')$$,
+  $$VALUES
+    ('reservations_status_valid', 'CHECK ((status = ANY (ARRAY[''HELD''::text, ''PENDING''::text, ''CONFIRMED''::text, ''COMPLETED''::text, ''NO_SHOW''::text, ''CANCELLED''::text, ''REJECTED''::text, ''EXPIRED''::text])))'),
+    ('reservations_patient_named', 'CHECK (((patient_name IS NOT NULL) OR (status = ANY (ARRAY[''HELD''::text, ''EXPIRED''::text]))))'),
+    ('reservations_access_token_key', 'UNIQUE (access_token)'),
+    ('services_cancel_notice_range', 'CHECK (((cancel_notice_minutes >= 0) AND (cancel_notice_minutes <= 525600)))'),
+    ('settings_cancel_notice_range', 'CHECK (((cancel_notice_minutes >= 0) AND (cancel_notice_minutes <= 525600)))'),
+    ('settings_online_status_valid', 'CHECK ((online_status = ANY (ARRAY[''PENDING''::text, ''CONFIRMED''::text])))')$$,
+  '1.4''s constraints: the statuses with HELD and EXPIRED, a patient name but on a hold, one reservation per token, the notices'' range, the online status');
+SELECT is((SELECT regexp_replace(pg_get_constraintdef(oid), '\s+', ' ', 'g') FROM pg_constraint
+            WHERE conrelid = 'timepool.reservations'::regclass AND conname = 'reservations_hold_expiry'),
+          'CHECK ( CASE status WHEN ''HELD''::text THEN (hold_expires_at IS NOT NULL) WHEN ''EXPIRED''::text THEN true ELSE (hold_expires_at IS NULL) END)',
+          'reservations_hold_expiry: a HELD row has its expiry, an EXPIRED one may keep it, no other row has one');
+SELECT results_eq(
+  $$SELECT col_description('timepool.reservations'::regclass, 25) IS NOT NULL AND col_description('timepool.reservations'::regclass, 26) IS NOT NULL,
+           (SELECT count(*)::int FROM pg_attribute a WHERE a.attrelid IN ('timepool.settings'::regclass, 'timepool.services'::regclass)
+               AND a.attname IN ('cancel_notice_minutes', 'online_status')
+               AND col_description(a.attrelid, a.attnum) IS NOT NULL)$$,
+  $$VALUES (true, 3)$$,
+  '1.4''s five new columns have a COMMENT');
 
 SELECT * FROM finish();
 ROLLBACK;
