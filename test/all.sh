@@ -4,6 +4,8 @@
 #   pg_regress suites (sql/, expected/) and isolation specs (test/specs/)
 #   pgTAP tests (test/pgtap/) run with pg_prove
 #   the README's sql examples, run in one psql session (test/readme.sh)
+#   the README's application example (examples/booking-client/book.js) run
+#     by 40 concurrent clients at each isolation level (test/retry.sh)
 #   dump and restore (test/dump_restore.sh)
 #   a randomized robustness run with SQLsmith (test/sqlsmith.sh): no crash,
 #     no internal error of timepool's
@@ -49,6 +51,7 @@ pgtap() {
 run "pg_regress suites and isolation specs" regress
 run "pgTAP tests" pgtap
 run "README examples" bash test/readme.sh
+run "retry example, 40 clients" bash test/retry.sh
 run "upgrade from 1.0 and 1.1" bash test/upgrade.sh
 run "dump and restore" bash test/dump_restore.sh
 run "sqlsmith robustness run" bash test/sqlsmith.sh
