@@ -77,3 +77,116 @@ BEGIN
   RETURN n;
 END
 $$;
+
+-- Baseline 6: timepool.open_slots() in plain SQL, the same rules: a
+-- generate_series over each pool's grid, then for every start the pool's
+-- minutes, the clock (the most reservations at once in the window: at its
+-- start or at a reservation's start inside it), who performs what, the
+-- weekly schedule with the override that applies, holds until they
+-- expire, notice, advance limit, the daily cap and the clocks' skipped
+-- hour; of the pools that fit a start, the one book_service() takes.
+CREATE FUNCTION bench.open_slots_sql(p_service text, p_from date, p_to date DEFAULT NULL,
+                                     p_step_minutes integer DEFAULT 15, p_resource text DEFAULT NULL)
+RETURNS TABLE (resource text, date date, period text, start_time time, end_time time,
+               remaining_minutes integer)
+LANGUAGE sql STABLE AS $$
+WITH svc AS (
+  SELECT s.id, s.duration_minutes + s.buffer_minutes AS req, s.daily_cap_minutes AS cap,
+         coalesce(s.min_notice_minutes, st.min_notice_minutes) AS notice,
+         coalesce(s.max_advance_days, st.max_advance_days) AS advance, st.time_zone AS tz
+    FROM timepool.services s, timepool.settings st
+   WHERE s.code = p_service AND s.is_active AND s.deleted_at IS NULL
+), days AS (
+  SELECT d::date AS d FROM generate_series(p_from, coalesce(p_to, p_from), interval '1 day') d
+), res AS (
+  SELECT r.id, r.code, r.max_concurrent FROM timepool.resources r, svc
+   WHERE r.is_active AND (p_resource IS NULL OR r.code = p_resource)
+     AND (NOT EXISTS (SELECT FROM timepool.resource_services x WHERE x.resource_id = r.id)
+          OR EXISTS (SELECT FROM timepool.resource_services x WHERE x.resource_id = r.id AND x.service_id = svc.id))
+), labels AS (   -- every period a resource may have on a date: weekly or an override's
+  SELECT res.id AS rid, days.d, w.period FROM res, days, timepool.clinic_time_slots w
+   WHERE w.resource_id = res.id AND w.is_active AND w.day_of_week = extract(dow FROM days.d)
+     AND days.d BETWEEN coalesce(w.effective_from, '-infinity') AND coalesce(w.effective_until, 'infinity')
+  UNION
+  SELECT res.id, days.d, o.period FROM res, days, timepool.schedule_overrides o
+   WHERE o.date = days.d AND o.period IS NOT NULL AND NOT o.is_closed
+     AND (o.resource_id IS NULL OR o.resource_id = res.id)
+), pools AS (
+  SELECT l.rid, l.d, l.period, coalesce(o.start_time, w.start_time) AS ps, coalesce(o.end_time, w.end_time) AS pe,
+         CASE WHEN o.is_closed THEN 0 ELSE coalesce(o.capacity_minutes, w.capacity_minutes) END AS cap,
+         coalesce(o.is_closed, false) AS closed, w.id AS weekly
+    FROM labels l
+    LEFT JOIN timepool.clinic_time_slots w
+      ON w.resource_id = l.rid AND w.is_active AND w.period = l.period AND w.day_of_week = extract(dow FROM l.d)
+     AND l.d BETWEEN coalesce(w.effective_from, '-infinity') AND coalesce(w.effective_until, 'infinity')
+    LEFT JOIN LATERAL (
+      SELECT o.* FROM timepool.schedule_overrides o
+       WHERE o.date = l.d AND (o.resource_id IS NULL OR o.resource_id = l.rid)
+         AND (o.period IS NULL OR o.period = l.period)
+       ORDER BY o.resource_id IS NULL, o.period IS NULL LIMIT 1) o ON true
+), open_pools AS (   -- a period no weekly row has needs an opening override's window
+  SELECT p.*, p.cap - coalesce((SELECT sum(b.required_minutes) FROM timepool.reservations b
+                                 WHERE b.resource_id = p.rid AND b.reservation_date = p.d AND b.period = p.period
+                                   AND b.status NOT IN ('CANCELLED', 'REJECTED', 'EXPIRED')
+                                   AND (b.hold_expires_at IS NULL OR b.hold_expires_at > timepool.clinic_now())), 0)
+           AS remaining
+    FROM pools p WHERE NOT p.closed AND (p.weekly IS NOT NULL OR p.ps IS NOT NULL)
+), grid AS (
+  SELECT DISTINCT p.rid, p.d, (p.ps + make_interval(mins => k))::time AS s,
+         extract(epoch FROM p.ps)::int / 60 + k AS sm
+    FROM pools p, svc,
+         generate_series(0, extract(epoch FROM p.pe - p.ps)::int / 60 - svc.req, p_step_minutes) k
+   WHERE p.ps IS NOT NULL
+), cand AS (
+  SELECT g.rid, g.d, g.s, g.sm, op.period, op.ps, op.remaining, svc.req
+    FROM grid g JOIN open_pools op ON op.rid = g.rid AND op.d = g.d, svc
+   WHERE g.sm >= extract(epoch FROM op.ps) / 60 AND g.sm + svc.req <= extract(epoch FROM op.pe) / 60
+     AND op.remaining >= svc.req
+     -- notice, past dates and the advance limit, on the clinic's clock
+     AND (g.d + g.s) >= (timepool.clinic_now() + make_interval(mins => svc.notice)) AT TIME ZONE svc.tz
+     AND g.d <= timepool.clinic_today() + svc.advance
+     -- the daily cap
+     AND (svc.cap IS NULL OR svc.req + coalesce((
+           SELECT sum(b.required_minutes) FROM timepool.reservations b
+            WHERE b.service_id = svc.id AND b.reservation_date = g.d
+              AND b.status NOT IN ('CANCELLED', 'REJECTED', 'EXPIRED')
+              AND (b.hold_expires_at IS NULL OR b.hold_expires_at > timepool.clinic_now())), 0) <= svc.cap)
+     -- a window that exists on the clinic's clock: its first and last minutes
+     -- a real req - 1 minutes apart (it may end where the clocks skip)
+     AND (((g.d + g.s) AT TIME ZONE svc.tz + make_interval(mins => svc.req - 1)) AT TIME ZONE svc.tz)
+         = (g.d + g.s) + make_interval(mins => svc.req - 1)
+     AND ((g.d + g.s) AT TIME ZONE svc.tz) AT TIME ZONE svc.tz = (g.d + g.s)
+     -- the clock: fewer than max_concurrent at once anywhere in the window
+     AND ((SELECT r.max_concurrent FROM res r WHERE r.id = g.rid) IS NULL OR (
+       SELECT coalesce(max(n), 0) FROM (
+         SELECT (SELECT count(*) FROM timepool.reservations b
+                  WHERE b.resource_id = g.rid AND b.reservation_date = g.d
+                    AND b.status NOT IN ('CANCELLED', 'REJECTED', 'EXPIRED')
+                    AND (b.hold_expires_at IS NULL OR b.hold_expires_at > timepool.clinic_now())
+                    AND extract(epoch FROM b.start_time) / 60 <= t.t AND t.t < extract(epoch FROM b.end_time) / 60) AS n
+           FROM (SELECT g.sm AS t
+                 UNION
+                 SELECT extract(epoch FROM b.start_time)::int / 60 FROM timepool.reservations b
+                  WHERE b.resource_id = g.rid AND b.reservation_date = g.d
+                    AND b.status NOT IN ('CANCELLED', 'REJECTED', 'EXPIRED')
+                    AND (b.hold_expires_at IS NULL OR b.hold_expires_at > timepool.clinic_now())
+                    AND extract(epoch FROM b.start_time) / 60 > g.sm
+                    AND extract(epoch FROM b.start_time) / 60 < g.sm + svc.req) t) x)
+         < (SELECT r.max_concurrent FROM res r WHERE r.id = g.rid))
+)
+SELECT DISTINCT ON (c.d, r.code COLLATE "C", c.s) r.code, c.d, c.period, c.s,
+       (time '00:00' + make_interval(mins => c.sm + c.req))::time, c.remaining::int
+  FROM cand c JOIN res r ON r.id = c.rid
+ ORDER BY c.d, r.code COLLATE "C", c.s, c.remaining DESC, c.ps, c.period
+$$;
+
+-- Workload 7: a move that may find its target taken, as try_book().
+CREATE FUNCTION bench.try_reschedule(p_id bigint, p_date date, p_time time, p_resource text)
+RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM timepool.reschedule_reservation(p_id, p_date, p_time, p_resource);
+  RETURN true;
+EXCEPTION WHEN SQLSTATE 'TP001' OR SQLSTATE 'TP002' OR SQLSTATE 'TP007' THEN
+  RETURN false;
+END
+$$;
