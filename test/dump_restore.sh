@@ -207,6 +207,48 @@ book "'CONSULT', '2025-12-06', '09:00', 'Ny Pair 1', p_resource => 'DR_B'" >/dev
 r_last=$(book "'CONSULT', '2025-12-06', '09:00', 'Ny Pair 2', p_resource => 'DR_B'")
 echo "booked reservations $r_pending..$r_last"
 
+# 1.4: the patient's flow.  The clinic's notice for changes by token and the
+# status of an online booking, and a service's own notice; then, on DR_B's
+# Saturday 2025-12-20 (its morning: 09:00-11:00, 120 minutes, two at once),
+# one booking at 09:00, a hold there that is still live (tpsql's clock is
+# frozen at midnight of $TODAY in the clinic's zone: the hold's hour runs
+# until 01:00), and at 10:00 a hold that timed out (made on a clock frozen
+# at 2025-11-13 22:00 for 10 minutes, closed by expire_holds(): EXPIRED with
+# its expiry) and one released (EXPIRED, no expiry); and a hold confirmed
+# (CONSULT on DR_A, Monday 2025-12-01), which books with the online status.
+q "$SRC" "UPDATE timepool.settings SET cancel_notice_minutes = 120, online_status = 'CONFIRMED'" >/dev/null
+q "$SRC" "UPDATE timepool.services SET cancel_notice_minutes = 1440 WHERE code = 'CONSULT'" >/dev/null
+r_ro=$(book "'CONSULT', '2025-12-20', '09:00', 'Ro Booked', p_resource => 'DR_B'")
+r_timedout=$(tpsql "$SRC" -A -t -c "SET timepool.now = '2025-11-13 22:00'" \
+	-c "SELECT id FROM timepool.hold_slot('CONSULT', '2025-12-20', '10:00', 'DR_B', '10 minutes', 'hold-timed-out')")
+expect "source: expire_holds() closes the hold that timed out" "$(q "$SRC" "SELECT timepool.expire_holds()")" 1
+r_released=$(q "$SRC" "SELECT id FROM timepool.hold_slot('CONSULT', '2025-12-20', '10:00', 'DR_B', '10 minutes')")
+q "$SRC" "SELECT timepool.release_hold(access_token) FROM timepool.reservations WHERE id = $r_released" >/dev/null
+r_held=$(q "$SRC" "SELECT id FROM timepool.hold_slot('CONSULT', '2025-12-20', '09:00', 'DR_B', '1 hour', 'hold-live')")
+r_confirmed_hold=$(q "$SRC" "SELECT id FROM timepool.hold_slot('CONSULT', '2025-12-01', '09:00', 'DR_A')")
+got=$(q "$SRC" "SELECT c.id || ' ' || c.status || ' ' || c.created FROM timepool.reservations r,
+                       timepool.confirm_hold(r.access_token, 'Sy Confirmed-hold') c WHERE r.id = $r_confirmed_hold")
+expect "source: confirm_hold books the hold under its id with the online status CONFIRMED" "$got" "$r_confirmed_hold CONFIRMED true"
+# every hold, in the clinic's zone: id status expiry
+holds_sql="SELECT string_agg(id || ' ' || status || ' ' || coalesce(to_char(hold_expires_at AT TIME ZONE 'America/New_York', 'YYYY-MM-DD HH24:MI'), 'NULL'), ', ' ORDER BY id)
+             FROM timepool.reservations WHERE status IN ('HELD', 'EXPIRED')"
+want_holds="$r_timedout EXPIRED 2025-11-13 22:10, $r_released EXPIRED NULL, $r_held HELD 2025-11-14 01:00"
+expect "source: a hold timed out (EXPIRED, its expiry kept), one released (EXPIRED, no expiry), one live (HELD until 01:00)" \
+	"$(q "$SRC" "$holds_sql")" "$want_holds"
+# every reservation's id and access token
+tokens_sql="SELECT string_agg(id || '=' || access_token, ' ' ORDER BY id) FROM timepool.reservations WHERE id <= $r_confirmed_hold"
+src_tokens=$(q "$SRC" "$tokens_sql")
+expect "source: every reservation has its own access token" \
+	"$(q "$SRC" "SELECT count(DISTINCT access_token) || ' ' || count(*) FROM timepool.reservations")" \
+	"$(q "$SRC" "SELECT count(*) || ' ' || count(*) FROM timepool.reservations")"
+tok_pending=$(q "$SRC" "SELECT access_token FROM timepool.reservations WHERE id = $r_pending")
+tok_held=$(q "$SRC" "SELECT access_token FROM timepool.reservations WHERE id = $r_held")
+notice_sql="SELECT s.cancel_notice_minutes || ' ' || s.online_status || ' ' ||
+                   (SELECT string_agg(code || '=' || coalesce(cancel_notice_minutes::text, 'NULL'), ' ' ORDER BY id) FROM timepool.services)
+              FROM timepool.settings s"
+want_notice="120 CONFIRMED CONSULT=1440 XRAY=NULL CLEANING=NULL VIP=NULL XRAY=NULL"
+expect "source: settings' cancel notice and online status, and CONSULT's own notice" "$(q "$SRC" "$notice_sql")" "$want_notice"
+
 tpsql "$SRC" <<SQL
 SELECT timepool.set_reservation_status($r_completed, 'CONFIRMED') \\g /dev/null
 -- COMPLETED and NO_SHOW once the appointments (2025-11-15, 09:00 and 09:20) started
@@ -239,7 +281,7 @@ SQL
 src_counts=$(q "$SRC" "SELECT string_agg(status || '=' || n, ' ' ORDER BY status)
                          FROM (SELECT status, count(*) n FROM timepool.reservations GROUP BY status) s")
 echo "source reservations by status: $src_counts"
-want_statuses="CANCELLED=1 COMPLETED=1 CONFIRMED=2 NO_SHOW=1 PENDING=11 REJECTED=1"
+want_statuses="CANCELLED=1 COMPLETED=1 CONFIRMED=3 EXPIRED=2 HELD=1 NO_SHOW=1 PENDING=12 REJECTED=1"
 expect "source has reservations in every status" "$src_counts" "$want_statuses"
 closed=$(q "$SRC" "SELECT is_closed || ' ' || booked_minutes FROM timepool.availability('2025-11-29', 'MORNING', p_resource => 'DR_A')")
 expect "source: DR_A's MORNING is closed on 2025-11-29 and still holds Hal's 40 minutes" "$closed" "true 40"
@@ -260,12 +302,12 @@ got=$(q "$SRC" "SELECT string_agg(r.code || ':' || s.code, ' ' ORDER BY r.code, 
                   FROM timepool.resource_services rs JOIN timepool.resources r ON r.id = rs.resource_id
                   JOIN timepool.services s ON s.id = rs.service_id")
 expect "source: resource_services has DR_B's three services and ROOM_X's one" "$got" "DR_B:CONSULT DR_B:VIP DR_B:XRAY ROOM_X:CLEANING"
-got=$(q "$SRC" "SELECT string_agg(r.code || ' ' || v.reservation_date || ' ' || v.start_time || ' x' || v.n, ', ' ORDER BY r.code)
+got=$(q "$SRC" "SELECT string_agg(r.code || ' ' || v.reservation_date || ' ' || v.start_time || ' x' || v.n, ', ' ORDER BY r.code, v.reservation_date, v.start_time)
                   FROM (SELECT resource_id, reservation_date, start_time, count(*) n FROM timepool.reservations
-                         WHERE status NOT IN ('CANCELLED', 'REJECTED') GROUP BY 1, 2, 3 HAVING count(*) > 1) v
+                         WHERE status NOT IN ('CANCELLED', 'REJECTED', 'EXPIRED') GROUP BY 1, 2, 3 HAVING count(*) > 1) v
                   JOIN timepool.resources r ON r.id = v.resource_id")
-expect "source: bookings at the same time: DR_A's three (no limit), DR_B's two (limit 2)" "$got" \
-	"DR_A 2025-11-17 10:00:00 x3, DR_B 2025-12-06 09:00:00 x2"
+expect "source: bookings at the same time: DR_A's three (no limit), DR_B's two (limit 2) twice (a live hold among them)" "$got" \
+	"DR_A 2025-11-17 10:00:00 x3, DR_B 2025-12-06 09:00:00 x2, DR_B 2025-12-20 09:00:00 x2"
 got=$(q "$SRC" "SELECT count(*) FROM timepool.audit_log WHERE table_name = 'resource_services' AND action = 'INSERT'")
 expect "source: audit_log has the four INSERTs into resource_services" "$got" "4"
 
@@ -273,7 +315,7 @@ expect "source: audit_log has the four INSERTs into resource_services" "$got" "4
 # What must come out the same in a restored database.
 # the tables with an identity (and its sequence); settings has one row, id 1
 TABLES="resources service_categories services clinic_time_slots schedule_overrides reservations audit_log"
-DATES="2025-11-15 2025-11-17 2025-11-22 2025-11-29 2025-12-27 2026-01-03"
+DATES="2025-11-15 2025-11-17 2025-11-22 2025-11-29 2025-12-01 2025-12-20 2025-12-27 2026-01-03"
 
 snapshot() { # db outdir
 	local db=$1 out=$2 t d
@@ -285,7 +327,7 @@ snapshot() { # db outdir
 	# resource_services has no id: by its key
 	q "$db" "SELECT * FROM timepool.resource_services ORDER BY resource_id, service_id" >"$out/table.resource_services"
 	# settings: the policy, and when it was last changed
-	q "$db" "SELECT id, time_zone, min_notice_minutes, max_advance_days FROM timepool.settings ORDER BY id" >"$out/table.settings"
+	q "$db" "SELECT id, time_zone, min_notice_minutes, max_advance_days, cancel_notice_minutes, online_status FROM timepool.settings ORDER BY id" >"$out/table.settings"
 	q "$db" "SELECT updated_at FROM timepool.settings ORDER BY id" >"$out/table.settings.updated_at"
 	q "$db" "SELECT * FROM timepool.bookable_services" >"$out/view.bookable_services"
 	q "$db" "SELECT * FROM timepool.reservation_history ORDER BY audit_id" >"$out/view.reservation_history"
@@ -517,6 +559,49 @@ check_replica_change_seen() { # label db date
 	fi
 }
 
+# 1.4's rows and columns, read (before check_next_ids, which books): the
+# holds with their status and expiry, every access token, the notices and
+# the online status; and a token from before the dump still opens its
+# reservation.
+check_flow_restored() { # label db
+	local label=$1 db=$2
+	expect "$label: the holds keep their status and expiry (a live HELD one, a released EXPIRED one with none, a timed-out one with its own)" \
+		"$(q "$db" "$holds_sql")" "$want_holds"
+	expect "$label: no HELD row without its expiry" \
+		"$(q "$db" "SELECT count(*) FROM timepool.reservations WHERE status = 'HELD' AND hold_expires_at IS NULL")" 0
+	if [ "$(q "$db" "$tokens_sql")" = "$src_tokens" ]; then
+		ok "$label: every reservation keeps its access token ($(wc -w <<<"$src_tokens") of them)"
+	else
+		fail "$label: the access tokens differ from the source's: got '$(q "$db" "$tokens_sql")', want '$src_tokens'"
+	fi
+	expect "$label: settings' cancel_notice_minutes and online_status, and services' cancel_notice_minutes, restored" \
+		"$(q "$db" "$notice_sql")" "$want_notice"
+	expect "$label: get_booking with Ann's token from before the dump returns her reservation" \
+		"$(q "$db" "SELECT id || ' ' || status || ' ' || patient_name FROM timepool.get_booking('$tok_pending')" 2>&1)" "$r_pending PENDING Ann Pending"
+	expect "$label: get_booking with the live hold's token returns the hold, live until 01:00" \
+		"$(q "$db" "SELECT id || ' ' || status || ' ' || to_char(hold_expires_at AT TIME ZONE 'America/New_York', 'HH24:MI') FROM timepool.get_booking('$tok_held')" 2>&1)" \
+		"$r_held HELD 01:00"
+}
+
+# 1.4's rows at work (after check_next_ids): DR_B's morning of 2025-12-20
+# (120 minutes, two at once) has Ro's CONSULT (40 minutes) and the live hold
+# at 09:00, and the two EXPIRED holds at 10:00.  A CONSULT at 09:20 would be
+# the third at once with the live hold counted (TP007; the minutes, 120 of
+# 120, would fit); one at 10:00 fits only if neither EXPIRED hold counts
+# (with one: 160 minutes of 120, TP001).  Then the live hold is confirmed by
+# its token, with the restored online status.
+check_holds_after_restore() { # label db
+	local label=$1 db=$2 got
+	got=$(qv "$db" "SELECT id FROM timepool.book_service('CONSULT', '2025-12-20', '09:20', 'Into the hold', p_resource => 'DR_B')" 2>&1) || true
+	expect_like "$label: the restored live hold still holds its minutes: a third overlap at 09:20 on DR_B is refused (TP007)" "$got" \
+		"*TP007: resource DR_B is busy from 09:20 to 10:00 on 2025-12-20*"
+	got=$(qv "$db" "SELECT status FROM timepool.book_service('CONSULT', '2025-12-20', '10:00', 'Over the expired', p_resource => 'DR_B')" 2>&1) || true
+	expect "$label: the restored EXPIRED holds (released, timed out) hold nothing: CONSULT at 10:00 on DR_B is booked" "$got" "PENDING"
+	got=$(q "$db" "SELECT id || ' ' || status || ' ' || created || ' ' || patient_name FROM timepool.confirm_hold('$tok_held', 'Restored patient')" 2>&1) || true
+	expect "$label: confirm_hold with the live hold's token books it under its id, CONFIRMED (the restored online status)" "$got" \
+		"$r_held CONFIRMED true Restored patient"
+}
+
 ###########################################################################
 say "untouched: CREATE EXTENSION only in $SRC0, pg_dump, psql -d $DST0 -f"
 # nothing changed after the install: audit_log is empty, settings holds the
@@ -525,7 +610,7 @@ createdb "$SRC0"
 tpsql "$SRC0" -c "CREATE EXTENSION timepool"
 createdb "$DST0"
 pg_dump -d "$SRC0" -f "$WORK/src0.sql"
-settings_policy="SELECT id || ' ' || time_zone || ' ' || min_notice_minutes || ' ' || max_advance_days FROM timepool.settings"
+settings_policy="SELECT id || ' ' || time_zone || ' ' || min_notice_minutes || ' ' || max_advance_days || ' ' || cancel_notice_minutes || ' ' || online_status FROM timepool.settings"
 src0_policy=$(q "$SRC0" "$settings_policy")
 src0_updated=$(q "$SRC0" "SELECT updated_at FROM timepool.settings")
 restore_or_die "untouched" "$WORK/restore-untouched.log" "$WORK/src0.sql" \
@@ -554,7 +639,9 @@ check_restored() { # label db
 	check_triggers "$label" "$db"
 	snapshot "$db" "$WORK/$db"
 	compare "$label" "$WORK/src" "$WORK/$db"
+	check_flow_restored "$label" "$db"
 	check_next_ids "$label" "$db"
+	check_holds_after_restore "$label" "$db"
 	# after check_next_ids, which wants the source's next override id
 	check_replica_change_seen "$label" "$db" 2025-12-08
 }

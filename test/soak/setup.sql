@@ -157,12 +157,24 @@ SELECT o.date, r.id, r.code, o.period, o.start_time, o.end_time,
                   WHERE x.date = o.date AND NOT x.is_closed AND x.period = o.period
                     AND (x.resource_id IS NULL OR x.resource_id = r.id));
 
+-- 1.4: whether a row holds its pool's minutes and clock: a booking in a
+-- holding status, or a HELD row before its expiry (EXPIRED holds nothing).
+-- The instant is soak.now when the checker set it (with timepool.now, so
+-- that availability() judges holds at the same instant), else the
+-- statement's start.
+CREATE FUNCTION soak.now() RETURNS timestamptz LANGUAGE sql STABLE AS $$
+  SELECT coalesce(nullif(current_setting('soak.now', true), '')::timestamptz, statement_timestamp())
+$$;
+CREATE FUNCTION soak.holds(status text, expires timestamptz) RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT status NOT IN ('CANCELLED', 'REJECTED', 'EXPIRED') AND (status <> 'HELD' OR expires > soak.now())
+$$;
+
 -- Minutes and rows held per pool, in plain SQL.
 CREATE VIEW soak.held AS
 SELECT resource_id, reservation_date AS date, period,
        sum(required_minutes)::int AS booked, count(*)::int AS n
   FROM timepool.reservations
- WHERE status NOT IN ('CANCELLED', 'REJECTED')
+ WHERE soak.holds(status, hold_expires_at)
  GROUP BY resource_id, reservation_date, period;
 
 -- What availability(date) must return, recounted in plain SQL.
@@ -193,8 +205,8 @@ SELECT r.id, r.resource_id, x.code AS resource, x.max_concurrent, r.reservation_
   JOIN timepool.reservations o
     ON o.resource_id = r.resource_id AND o.reservation_date = r.reservation_date
    AND o.start_time <= r.start_time AND r.start_time < o.end_time
-   AND o.status NOT IN ('CANCELLED', 'REJECTED')
- WHERE r.status NOT IN ('CANCELLED', 'REJECTED')
+   AND soak.holds(o.status, o.hold_expires_at)
+ WHERE soak.holds(r.status, r.hold_expires_at)
  GROUP BY r.id, r.resource_id, x.code, x.max_concurrent, r.reservation_date, r.start_time, r.end_time;
 
 -- Holding reservations whose resource does not perform their service: the
@@ -204,7 +216,7 @@ SELECT r.id, x.code AS resource, r.service_code, r.status, r.reservation_date AS
        r.start_time, r.end_time
   FROM timepool.reservations r
   JOIN timepool.resources x ON x.id = r.resource_id
- WHERE r.status NOT IN ('CANCELLED', 'REJECTED')
+ WHERE soak.holds(r.status, r.hold_expires_at)
    AND EXISTS (SELECT 1 FROM timepool.resource_services a WHERE a.resource_id = r.resource_id)
    AND NOT EXISTS (SELECT 1 FROM timepool.resource_services a
                     WHERE a.resource_id = r.resource_id AND a.service_id = r.service_id);
@@ -220,10 +232,10 @@ CREATE VIEW soak.fit AS
 WITH ev AS (
   SELECT resource_id, date, m, sum(d)::int AS d
     FROM (SELECT resource_id, reservation_date AS date, (extract(epoch FROM start_time) / 60)::int AS m, 1 AS d
-            FROM timepool.reservations WHERE status NOT IN ('CANCELLED', 'REJECTED')
+            FROM timepool.reservations WHERE soak.holds(status, hold_expires_at)
           UNION ALL
           SELECT resource_id, reservation_date, (extract(epoch FROM end_time) / 60)::int, -1
-            FROM timepool.reservations WHERE status NOT IN ('CANCELLED', 'REJECTED')) e
+            FROM timepool.reservations WHERE soak.holds(status, hold_expires_at)) e
    GROUP BY 1, 2, 3
 ), occ AS (
   -- windows under way at each minute of the day
