@@ -706,7 +706,8 @@ tp_book(TpBookArgs *a, bool *created)
 				   "  AND r.notes IS NOT DISTINCT FROM $8"
 				   "  AND r.details IS NOT DISTINCT FROM $9))"
 				   " AND ($10::text IS NULL OR $10 = (SELECT x.code FROM timepool.resources x"
-				   "                                   WHERE x.id = r.resource_id))"
+				   "                                   WHERE x.id = r.resource_id)),"
+				   " r.patient_name IS NULL AND r.status IN ('HELD', 'EXPIRED')"
 				   " FROM timepool.reservations r WHERE r.idempotency_key = $1",
 				   11, types);
 		memset(kn, ' ', sizeof(kn));
@@ -726,10 +727,19 @@ tp_book(TpBookArgs *a, bool *created)
 		if (SPI_processed > 0)
 		{
 			Datum		row = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-			bool		same = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
-														  SPI_tuptable->tupdesc, 2, &isnull));
+			Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+			bool		same = !isnull && DatumGetBool(d);
+			bool		is_hold;
 
-			if (isnull || !same)
+			d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull);
+			is_hold = !isnull && DatumGetBool(d);
+			if (!same && a->hold && !is_hold)
+				ereport(ERROR,
+						(errcode(ERRCODE_UNIQUE_VIOLATION),
+						 errmsg("idempotency key \"%s\" was already used for a different booking", a->key),
+						 errdetail("The key belongs to a booking, not to a hold (a hold that was confirmed is a booking)."),
+						 errhint("Use the booking's access token, or a new key for a new hold.")));
+			if (!same)
 				ereport(ERROR,
 						(errcode(ERRCODE_UNIQUE_VIOLATION),
 						 errmsg("idempotency key \"%s\" was already used for a different booking", a->key),

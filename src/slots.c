@@ -40,8 +40,12 @@ PG_FUNCTION_INFO_V1(tp_open_slots);
 #define OPEN_SLOTS_COLS 6
 /* the longest range open_slots() reads, in days */
 #define TP_SLOTS_MAX_DAYS 92
-/* tp_open_starts_near()'s grid */
-#define TP_NEAR_STEP 15
+/*
+ * tp_open_starts_near()'s grid: finer than open_slots()'s default, so that
+ * a refusal's hint finds the start just after a booking (09:40 after one
+ * that ends then) that a 15-minute grid from 09:00 would pass over.
+ */
+#define TP_NEAR_STEP 5
 
 /* One open start of a resource on a date. */
 typedef struct TpSlot
@@ -378,7 +382,7 @@ tp_cmp_near(const void *a, const void *b, void *arg)
 }
 
 /*
- * Up to max open starts of svc on date (the 15-minute grid from each
+ * Up to max open starts of svc on date (the 5-minute grid from each
  * period's start), on resource_id or (0) any active resource that performs
  * it, nearest to minute near first, the earlier of two as near; each start
  * once, with the resource book_service() would choose for it (the most

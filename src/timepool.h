@@ -418,8 +418,8 @@ extern Datum tp_verdict(FunctionCallInfo fcinfo);
 
 /*
  * slots.c: open start times.  tp_open_starts_near() gives up to max open
- * start times of the service on date (on the 15-minute grid from each
- * period's start, as open_slots() with its default step), on the resource
+ * start times of the service on date (on the 5-minute grid from each
+ * period's start, as open_slots() with p_step_minutes 5), on the resource
  * given or (resource_id = 0) any that performs it, nearest to minute near
  * first; each once, with the resource it is open on.
  */
