@@ -450,7 +450,7 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 	{
 		const char **periods = palloc(sizeof(char *) * (out->day->npools + 1));
 		int32	   *keep = palloc(sizeof(int32) * (out->day->npools + 1 +
-												 (self ? self->nkeys : 0)));
+												   (self ? self->nkeys : 0)));
 		int			nkeep = tp_touched_pools(out->day, date, out->pool, start, end,
 											 keep, periods);
 

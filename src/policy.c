@@ -273,7 +273,7 @@ tp_check_change_notice(const TpService *svc, DateADT date, int start)
 {
 	TpCache    *cache = tp_cache_get();
 	int			notice = (svc && svc->cancel_notice != TP_INHERIT) ?
-		svc->cancel_notice : cache->cancel_notice;
+	svc->cancel_notice : cache->cancel_notice;
 	TimestampTz now;
 	TpLocal		local;
 	TpLocal		at;
