@@ -54,6 +54,11 @@
 #include "timepool.h"
 
 #include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_namespace.h"
+#include "miscadmin.h"
+#include "utils/guc.h"
+#include "utils/syscache.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "storage/lock.h"
@@ -821,6 +826,10 @@ tp_clock_writes_check(bool schedule_changed, bool prepare)
 	LOCKTAG		tag;
 	bool		reload;
 	int			i;
+	Oid			owner = InvalidOid;
+	Oid			save_userid = InvalidOid;
+	int			save_sec = 0;
+	int			save_nest = 0;
 
 	if (tp_nclock_writes == 0)
 		return;
@@ -829,10 +838,29 @@ tp_clock_writes_check(bool schedule_changed, bool prepare)
 		(void) LockAcquire(&tag, RowExclusiveLock, false, false);
 	tp_cache_accept();
 
-	/* a cache to reload (the schedule changed) is read with SPI */
+	/*
+	 * A cache to reload (the schedule changed) is read with SPI.  At COMMIT
+	 * no function of timepool's runs: the reload runs as the owner of
+	 * timepool's schema, as a SECURITY DEFINER function would, with its
+	 * search_path pinned, and as a security-restricted operation, so that
+	 * neither a committing role without rights on the tables (the public
+	 * site's) is refused, nor one with CREATE somewhere feeds the cache.
+	 */
 	reload = !tp_cache_is_valid();
 	if (reload)
 	{
+		Oid			nsp = get_namespace_oid("timepool", false);
+		HeapTuple	nt = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(nsp));
+
+		if (!HeapTupleIsValid(nt))
+			elog(ERROR, "timepool: no schema");
+		owner = ((Form_pg_namespace) GETSTRUCT(nt))->nspowner;
+		ReleaseSysCache(nt);
+		GetUserIdAndSecContext(&save_userid, &save_sec);
+		SetUserIdAndSecContext(owner, save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
+		save_nest = NewGUCNestLevel();
+		(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "timepool: SPI_connect failed");
 		PushActiveSnapshot(GetLatestSnapshot());
@@ -895,6 +923,8 @@ tp_clock_writes_check(bool schedule_changed, bool prepare)
 	{
 		PopActiveSnapshot();
 		SPI_finish();
+		AtEOXact_GUC(true, save_nest);
+		SetUserIdAndSecContext(save_userid, save_sec);
 	}
 	if (prepare && !schedule_changed)
 		LockRelease(&tag, RowExclusiveLock, false);
