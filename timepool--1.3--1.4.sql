@@ -95,14 +95,21 @@ ALTER TABLE timepool.reservations ADD CONSTRAINT reservations_patient_named
 -- the volatile default gives every existing row its own token
 ALTER TABLE timepool.reservations
   ADD COLUMN hold_expires_at timestamptz,
-  ADD COLUMN access_token uuid NOT NULL DEFAULT pg_catalog.gen_random_uuid();
+  ADD COLUMN access_token uuid NOT NULL DEFAULT pg_catalog.gen_random_uuid(),
+  ADD COLUMN hold_token uuid;
 ALTER TABLE timepool.reservations ADD CONSTRAINT reservations_hold_expiry
   CHECK (CASE status WHEN 'HELD' THEN hold_expires_at IS NOT NULL
                      WHEN 'EXPIRED' THEN true
                      ELSE hold_expires_at IS NULL END);
 ALTER TABLE timepool.reservations ADD CONSTRAINT reservations_access_token_key UNIQUE (access_token);
+-- a confirmation gives the booking a new token; the hold's stays only for
+-- confirm_hold's retries (and opens nothing else)
+CREATE UNIQUE INDEX reservations_hold_token_idx
+  ON timepool.reservations (hold_token) WHERE hold_token IS NOT NULL;
 COMMENT ON COLUMN timepool.reservations.hold_expires_at IS
   'HELD: the hold counts against its pool until this instant and not after; EXPIRED: when it timed out (NULL: released)';
+COMMENT ON COLUMN timepool.reservations.hold_token IS
+  'a booking confirmed from a hold: the hold''s token, which only confirm_hold accepts (a retry of the confirmation); the booking''s own is access_token';
 COMMENT ON COLUMN timepool.reservations.access_token IS
   'the patient''s secret for the public functions (get_booking, cancel_booking, reschedule_booking, confirm_hold): 122 random bits';
 
@@ -256,6 +263,7 @@ CREATE FUNCTION timepool.book_service(
     OUT cancel_reason text,
     OUT hold_expires_at timestamptz,
     OUT access_token uuid,
+    OUT hold_token uuid,
     OUT created boolean)
 AS 'MODULE_PATHNAME', 'tp_book_service'
 LANGUAGE C VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp;

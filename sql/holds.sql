@@ -227,12 +227,17 @@ SELECT timepool.confirm_hold('00000000-0000-4000-8000-000000000000', 'Ann');
 -- the hold is untouched
 SELECT status, patient_name, hold_expires_at FROM timepool.reservations WHERE access_token = :'tok';
 -- confirmed: PENDING, the patient's details, no expiry any more; the same
--- id, token and price
+-- id and price, and a new token (the hold's, which a replay of hold_slot's
+-- key gives, must not open the booking)
 SELECT id, access_token = :'tok' AS same_token, created, status, service, resource, date, start_time,
        end_time, price, patient_name, hold_expires_at
   FROM timepool.confirm_hold(:'tok', 'Ann', '+1 555 0100', 'ann@example.com', 'first visit', '{"source": "web"}');
-SELECT status, patient_name, patient_phone, patient_email, notes, details, hold_expires_at
-  FROM timepool.reservations WHERE access_token = :'tok';
+SELECT status, patient_name, patient_phone, patient_email, notes, details, hold_expires_at,
+       access_token <> hold_token AS new_token
+  FROM timepool.reservations WHERE hold_token = :'tok';
+-- error: the hold's token opens nothing but a repeated confirmation (P0002)
+SELECT status FROM timepool.get_booking(:'tok');
+\echo :LAST_ERROR_SQLSTATE
 -- the booking holds its minutes after the hold's expiry: 09:10 and later
 SET timepool.now = '2025-11-14 09:30';
 SELECT timepool.can_book('BOTOX', '2025-11-15', '09:20', 'ROOM') AS botox_room_0920;
@@ -240,8 +245,9 @@ SELECT timepool.can_book('BOTOX', '2025-11-15', '09:20', 'ROOM') AS botox_room_0
 -- booking, created false, even after the hold's expiry
 SELECT id, created, status, patient_name
   FROM timepool.confirm_hold(:'tok', 'Ann', '+1 555 0100', 'ann@example.com', 'first visit', '{"source": "web"}');
--- the same name is what makes it a repeat: the other fields need not be sent again
+-- error: a repeat must pass every detail again: the name alone is refused (TP004)
 SELECT id, created, status, patient_name FROM timepool.confirm_hold(:'tok', 'Ann');
+\echo :LAST_ERROR_SQLSTATE
 -- error: another patient on the same token: confirmed already (TP004)
 SELECT timepool.confirm_hold(:'tok', 'Bob');
 \echo :LAST_ERROR_SQLSTATE

@@ -25,6 +25,7 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -51,6 +52,8 @@ PG_FUNCTION_INFO_V1(tp_reschedule_reservation);
 static SPIPlanPtr plan_receipt = NULL;
 static SPIPlanPtr plan_receipt_by_token = NULL;
 static SPIPlanPtr plan_token = NULL;
+static SPIPlanPtr plan_hold_token = NULL;
+static SPIPlanPtr plan_same_patient = NULL;
 static SPIPlanPtr plan_confirm = NULL;
 static SPIPlanPtr plan_release = NULL;
 static SPIPlanPtr plan_expire = NULL;
@@ -69,6 +72,9 @@ typedef struct TpTokenRow
 	TimestampTz expires;
 	char	   *patient_name;	/* NULL for a hold */
 } TpTokenRow;
+
+static void tp_find_token_ex(FunctionCallInfo fcinfo, int argno, bool hold_token,
+							 bool *by_hold, TpTokenRow *out);
 
 static void
 tp_require_holds(void)
@@ -131,10 +137,18 @@ tp_no_such_token(void)
 
 /*
  * The reservation of a token, locked FOR UPDATE, or P0002.  The caller is
- * connected to SPI.
+ * connected to SPI.  With hold_token, a booking confirmed from the hold of
+ * that token is found too (confirm_hold's retries): *by_hold says which.
  */
 static void
 tp_find_token(FunctionCallInfo fcinfo, int argno, TpTokenRow *out)
+{
+	tp_find_token_ex(fcinfo, argno, false, NULL, out);
+}
+
+static void
+tp_find_token_ex(FunctionCallInfo fcinfo, int argno, bool hold_token, bool *by_hold,
+				 TpTokenRow *out)
 {
 	Oid			types[1] = {UUIDOID};
 	Datum		values[1];
@@ -152,6 +166,19 @@ tp_find_token(FunctionCallInfo fcinfo, int argno, TpTokenRow *out)
 			   1, types);
 	values[0] = PG_GETARG_DATUM(argno);
 	tp_execute(plan_token, values, NULL, InvalidSnapshot, false, 1);
+	if (by_hold)
+		*by_hold = false;
+	if (SPI_processed == 0 && hold_token)
+	{
+		tp_prepare(&plan_hold_token,
+				   "SELECT id, status, service_id, resource_id, reservation_date, start_time,"
+				   " period, hold_expires_at, status_changed_at, patient_name"
+				   " FROM timepool.reservations WHERE hold_token = $1 FOR UPDATE",
+				   1, types);
+		tp_execute(plan_hold_token, values, NULL, InvalidSnapshot, false, 1);
+		if (by_hold)
+			*by_hold = true;
+	}
 	if (SPI_processed == 0)
 		tp_no_such_token();
 	tup = SPI_tuptable->vals[0];
@@ -183,8 +210,12 @@ tp_timestamptz_str(TimestampTz ts)
 static void
 tp_refuse_ended_hold(const TpTokenRow *r)
 {
-	/* release_hold() clears the expiry; expire_holds() keeps it */
-	bool		released = !r->has_expiry && strcmp(r->status, "EXPIRED") == 0;
+	/*
+	 * release_hold() clears the expiry, expire_holds() keeps it; a hold ended
+	 * before its expiry otherwise (set_reservation_status) was released too
+	 */
+	bool		released = strcmp(r->status, "EXPIRED") == 0 &&
+	(!r->has_expiry || tp_hold_live(r->expires, tp_hold_clock(false)));
 
 	ereport(ERROR,
 			(errcode(ERRCODE_TP_HOLD_ENDED),
@@ -218,9 +249,9 @@ tp_hold_slot(PG_FUNCTION_ARGS)
 	tp_book_slot_args(fcinfo, 0, 3, &a);
 	tp_require(fcinfo, 4, "p_ttl");
 	ttl = PG_GETARG_INTERVAL_P(4);
-	usecs = ttl->time + (int64) ttl->day * USECS_PER_DAY;
-	if (ttl->month != 0 || ttl->day < 0 || ttl->day > 1 || usecs <= 0 ||
-		usecs > TP_HOLD_MAX_USECS)
+	if (ttl->month != 0 || ttl->day < 0 || ttl->day > 1 ||
+		pg_add_s64_overflow(ttl->time, (int64) ttl->day * USECS_PER_DAY, &usecs) ||
+		usecs <= 0 || usecs > TP_HOLD_MAX_USECS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("p_ttl must be more than 0 and at most 1 hour")));
@@ -240,6 +271,37 @@ tp_hold_slot(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(result);
 }
 
+/* Whether reservation id holds exactly the patient's fields of a. */
+static bool
+tp_same_patient(int64 id, const TpBookArgs *a)
+{
+	Oid			types[6] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID};
+	Datum		values[6];
+	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
+	bool		isnull;
+
+	tp_prepare(&plan_same_patient,
+			   "SELECT patient_name = $2 AND patient_phone IS NOT DISTINCT FROM $3"
+			   " AND patient_email IS NOT DISTINCT FROM $4 AND notes IS NOT DISTINCT FROM $5"
+			   " AND details IS NOT DISTINCT FROM $6"
+			   " FROM timepool.reservations WHERE id = $1",
+			   6, types);
+	values[0] = Int64GetDatum(id);
+	values[1] = CStringGetTextDatum(a->patient_name);
+	values[2] = a->phone ? CStringGetTextDatum(a->phone) : (Datum) 0;
+	nulls[2] = a->phone ? ' ' : 'n';
+	values[3] = a->email ? CStringGetTextDatum(a->email) : (Datum) 0;
+	nulls[3] = a->email ? ' ' : 'n';
+	values[4] = a->notes ? CStringGetTextDatum(a->notes) : (Datum) 0;
+	nulls[4] = a->notes ? ' ' : 'n';
+	values[5] = a->details;
+	nulls[5] = a->have_details ? ' ' : 'n';
+	tp_execute(plan_same_patient, values, nulls, InvalidSnapshot, true, 1);
+	return SPI_processed == 1 &&
+		DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)) &&
+		!isnull;
+}
+
 /*
  * timepool.confirm_hold(p_token, p_patient_name, p_patient_phone,
  *	 p_patient_email, p_notes, p_details) returns timepool.booking_receipt
@@ -253,6 +315,7 @@ tp_confirm_hold(PG_FUNCTION_ARGS)
 {
 	TpBookArgs	a;
 	TpTokenRow	r;
+	bool		by_hold;
 	Oid			types[7] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, JSONBOID, TEXTOID};
 	Datum		values[7];
 	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
@@ -267,14 +330,17 @@ tp_confirm_hold(PG_FUNCTION_ARGS)
 		elog(ERROR, "timepool: SPI_connect failed");
 	tp_cache_sync();
 	tp_require_holds();
-	tp_find_token(fcinfo, 0, &r);
+	tp_find_token_ex(fcinfo, 0, true, &by_hold, &r);
 
-	if (strcmp(r.status, "HELD") != 0)
+	if (by_hold)
 	{
-		if (strcmp(r.status, "EXPIRED") == 0)
-			tp_refuse_ended_hold(&r);
-		/* a repeated confirmation (its answer was lost): the booking */
-		if (r.patient_name != NULL && strcmp(r.patient_name, a.patient_name) == 0)
+		/*
+		 * A repeated confirmation (its answer was lost) gets the booking,
+		 * with its token, only with the very details it was confirmed with:
+		 * the hold's token alone, which a replay of hold_slot's idempotency
+		 * key gives, opens nothing.
+		 */
+		if (tp_same_patient(r.id, &a))
 		{
 			result = tp_receipt(r.id, false);
 			SPI_finish();
@@ -283,7 +349,29 @@ tp_confirm_hold(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_TP_BAD_TRANSITION),
 				 errmsg("the hold was confirmed already"),
-				 errdetail("The booking is %s.", r.status)));
+				 errdetail("A repeated confirmation must pass the same patient, notes and details.")));
+	}
+	if (strcmp(r.status, "HELD") != 0)
+	{
+		if (strcmp(r.status, "EXPIRED") == 0)
+			tp_refuse_ended_hold(&r);
+		ereport(ERROR,
+				(errcode(ERRCODE_TP_BAD_TRANSITION),
+				 errmsg("the reservation is a booking, not a hold"),
+				 errdetail("It is %s.", r.status)));
+	}
+
+	/* a hold becomes a booking only of a service still offered online */
+	{
+		TpService	byid;
+		TpService	svc;
+		const char *why = "The service was deleted.";
+
+		if (!tp_lookup_service_by_id(r.service_id, &byid) ||
+			!tp_lookup_service(byid.code, &svc, &why) || svc.id != r.service_id)
+			tp_unbookable_service(byid.code, why);
+		if (!svc.visible)
+			tp_unbookable_service(byid.code, "It is not offered online.");
 	}
 
 	/* whoever passed over this hold as expired held its pool's lock then */
@@ -291,10 +379,13 @@ tp_confirm_hold(PG_FUNCTION_ARGS)
 	tp_lock_pool_keys(&key, 1);
 	if (!r.has_expiry || !tp_hold_live(r.expires, tp_hold_clock(true)))
 		tp_refuse_ended_hold(&r);
+	/* a hold never outlives its start (a 1-hour hold of a time 15 minutes on) */
+	tp_check_not_started(r.date, r.start);
 
 	tp_prepare(&plan_confirm,
 			   "UPDATE timepool.reservations"
 			   " SET status = $7, hold_expires_at = NULL, patient_name = $2,"
+			   "     hold_token = access_token, access_token = pg_catalog.gen_random_uuid(),"
 			   "     patient_phone = $3, patient_email = $4, notes = $5, details = $6"
 			   " WHERE id = $1",
 			   7, types);

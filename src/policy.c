@@ -303,6 +303,33 @@ tp_check_change_notice(const TpService *svc, DateADT date, int start)
 			 errhint("Call the clinic to change it.")));
 }
 
+/*
+ * TP005 once (date, start) has begun on the clinic's clock: a hold is
+ * confirmed only before the time it holds.
+ */
+void
+tp_check_not_started(DateADT date, int start)
+{
+	TpCache    *cache = tp_cache_get();
+	TimestampTz now;
+	TpLocal		local;
+	TpLocal		at;
+	pg_tz	   *tz;
+
+	tp_clinic_clock(cache, &now, &local, &tz);
+	at.date = date;
+	at.usecs = (int64) start * USECS_PER_MINUTE;
+	if (now < tp_from_local(at, tz))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_TP_OUTSIDE_WINDOW),
+			 errmsg("%s on %s is in the past", tp_time_str(start), tp_date_str(date)),
+			 errdetail("The hold was for %s on %s; it is now %s %s in the clinic's time zone.",
+					   tp_time_str(start), tp_date_str(date), tp_date_str(local.date),
+					   tp_time_str((int) (local.usecs / USECS_PER_MINUTE))),
+			 errhint("Choose another time: timepool.open_slots().")));
+}
+
 static bool tp_wall_gap_compute(TpCache *cache, DateADT date, int *gap_start, int *gap_end);
 
 /*

@@ -252,6 +252,7 @@ extern void tp_check_wall_clock(DateADT date, int start, int end);
 extern void tp_check_status_clock(int64 id, const char *status, DateADT date, int start);
 extern TimestampTz tp_hold_clock(bool live);
 extern void tp_check_change_notice(const TpService *svc, DateADT date, int start);
+extern void tp_check_not_started(DateADT date, int start);
 extern bool tp_hold_live(TimestampTz expires, TimestampTz now);
 
 /* common.c */
@@ -414,6 +415,7 @@ extern void tp_unbookable_service(const char *code, const char *why) pg_attribut
 extern void tp_unavailable_resource(const char *code, const char *why) pg_attribute_noreturn();
 extern Datum tp_change_status(int64 id, const char *new_status, const char *reason);
 extern Datum tp_reschedule(int64 id, DateADT date, int start, const char *resource_code);
+extern bool tp_period_decided(int64 id);
 extern Datum tp_verdict(FunctionCallInfo fcinfo);
 
 /*

@@ -4,7 +4,7 @@
 -- trigger, comments, and how the extension is registered.
 BEGIN;
 CREATE EXTENSION timepool;
-SELECT plan(569);
+SELECT plan(573);
 
 -- the extension and its schema
 SELECT has_schema('timepool');
@@ -248,7 +248,7 @@ SELECT col_not_null('timepool', 'schedule_overrides', 'updated_at', 'schedule_ov
 SELECT col_default_is('timepool', 'schedule_overrides', 'updated_at', 'now()'::text, 'schedule_overrides.updated_at defaults to now()');
 
 -- timepool.reservations: columns, types, NOT NULL, defaults
-SELECT columns_are('timepool', 'reservations', ARRAY['id', 'resource_id', 'service_id', 'service_code', 'service_name', 'duration_minutes', 'buffer_minutes', 'required_minutes', 'price', 'reservation_date', 'start_time', 'end_time', 'period', 'status', 'patient_name', 'patient_phone', 'patient_email', 'notes', 'details', 'idempotency_key', 'created_at', 'updated_at', 'status_changed_at', 'cancel_reason', 'hold_expires_at', 'access_token'], 'reservations has exactly the columns of the install script and the 1.4 upgrade');
+SELECT columns_are('timepool', 'reservations', ARRAY['id', 'resource_id', 'service_id', 'service_code', 'service_name', 'duration_minutes', 'buffer_minutes', 'required_minutes', 'price', 'reservation_date', 'start_time', 'end_time', 'period', 'status', 'patient_name', 'patient_phone', 'patient_email', 'notes', 'details', 'idempotency_key', 'created_at', 'updated_at', 'status_changed_at', 'cancel_reason', 'hold_expires_at', 'access_token', 'hold_token'], 'reservations has exactly the columns of the install script and the 1.4 upgrade');
 SELECT col_is_pk('timepool', 'reservations', 'id', 'reservations.id is the primary key');
 SELECT col_type_is('timepool', 'reservations', 'id', 'bigint', 'reservations.id is bigint');
 SELECT col_not_null('timepool', 'reservations', 'id', 'reservations.id is NOT NULL');
@@ -327,10 +327,13 @@ SELECT col_hasnt_default('timepool', 'reservations', 'hold_expires_at', 'reserva
 SELECT col_type_is('timepool', 'reservations', 'access_token', 'uuid', 'reservations.access_token is uuid (1.4)');
 SELECT col_not_null('timepool', 'reservations', 'access_token', 'reservations.access_token is NOT NULL');
 SELECT col_default_is('timepool', 'reservations', 'access_token', 'gen_random_uuid()'::text, 'reservations.access_token defaults to gen_random_uuid()');
+SELECT col_type_is('timepool', 'reservations', 'hold_token', 'uuid', 'reservations.hold_token is uuid (1.4)');
+SELECT col_is_null('timepool', 'reservations', 'hold_token', 'reservations.hold_token is nullable');
+SELECT col_hasnt_default('timepool', 'reservations', 'hold_token', 'reservations.hold_token has no default');
 SELECT is((SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute
             WHERE attrelid = 'timepool.reservations'::regclass AND attnum > 0 AND NOT attisdropped
               AND attnum > (SELECT attnum FROM pg_attribute WHERE attrelid = 'timepool.reservations'::regclass AND attname = 'cancel_reason')),
-          ARRAY['hold_expires_at', 'access_token'], 'reservations: hold_expires_at and access_token come last, after cancel_reason');
+          ARRAY['hold_expires_at', 'access_token', 'hold_token'], 'reservations: hold_expires_at, access_token and hold_token come last, after cancel_reason');
 
 -- timepool.service_categories: columns, types, NOT NULL, defaults
 SELECT columns_are('timepool', 'service_categories', ARRAY['id', 'code', 'name', 'display_order', 'created_at', 'updated_at'], 'service_categories has exactly the columns of the 1.1 upgrade');
@@ -630,7 +633,8 @@ SELECT indexes_are('timepool', 'reservations',
                    ARRAY['reservations_pkey', 'reservations_idempotency_key_key',
                          'reservations_pool_idx', 'reservations_resource_idx',
                          'reservations_service_idx', 'reservations_service_day_idx',
-                         'reservations_hold_idx', 'reservations_access_token_key']);
+                         'reservations_hold_idx', 'reservations_access_token_key',
+                         'reservations_hold_token_idx']);
 SELECT indexes_are('timepool', 'service_categories', ARRAY['service_categories_pkey', 'service_categories_code_key']);
 SELECT indexes_are('timepool', 'settings', '{}'::name[], 'settings has no index (1.2 dropped settings_pkey)');
 SELECT indexes_are('timepool', 'audit_log', ARRAY['audit_log_pkey', 'audit_log_row_idx']);
@@ -660,6 +664,9 @@ SELECT is(pg_get_indexdef('timepool.reservations_pool_idx'::regclass),
 SELECT is(pg_get_indexdef('timepool.reservations_hold_idx'::regclass),
           'CREATE INDEX reservations_hold_idx ON timepool.reservations USING btree (hold_expires_at) WHERE (status = ''HELD''::text)',
           'reservations_hold_idx (1.4): (hold_expires_at), HELD rows only (expire_holds)');
+SELECT is(pg_get_indexdef('timepool.reservations_hold_token_idx'::regclass),
+          'CREATE UNIQUE INDEX reservations_hold_token_idx ON timepool.reservations USING btree (hold_token) WHERE (hold_token IS NOT NULL)',
+          'reservations_hold_token_idx (1.4): unique, confirmed holds only (confirm_hold''s retries)');
 SELECT is(pg_get_indexdef('timepool.reservations_access_token_key'::regclass),
           'CREATE UNIQUE INDEX reservations_access_token_key ON timepool.reservations USING btree (access_token)',
           'reservations_access_token_key (1.4): UNIQUE (access_token)');
@@ -766,7 +773,7 @@ SELECT is(pg_get_function_arguments('timepool.can_book(text,date,time,text)'::re
           'p_service text, p_date date, p_time time without time zone DEFAULT NULL::time without time zone, p_resource text DEFAULT NULL::text',
           'can_book arguments and defaults');
 SELECT is(pg_get_function_arguments('timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text)'::regprocedure),
-          'p_service text, p_date date, p_time time without time zone, p_patient_name text, p_patient_phone text DEFAULT NULL::text, p_patient_email text DEFAULT NULL::text, p_notes text DEFAULT NULL::text, p_details jsonb DEFAULT NULL::jsonb, p_resource text DEFAULT NULL::text, p_status text DEFAULT ''PENDING''::text, p_idempotency_key text DEFAULT NULL::text, OUT id bigint, OUT resource_id bigint, OUT service_id bigint, OUT service_code text, OUT service_name text, OUT duration_minutes integer, OUT buffer_minutes integer, OUT required_minutes integer, OUT price numeric, OUT reservation_date date, OUT start_time time without time zone, OUT end_time time without time zone, OUT period text, OUT status text, OUT patient_name text, OUT patient_phone text, OUT patient_email text, OUT notes text, OUT details jsonb, OUT idempotency_key text, OUT created_at timestamp with time zone, OUT updated_at timestamp with time zone, OUT status_changed_at timestamp with time zone, OUT cancel_reason text, OUT hold_expires_at timestamp with time zone, OUT access_token uuid, OUT created boolean',
+          'p_service text, p_date date, p_time time without time zone, p_patient_name text, p_patient_phone text DEFAULT NULL::text, p_patient_email text DEFAULT NULL::text, p_notes text DEFAULT NULL::text, p_details jsonb DEFAULT NULL::jsonb, p_resource text DEFAULT NULL::text, p_status text DEFAULT ''PENDING''::text, p_idempotency_key text DEFAULT NULL::text, OUT id bigint, OUT resource_id bigint, OUT service_id bigint, OUT service_code text, OUT service_name text, OUT duration_minutes integer, OUT buffer_minutes integer, OUT required_minutes integer, OUT price numeric, OUT reservation_date date, OUT start_time time without time zone, OUT end_time time without time zone, OUT period text, OUT status text, OUT patient_name text, OUT patient_phone text, OUT patient_email text, OUT notes text, OUT details jsonb, OUT idempotency_key text, OUT created_at timestamp with time zone, OUT updated_at timestamp with time zone, OUT status_changed_at timestamp with time zone, OUT cancel_reason text, OUT hold_expires_at timestamp with time zone, OUT access_token uuid, OUT hold_token uuid, OUT created boolean',
           'book_service arguments and defaults (1.4: and the OUT columns)');
 SELECT is(pg_get_function_arguments('timepool.cancel_reservation(bigint,text)'::regprocedure),
           'p_id bigint, p_reason text DEFAULT NULL::text', 'cancel_reservation arguments and defaults');
