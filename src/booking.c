@@ -67,6 +67,19 @@ typedef struct TpMove
 	int			nkeys;
 } TpMove;
 
+/*
+ * The reservation whose move tp_reschedule() is writing: its period is the
+ * pool the decision chose, which the BEFORE trigger must not pick again
+ * (tp_period_decided).  0 when none.
+ */
+static int64 tp_moving_id = 0;
+
+bool
+tp_period_decided(int64 id)
+{
+	return tp_moving_id != 0 && tp_moving_id == id;
+}
+
 static const char *const tp_statuses[] = {
 	"HELD", "PENDING", "CONFIRMED", "COMPLETED", "NO_SHOW", "CANCELLED", "REJECTED", "EXPIRED"
 };
@@ -1287,8 +1300,8 @@ Datum
 tp_reschedule(int64 id, DateADT date, int start, const char *resource_code)
 {
 	Oid			types[1] = {INT8OID};
-	Oid			set_types[5] = {INT8OID, DATEOID, TIMEOID, INT8OID, TEXTOID};
-	Datum		values[5];
+	Oid			set_types[6] = {INT8OID, DATEOID, TIMEOID, INT8OID, TEXTOID, TIMEOID};
+	Datum		values[6];
 	HeapTuple	row;
 	TupleDesc	desc;
 	bool		isnull;
@@ -1370,17 +1383,27 @@ tp_reschedule(int64 id, DateADT date, int start, const char *resource_code)
 
 	tp_prepare(&plan_move,
 			   "UPDATE timepool.reservations AS r"
-			   " SET reservation_date = $2, start_time = $3,"
-			   "     end_time = $3 + make_interval(mins => r.required_minutes),"
+			   " SET reservation_date = $2, start_time = $3, end_time = $6,"
 			   "     resource_id = $4, period = $5"
 			   " WHERE r.id = $1 RETURNING r",
-			   5, set_types);
+			   6, set_types);
 	values[0] = Int64GetDatum(id);
 	values[1] = DateADTGetDatum(date);
 	values[2] = TimeADTGetDatum((TimeADT) start * USECS_PER_MINUTE);
 	values[3] = Int64GetDatum(d.day->resource_id);
 	values[4] = CStringGetTextDatum(d.pool->period);
-	tp_execute(plan_move, values, NULL, InvalidSnapshot, false, 0);
+	/* 24:00 for a window that ends at midnight: time + interval wraps */
+	values[5] = TimeADTGetDatum((TimeADT) (start + self.required) * USECS_PER_MINUTE);
+	tp_moving_id = id;
+	PG_TRY();
+	{
+		tp_execute(plan_move, values, NULL, InvalidSnapshot, false, 0);
+	}
+	PG_FINALLY();
+	{
+		tp_moving_id = 0;
+	}
+	PG_END_TRY();
 	if (SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),

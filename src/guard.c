@@ -481,7 +481,7 @@ tp_reservations_before_write(PG_FUNCTION_ARGS)
 		 */
 		need_period = (h.resource_id != o.resource_id || h.date != o.date ||
 					   h.start_min != o.start_min) &&
-			strcmp(h.period, o.period) == 0;
+			strcmp(h.period, o.period) == 0 && !tp_period_decided(o.id);
 	}
 
 	if (need_end)
