@@ -271,7 +271,11 @@ tp_hold_slot(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(result);
 }
 
-/* Whether reservation id holds exactly the patient's fields of a. */
+/*
+ * Whether reservation id holds exactly the patient's fields of a, as
+ * committed now: a repeat that waited for the first confirmation's row lock
+ * compares with what that one wrote.
+ */
 static bool
 tp_same_patient(int64 id, const TpBookArgs *a)
 {
@@ -296,7 +300,7 @@ tp_same_patient(int64 id, const TpBookArgs *a)
 	nulls[4] = a->notes ? ' ' : 'n';
 	values[5] = a->details;
 	nulls[5] = a->have_details ? ' ' : 'n';
-	tp_execute(plan_same_patient, values, nulls, InvalidSnapshot, true, 1);
+	tp_execute(plan_same_patient, values, nulls, InvalidSnapshot, false, 1);
 	return SPI_processed == 1 &&
 		DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)) &&
 		!isnull;
