@@ -52,7 +52,7 @@ run "pg_regress suites and isolation specs" regress
 run "pgTAP tests" pgtap
 run "README examples" bash test/readme.sh
 run "retry example, 40 clients" bash test/retry.sh
-run "upgrade from 1.0 and 1.1" bash test/upgrade.sh
+run "upgrade from 1.0, 1.1, 1.2 and 1.3" bash test/upgrade.sh
 run "dump and restore" bash test/dump_restore.sh
 run "sqlsmith robustness run" bash test/sqlsmith.sh
 run "open_slots agrees with book_service" bash test/slots_agree.sh
