@@ -917,21 +917,34 @@ tp_book_patient_args(FunctionCallInfo fcinfo, int argno, TpBookArgs *a)
 }
 
 /*
- * The slot of a booking, checked: p_service, p_date, p_time at argno ..
- * argno + 2, and p_resource at resource_argno.
+ * The slot of a booking, checked: p_service at service_argno (or, for a
+ * move, none: service_argno < 0), p_date and p_time at date_argno and the
+ * next, and p_resource at resource_argno.
  */
 void
-tp_book_slot_args(FunctionCallInfo fcinfo, int argno, int resource_argno, TpBookArgs *a)
+tp_book_slot_args(FunctionCallInfo fcinfo, int service_argno, int date_argno,
+				  int resource_argno, TpBookArgs *a)
 {
-	tp_require(fcinfo, argno, "p_service");
-	tp_require(fcinfo, argno + 1, "p_date");
-	tp_require(fcinfo, argno + 2, "p_time");
-	tp_check_code("service", PG_GETARG_TEXT_PP(argno), a->service_code);
+	if (service_argno >= 0)
+		tp_require(fcinfo, service_argno, "p_service");
+	tp_require(fcinfo, date_argno, "p_date");
+	tp_require(fcinfo, date_argno + 1, "p_time");
+	if (service_argno >= 0)
+		tp_check_code("service", PG_GETARG_TEXT_PP(service_argno), a->service_code);
 	a->have_resource = !PG_ARGISNULL(resource_argno);
 	if (a->have_resource)
 		tp_check_code("resource", PG_GETARG_TEXT_PP(resource_argno), a->resource_code);
-	a->date = tp_check_date("p_date", PG_GETARG_DATUM(argno + 1));
-	a->start = tp_check_time("p_time", PG_GETARG_DATUM(argno + 2));
+	a->date = tp_check_date("p_date", PG_GETARG_DATUM(date_argno));
+	a->start = tp_check_time("p_time", PG_GETARG_DATUM(date_argno + 1));
+}
+
+/* P0002: no reservation has this id. */
+void
+tp_refuse_no_reservation(int64 id)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NO_DATA_FOUND),
+			 errmsg("reservation " INT64_FORMAT " does not exist", id)));
 }
 
 /* An idempotency key at argno, or NULL. */
@@ -1021,7 +1034,7 @@ tp_book_service(PG_FUNCTION_ARGS)
 	bool		created;
 
 	memset(&a, 0, sizeof(a));
-	tp_book_slot_args(fcinfo, 0, 8, &a);
+	tp_book_slot_args(fcinfo, 0, 1, 8, &a);
 	tp_book_patient_args(fcinfo, 3, &a);
 	tp_require(fcinfo, 9, "p_status");
 	status = tp_check_text("p_status", PG_GETARG_TEXT_PP(9), 20, true);
@@ -1170,9 +1183,7 @@ tp_change_status(int64 id, const char *new_status, const char *reason)
 	values[0] = Int64GetDatum(id);
 	tp_execute(plan_lock_row, values, NULL, InvalidSnapshot, false, 1);
 	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("reservation " INT64_FORMAT " does not exist", id)));
+		tp_refuse_no_reservation(id);
 	old_status = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	if (!tp_transition_allowed(old_status, new_status))
 	{
@@ -1328,9 +1339,7 @@ tp_reschedule(int64 id, DateADT date, int start, const char *resource_code)
 	values[0] = Int64GetDatum(id);
 	tp_execute(plan_move_row, values, NULL, InvalidSnapshot, false, 1);
 	if (SPI_processed == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("reservation " INT64_FORMAT " does not exist", id)));
+		tp_refuse_no_reservation(id);
 	row = SPI_copytuple(SPI_tuptable->vals[0]);
 	desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
 	status = SPI_getvalue(row, desc, 1);
@@ -1473,7 +1482,7 @@ tp_verdict(FunctionCallInfo fcinfo)
 	const char *why;
 
 	memset(&a, 0, sizeof(a));
-	tp_book_slot_args(fcinfo, 0, 3, &a);
+	tp_book_slot_args(fcinfo, 0, 1, 3, &a);
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),

@@ -49,6 +49,21 @@ PG_FUNCTION_INFO_V1(tp_reschedule_reservation);
 /* The longest hold: a patient typing their details, not a reservation. */
 #define TP_HOLD_MAX_USECS	(60 * USECS_PER_MINUTE)
 
+/*
+ * A receipt (timepool.booking_receipt) of the reservation r, with created
+ * given as SQL: the one list of what a patient is shown.
+ */
+#define TP_RECEIPT_SELECT(created) \
+	"SELECT ROW(r.id, r.access_token, " created ", r.status, r.service_code," \
+	"           r.service_name, x.code, r.reservation_date, r.period, r.start_time," \
+	"           r.end_time, r.price, r.patient_name, r.hold_expires_at)::timepool.booking_receipt" \
+	" FROM timepool.reservations r JOIN timepool.resources x ON x.id = r.resource_id"
+
+/* The columns of a reservation found by its token (TpTokenRow). */
+#define TP_TOKEN_COLUMNS \
+	"SELECT id, status, service_id, resource_id, reservation_date, start_time," \
+	" period, hold_expires_at, patient_name FROM timepool.reservations"
+
 static SPIPlanPtr plan_receipt = NULL;
 static SPIPlanPtr plan_receipt_by_token = NULL;
 static SPIPlanPtr plan_token = NULL;
@@ -98,19 +113,13 @@ tp_receipt(int64 id, bool created)
 	bool		isnull;
 
 	tp_prepare(&plan_receipt,
-			   "SELECT ROW(r.id, r.access_token, $2, r.status, r.service_code, r.service_name,"
-			   "           x.code, r.reservation_date, r.period, r.start_time, r.end_time,"
-			   "           r.price, r.patient_name, r.hold_expires_at)::timepool.booking_receipt"
-			   " FROM timepool.reservations r JOIN timepool.resources x ON x.id = r.resource_id"
-			   " WHERE r.id = $1",
+			   TP_RECEIPT_SELECT("$2") " WHERE r.id = $1",
 			   2, types);
 	values[0] = Int64GetDatum(id);
 	values[1] = BoolGetDatum(created);
 	tp_execute(plan_receipt, values, NULL, InvalidSnapshot, false, 1);
 	if (SPI_processed != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("reservation " INT64_FORMAT " does not exist", id)));
+		tp_refuse_no_reservation(id);
 	return SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
 										   &isnull), false, -1);
 }
@@ -160,9 +169,7 @@ tp_find_token_ex(FunctionCallInfo fcinfo, int argno, bool hold_token, bool *by_h
 
 	tp_require(fcinfo, argno, "p_token");
 	tp_prepare(&plan_token,
-			   "SELECT id, status, service_id, resource_id, reservation_date, start_time,"
-			   " period, hold_expires_at, status_changed_at, patient_name"
-			   " FROM timepool.reservations WHERE access_token = $1 FOR UPDATE",
+			   TP_TOKEN_COLUMNS " WHERE access_token = $1 FOR UPDATE",
 			   1, types);
 	values[0] = PG_GETARG_DATUM(argno);
 	tp_execute(plan_token, values, NULL, InvalidSnapshot, false, 1);
@@ -171,9 +178,7 @@ tp_find_token_ex(FunctionCallInfo fcinfo, int argno, bool hold_token, bool *by_h
 	if (SPI_processed == 0 && hold_token)
 	{
 		tp_prepare(&plan_hold_token,
-				   "SELECT id, status, service_id, resource_id, reservation_date, start_time,"
-				   " period, hold_expires_at, status_changed_at, patient_name"
-				   " FROM timepool.reservations WHERE hold_token = $1 FOR UPDATE",
+				   TP_TOKEN_COLUMNS " WHERE hold_token = $1 FOR UPDATE",
 				   1, types);
 		tp_execute(plan_hold_token, values, NULL, InvalidSnapshot, false, 1);
 		if (by_hold)
@@ -195,7 +200,7 @@ tp_find_token_ex(FunctionCallInfo fcinfo, int argno, bool hold_token, bool *by_h
 	out->has_expiry = !isnull;
 	if (!isnull)
 		out->expires = DatumGetTimestampTz(d);
-	s = SPI_getvalue(tup, desc, 10);
+	s = SPI_getvalue(tup, desc, 9);
 	out->patient_name = s ? pstrdup(s) : NULL;
 }
 
@@ -246,7 +251,7 @@ tp_hold_slot(PG_FUNCTION_ARGS)
 	Datum		result;
 
 	memset(&a, 0, sizeof(a));
-	tp_book_slot_args(fcinfo, 0, 3, &a);
+	tp_book_slot_args(fcinfo, 0, 1, 3, &a);
 	tp_require(fcinfo, 4, "p_ttl");
 	ttl = PG_GETARG_INTERVAL_P(4);
 	if (ttl->month != 0 || ttl->day < 0 || ttl->day > 1 ||
@@ -502,7 +507,7 @@ tp_book_online(PG_FUNCTION_ARGS)
 	Datum		result;
 
 	memset(&a, 0, sizeof(a));
-	tp_book_slot_args(fcinfo, 0, 8, &a);
+	tp_book_slot_args(fcinfo, 0, 1, 8, &a);
 	tp_book_patient_args(fcinfo, 3, &a);
 	a.key = tp_book_key_arg(fcinfo, 9);
 	a.status = NULL;			/* the clinic's online status */
@@ -535,11 +540,7 @@ tp_get_booking(PG_FUNCTION_ARGS)
 	tp_cache_sync();
 	tp_require_holds();
 	tp_prepare(&plan_receipt_by_token,
-			   "SELECT ROW(r.id, r.access_token, false, r.status, r.service_code, r.service_name,"
-			   "           x.code, r.reservation_date, r.period, r.start_time, r.end_time,"
-			   "           r.price, r.patient_name, r.hold_expires_at)::timepool.booking_receipt"
-			   " FROM timepool.reservations r JOIN timepool.resources x ON x.id = r.resource_id"
-			   " WHERE r.access_token = $1",
+			   TP_RECEIPT_SELECT("false") " WHERE r.access_token = $1",
 			   1, types);
 	values[0] = PG_GETARG_DATUM(0);
 	tp_execute(plan_receipt_by_token, values, NULL, InvalidSnapshot, true, 1);
@@ -595,19 +596,6 @@ tp_cancel_booking(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(result);
 }
 
-/* A move's target: p_date and p_time at argno, argno + 1; p_resource. */
-static void
-tp_move_args(FunctionCallInfo fcinfo, int argno, int resource_argno, TpBookArgs *a)
-{
-	tp_require(fcinfo, argno, "p_date");
-	tp_require(fcinfo, argno + 1, "p_time");
-	a->have_resource = !PG_ARGISNULL(resource_argno);
-	if (a->have_resource)
-		tp_check_code("resource", PG_GETARG_TEXT_PP(resource_argno), a->resource_code);
-	a->date = tp_check_date("p_date", PG_GETARG_DATUM(argno));
-	a->start = tp_check_time("p_time", PG_GETARG_DATUM(argno + 1));
-}
-
 /*
  * timepool.reschedule_booking(p_token, p_date, p_time, p_resource)
  *	 returns timepool.booking_receipt
@@ -621,7 +609,7 @@ tp_reschedule_booking(PG_FUNCTION_ARGS)
 
 	memset(&a, 0, sizeof(a));
 	tp_require(fcinfo, 0, "p_token");
-	tp_move_args(fcinfo, 1, 3, &a);
+	tp_book_slot_args(fcinfo, -1, 1, 3, &a);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
 	tp_cache_sync();
@@ -646,7 +634,7 @@ tp_reschedule_reservation(PG_FUNCTION_ARGS)
 
 	memset(&a, 0, sizeof(a));
 	tp_require(fcinfo, 0, "p_id");
-	tp_move_args(fcinfo, 1, 3, &a);
+	tp_book_slot_args(fcinfo, -1, 1, 3, &a);
 	PG_RETURN_DATUM(tp_reschedule(PG_GETARG_INT64(0), a.date, a.start,
 								  a.have_resource ? a.resource_code : NULL));
 }

@@ -403,8 +403,9 @@ typedef struct TpBookArgs
 	bool		online;			/* only services offered online */
 } TpBookArgs;
 extern Datum tp_book(TpBookArgs *a, bool *created);
-extern void tp_book_slot_args(FunctionCallInfo fcinfo, int argno, int resource_argno,
-							  TpBookArgs *a);
+extern void tp_book_slot_args(FunctionCallInfo fcinfo, int service_argno, int date_argno,
+							  int resource_argno, TpBookArgs *a);
+extern void tp_refuse_no_reservation(int64 id) pg_attribute_noreturn();
 extern void tp_book_patient_args(FunctionCallInfo fcinfo, int argno, TpBookArgs *a);
 extern char *tp_book_key_arg(FunctionCallInfo fcinfo, int argno);
 extern void tp_require(FunctionCallInfo fcinfo, int argno, const char *argname);
