@@ -178,7 +178,7 @@ tp_availability(PG_FUNCTION_ARGS)
 		acc.states[i].max = 16;
 		acc.states[i].rows = palloc(sizeof(TpBooking) * 16);
 	}
-	tp_scan_booked(date, resource_id, NULL, GetActiveSnapshot(), NULL, tp_add_booked, &acc);
+	tp_scan_booked(date, date, resource_id, NULL, GetActiveSnapshot(), NULL, tp_add_booked, &acc);
 
 	/* the first start the service's booking window allows on the date */
 	if (have_service)

@@ -129,7 +129,8 @@ tp_cache_load(MemoryContext cxt)
 	MemoryContext old;
 	SPITupleTable *tab;
 	int			n,
-				i;
+				i,
+				j;
 	bool		isnull;
 	Oid			nsp = get_namespace_oid("timepool", false);
 
@@ -300,7 +301,7 @@ tp_cache_load(MemoryContext cxt)
 	tp_cache_query(&plan_c_slots,
 				   "SELECT resource_id, day_of_week, period, start_time, end_time, capacity_minutes,"
 				   " effective_from, effective_until"
-				   " FROM timepool.clinic_time_slots WHERE is_active");
+				   " FROM timepool.clinic_time_slots WHERE is_active ORDER BY resource_id");
 	tab = SPI_tuptable;
 	n = (int) SPI_processed;
 	old = MemoryContextSwitchTo(cxt);
@@ -330,6 +331,20 @@ tp_cache_load(MemoryContext cxt)
 			s->until = DatumGetDateADT(d);
 	}
 	tp_cache.nslots = n;
+	/* each resource's weekly rows, found through its entry as its skills */
+	for (i = 0; i < n; i = j)
+	{
+		int			k;
+
+		for (j = i + 1; j < n && tp_cache.slots[j].resource_id == tp_cache.slots[i].resource_id; j++)
+			;
+		for (k = 0; k < tp_cache.nresources; k++)
+			if (tp_cache.resources[k].id == tp_cache.slots[i].resource_id)
+			{
+				tp_cache.resources[k].slot_first = i;
+				tp_cache.resources[k].nslots = j - i;
+			}
+	}
 	SPI_freetuptable(tab);
 
 	tp_cache_query(&plan_c_overrides,

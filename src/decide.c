@@ -157,7 +157,7 @@ tp_read_day_snapshot(DateADT date, int64 resource_id, int max_concurrent,
 	out->n = 0;
 	out->max = 16;
 	out->rows = palloc(sizeof(TpBooking) * out->max);
-	tp_scan_booked(date, resource_id, out->period, snapshot, NULL, tp_collect, out);
+	tp_scan_booked(date, date, resource_id, out->period, snapshot, NULL, tp_collect, out);
 }
 
 /*
@@ -212,7 +212,7 @@ tp_read_day(DateADT date, int64 resource_id, int max_concurrent,
 		sc.nperiods = nperiods;
 		sc.start = start;
 		sc.end = end;
-		tp_scan_booked(date, resource_id, NULL, snap, tp_in_scope, tp_collect_scoped, &sc);
+		tp_scan_booked(date, date, resource_id, NULL, snap, tp_in_scope, tp_collect_scoped, &sc);
 	}
 	UnregisterSnapshot(snap);
 }
@@ -402,6 +402,8 @@ tp_fit_starts(const TpDayState *st, const TpPool *p, int from, int required,
 	int			s0 = p->start_min;
 	int			len = p->end_min - p->start_min;
 	bool		clock = st->max_concurrent != TP_NO_LIMIT;
+	int			limit = clock ? st->max_concurrent : 1;
+	bool		gap;
 	int		   *occ;
 	int		   *blocked;
 	int			at = 0;
@@ -416,6 +418,23 @@ tp_fit_starts(const TpDayState *st, const TpPool *p, int from, int required,
 	if (p->closed || required <= 0 || len < required ||
 		(minutes_at_stake && tp_day_minutes(st, p->period, NULL) + required > p->capacity))
 		return 0;
+
+	/*
+	 * The minutes are counted blocked where limit windows cover them: the
+	 * rows' windows, and the skipped hour as limit windows of its own.  With
+	 * fewer rows than the limit, the rows alone block nothing.
+	 */
+	clock = clock && st->n >= limit;
+	gap = g0 >= 0 && g0 < p->end_min && g1 > s0;
+	if (!clock && !gap)
+	{
+		for (s = Max(s0, from); s + required <= p->end_min; s++)
+		{
+			fits[s - s0] = true;
+			n++;
+		}
+		return n;
+	}
 	occ = palloc0(sizeof(int) * (len + 1));
 	blocked = palloc(sizeof(int) * (len + 1));
 	if (clock)
@@ -430,14 +449,17 @@ tp_fit_starts(const TpDayState *st, const TpPool *p, int from, int required,
 				occ[b - s0]--;
 			}
 		}
+	if (gap)
+	{
+		occ[Max(g0, s0) - s0] += limit;
+		occ[Min(g1, p->end_min) - s0] -= limit;
+	}
 	/* blocked[k]: how many of the minutes [s0, s0 + k) are blocked */
 	blocked[0] = 0;
 	for (m = 0; m < len; m++)
 	{
 		at += occ[m];
-		blocked[m + 1] = blocked[m] +
-			((clock && at >= st->max_concurrent) ||
-			 (g0 >= 0 && s0 + m >= g0 && s0 + m < g1) ? 1 : 0);
+		blocked[m + 1] = blocked[m] + (at >= limit);
 	}
 	for (s = Max(s0, from); s + required <= p->end_min; s++)
 		if (blocked[s - s0 + required] == blocked[s - s0])
@@ -584,7 +606,7 @@ tp_day_check_snapshot(const TpDayState *latest, const char *const *periods, int 
 	seen.max = 16;
 	seen.rows = palloc(sizeof(TpBooking) * seen.max);
 	for (i = 0; i < nperiods; i++)
-		tp_scan_booked(latest->date, latest->resource_id, periods[i], xact, NULL, tp_collect, &seen);
+		tp_scan_booked(latest->date, latest->date, latest->resource_id, periods[i], xact, NULL, tp_collect, &seen);
 	UnregisterSnapshot(xact);
 
 	if (latest->max_concurrent == TP_NO_LIMIT)

@@ -107,9 +107,11 @@ tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out)
 				i,
 				j;
 	TpResourceDay *days;
+	TpCachedResource **mine;
 	TpOverride *ovr;
 
 	days = palloc0(sizeof(TpResourceDay) * Max(cache->nresources, 1));
+	mine = palloc(sizeof(TpCachedResource *) * Max(cache->nresources, 1));
 	for (i = 0; i < cache->nresources; i++)
 	{
 		TpCachedResource *r = &cache->resources[i];
@@ -119,6 +121,7 @@ tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out)
 		days[nres].resource_id = r->id;
 		strlcpy(days[nres].code, r->code, TP_CODE_MAXLEN + 1);
 		days[nres].max_concurrent = r->max_concurrent;
+		mine[nres] = r;
 		nres++;
 	}
 	*out = days;
@@ -148,28 +151,21 @@ tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out)
 	for (i = 0; i < nres; i++)
 	{
 		TpResourceDay *day = &days[i];
+		TpCachedSlot *weekly = &cache->slots[mine[i]->slot_first];
+		int			nweekly = mine[i]->nslots;
 		int			np = 0;
 
 		CHECK_FOR_INTERRUPTS();
-		{
-			int			nmine = 0;
-
-			for (j = 0; j < cache->nslots; j++)
-				if (cache->slots[j].resource_id == day->resource_id &&
-					cache->slots[j].dow == dow)
-					nmine++;
-			day->pools = palloc0(sizeof(TpPool) * Max(nmine + novr, 1));
-		}
+		day->pools = palloc0(sizeof(TpPool) * Max(nweekly + novr, 1));
 
 		/* weekly pools, each replaced by the override that applies */
-		for (j = 0; j < cache->nslots; j++)
+		for (j = 0; j < nweekly; j++)
 		{
-			TpCachedSlot *s = &cache->slots[j];
+			TpCachedSlot *s = &weekly[j];
 			TpPool	   *p;
 			const TpOverride *o;
 
-			if (s->resource_id != day->resource_id || s->dow != dow ||
-				date < s->from || date > s->until)
+			if (s->dow != dow || date < s->from || date > s->until)
 				continue;
 			p = &day->pools[np++];
 			strlcpy(p->period, s->period, TP_CODE_MAXLEN + 1);
@@ -286,14 +282,16 @@ tp_status_datum_holds(Datum d)
 }
 
 /*
- * Call fn for every reservation holding time on date (for one resource
- * and period when given), as the snapshot sees them.  A direct scan of the
- * pool index, timepool.reservations_pool_idx: this runs on every
- * availability() and every booking, where a query's start-up costs more
- * than the scan.  From 1.3 the index carries each row's window too.
+ * Call fn for every reservation holding time on the dates from to to (for
+ * one resource and period when given), as the snapshot sees them, in the
+ * index's order: by date, then resource.  A direct scan of the pool index,
+ * timepool.reservations_pool_idx: this runs on every availability() and
+ * every booking, where a query's start-up costs more than the scan, and
+ * once for the whole range of open_slots().  From 1.3 the index carries
+ * each row's window too.
  */
 void
-tp_scan_booked(DateADT date, int64 resource_id, const char *period,
+tp_scan_booked(DateADT from, DateADT to, int64 resource_id, const char *period,
 			   Snapshot snapshot, TpWantFn want, TpBookedFn fn, void *arg)
 {
 	TpCache    *cache = tp_cache_get();
@@ -313,7 +311,7 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 	TimestampTz hold_now = holds ? tp_hold_clock(false) : 0;
 	Relation	rel;
 	Relation	idx;
-	ScanKeyData keys[3];
+	ScanKeyData keys[4];
 	int			nkeys = 0;
 	IndexScanDesc scan;
 	TupleTableSlot *slot;
@@ -353,7 +351,13 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 				 errdetail("It must be a btree on (reservation_date, resource_id, period) INCLUDE (required_minutes)."),
 				 errhint("Recreate it as in the extension's install script.")));
 
-	ScanKeyInit(&keys[nkeys++], 1, BTEqualStrategyNumber, F_DATE_EQ, DateADTGetDatum(date));
+	if (from == to)
+		ScanKeyInit(&keys[nkeys++], 1, BTEqualStrategyNumber, F_DATE_EQ, DateADTGetDatum(from));
+	else
+	{
+		ScanKeyInit(&keys[nkeys++], 1, BTGreaterEqualStrategyNumber, F_DATE_GE, DateADTGetDatum(from));
+		ScanKeyInit(&keys[nkeys++], 1, BTLessEqualStrategyNumber, F_DATE_LE, DateADTGetDatum(to));
+	}
 	if (resource_id != 0)
 		ScanKeyInit(&keys[nkeys++], 2, BTEqualStrategyNumber, F_INT8EQ, Int64GetDatum(resource_id));
 	if (period != NULL)
@@ -385,6 +389,7 @@ tp_scan_booked(DateADT date, int64 resource_id, const char *period,
 
 		/* the entry's values, in one pass, as IndexOnlyScan's StoreIndexTuple */
 		index_deform_tuple(scan->xs_itup, scan->xs_itupdesc, iv, in);
+		b.date = DatumGetDateADT(iv[0]);
 		b.resource_id = DatumGetInt64(iv[1]);
 		pt = DatumGetTextPP(iv[2]);
 		len = Min((int) VARSIZE_ANY_EXHDR(pt), TP_CODE_MAXLEN);

@@ -67,39 +67,35 @@ typedef struct TpSlotWork
 	int			best_pool[TP_MINUTES_PER_DAY + 1];	/* -1: fits no pool */
 } TpSlotWork;
 
-/* The date's holding reservations, sorted out by resource. */
+/* Holding reservations, in the pool index's order: by date, then resource. */
 typedef struct TpSlotRows
 {
-	TpResourceDay *days;
-	TpDayState *states;
-	int			ndays;
-	int			last;
+	TpBooking  *rows;
+	int			n;
+	int			max;
 } TpSlotRows;
 
 static void
 tp_slots_collect(void *arg, const TpBooking *b)
 {
 	TpSlotRows *acc = (TpSlotRows *) arg;
-	TpDayState *st;
-	int			i = acc->last;
 
-	/* the index returns a date's rows by resource: try the last one first */
-	if (i < 0 || acc->days[i].resource_id != b->resource_id)
+	if (acc->n == acc->max)
 	{
-		for (i = 0; i < acc->ndays; i++)
-			if (acc->days[i].resource_id == b->resource_id)
-				break;
-		if (i == acc->ndays)
-			return;				/* an inactive resource's */
-		acc->last = i;
+		acc->max = Max(64, acc->max * 2);
+		acc->rows = acc->rows == NULL ? palloc(sizeof(TpBooking) * acc->max) :
+			repalloc(acc->rows, sizeof(TpBooking) * acc->max);
 	}
-	st = &acc->states[i];
-	if (st->n == st->max)
-	{
-		st->max *= 2;
-		st->rows = repalloc(st->rows, sizeof(TpBooking) * st->max);
-	}
-	st->rows[st->n++] = *b;
+	acc->rows[acc->n++] = *b;
+}
+
+/* The holding reservations of the dates from to to (resource_id 0: all). */
+static void
+tp_slots_read(DateADT from, DateADT to, int64 resource_id, TpSlotRows *acc)
+{
+	acc->rows = NULL;
+	acc->n = acc->max = 0;
+	tp_scan_booked(from, to, resource_id, NULL, GetActiveSnapshot(), NULL, tp_slots_collect, acc);
 }
 
 /*
@@ -107,17 +103,19 @@ tp_slots_collect(void *arg, const TpBooking *b)
  * period's start, of the resource given (resource_id != 0) or of every
  * active resource, by resource code and start: into *out (allocated in the
  * current context), with the date's pools in *days_out.  Returns how many.
- * w is scratch space.
+ * rows[0..nrows) are the date's holding reservations as tp_slots_read()
+ * gives them (by resource); w is scratch space.
  * The caller is connected to SPI and has synced the cache; svc and the
  * resource were looked up (they can be booked).
  */
 static int
 tp_open_starts(const TpService *svc, DateADT date, int64 resource_id, int step,
-			   TpSlotWork *w, TpResourceDay **days_out, TpSlot **out)
+			   TpBooking *rows, int nrows, TpSlotWork *w,
+			   TpResourceDay **days_out, TpSlot **out)
 {
 	TpPolicy	pol;
 	TpResourceDay *days;
-	TpSlotRows	acc;
+	TpDayState *states;
 	TpSlot	   *slots = NULL;
 	int			nslots = 0;
 	int			maxslots = 0;
@@ -131,7 +129,9 @@ tp_open_starts(const TpService *svc, DateADT date, int64 resource_id, int step,
 	int		   *starts = w->starts;
 	int64	   *best_remaining = w->best_remaining;
 	int		   *best_pool = w->best_pool;
-	int			i;
+	int			i,
+				j,
+				k;
 
 	*out = NULL;
 	*days_out = NULL;
@@ -157,24 +157,35 @@ tp_open_starts(const TpService *svc, DateADT date, int64 resource_id, int step,
 	if (!tp_wall_gap(date, &g0, &g1))
 		g0 = g1 = -1;
 
-	/* the date's reservations, one scan, as the statement's snapshot sees */
-	acc.days = days;
-	acc.ndays = ndays;
-	acc.last = -1;
-	acc.states = palloc(sizeof(TpDayState) * ndays);
+	/*
+	 * Each resource's rows: a run of them, as the index keeps a date's rows
+	 * by resource.  Those of an inactive resource are left out.
+	 */
+	states = palloc(sizeof(TpDayState) * ndays);
 	for (i = 0; i < ndays; i++)
 	{
-		TpDayState *st = &acc.states[i];
+		TpDayState *st = &states[i];
 
 		st->resource_id = days[i].resource_id;
 		st->date = date;
 		st->max_concurrent = days[i].max_concurrent;
 		st->period = NULL;
-		st->n = 0;
-		st->max = 16;
-		st->rows = palloc(sizeof(TpBooking) * st->max);
+		st->n = st->max = 0;
+		st->rows = NULL;
 	}
-	tp_scan_booked(date, resource_id, NULL, GetActiveSnapshot(), NULL, tp_slots_collect, &acc);
+	for (k = 0, i = 0; k < nrows; k = j)
+	{
+		for (j = k + 1; j < nrows && rows[j].resource_id == rows[k].resource_id; j++)
+			;
+		if (i >= ndays || days[i].resource_id != rows[k].resource_id)
+			for (i = 0; i < ndays && days[i].resource_id != rows[k].resource_id; i++)
+				;
+		if (i < ndays)
+		{
+			states[i].rows = &rows[k];
+			states[i].n = states[i].max = j - k;
+		}
+	}
 
 	for (i = 0; i < ndays; i++)
 	{
@@ -182,9 +193,8 @@ tp_open_starts(const TpService *svc, DateADT date, int64 resource_id, int step,
 		int			lo = TP_MINUTES_PER_DAY;
 		int			hi = 0;
 		int			nstarts;
-		int			j,
-					k,
-					s;
+		bool		sorted;
+		int			s;
 
 		CHECK_FOR_INTERRUPTS();
 		if (day->npools == 0 || !tp_performs(day->resource_id, svc->id))
@@ -203,27 +213,51 @@ tp_open_starts(const TpService *svc, DateADT date, int64 resource_id, int step,
 		if (lo >= hi)
 			continue;
 
-		/* the grid: every pool's, a closed one's too */
-		memset(grid + lo, 0, sizeof(bool) * (hi - lo));
-		for (j = 0; j < day->npools; j++)
+		/*
+		 * The grid: every pool's, a closed one's too, in order.  The pools
+		 * are by start; only overlapping windows (an override's) need the
+		 * grids merged.
+		 */
+		nstarts = 0;
+		sorted = true;
+		for (j = 0; j < day->npools && sorted; j++)
 		{
 			TpPool	   *p = &day->pools[j];
 
 			if (p->start_min < 0 || p->end_min > TP_MINUTES_PER_DAY ||
 				p->end_min < p->start_min)
 				continue;
-			for (s = p->start_min; s + required <= p->end_min; s += step)
-				grid[s] = true;
-		}
-		nstarts = 0;
-		for (s = lo; s < hi; s++)
-			if (grid[s])
+			for (s = p->start_min; s + required <= p->end_min && sorted; s += step)
 			{
-				starts[nstarts] = s;
-				best_remaining[nstarts] = PG_INT64_MIN;
-				best_pool[nstarts] = -1;
-				nstarts++;
+				if (nstarts > 0 && starts[nstarts - 1] >= s)
+					sorted = false;
+				else
+					starts[nstarts++] = s;
 			}
+		}
+		if (!sorted)
+		{
+			memset(grid + lo, 0, sizeof(bool) * (hi - lo));
+			for (j = 0; j < day->npools; j++)
+			{
+				TpPool	   *p = &day->pools[j];
+
+				if (p->start_min < 0 || p->end_min > TP_MINUTES_PER_DAY ||
+					p->end_min < p->start_min)
+					continue;
+				for (s = p->start_min; s + required <= p->end_min; s += step)
+					grid[s] = true;
+			}
+			nstarts = 0;
+			for (s = lo; s < hi; s++)
+				if (grid[s])
+					starts[nstarts++] = s;
+		}
+		for (k = 0; k < nstarts; k++)
+		{
+			best_remaining[k] = PG_INT64_MIN;
+			best_pool[k] = -1;
+		}
 
 		/*
 		 * Each pool's fitting starts in one sweep; a grid start goes to the
@@ -238,9 +272,9 @@ tp_open_starts(const TpService *svc, DateADT date, int64 resource_id, int step,
 			if (p->start_min < 0 || p->end_min > TP_MINUTES_PER_DAY ||
 				p->end_min < p->start_min)
 				continue;
-			if (tp_fit_starts(&acc.states[i], p, first, required, true, g0, g1, fits) == 0)
+			if (tp_fit_starts(&states[i], p, first, required, true, g0, g1, fits) == 0)
 				continue;
-			remaining = (int64) p->capacity - tp_day_minutes(&acc.states[i], p->period, NULL);
+			remaining = (int64) p->capacity - tp_day_minutes(&states[i], p->period, NULL);
 			for (k = 0; k < nstarts && starts[k] + required <= p->end_min; k++)
 				if (starts[k] >= p->start_min && fits[starts[k] - p->start_min] &&
 					remaining > best_remaining[k])
@@ -290,6 +324,9 @@ tp_open_slots(PG_FUNCTION_ARGS)
 	MemoryContext old;
 	DateADT		date;
 	TpSlotWork *work;
+	TpPolicy	pol;
+	TpSlotRows	rows;
+	int			first;
 
 	tp_require(fcinfo, 0, "p_service");
 	tp_require(fcinfo, 1, "p_from");
@@ -328,30 +365,61 @@ tp_open_slots(PG_FUNCTION_ARGS)
 	if (have_resource && !tp_lookup_resource(resource_code, &resource_id, &why))
 		tp_unavailable_resource(resource_code, why);
 
+	/*
+	 * The range's reservations in one scan of the pool index, from the first
+	 * date to the last that the booking window allows (the dates in between
+	 * are all allowed: the window is one span of days).
+	 */
+	tp_policy(&svc, &pol);
+	while (from <= to && tp_policy_first_minute(&pol, from) >= TP_MINUTES_PER_DAY)
+		from++;
+	while (to >= from && tp_policy_first_minute(&pol, to) >= TP_MINUTES_PER_DAY)
+		to--;
+	if (from <= to)
+		tp_slots_read(from, to, resource_id, &rows);
+	else
+		rows.n = 0;
+
 	work = palloc(sizeof(TpSlotWork));
 	perdate = AllocSetContextCreate(CurrentMemoryContext, "timepool open_slots",
 									ALLOCSET_DEFAULT_SIZES);
-	for (date = from; date <= to; date++)
+	for (date = from, first = 0; date <= to; date++)
 	{
 		TpResourceDay *days;
 		TpSlot	   *slots;
 		int			nslots;
+		int			last;
 		int			k;
+		int			last_day = -1;
+		int			last_pool = -1;
+		Datum		values[OPEN_SLOTS_COLS];
+		bool		nulls[OPEN_SLOTS_COLS];
 
 		CHECK_FOR_INTERRUPTS();
+		for (last = first; last < rows.n && rows.rows[last].date == date; last++)
+			;
 		old = MemoryContextSwitchTo(perdate);
-		nslots = tp_open_starts(&svc, date, resource_id, step, work, &days, &slots);
+		nslots = tp_open_starts(&svc, date, resource_id, step, &rows.rows[first], last - first,
+								work, &days, &slots);
+		first = last;
+		memset(nulls, false, sizeof(nulls));
+		values[1] = DateADTGetDatum(date);
 		for (k = 0; k < nslots; k++)
 		{
 			TpSlot	   *sl = &slots[k];
-			TpPool	   *p = &days[sl->day].pools[sl->pool];
-			Datum		values[OPEN_SLOTS_COLS];
-			bool		nulls[OPEN_SLOTS_COLS];
 
-			memset(nulls, false, sizeof(nulls));
-			values[0] = CStringGetTextDatum(days[sl->day].code);
-			values[1] = DateADTGetDatum(date);
-			values[2] = CStringGetTextDatum(p->period);
+			/* the slots come by resource and start: each text made once */
+			if (sl->day != last_day)
+			{
+				values[0] = CStringGetTextDatum(days[sl->day].code);
+				last_day = sl->day;
+				last_pool = -1;
+			}
+			if (sl->pool != last_pool)
+			{
+				values[2] = CStringGetTextDatum(days[sl->day].pools[sl->pool].period);
+				last_pool = sl->pool;
+			}
 			values[3] = TimeADTGetDatum((TimeADT) sl->start_min * USECS_PER_MINUTE);
 			values[4] = TimeADTGetDatum((TimeADT) (sl->start_min + svc.required) * USECS_PER_MINUTE);
 			values[5] = Int32GetDatum((int32) Min(sl->remaining, (int64) PG_INT32_MAX));
@@ -396,6 +464,7 @@ tp_open_starts_near(const TpService *svc, DateADT date, int64 resource_id,
 	MemoryContext ctx;
 	MemoryContext old;
 	TpResourceDay *days;
+	TpSlotRows	rows;
 	TpSlot	   *slots;
 	TpOpenStart *all;
 	int64	   *remaining;
@@ -411,8 +480,9 @@ tp_open_starts_near(const TpService *svc, DateADT date, int64 resource_id,
 	ctx = AllocSetContextCreate(CurrentMemoryContext, "timepool open starts",
 								ALLOCSET_SMALL_SIZES);
 	old = MemoryContextSwitchTo(ctx);
-	nslots = tp_open_starts(svc, date, resource_id, TP_NEAR_STEP, palloc(sizeof(TpSlotWork)),
-							&days, &slots);
+	tp_slots_read(date, date, resource_id, &rows);
+	nslots = tp_open_starts(svc, date, resource_id, TP_NEAR_STEP, rows.rows, rows.n,
+							palloc(sizeof(TpSlotWork)), &days, &slots);
 	all = palloc(sizeof(TpOpenStart) * Max(nslots, 1));
 	remaining = palloc(sizeof(int64) * Max(nslots, 1));
 	at = palloc(sizeof(int) * TP_MINUTES_PER_DAY);

@@ -140,6 +140,8 @@ typedef struct TpCachedResource
 	int			max_concurrent; /* TP_NO_LIMIT: none */
 	int			skill_first;	/* its rows in TpCache.skills */
 	int			nskills;		/* 0: performs every service */
+	int			slot_first;		/* its rows in TpCache.slots */
+	int			nslots;
 } TpCachedResource;
 
 typedef struct TpCachedSlot
@@ -291,6 +293,7 @@ extern TpPool *tp_find_pool_named(TpResourceDay *day, const char *period);
 /* One holding reservation of a resource on a date, as the pool index has it. */
 typedef struct TpBooking
 {
+	DateADT		date;
 	int64		resource_id;
 	char		period[TP_CODE_MAXLEN + 1];
 	int			required;		/* minutes it holds in its pool */
@@ -299,7 +302,7 @@ typedef struct TpBooking
 } TpBooking;
 typedef void (*TpBookedFn) (void *arg, const TpBooking *b);
 typedef bool (*TpWantFn) (void *arg, const TpBooking *b);
-extern void tp_scan_booked(DateADT date, int64 resource_id, const char *period,
+extern void tp_scan_booked(DateADT from, DateADT to, int64 resource_id, const char *period,
 						   Snapshot snapshot, TpWantFn want, TpBookedFn fn, void *arg);
 extern bool tp_lookup_service(const char *code, TpService *svc, const char **why);
 extern bool tp_lookup_resource(const char *code, int64 *id, const char **why);

@@ -11,7 +11,8 @@
 -- a start open_slots() offers must be booked by book_service() (in a
 -- subtransaction rolled back), into the period open_slots() names, with
 -- the remaining minutes it gives; a start it does not offer must be
--- refused.  Prints the counts; the last line is "disagreements: N".
+-- refused.  A month's call gives what its days' calls give.  Prints the
+-- counts; the last line is "disagreements: N".
 --
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
@@ -159,6 +160,42 @@ BEGIN
   END LOOP;
 END
 $$;
+
+-- A range is read in one scan: a call for a month (past days, days beyond
+-- the advance limit, empty days included) gives what its days give one by
+-- one, for every service, on every resource and on any.
+INSERT INTO agree (step, service, resource, d, s, offered, booked, ok, why)
+SELECT x.step, x.service, x.resource, x.d, x.s, true, NULL, false,
+       'the range call and the day calls differ: ' || x.side
+  FROM (SELECT step, service, resource, d, s, min(side) AS side
+          FROM ((SELECT st.step, sv.code AS service, coalesce(rs.code, '') AS resource, o.date AS d, o.start_time AS s,
+                        'only in the range' AS side, o.resource AS r, o.period, o.end_time, o.remaining_minutes
+                   FROM (VALUES (5), (15)) st(step), timepool.services sv,
+                        (SELECT NULL::text AS code UNION ALL SELECT code FROM timepool.resources WHERE is_active) rs,
+                        LATERAL timepool.open_slots(sv.code, '2027-03-01', '2027-03-31', st.step, rs.code) o
+                 EXCEPT ALL
+                 SELECT st.step, sv.code, coalesce(rs.code, ''), o.date, o.start_time,
+                        'only in the range', o.resource, o.period, o.end_time, o.remaining_minutes
+                   FROM (VALUES (5), (15)) st(step), timepool.services sv,
+                        (SELECT NULL::text AS code UNION ALL SELECT code FROM timepool.resources WHERE is_active) rs,
+                        generate_series(date '2027-03-01', date '2027-03-31', interval '1 day') d,
+                        LATERAL timepool.open_slots(sv.code, d::date, d::date, st.step, rs.code) o)
+                UNION ALL
+                (SELECT st.step, sv.code, coalesce(rs.code, ''), o.date, o.start_time,
+                        'only in the days', o.resource, o.period, o.end_time, o.remaining_minutes
+                   FROM (VALUES (5), (15)) st(step), timepool.services sv,
+                        (SELECT NULL::text AS code UNION ALL SELECT code FROM timepool.resources WHERE is_active) rs,
+                        generate_series(date '2027-03-01', date '2027-03-31', interval '1 day') d,
+                        LATERAL timepool.open_slots(sv.code, d::date, d::date, st.step, rs.code) o
+                 EXCEPT ALL
+                 SELECT st.step, sv.code, coalesce(rs.code, ''), o.date, o.start_time,
+                        'only in the days', o.resource, o.period, o.end_time, o.remaining_minutes
+                   FROM (VALUES (5), (15)) st(step), timepool.services sv,
+                        (SELECT NULL::text AS code UNION ALL SELECT code FROM timepool.resources WHERE is_active) rs,
+                        LATERAL timepool.open_slots(sv.code, '2027-03-01', '2027-03-31', st.step, rs.code) o)) u
+         GROUP BY 1, 2, 3, 4, 5) x;
+SELECT 'range calls: ' || count(*) || ' starts' FROM timepool.services sv,
+       LATERAL timepool.open_slots(sv.code, '2027-03-01', '2027-03-31', 15) o;
 
 SELECT step, count(*) AS starts, count(*) FILTER (WHERE offered) AS offered,
        count(*) FILTER (WHERE booked) AS booked, count(*) FILTER (WHERE NOT booked) AS refused
