@@ -18,6 +18,7 @@
 #include "access/xact.h"
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_proc.h"
 #include "commands/trigger.h"
 #include "utils/lsyscache.h"
@@ -30,6 +31,7 @@
 #include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/syscache.h"
+#include "utils/snapmgr.h"
 
 PG_MODULE_MAGIC;
 
@@ -998,6 +1000,45 @@ tp_commit_pause(void)
 	LockTimeout = save_lock;
 }
 
+/*
+ * Work at COMMIT that reads the cache (a reload of it is read with SPI).  At
+ * COMMIT no function of timepool's runs: the work runs as the owner of
+ * timepool's schema, as a SECURITY DEFINER function would, with its
+ * search_path pinned, and as a security-restricted operation, so that
+ * neither a committing role without rights on the tables (the public
+ * site's) is refused, nor one with CREATE somewhere feeds the cache.
+ */
+void
+tp_commit_scope_begin(TpCommitScope *scope)
+{
+	Oid			nsp = get_namespace_oid("timepool", false);
+	HeapTuple	nt = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(nsp));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(nt))
+		elog(ERROR, "timepool: no schema");
+	owner = ((Form_pg_namespace) GETSTRUCT(nt))->nspowner;
+	ReleaseSysCache(nt);
+	GetUserIdAndSecContext(&scope->save_userid, &scope->save_sec);
+	SetUserIdAndSecContext(owner, scope->save_sec | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	scope->save_nest = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "timepool: SPI_connect failed");
+	PushActiveSnapshot(GetLatestSnapshot());
+}
+
+void
+tp_commit_scope_end(TpCommitScope *scope)
+{
+	PopActiveSnapshot();
+	SPI_finish();
+	AtEOXact_GUC(true, scope->save_nest);
+	SetUserIdAndSecContext(scope->save_userid, scope->save_sec);
+}
+
 static void
 tp_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 					SubTransactionId parentSubid, void *arg)
@@ -1005,6 +1046,7 @@ tp_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 	(void) arg;
 	tp_clock_writes_subxact(event, mySubid, parentSubid);
 	tp_schedule_changes_subxact(event, mySubid, parentSubid);
+	tp_notes_subxact(event, mySubid, parentSubid);
 }
 
 static void
@@ -1023,6 +1065,8 @@ tp_xact_callback(XactEvent event, void *arg)
 			}
 			/* this transaction's clock writes, on what is committed now */
 			tp_clock_writes_check(tp_schedule_changed, false);
+			/* then the pools it changed, as they are now, to the listeners */
+			tp_notes_send();
 			break;
 		case XACT_EVENT_PRE_PREPARE:
 
@@ -1046,6 +1090,7 @@ tp_xact_callback(XactEvent event, void *arg)
 				tp_commit_pause();
 			tp_schedule_changes_reset();
 			tp_clock_writes_reset();
+			tp_notes_reset();
 			break;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PREPARE:
@@ -1053,6 +1098,7 @@ tp_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PARALLEL_COMMIT:
 			tp_schedule_changes_reset();
 			tp_clock_writes_reset();
+			tp_notes_reset();
 			break;
 		default:
 			break;

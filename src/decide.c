@@ -848,10 +848,7 @@ tp_clock_writes_check(bool schedule_changed, bool prepare)
 	LOCKTAG		tag;
 	bool		reload;
 	int			i;
-	Oid			owner = InvalidOid;
-	Oid			save_userid = InvalidOid;
-	int			save_sec = 0;
-	int			save_nest = 0;
+	TpCommitScope scope;
 
 	if (tp_nclock_writes == 0)
 		return;
@@ -860,33 +857,10 @@ tp_clock_writes_check(bool schedule_changed, bool prepare)
 		(void) LockAcquire(&tag, RowExclusiveLock, false, false);
 	tp_cache_accept();
 
-	/*
-	 * A cache to reload (the schedule changed) is read with SPI.  At COMMIT
-	 * no function of timepool's runs: the reload runs as the owner of
-	 * timepool's schema, as a SECURITY DEFINER function would, with its
-	 * search_path pinned, and as a security-restricted operation, so that
-	 * neither a committing role without rights on the tables (the public
-	 * site's) is refused, nor one with CREATE somewhere feeds the cache.
-	 */
+	/* a cache to reload is read as timepool's owner (tp_commit_scope_begin) */
 	reload = !tp_cache_is_valid();
 	if (reload)
-	{
-		Oid			nsp = get_namespace_oid("timepool", false);
-		HeapTuple	nt = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(nsp));
-
-		if (!HeapTupleIsValid(nt))
-			elog(ERROR, "timepool: no schema");
-		owner = ((Form_pg_namespace) GETSTRUCT(nt))->nspowner;
-		ReleaseSysCache(nt);
-		GetUserIdAndSecContext(&save_userid, &save_sec);
-		SetUserIdAndSecContext(owner, save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
-		save_nest = NewGUCNestLevel();
-		(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
-								 GUC_ACTION_SAVE, true, 0, false);
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "timepool: SPI_connect failed");
-		PushActiveSnapshot(GetLatestSnapshot());
-	}
+		tp_commit_scope_begin(&scope);
 	for (i = 0; i < tp_nclock_writes; i++)
 	{
 		TpClockWrite *w = &tp_clock_writes[i];
@@ -942,12 +916,7 @@ tp_clock_writes_check(bool schedule_changed, bool prepare)
 					 errhint("Retry the transaction.")));
 	}
 	if (reload)
-	{
-		PopActiveSnapshot();
-		SPI_finish();
-		AtEOXact_GUC(true, save_nest);
-		SetUserIdAndSecContext(save_userid, save_sec);
-	}
+		tp_commit_scope_end(&scope);
 	if (prepare && !schedule_changed)
 		LockRelease(&tag, RowExclusiveLock, false);
 }

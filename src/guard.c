@@ -226,6 +226,28 @@ tp_same_pool(const TpHold *a, const TpHold *b)
 }
 
 /*
+ * The pools whose figures a write changes, noted for the listeners of
+ * NOTIFY timepool_availability (notify.c): those a holding row leaves or
+ * enters, and its pool when its minutes or its status change.  A hold
+ * counts as holding here even past its expiry: its EXPIRED, when noticed,
+ * is sent.
+ */
+static void
+tp_note_write(const TpHold *o, const TpHold *h)
+{
+	bool		old_holds = o->valid && o->holding;
+	bool		new_holds = h->valid && h->holding;
+	bool		same = old_holds && new_holds && tp_same_pool(o, h);
+
+	if (same && o->required == h->required && strcmp(o->status, h->status) == 0)
+		return;
+	if (old_holds)
+		tp_note_pool(o->resource_id, o->date, o->period);
+	if (new_holds && !same)
+		tp_note_pool(h->resource_id, h->date, h->period);
+}
+
+/*
  * The range checks that what this trigger computes (required minutes,
  * end_time, period) relies on.  The table's CHECK constraints say the same,
  * but they run after this trigger.
@@ -600,6 +622,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 		tp_read_hold(trig->tg_trigtuple, desc, &c, &o);
 		tp_read_hold(trig->tg_newtuple, desc, &c, &h);
 	}
+	tp_note_write(&o, &h);
 
 	/*
 	 * A hold holds its minutes until it expires (tp_hold_live()).  A write

@@ -272,6 +272,22 @@ tp_find_pool_named(TpResourceDay *day, const char *period)
 	return NULL;
 }
 
+/* what a holding status says of the minutes (the reports' split) */
+static TpRowKind
+tp_row_kind(text *t)
+{
+	const char *s = VARDATA_ANY(t);
+	int			len = VARSIZE_ANY_EXHDR(t);
+
+	if (len == 9 && memcmp(s, "COMPLETED", 9) == 0)
+		return TP_ROW_COMPLETED;
+	if (len == 7 && memcmp(s, "NO_SHOW", 7) == 0)
+		return TP_ROW_NO_SHOW;
+	if (len == 4 && memcmp(s, "HELD", 4) == 0)
+		return TP_ROW_HELD;
+	return TP_ROW_OPEN;
+}
+
 /* whether a status datum holds time (tp_status_holds) */
 static bool
 tp_status_datum_holds(Datum d)
@@ -307,6 +323,7 @@ tp_scan_booked(DateADT from, DateADT to, int64 resource_id, const char *period,
 	AttrNumber	a_expires = cache->att_expires;
 	bool		windows;
 	bool		holds = cache->has_holds;
+	bool		statuses;
 	int			natts = holds ? 7 : cache->has_clock ? 6 : 4;
 	TimestampTz hold_now = holds ? tp_hold_clock(false) : 0;
 	Relation	rel;
@@ -329,6 +346,10 @@ tp_scan_booked(DateADT from, DateADT to, int64 resource_id, const char *period,
 	ik = &idx->rd_index->indkey;
 	/* the window columns: from 1.3, which decides on the clock too */
 	windows = idx->rd_index->indnatts >= 6;
+	/* the status: from 1.5, for the reports */
+	statuses = holds && idx->rd_index->indnatts == 8;
+	if (statuses)
+		natts = 8;
 
 	/* the scan reads the index's columns by position: check them */
 	if (a_date <= 0 || a_res <= 0 || a_period <= 0 || a_req <= 0 || a_status <= 0 ||
@@ -340,12 +361,13 @@ tp_scan_booked(DateADT from, DateADT to, int64 resource_id, const char *period,
 		(windows && (a_start <= 0 || a_end <= 0 ||
 					 ik->values[4] != a_start || ik->values[5] != a_end)) ||
 		(holds && (a_expires <= 0 || ik->values[6] != a_expires)) ||
+		(statuses && ik->values[7] != a_status) ||
 		idx->rd_rel->relam != BTREE_AM_OID)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("index \"timepool.reservations_pool_idx\" does not have the definition timepool needs"),
 				 holds ?
-				 errdetail("It must be a btree on (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time, hold_expires_at).") :
+				 errdetail("It must be a btree on (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time, hold_expires_at, status).") :
 				 cache->has_clock ?
 				 errdetail("It must be a btree on (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time).") :
 				 errdetail("It must be a btree on (reservation_date, resource_id, period) INCLUDE (required_minutes)."),
@@ -382,8 +404,8 @@ tp_scan_booked(DateADT from, DateADT to, int64 resource_id, const char *period,
 		bool		isnull;
 		Datum		d;
 		TpBooking	b;
-		Datum		iv[7];
-		bool		in[7];
+		Datum		iv[8];
+		bool		in[8];
 		text	   *pt;
 		int			len;
 
@@ -398,6 +420,7 @@ tp_scan_booked(DateADT from, DateADT to, int64 resource_id, const char *period,
 		b.required = DatumGetInt32(iv[3]);
 		b.start_min = windows ? (int) (DatumGetTimeADT(iv[4]) / USECS_PER_MINUTE) : -1;
 		b.end_min = windows ? (int) (DatumGetTimeADT(iv[5]) / USECS_PER_MINUTE) : -1;
+		b.kind = statuses && !in[7] ? tp_row_kind(DatumGetTextPP(iv[7])) : TP_ROW_UNKNOWN;
 
 		/*
 		 * A hold past its expiry holds nothing (tp_hold_live()): only holds
@@ -430,6 +453,7 @@ tp_scan_booked(DateADT from, DateADT to, int64 resource_id, const char *period,
 			d = slot_getattr(slot, a_status, &isnull);
 			if (isnull || !tp_status_datum_holds(d))
 				continue;
+			b.kind = tp_row_kind(DatumGetTextPP(d));
 		}
 		fn(arg, &b);
 	}
@@ -621,20 +645,31 @@ tp_check_daily_cap(const TpService *svc, DateADT date, int required, int64 booke
 bool
 tp_lookup_resource(const char *code, int64 *id, const char **why)
 {
+	TpCachedResource *r = tp_resource_by_code(code);
+
+	if (r == NULL)
+	{
+		*why = "No resource has this code.";
+		return false;
+	}
+	if (!r->active)
+	{
+		*why = "The resource is inactive.";
+		return false;
+	}
+	*id = r->id;
+	return true;
+}
+
+/* The cached resource with this code, active or not, or NULL. */
+TpCachedResource *
+tp_resource_by_code(const char *code)
+{
 	TpCache    *cache = tp_cache_get();
 	int			i;
 
 	for (i = 0; i < cache->nresources; i++)
 		if (strcmp(cache->resources[i].code, code) == 0)
-		{
-			if (!cache->resources[i].active)
-			{
-				*why = "The resource is inactive.";
-				return false;
-			}
-			*id = cache->resources[i].id;
-			return true;
-		}
-	*why = "No resource has this code.";
-	return false;
+			return &cache->resources[i];
+	return NULL;
 }

@@ -222,6 +222,26 @@ typedef struct TpCache
 extern void tp_cache_init(void);
 extern TpCache *tp_cache_get(void);
 extern void tp_cache_accept(void);
+
+/* common.c: work at COMMIT as timepool's owner */
+typedef struct TpCommitScope
+{
+	Oid			save_userid;
+	int			save_sec;
+	int			save_nest;
+} TpCommitScope;
+extern void tp_commit_scope_begin(TpCommitScope *scope);
+extern void tp_commit_scope_end(TpCommitScope *scope);
+
+/* notify.c: NOTIFY timepool_availability at commit */
+#define TP_NOTIFY_CHANNEL "timepool_availability"
+/* a weekly row's change is sent for its pools of this many days from today */
+#define TP_NOTIFY_SCHEDULE_DAYS 31
+extern void tp_note_pool(int64 resource_id, DateADT date, const char *period);
+extern void tp_notes_send(void);
+extern void tp_notes_subxact(SubXactEvent event, SubTransactionId mySubid,
+							 SubTransactionId parentSubid);
+extern void tp_notes_reset(void);
 extern bool tp_cache_is_valid(void);
 extern uint64 tp_cache_changes(void);
 
@@ -291,10 +311,21 @@ extern TpPool *tp_find_pool_for(TpResourceDay *day, int minute, int end);
 extern TpPool *tp_find_pool_named(TpResourceDay *day, const char *period);
 
 /* One holding reservation of a resource on a date, as the pool index has it. */
+/* what a holding reservation's status says of its minutes (reports) */
+typedef enum TpRowKind
+{
+	TP_ROW_UNKNOWN,				/* the index does not carry the status (1.4) */
+	TP_ROW_OPEN,				/* PENDING or CONFIRMED */
+	TP_ROW_HELD,				/* a live hold */
+	TP_ROW_COMPLETED,
+	TP_ROW_NO_SHOW
+} TpRowKind;
+
 typedef struct TpBooking
 {
 	DateADT		date;
 	int64		resource_id;
+	TpRowKind	kind;
 	char		period[TP_CODE_MAXLEN + 1];
 	int			required;		/* minutes it holds in its pool */
 	int			start_min;		/* its window on the clock; -1 when the */
@@ -306,6 +337,7 @@ extern void tp_scan_booked(DateADT from, DateADT to, int64 resource_id, const ch
 						   Snapshot snapshot, TpWantFn want, TpBookedFn fn, void *arg);
 extern bool tp_lookup_service(const char *code, TpService *svc, const char **why);
 extern bool tp_lookup_resource(const char *code, int64 *id, const char **why);
+extern TpCachedResource *tp_resource_by_code(const char *code);
 extern bool tp_lookup_service_by_id(int64 id, TpService *svc);
 extern void tp_service_day_booked(const TpService *svc, DateADT date, bool locked,
 								  int64 *minutes, int64 *count);
