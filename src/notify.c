@@ -166,6 +166,7 @@ void
 tp_notes_send(void)
 {
 	TpCommitScope scope;
+	bool		reload;
 	MemoryContext ctx;
 	MemoryContext old;
 	TpSend	   *sends;
@@ -176,13 +177,19 @@ tp_notes_send(void)
 
 	if (tp_nnotes == 0)
 		return;
+	/* the transaction dropped the extension: nothing is left to tell */
+	if (!OidIsValid(tp_relid("reservations_pool_idx")))
+		return;
 	ctx = AllocSetContextCreate(CurrentMemoryContext, "timepool notify",
 								ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(ctx);
 	/* the last statement's writes (and their invalidations) are seen too */
 	CommandCounterIncrement();
 	tp_cache_accept();
-	tp_commit_scope_begin(&scope);
+	/* a cache to reload is read as timepool's owner (tp_commit_scope_begin) */
+	reload = !tp_cache_is_valid();
+	if (reload)
+		tp_commit_scope_begin(&scope);
 
 	/* every note as pools of the schedule now (the transaction's own) */
 	maxsends = Max(tp_nnotes, 16);
@@ -251,7 +258,8 @@ tp_notes_send(void)
 						 s->total, booked, s->total - booked);
 		Async_Notify(TP_NOTIFY_CHANNEL, buf.data);
 	}
-	tp_commit_scope_end(&scope);
+	if (reload)
+		tp_commit_scope_end(&scope);
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(ctx);
 }
