@@ -852,6 +852,9 @@ tp_clock_writes_check(bool schedule_changed, bool prepare)
 
 	if (tp_nclock_writes == 0)
 		return;
+	/* the transaction dropped the extension, its reservations with it */
+	if (!OidIsValid(tp_relid("reservations")))
+		return;
 	SET_LOCKTAG_RELATION(tag, MyDatabaseId, InvalidOid);
 	if (!schedule_changed)
 		(void) LockAcquire(&tag, RowExclusiveLock, false, false);

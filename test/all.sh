@@ -54,6 +54,7 @@ run "README examples" bash test/readme.sh
 run "retry example, 40 clients" bash test/retry.sh
 run "upgrade from 1.0, 1.1, 1.2 and 1.3" bash test/upgrade.sh
 run "dump and restore" bash test/dump_restore.sh
+run "a transaction that drops the extension commits" bash test/drop_extension.sh
 run "sqlsmith robustness run" bash test/sqlsmith.sh
 run "open_slots agrees with book_service" bash test/slots_agree.sh
 run "soak test" test/soak/run --seconds "${TIMEPOOL_SOAK_SECONDS:-60}"
