@@ -153,6 +153,19 @@ tp_cmp_send(const void *a, const void *b)
 	return strcmp(x->period, y->period);
 }
 
+static int
+tp_cmp_note(const void *a, const void *b)
+{
+	const TpNote *x = (const TpNote *) a;
+	const TpNote *y = (const TpNote *) b;
+
+	if (x->date != y->date)
+		return (x->date > y->date) - (x->date < y->date);
+	if (x->resource_id != y->resource_id)
+		return (x->resource_id > y->resource_id) - (x->resource_id < y->resource_id);
+	return strcmp(x->period, y->period);
+}
+
 static void
 tp_add_minutes(void *arg, const TpBooking *b)
 {
@@ -170,6 +183,8 @@ tp_notes_send(void)
 	MemoryContext ctx;
 	MemoryContext old;
 	TpSend	   *sends;
+	TpResourceDay *days = NULL;
+	int			ndays = 0;
 	int			nsends = 0;
 	int			maxsends;
 	int			i;
@@ -191,17 +206,25 @@ tp_notes_send(void)
 	if (reload)
 		tp_commit_scope_begin(&scope);
 
-	/* every note as pools of the schedule now (the transaction's own) */
+	/*
+	 * Every note as pools of the schedule now (the transaction's own): each
+	 * note once, each resource's day loaded once for its notes.
+	 */
+	if (tp_nnotes > 1)
+		qsort(tp_notes, tp_nnotes, sizeof(TpNote), tp_cmp_note);
 	maxsends = Max(tp_nnotes, 16);
 	sends = palloc(sizeof(TpSend) * maxsends);
 	for (i = 0; i < tp_nnotes; i++)
 	{
 		TpNote	   *n = &tp_notes[i];
-		TpResourceDay *days;
-		int			ndays = tp_load_day(n->date, n->resource_id, &days);
 		int			d;
 
 		CHECK_FOR_INTERRUPTS();
+		if (i > 0 && tp_cmp_note(n, &tp_notes[i - 1]) == 0)
+			continue;
+		if (i == 0 || n->date != tp_notes[i - 1].date ||
+			n->resource_id != tp_notes[i - 1].resource_id)
+			ndays = tp_load_day(n->date, n->resource_id, &days);
 		for (d = 0; d < ndays; d++)
 		{
 			int			npools = n->period[0] != '\0' ? 1 : days[d].npools;
