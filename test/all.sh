@@ -9,6 +9,7 @@
 #   dump and restore (test/dump_restore.sh)
 #   a randomized robustness run with SQLsmith (test/sqlsmith.sh): no crash,
 #     no internal error of timepool's
+#   the live dashboard (examples/dashboard) in headless Chromium (test/dashboard.sh)
 #   the soak test (test/soak/run), TIMEPOOL_SOAK_SECONDS long (default 60)
 # Ends with one line: "N passed, N failed".
 set -uo pipefail
@@ -57,6 +58,7 @@ run "dump and restore" bash test/dump_restore.sh
 run "a transaction that drops the extension commits" bash test/drop_extension.sh
 run "sqlsmith robustness run" bash test/sqlsmith.sh
 run "open_slots agrees with book_service" bash test/slots_agree.sh
+run "live dashboard in chromium" bash test/dashboard.sh
 run "soak test" test/soak/run --seconds "${TIMEPOOL_SOAK_SECONDS:-60}"
 
 echo

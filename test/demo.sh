@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test/demo.sh: the worked example, played on the next Saturday against the
 # cluster that libpq's environment points to (./dev demo makes one).
+# TIMEPOOL_DEMO_KEEP=1 keeps its database, timepool_demo (./dev dashboard).
 set -euo pipefail
 db=timepool_demo
 dropdb --if-exists "$db"
@@ -55,4 +56,4 @@ SELECT a.service, a.period, a.remaining_minutes AS remaining, a.required_minutes
        LATERAL timepool.availability(:'day', p_service => s.code) a
  ORDER BY s.display_order, a.start_time;
 SQL
-dropdb "$db"
+[ "${TIMEPOOL_DEMO_KEEP:-}" = 1 ] || dropdb "$db"
