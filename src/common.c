@@ -956,6 +956,24 @@ tp_schedule_changes_reset(void)
 	tp_schedule_changed = false;
 }
 
+/*
+ * Work at commit that reads the schedule and must come after any change of
+ * it that commits first: the schedule lock in RowExclusiveLock to the end
+ * of the transaction (a change's commit then waits for this one's, or this
+ * one waits until the change's invalidations are out).  A transaction that
+ * changed the schedule holds it in ShareLock already.
+ */
+void
+tp_schedule_lock_to_commit(void)
+{
+	LOCKTAG		tag;
+
+	if (tp_schedule_changed)
+		return;
+	SET_LOCKTAG_RELATION(tag, MyDatabaseId, InvalidOid);
+	(void) LockAcquire(&tag, RowExclusiveLock, false, false);
+}
+
 void
 tp_cache_sync(void)
 {
@@ -1066,7 +1084,7 @@ tp_xact_callback(XactEvent event, void *arg)
 			/* this transaction's clock writes, on what is committed now */
 			tp_clock_writes_check(tp_schedule_changed, false);
 			/* then the pools it changed, as they are now, to the listeners */
-			tp_notes_send();
+			tp_notes_send(tp_schedule_changed);
 			break;
 		case XACT_EVENT_PRE_PREPARE:
 

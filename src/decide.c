@@ -856,8 +856,7 @@ tp_clock_writes_check(bool schedule_changed, bool prepare)
 	if (!OidIsValid(tp_relid("reservations")))
 		return;
 	SET_LOCKTAG_RELATION(tag, MyDatabaseId, InvalidOid);
-	if (!schedule_changed)
-		(void) LockAcquire(&tag, RowExclusiveLock, false, false);
+	tp_schedule_lock_to_commit();
 	tp_cache_accept();
 
 	/* a cache to reload is read as timepool's owner (tp_commit_scope_begin) */

@@ -174,9 +174,11 @@ tp_add_minutes(void *arg, const TpBooking *b)
 
 /*
  * At commit: send a payload for each pool noted, read as it is now.
+ * schedule_changed: the transaction changed the schedule and holds the
+ * schedule lock in ShareLock.
  */
 void
-tp_notes_send(void)
+tp_notes_send(bool schedule_changed)
 {
 	TpCommitScope scope;
 	bool		reload;
@@ -184,6 +186,7 @@ tp_notes_send(void)
 	MemoryContext old;
 	TpSend	   *sends;
 	TpResourceDay *days = NULL;
+	int32	   *keys;
 	int			ndays = 0;
 	int			nsends = 0;
 	int			maxsends;
@@ -198,7 +201,16 @@ tp_notes_send(void)
 	ctx = AllocSetContextCreate(CurrentMemoryContext, "timepool notify",
 								ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(ctx);
-	/* the last statement's writes (and their invalidations) are seen too */
+
+	/*
+	 * The order of the payloads is the order of the changes: the schedule is
+	 * read after any change of it that commits first, and each pool under its
+	 * lock (below), which every write that changes its minutes holds to its
+	 * commit; so the last payload a listener gets for a pool is its state.
+	 * The last statement's writes (and their invalidations) are seen too.
+	 */
+	if (!schedule_changed)
+		tp_schedule_lock_to_commit();
 	CommandCounterIncrement();
 	tp_cache_accept();
 	/* a cache to reload is read as timepool's owner (tp_commit_scope_begin) */
@@ -260,6 +272,22 @@ tp_notes_send(void)
 	 * of this transaction's, so that a SERIALIZABLE one records no read it
 	 * did not make.
 	 */
+
+	/*
+	 * A write that changes a pool's figures holds its lock already; an expiry
+	 * noticed does not.  A transaction that changed the schedule takes none
+	 * here: it holds the schedule lock in ShareLock, which every other commit
+	 * that sends waits for, and a booking of one of its pools would wait for
+	 * it in turn.
+	 */
+	if (!schedule_changed)
+	{
+		keys = palloc(sizeof(int32) * Max(nsends, 1));
+		for (i = 0; i < nsends; i++)
+			keys[i] = tp_pool_key(sends[i].resource_id, sends[i].date, sends[i].period);
+		tp_lock_pool_keys(keys, nsends);
+	}
+
 	initStringInfo(&buf);
 	for (i = 0; i < nsends; i++)
 	{

@@ -230,6 +230,7 @@ typedef struct TpCommitScope
 	int			save_sec;
 	int			save_nest;
 } TpCommitScope;
+extern void tp_schedule_lock_to_commit(void);
 extern void tp_commit_scope_begin(TpCommitScope *scope);
 extern void tp_commit_scope_end(TpCommitScope *scope);
 
@@ -238,7 +239,7 @@ extern void tp_commit_scope_end(TpCommitScope *scope);
 /* a weekly row's change is sent for its pools of this many days from today */
 #define TP_NOTIFY_SCHEDULE_DAYS 31
 extern void tp_note_pool(int64 resource_id, DateADT date, const char *period);
-extern void tp_notes_send(void);
+extern void tp_notes_send(bool schedule_changed);
 extern void tp_notes_subxact(SubXactEvent event, SubTransactionId mySubid,
 							 SubTransactionId parentSubid);
 extern void tp_notes_reset(void);

@@ -29,6 +29,12 @@
 #       statement ("--   period | total_minutes ...", one line per row), the
 #       statement's aligned output must have those columns and rows (cells
 #       compared without their padding);
+#     - where it shows notifications as comment lines right after the
+#       statement ("-- Asynchronous notification "timepool_availability" with
+#       payload "{...}" received from server process with PID ....", "..."
+#       standing for any text, as psql prints them once the session has
+#       LISTENed), the statement's output must have exactly those, in that
+#       order; a statement that shows none must print none;
 #     - every statement must have run (psql ended normally, no statement
 #       lost), and psql must have written nothing that belongs to none.
 #   At the end the extension must be installed at timepool.control's
@@ -237,6 +243,8 @@ sub split_block {
 			elsif ($x =~ /^--\s*\(SQLSTATE\s+([0-9A-Z]{5})\)\s*$/) { $it->{want_sqlstate} = $1; }
 			elsif ($x =~ /SQLSTATE|^--\s*(ERROR|DETAIL|HINT)\b/) {
 				die "README.md:$g->{line}: an error comment this test cannot read: $x\n";
+			} elsif ($g->{adjacent} && $x =~ /^--\s*(Asynchronous notification .*?)\s*$/) {
+				push @{ $it->{want_notify} }, $1;
 			} elsif ($g->{adjacent} && $x =~ /\|/) {
 				push @table, $x;
 			}
@@ -350,7 +358,8 @@ sub first_line { my ($s) = @_; my ($f) = grep { /\S/ && !/^\s*--/ } split /\n/, 
 
 print "# $readme: ", scalar(@blocks), " sql blocks, ", scalar(@items), " statements, ",
 	scalar(grep { $_->{want_error} } @items), " shown failing, ",
-	scalar(grep { $_->{want_table} } @items), " with their result shown\n";
+	scalar(grep { $_->{want_table} } @items), " with their result shown, ",
+	scalar(grep { $_->{want_notify} } @items), " with their notifications shown\n";
 if (@items) { ok("the sql blocks of $readme split into " . scalar(@items) . " statements"); }
 else { notok("the sql blocks of $readme split into statements", "none found"); }
 
@@ -395,8 +404,16 @@ for my $k (0 .. $#items) {
 		if (@why) { notok("$where runs without error: $what", "statement:", $it->{text}, @why, "psql said:", @raw ? @raw : "(nothing)"); }
 		else { ok("$where runs without error: $what"); }
 	}
+	my @notes = grep { /^Asynchronous notification / } @{ $output{$k} // [] };
+	if ($it->{want_notify} || @notes) {
+		my @want = @{ $it->{want_notify} // [] };
+		my $same = @notes == @want;
+		for my $i (0 .. $#want) { $same &&= $notes[$i] =~ glob_re($want[$i]); }
+		if ($same) { ok("$where sends the notifications the README shows (" . @want . ")"); }
+		else { notok("$where sends the notifications the README shows", "want:", @want ? @want : "(none)", "got:", @notes ? @notes : "(none)"); }
+	}
 	if ($it->{want_table}) {
-		my @got = map { cells($_) } grep { /\|/ && !/^[-+]+$/ } @{ $output{$k} // [] };
+		my @got = map { cells($_) } grep { /\|/ && !/^[-+]+$/ && !/^Asynchronous notification / } @{ $output{$k} // [] };
 		my $want = join("\n", @{ $it->{want_table} });
 		my $got = join("\n", @got);
 		if ($got eq $want) { ok("$where returns the rows the README shows (" . (@got - 1) . ")"); }
