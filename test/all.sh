@@ -53,7 +53,7 @@ run "pg_regress suites and isolation specs" regress
 run "pgTAP tests" pgtap
 run "README examples" bash test/readme.sh
 run "retry example, 40 clients" bash test/retry.sh
-run "upgrade from 1.0, 1.1, 1.2 and 1.3" bash test/upgrade.sh
+run "upgrade from 1.0, 1.1, 1.2, 1.3 and 1.4" bash test/upgrade.sh
 run "dump and restore" bash test/dump_restore.sh
 run "a transaction that drops the extension commits" bash test/drop_extension.sh
 run "sqlsmith robustness run" bash test/sqlsmith.sh

@@ -67,6 +67,16 @@
 # pool, which is what the behavioural check reports as a failure.
 #
 # Prints "ok: ..." or "FAIL: ..." per check; exits non-zero on any failure.
+# 1.5's objects come through every restore: the five report views
+# (security barriers, a comment on every column), the two notify triggers
+# (AFTER ... FOR EACH ROW, enabled as usual, and firing: an override changed
+# in the restored database sends its pool to a LISTENing session), the
+# source's settings.nearly_full_percent (65, not the default 80) with its
+# default and check; utilization() over the months of the data, compared in
+# one query with the source's rows (which are checked first: a capacity cut
+# under its bookings, COMPLETED and NO_SHOW minutes, a closed day holding a
+# booking, a live hold beside a booking), and the five views' rows.
+#
 # The databases are dropped at the end (KEEP_DBS=1 keeps them).
 set -euo pipefail
 cd "$(dirname "$0")/.." # test/schedule.sql and test/lib.sh are read from here
@@ -217,6 +227,8 @@ echo "booked reservations $r_pending..$r_last"
 # its expiry) and one released (EXPIRED, no expiry); and a hold confirmed
 # (CONSULT on DR_A, Monday 2025-12-01), which books with the online status.
 q "$SRC" "UPDATE timepool.settings SET cancel_notice_minutes = 120, online_status = 'CONFIRMED'" >/dev/null
+# 1.5: nearly_full's threshold, not the default
+q "$SRC" "UPDATE timepool.settings SET nearly_full_percent = 65" >/dev/null
 q "$SRC" "UPDATE timepool.services SET cancel_notice_minutes = 1440 WHERE code = 'CONSULT'" >/dev/null
 r_ro=$(book "'CONSULT', '2025-12-20', '09:00', 'Ro Booked', p_resource => 'DR_B'")
 r_timedout=$(tpsql "$SRC" -A -t -c "SET timepool.now = '2025-11-13 22:00'" \
@@ -316,6 +328,9 @@ expect "source: audit_log has the four INSERTs into resource_services" "$got" "4
 # the tables with an identity (and its sequence); settings has one row, id 1
 TABLES="resources service_categories services clinic_time_slots schedule_overrides reservations audit_log"
 DATES="2025-11-15 2025-11-17 2025-11-22 2025-11-29 2025-12-01 2025-12-20 2025-12-27 2026-01-03"
+# the months the reservations are in, for utilization()
+UTIL_FROM=2025-11-01
+UTIL_TO=2026-01-31
 
 snapshot() { # db outdir
 	local db=$1 out=$2 t d
@@ -327,11 +342,18 @@ snapshot() { # db outdir
 	# resource_services has no id: by its key
 	q "$db" "SELECT * FROM timepool.resource_services ORDER BY resource_id, service_id" >"$out/table.resource_services"
 	# settings: the policy, and when it was last changed
-	q "$db" "SELECT id, time_zone, min_notice_minutes, max_advance_days, cancel_notice_minutes, online_status FROM timepool.settings ORDER BY id" >"$out/table.settings"
+	q "$db" "SELECT id, time_zone, min_notice_minutes, max_advance_days, cancel_notice_minutes, online_status, nearly_full_percent FROM timepool.settings ORDER BY id" >"$out/table.settings"
 	q "$db" "SELECT updated_at FROM timepool.settings ORDER BY id" >"$out/table.settings.updated_at"
 	q "$db" "SELECT * FROM timepool.bookable_services" >"$out/view.bookable_services"
 	q "$db" "SELECT * FROM timepool.reservation_history ORDER BY audit_id" >"$out/view.reservation_history"
 	q "$db" "SELECT timepool.clinic_today(), timepool.clinic_now()" >"$out/clinic_clock"
+	# 1.5: utilization() over the data's months, and the report views
+	q "$db" "SELECT * FROM timepool.utilization('$UTIL_FROM', '$UTIL_TO') ORDER BY date, resource, start_time NULLS LAST, period" >"$out/utilization"
+	q "$db" "SELECT * FROM timepool.daily_overview ORDER BY date, resource" >"$out/view.daily_overview"
+	q "$db" "SELECT * FROM timepool.service_stats ORDER BY month, service, service_name" >"$out/view.service_stats"
+	q "$db" "SELECT * FROM timepool.resource_stats ORDER BY week_start, resource" >"$out/view.resource_stats"
+	q "$db" "SELECT * FROM timepool.overbooked_pools ORDER BY date, resource, period" >"$out/view.overbooked_pools"
+	q "$db" "SELECT * FROM timepool.nearly_full ORDER BY date, resource, period" >"$out/view.nearly_full"
 	for d in $DATES; do
 		q "$db" "SELECT * FROM timepool.availability('$d')" >"$out/availability.$d"
 		q "$db" "SELECT * FROM timepool.availability('$d', NULL, 'CONSULT')" >"$out/availability.$d.CONSULT"
@@ -602,6 +624,66 @@ check_holds_after_restore() { # label db
 		"$r_held CONFIRMED true Restored patient"
 }
 
+# 1.5's objects in a restored database: the five report views, security
+# barriers with a comment on the view and on each column; the two notify
+# triggers, AFTER INSERT OR UPDATE OR DELETE FOR EACH ROW, enabled (O);
+# settings.nearly_full_percent as in its source, with its default and check;
+# utilization() and schedule_notify() for their owner alone
+REPORT_VIEWS="'daily_overview', 'service_stats', 'resource_stats', 'overbooked_pools', 'nearly_full'"
+views_sql="SELECT string_agg(c.relname || ' ' || coalesce(array_to_string(c.reloptions, ','), '-') || ' ' || (obj_description(c.oid, 'pg_class') IS NOT NULL)
+                             || ' ' || (SELECT count(col_description(c.oid, a.attnum)) || '/' || count(*) FROM pg_attribute a
+                                         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), ', ' ORDER BY c.relname)
+             FROM pg_class c WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind = 'v' AND c.relname IN ($REPORT_VIEWS)"
+want_views="daily_overview security_barrier=true true 7/7, nearly_full security_barrier=true true 10/10, overbooked_pools security_barrier=true true 10/10, resource_stats security_barrier=true true 9/9, service_stats security_barrier=true true 16/16"
+notify_triggers_sql="SELECT string_agg(tgenabled::text || ' ' || pg_get_triggerdef(oid), '; ' ORDER BY tgname) FROM pg_trigger
+                      WHERE tgfoid = 'timepool.schedule_notify()'::regprocedure"
+want_notify_triggers="O CREATE TRIGGER clinic_time_slots_notify AFTER INSERT OR DELETE OR UPDATE ON timepool.clinic_time_slots FOR EACH ROW EXECUTE FUNCTION timepool.schedule_notify(); O CREATE TRIGGER schedule_overrides_notify AFTER INSERT OR DELETE OR UPDATE ON timepool.schedule_overrides FOR EACH ROW EXECUTE FUNCTION timepool.schedule_notify()"
+nearly_full_sql="SELECT s.nearly_full_percent || ' default=' || pg_get_expr(d.adbin, d.adrelid) || ' ' || pg_get_constraintdef(c.oid)
+                   FROM timepool.settings s, pg_attrdef d, pg_attribute a, pg_constraint c
+                  WHERE a.attrelid = 'timepool.settings'::regclass AND a.attname = 'nearly_full_percent'
+                    AND d.adrelid = a.attrelid AND d.adnum = a.attnum
+                    AND c.conrelid = a.attrelid AND c.conname = 'settings_nearly_full_range'"
+check_report_objects() { # label db percent
+	local label=$1 db=$2 percent=$3
+	expect "$label: the five report views are there, security barriers, with a comment on each and on every column" \
+		"$(q "$db" "$views_sql")" "$want_views"
+	expect "$label: the notify triggers of clinic_time_slots and schedule_overrides are there: AFTER INSERT OR UPDATE OR DELETE, FOR EACH ROW, enabled" \
+		"$(q "$db" "$notify_triggers_sql")" "$want_notify_triggers"
+	expect "$label: settings.nearly_full_percent is the source's ($percent), with DEFAULT 80 and its check" \
+		"$(q "$db" "$nearly_full_sql")" "$percent default=80 CHECK (((nearly_full_percent >= 1) AND (nearly_full_percent <= 100)))"
+	expect "$label: PUBLIC may execute neither utilization() nor schedule_notify()" \
+		"$(q "$db" "SELECT has_function_privilege('public', 'timepool.utilization(date,date,text)', 'EXECUTE') || ' ' || has_function_privilege('public', 'timepool.schedule_notify()', 'EXECUTE')")" \
+		"false false"
+}
+
+# utilization() of the restored database against the source's, in one
+# query: the source's rows come as a JSON literal, the restored ones from
+# the function; each side's rows that the other has not (EXCEPT ALL)
+check_utilization_restored() { # label db
+	local label=$1 db=$2
+	expect "$label: utilization('$UTIL_FROM', '$UTIL_TO') gives the source's rows, no more, no fewer" \
+		"$(q "$db" "WITH restored AS (SELECT to_jsonb(u) AS j FROM timepool.utilization('$UTIL_FROM', '$UTIL_TO') u),
+		                 source AS (SELECT jsonb_array_elements('${src_util//\'/\'\'}'::jsonb) AS j)
+		            SELECT (SELECT count(*) FROM restored) || ' rows; only restored: '
+		                   || (SELECT count(*) FROM (SELECT j FROM restored EXCEPT ALL SELECT j FROM source) x)
+		                   || '; only in the source: '
+		                   || (SELECT count(*) FROM (SELECT j FROM source EXCEPT ALL SELECT j FROM restored) y)" 2>&1)" \
+		"$src_util_rows rows; only restored: 0; only in the source: 0"
+}
+
+# The notify triggers fire in the restored database: a LISTENing session
+# that changes DR_B's closure of the morning of 2025-11-22 (an override)
+# gets that pool once, closed: no minutes, none booked.
+check_notify_restored() { # label db
+	local label=$1 db=$2 got
+	got=$(tpsql "$db" -A -t -c "LISTEN timepool_availability" \
+		-c "UPDATE timepool.schedule_overrides SET reason = 'restored' WHERE date = '2025-11-22' AND period = 'MORNING'
+		      AND resource_id = (SELECT id FROM timepool.resources WHERE code = 'DR_B')" 2>&1 |
+		sed -n 's/^Asynchronous notification "timepool_availability" with payload "\(.*\)" received from server process with PID [0-9]*\.$/\1/p') || true
+	expect "$label: an override changed after the restore sends its pool to a listener (schedule_overrides_notify fires)" "$got" \
+		'{"resource": "DR_B", "date": "2025-11-22", "period": "MORNING", "total_minutes": 0, "booked_minutes": 0, "remaining_minutes": 0}'
+}
+
 ###########################################################################
 say "untouched: CREATE EXTENSION only in $SRC0, pg_dump, psql -d $DST0 -f"
 # nothing changed after the install: audit_log is empty, settings holds the
@@ -610,7 +692,7 @@ createdb "$SRC0"
 tpsql "$SRC0" -c "CREATE EXTENSION timepool"
 createdb "$DST0"
 pg_dump -d "$SRC0" -f "$WORK/src0.sql"
-settings_policy="SELECT id || ' ' || time_zone || ' ' || min_notice_minutes || ' ' || max_advance_days || ' ' || cancel_notice_minutes || ' ' || online_status FROM timepool.settings"
+settings_policy="SELECT id || ' ' || time_zone || ' ' || min_notice_minutes || ' ' || max_advance_days || ' ' || cancel_notice_minutes || ' ' || online_status || ' ' || nearly_full_percent FROM timepool.settings"
 src0_policy=$(q "$SRC0" "$settings_policy")
 src0_updated=$(q "$SRC0" "SELECT updated_at FROM timepool.settings")
 restore_or_die "untouched" "$WORK/restore-untouched.log" "$WORK/src0.sql" \
@@ -625,6 +707,28 @@ expect "untouched: an audited write after the restore works (resource id 1)" "$g
 got=$(q "$DST0" "SELECT string_agg(id || ' ' || table_name || ' ' || action, ',' ORDER BY id) FROM timepool.audit_log
                   WHERE table_name = 'resources'" 2>&1) || true
 expect "untouched: it is logged with audit id 1" "$got" "1 resources INSERT"
+check_report_objects "untouched" "$DST0" 80
+
+# the source's utilization(): the rows every restore must give, checked
+# first where the data makes them telling: DR_A's afternoon of 2025-11-15
+# cut to 120 minutes under three CLEANINGs (3 x 60); DR_B's morning of that
+# day, Cy's XRAY (20, COMPLETED) and Dee's (20, NO_SHOW); DR_A's morning of
+# 2025-11-29, closed after Hal's CONSULT (40); DR_B's morning of
+# 2025-12-20, Ro's CONSULT and the live hold at 09:00 (two at once; the
+# expired holds count nothing)
+expect "source: utilization() where it tells: a capacity cut under its bookings, COMPLETED and NO_SHOW minutes, a closed pool holding a booking, a live hold beside a booking" \
+	"$(q "$SRC" "SELECT * FROM timepool.utilization('$UTIL_FROM', '$UTIL_TO')
+	              WHERE (date, resource, period) IN (('2025-11-15', 'DR_A', 'AFTERNOON'), ('2025-11-15', 'DR_B', 'MORNING'),
+	                                                 ('2025-11-29', 'DR_A', 'MORNING'), ('2025-12-20', 'DR_B', 'MORNING'))
+	              ORDER BY date, resource")" \
+	"DR_A|2025-11-15|AFTERNOON|13:00:00|17:00:00|f|120|180|-60|3|1.5000|0|0|180|1
+DR_B|2025-11-15|MORNING|09:00:00|11:00:00|f|120|40|80|2|0.3333|20|20|0|1
+DR_A|2025-11-29|MORNING|09:00:00|12:00:00|t|0|40|-40|1||0|0|40|1
+DR_B|2025-12-20|MORNING|09:00:00|11:00:00|f|120|80|40|2|0.6667|0|0|80|2"
+src_util=$(q "$SRC" "SELECT jsonb_agg(to_jsonb(u)) FROM timepool.utilization('$UTIL_FROM', '$UTIL_TO') u")
+src_util_rows=$(q "$SRC" "SELECT count(*) FROM timepool.utilization('$UTIL_FROM', '$UTIL_TO')")
+expect_like "source: utilization('$UTIL_FROM', '$UTIL_TO') has a row per pool of those months ($src_util_rows)" "$src_util_rows" "[1-9][0-9]*"
+check_report_objects "source" "$SRC" 65
 
 snapshot "$SRC" "$WORK/src"
 
@@ -639,9 +743,12 @@ check_restored() { # label db
 	check_triggers "$label" "$db"
 	snapshot "$db" "$WORK/$db"
 	compare "$label" "$WORK/src" "$WORK/$db"
+	check_report_objects "$label" "$db" 65
+	check_utilization_restored "$label" "$db"
 	check_flow_restored "$label" "$db"
 	check_next_ids "$label" "$db"
 	check_holds_after_restore "$label" "$db"
+	check_notify_restored "$label" "$db"
 	# after check_next_ids, which wants the source's next override id
 	check_replica_change_seen "$label" "$db" 2025-12-08
 }

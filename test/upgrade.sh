@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# test/upgrade.sh: ALTER EXTENSION timepool UPDATE, from 1.0, from 1.1 and
-# from 1.2 to 1.3, keeps every row, migrates the free-text categories of 1.0,
+# test/upgrade.sh: ALTER EXTENSION timepool UPDATE, from 1.0, 1.1, 1.2, 1.3
+# and 1.4 to 1.5 (the default version), keeps every row, migrates the free-text categories of 1.0,
 # takes back the EXECUTE on trigger functions that 1.1's README recipe gave,
 # leaves every existing resource without a clock limit (max_concurrent NULL,
 # so bookings that overlap on the clock, which 1.2 allowed, stay and can
 # still be made) while a new resource gets 1, and gives the same schema as a
-# fresh CREATE EXTENSION timepool.
+# fresh CREATE EXTENSION timepool.  On every path, once at 1.5,
+# utilization() gives the figures the upgraded rows make (hand-worked for a
+# day or more of each database: every status, a closed day, clock overlaps,
+# a live hold) and a booking sends NOTIFY timepool_availability with its
+# pool's figures (a psql session LISTENs: one payload for the committed
+# booking, none for the one rolled back).
 #
 # Until a database is updated, the 1.3 library must run its old schema with
 # that version's rules (README, "1.2 to 1.3").  Each old database (1.0, 1.1,
@@ -72,6 +77,29 @@
 #     booking works and is audited.  The test's grants are then all that
 #     tells its schema from tp_upgrade_b's; they go (DROP OWNED BY the roles)
 #     and the schema must be tp_upgrade_b's, as above.
+#   database tp_upgrade_g: CREATE EXTENSION timepool VERSION '1.3', with
+#     max_concurrent, resource_services and roles granted book_service; the
+#     update keeps the grants, every row, and adds 1.4's and 1.5's objects.
+#   database tp_upgrade_i: CREATE EXTENSION timepool VERSION '1.4' (1.0's
+#     script and the upgrades to 1.4, as the other paths install theirs),
+#     with 1.4's data: bookings in every status, made by book_service,
+#     book_online and a confirmed hold, a live hold, a hold timed out and
+#     expired by expire_holds(), one timed out that nobody expired yet
+#     (HELD past its expiry), one released, a rescheduled booking, a plain
+#     INSERT, two bookings of DR_A that overlap on the clock, a closure
+#     after a booking, and settings of its own.  The 1.5 library runs that
+#     1.4 schema first (a pool index of seven columns): availability,
+#     can_book, open_slots, book_service, hold_slot; a booking there
+#     already sends its pool, an override nothing (README, "1.4 to 1.5").
+#     Then, in one session:
+#     a booking at 1.4, a snapshot of every table (1.4's columns) and
+#     sequence, ALTER EXTENSION timepool UPDATE, the snapshot again, and at
+#     once utilization() and a booking in that backend (its cache must find
+#     the rebuilt index).  Then: version 1.5, every row and sequence the
+#     same, settings.nearly_full_percent 80 beside the row's own values,
+#     utilization() and nearly_full as worked out by hand, a booking and an
+#     override change each NOTIFY their pool, and the schema is
+#     tp_upgrade_b's.
 #   database tp_upgrade_f: CREATE EXTENSION timepool VERSION '1.2', with data
 #     in every table (resources, one inactive; categories; services, one
 #     soft-deleted, with policy of their own; the weekly schedule; overrides;
@@ -109,6 +137,7 @@ E=tp_upgrade_e
 F=tp_upgrade_f
 G=tp_upgrade_g
 H=tp_upgrade_h # $G restored
+I=tp_upgrade_i # made at 1.4
 SITE_ROLE=tp_upgrade_site
 # the roles of 1.1's README recipe, for $E
 BOOKING_ROLE=tp_upgrade_booking_site
@@ -119,7 +148,7 @@ G_SITE=tp_upgrade_g_site
 G_DESK=tp_upgrade_g_desk
 G_MEMBER=tp_upgrade_g_member
 TEST_ROLES="$SITE_ROLE $BOOKING_ROLE $DESK_ROLE $ADMIN_ROLE $G_MEMBER $G_SITE $G_DESK"
-LATEST=1.4 # the version a bare ALTER EXTENSION timepool UPDATE reaches
+LATEST=1.5 # the version a bare ALTER EXTENSION timepool UPDATE reaches
 TODAY=2025-11-14 # "today" for timepool: bookings are on Saturday 2025-11-15 and later
 FAR=2027-01-02   # a Saturday 414 days after TODAY: bookable in 1.0, not in 1.1 (365 days ahead)
 FAR2=2027-01-09
@@ -170,7 +199,7 @@ expect_same_file() {
 cleanup() {
 	local rc=$?
 	if [ "${KEEP_DBS:-}" != 1 ]; then
-		for db in "$A" "$B" "$C" "$D" "$E" "$F" "$G" "$H"; do
+		for db in "$A" "$B" "$C" "$D" "$E" "$F" "$G" "$H" "$I"; do
 			dropdb --if-exists "$db" >/dev/null 2>&1 || echo "warning: could not drop $db" >&2
 		done
 		for role in $TEST_ROLES; do
@@ -179,7 +208,7 @@ cleanup() {
 		done
 		rm -rf "$WORK"
 	else
-		echo "kept databases $A $B $C $D $E $F $G $H, roles $TEST_ROLES and $WORK"
+		echo "kept databases $A $B $C $D $E $F $G $H $I, roles $TEST_ROLES and $WORK"
 	fi
 	exit "$rc"
 }
@@ -236,7 +265,50 @@ ROLLBACK;
 SQL
 }
 
-for db in "$A" "$B" "$C" "$D" "$E" "$F" "$G" "$H"; do
+# 1.5 at work.  utilization() for the dates given, one line a pool
+# (resource|period|start|end|closed|total|booked|remaining|reservations|
+# utilization|completed|no_show|open|max_overlap; an empty field is NULL),
+# the pools of a date by resource and start
+util_lines() { # db from to
+	q "$1" "SELECT date, resource, period, start_time, end_time, closed, total_minutes, booked_minutes, remaining_minutes,
+	               reservations, utilization, completed_minutes, no_show_minutes, open_minutes, max_overlap
+	          FROM timepool.utilization('$2', '$3') ORDER BY date, resource, start_time NULLS LAST, period" 2>&1
+}
+# expect_util label db from to: utilization() from..to against the lines
+# on stdin
+expect_util() {
+	local label=$1 db=$2 want
+	want=$(cat)
+	expect "$label" "$(util_lines "$db" "$3" "$4")" "$want"
+}
+# The payloads of NOTIFY timepool_availability that a LISTENing psql
+# session receives while it runs a booking (or any statement) twice: in a
+# transaction rolled back, which must send nothing, then on its own.
+# Prints each payload received, then "rows: " and the statement's rows.
+notify_lines() { # db statement
+	local out
+	out=$(tpsql "$1" -A -t -c "LISTEN timepool_availability" \
+		-c "BEGIN" -c "$2" -c "ROLLBACK" -c "SELECT 'rolled back'" -c "$2" -c "SELECT 'committed'" 2>&1) || true
+	printf '%s\n' "$out" | sed 's/^/#   notify session: /' >&2
+	printf '%s\n' "$out" |
+		sed -n -e 's/^Asynchronous notification "timepool_availability" with payload "\(.*\)" received from server process with PID [0-9]*\.$/payload \1/p' \
+			-e 's/^\(rolled back\|committed\)$/-- \1/p'
+}
+# expect_notify label db statement [payload]: a listener gets nothing from
+# the rolled-back run and exactly that payload from the committed one (no
+# payload given: none from either)
+expect_notify() {
+	if [ -n "${4:-}" ]; then
+		expect "$1" "$(notify_lines "$2" "$3")" "-- rolled back
+payload $4
+-- committed"
+	else
+		expect "$1" "$(notify_lines "$2" "$3")" "-- rolled back
+-- committed"
+	fi
+}
+
+for db in "$A" "$B" "$C" "$D" "$E" "$F" "$G" "$H" "$I"; do
 	PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists "$db"
 done
 for role in $TEST_ROLES; do
@@ -374,7 +446,7 @@ got=$(PGOPTIONS="-c timepool.today=$TODAY -c TimeZone=$CLINIC_TZ" psql -X -q -A 
 printf '%s\n' "$got" | sed 's/^/#   session: /'
 expect "the upgrade session: can_book $FAR2 is true before the update (1.0)" \
 	"$(printf '%s\n' "$got" | sed -n 's/^before: //p')" "true"
-expect "ALTER EXTENSION timepool UPDATE succeeds and the version is $LATEST (1.0 to 1.1 to 1.2 to 1.3 to 1.4 in one command)" \
+expect "ALTER EXTENSION timepool UPDATE succeeds and the version is $LATEST (1.0 to 1.1 to 1.2 to 1.3 to 1.4 to 1.5 in one command)" \
 	"$(printf '%s\n' "$got" | sed -n 's/^version: //p')" "$LATEST"
 expect "the same session after the update: can_book $FAR2 is false (1.1: 365 days ahead)" \
 	"$(printf '%s\n' "$got" | sed -n 's/^after: //p')" "false"
@@ -399,6 +471,28 @@ got=$(q "$A" "SELECT count(*) FILTER (WHERE max_concurrent IS NULL) || '/' || co
 expect "after the upgrade: every resource has max_concurrent NULL (no clock limit, as before 1.3)" "$got" "3/3"
 expect "after the upgrade: resource_services is empty (every resource performs every service)" \
 	"$(q "$A" "SELECT count(*) FROM timepool.resource_services")" "0"
+
+# 1.5 on 1.0's rows: DR_A's Saturday morning holds Ann's FACIAL (60,
+# PENDING) and Bob's SKIN (30, CONFIRMED), its afternoon (200) Hal's old
+# XRAY (30) and Ida's plain INSERT (SKIN_PLUS, 45); DR_B's morning (120)
+# Cy's LASER (40, COMPLETED) and Dee's CONSULT (40, NO_SHOW) one after the
+# other, its evening (the override, 120) Gil's UNI (15).  On 2025-11-29 DR_A
+# is closed all day (sick leave): its two pools are there, closed, with no
+# minutes, and DR_B's morning is open and empty.  ROOM_X is inactive.
+say "$A at 1.5: utilization() of the upgraded rows"
+expect_util "utilization('2025-11-15', '2025-11-15') of the rows made at 1.0: each pool's minutes, booked by status (COMPLETED, NO_SHOW, still open), 4-decimal utilization, no overlap" \
+	"$A" 2025-11-15 2025-11-15 <<'EOF'
+2025-11-15|DR_A|MORNING|09:00:00|12:00:00|f|180|90|90|2|0.5000|0|0|90|1
+2025-11-15|DR_A|AFTERNOON|13:00:00|17:00:00|f|200|75|125|2|0.3750|0|0|75|1
+2025-11-15|DR_B|MORNING|09:00:00|11:00:00|f|120|80|40|2|0.6667|40|40|0|1
+2025-11-15|DR_B|EVENING|18:00:00|20:00:00|f|120|15|105|1|0.1250|0|0|15|1
+EOF
+expect_util "utilization('2025-11-29', '2025-11-29'): DR_A's closed pools are listed, closed, with no minutes and no utilization; DR_B's morning open and empty" \
+	"$A" 2025-11-29 2025-11-29 <<'EOF'
+2025-11-29|DR_A|MORNING|09:00:00|12:00:00|t|0|0|0|0||0|0|0|0
+2025-11-29|DR_A|AFTERNOON|13:00:00|17:00:00|t|0|0|0|0||0|0|0|0
+2025-11-29|DR_B|MORNING|09:00:00|11:00:00|f|120|0|120|0|0.0000|0|0|0|0
+EOF
 
 ###########################################################################
 say "categories"
@@ -634,7 +728,20 @@ compare_with_fresh() {
 		grep -c -E ": kind=f lang=c returns=[^:]* secdef=t .* config=\{\"search_path=pg_catalog, pg_temp\"\} owner=$me acl=\{$me=X/$me\} " || true)
 	expect "the catalogue of $up has 1.4's 11 new functions and book_service, each SECURITY DEFINER in C with search_path pg_catalog, pg_temp, EXECUTE for the owner alone" "$got" "12"
 	got=$(grep -c -E "$DUMP_14_RE" "$WORK/$up/schema-binary-upgrade.sql" || true)
-	expect "pg_dump --binary-upgrade of $up writes 1.4's objects (booking_receipt and its membership; hold_expires_at, access_token; cancel_notice_minutes twice, online_status; 3 reservations checks; the token's key; 3 indexes)" "$got" "14"
+	expect "pg_dump --binary-upgrade of $up writes 1.4's objects (booking_receipt and its membership; hold_expires_at, access_token; cancel_notice_minutes twice, online_status; 3 reservations checks; the token's key; 2 indexes: 1.5 rebuilds the third, the pool index)" "$got" "13"
+	# and what 1.5 made
+	grep -E "$CAT_15_RE" "$WORK/$up/catalogue" >"$WORK/$up/catalogue.1.5" || true
+	expect_same_file "the catalogue of $up has each of 1.5's objects as 1.5 makes them (the extension at 1.5; settings.nearly_full_percent with DEFAULT 80 and its check; the pool index with status; utilization and schedule_notify as members with their initial privileges; the five report views as members, security barriers with their comments; the two notify triggers)" \
+		"$WORK/want.catalogue.1.5" "$WORK/$up/catalogue.1.5"
+	got=$(grep -E '^function timepool\.(utilization\(date,date,text\)|schedule_notify\(\)): ' "$WORK/$up/catalogue" |
+		grep -c -E ": kind=f lang=c returns=[^:]* secdef=t .* config=\{\"search_path=pg_catalog, pg_temp\"\} owner=$me acl=\{$me=X/$me\} comment=[^ ]" || true)
+	expect "the catalogue of $up has 1.5's two functions, each SECURITY DEFINER in C with search_path pg_catalog, pg_temp, EXECUTE for the owner alone, with a comment" "$got" "2"
+	got=$(grep -E "^column timepool\.($REPORT_VIEWS_RE)\." "$WORK/$up/catalogue" | grep -c -E ' comment=[^ ]' || true)
+	expect "the catalogue of $up has the 52 columns of the five report views, each with a comment" "$got" "52"
+	got=$(grep -c -E "^view timepool\.($REPORT_VIEWS_RE): " "$WORK/$up/catalogue" || true)
+	expect "the catalogue of $up has the five views' definitions" "$got" "5"
+	got=$(grep -c -E "$DUMP_15_RE" "$WORK/$up/schema-binary-upgrade.sql" || true)
+	expect "pg_dump --binary-upgrade of $up writes 1.5's objects (the five views WITH (security_barrier) and their membership; utilization and schedule_notify, their membership and REVOKE; the two notify triggers; nearly_full_percent and its check; the pool index with status)" "$got" "21"
 }
 
 # what 1.3 made, as the catalogue listing of a 1.3 database shows it (and
@@ -665,8 +772,12 @@ DUMP_13_RE="^CREATE TABLE timepool\.resource_services \(\$|^ALTER EXTENSION time
 # what 1.4 made, as the catalogue listing of a 1.4 database shows it (the
 # lines of reservations_hold_expiry's CASE included; the extension's line:
 # version 1.4, no new config table)
-CAT_14_RE="^extension: |^column timepool\.(settings\.(cancel_notice_minutes|online_status)|services\.cancel_notice_minutes|reservations\.(hold_expires_at|access_token|patient_name)): |^constraint timepool\.(settings\.settings_(cancel_notice_range|online_status_valid)|services\.services_cancel_notice_range|reservations\.reservations_(status_valid|patient_named|hold_expiry|access_token_key)): |^CASE status\$|^    WHEN 'HELD'::text THEN \(hold_expires_at IS NOT NULL\)\$|^    WHEN 'EXPIRED'::text THEN true\$|^    ELSE \(hold_expires_at IS NULL\)\$|^index timepool\.reservations_(pool_idx|service_day_idx|hold_idx|access_token_key): |^member: type timepool\.booking_receipt\$|^type timepool\.booking_receipt: "
+CAT_14_RE="^column timepool\.(settings\.(cancel_notice_minutes|online_status)|services\.cancel_notice_minutes|reservations\.(hold_expires_at|access_token|patient_name)): |^constraint timepool\.(settings\.settings_(cancel_notice_range|online_status_valid)|services\.services_cancel_notice_range|reservations\.reservations_(status_valid|patient_named|hold_expiry|access_token_key)): |^CASE status\$|^    WHEN 'HELD'::text THEN \(hold_expires_at IS NOT NULL\)\$|^    WHEN 'EXPIRED'::text THEN true\$|^    ELSE \(hold_expires_at IS NULL\)\$|^index timepool\.reservations_(service_day_idx|hold_idx|access_token_key): |^member: type timepool\.booking_receipt\$|^type timepool\.booking_receipt: "
+# (1.5 rebuilds the pool index, and the extension's line says 1.5: both are
+# in 1.5's listing below)
 POOL_IDX_14="CREATE INDEX reservations_pool_idx ON timepool.reservations USING btree (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time, hold_expires_at) WHERE (status <> ALL (ARRAY['CANCELLED'::text, 'REJECTED'::text, 'EXPIRED'::text]))"
+# 1.5: the pool index carries the status too
+POOL_IDX_15="CREATE INDEX reservations_pool_idx ON timepool.reservations USING btree (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time, hold_expires_at, status) WHERE (status <> ALL (ARRAY['CANCELLED'::text, 'REJECTED'::text, 'EXPIRED'::text]))"
 cat >"$WORK/want.catalogue.1.4" <<EOF4
 column timepool.reservations.access_token: #26 type=uuid notnull=t default=gen_random_uuid() identity= generated= collation= acl= comment=the patient's secret for the public functions (get_booking, cancel_booking, reschedule_booking, confirm_hold): 122 random bits
 column timepool.reservations.hold_expires_at: #25 type=timestamp with time zone notnull=f default= identity= generated= collation= acl= comment=HELD: the hold counts against its pool until this instant and not after; EXPIRED: when it timed out (NULL: released)
@@ -685,16 +796,47 @@ constraint timepool.reservations.reservations_status_valid: type=c deferrable=f 
 constraint timepool.services.services_cancel_notice_range: type=c deferrable=f deferred=f validated=t def=CHECK (((cancel_notice_minutes >= 0) AND (cancel_notice_minutes <= 525600)))
 constraint timepool.settings.settings_cancel_notice_range: type=c deferrable=f deferred=f validated=t def=CHECK (((cancel_notice_minutes >= 0) AND (cancel_notice_minutes <= 525600)))
 constraint timepool.settings.settings_online_status_valid: type=c deferrable=f deferred=f validated=t def=CHECK ((online_status = ANY (ARRAY['PENDING'::text, 'CONFIRMED'::text])))
-extension: version=1.4 relocatable=f schema=timepool owner=$me config=timepool.audit_log WHERE '', timepool.audit_log_id_seq WHERE '', timepool.clinic_time_slots WHERE '', timepool.clinic_time_slots_id_seq WHERE '', timepool.reservations WHERE '', timepool.reservations_id_seq WHERE '', timepool.resource_services WHERE '', timepool.resources WHERE '', timepool.resources_id_seq WHERE '', timepool.schedule_overrides WHERE '', timepool.schedule_overrides_id_seq WHERE '', timepool.service_categories WHERE '', timepool.service_categories_id_seq WHERE '', timepool.services WHERE '', timepool.services_id_seq WHERE '', timepool.settings WHERE ''
 index timepool.reservations_access_token_key: primary=f unique=t def=CREATE UNIQUE INDEX reservations_access_token_key ON timepool.reservations USING btree (access_token)
 index timepool.reservations_hold_idx: primary=f unique=f def=CREATE INDEX reservations_hold_idx ON timepool.reservations USING btree (hold_expires_at) WHERE (status = 'HELD'::text)
-index timepool.reservations_pool_idx: primary=f unique=f def=CREATE INDEX reservations_pool_idx ON timepool.reservations USING btree (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time, hold_expires_at) WHERE (status <> ALL (ARRAY['CANCELLED'::text, 'REJECTED'::text, 'EXPIRED'::text]))
 index timepool.reservations_service_day_idx: primary=f unique=f def=CREATE INDEX reservations_service_day_idx ON timepool.reservations USING btree (service_id, reservation_date) INCLUDE (required_minutes, hold_expires_at) WHERE (status <> ALL (ARRAY['CANCELLED'::text, 'REJECTED'::text, 'EXPIRED'::text]))
 member: type timepool.booking_receipt
 type timepool.booking_receipt: type=c owner=$me acl={=U/$me,$me=U/$me} subtype= collation= comment=one reservation as its patient sees it; created is false when the call replayed an earlier one (same idempotency key or token)
 EOF4
 # the lines of 1.4's objects in pg_dump --binary-upgrade, one each
-DUMP_14_RE="^CREATE TYPE timepool\.booking_receipt AS \(\$|^ALTER EXTENSION timepool ADD TYPE timepool\.booking_receipt;\$|^    hold_expires_at timestamp with time zone,\$|^    access_token uuid DEFAULT gen_random_uuid\(\) NOT NULL,\$|^    cancel_notice_minutes integer( DEFAULT 0 NOT NULL)?,\$|^    online_status text DEFAULT 'PENDING'::text NOT NULL,\$|^    CONSTRAINT reservations_(patient_named|status_valid) CHECK .*'EXPIRED'::text\]\)+,?\$|^    CONSTRAINT reservations_hold_expiry CHECK \(\$|^    ADD CONSTRAINT reservations_access_token_key UNIQUE \(access_token\);\$|^CREATE INDEX reservations_hold_idx ON timepool\.reservations USING btree \(hold_expires_at\) WHERE \(status = 'HELD'::text\);\$|^CREATE INDEX reservations_(pool_idx|service_day_idx) ON .* INCLUDE \([a-z_, ]*hold_expires_at\) WHERE \(status <> ALL \(ARRAY\['CANCELLED'::text, 'REJECTED'::text, 'EXPIRED'::text\]\)\);\$"
+DUMP_14_RE="^CREATE TYPE timepool\.booking_receipt AS \(\$|^ALTER EXTENSION timepool ADD TYPE timepool\.booking_receipt;\$|^    hold_expires_at timestamp with time zone,\$|^    access_token uuid DEFAULT gen_random_uuid\(\) NOT NULL,\$|^    cancel_notice_minutes integer( DEFAULT 0 NOT NULL)?,\$|^    online_status text DEFAULT 'PENDING'::text NOT NULL,\$|^    CONSTRAINT reservations_(patient_named|status_valid) CHECK .*'EXPIRED'::text\]\)+,?\$|^    CONSTRAINT reservations_hold_expiry CHECK \(\$|^    ADD CONSTRAINT reservations_access_token_key UNIQUE \(access_token\);\$|^CREATE INDEX reservations_hold_idx ON timepool\.reservations USING btree \(hold_expires_at\) WHERE \(status = 'HELD'::text\);\$|^CREATE INDEX reservations_service_day_idx ON .* INCLUDE \([a-z_, ]*hold_expires_at\) WHERE \(status <> ALL \(ARRAY\['CANCELLED'::text, 'REJECTED'::text, 'EXPIRED'::text\]\)\);\$"
+
+# what 1.5 made, as the catalogue listing shows it: the extension's line
+# (version 1.5, no new config table), the settings' new column and check,
+# the pool index with the status, the two functions' membership and initial
+# privileges, the five views' membership and relation lines, and the two
+# notify triggers (the views' columns and definitions, and the functions'
+# lines, are counted in compare_with_fresh)
+REPORT_VIEWS_RE="daily_overview|service_stats|resource_stats|overbooked_pools|nearly_full"
+CAT_15_RE="^extension: |^column timepool\.settings\.nearly_full_percent: |^constraint timepool\.settings\.settings_nearly_full_range: |^index timepool\.reservations_pool_idx: |^member: (function timepool\.(utilization\(date,date,text\)|schedule_notify\(\))|view timepool\.($REPORT_VIEWS_RE))\$|^initial privileges of function timepool\.(utilization|schedule_notify)\(|^relation timepool\.($REPORT_VIEWS_RE): |^trigger [a-z_]+_notify on "
+cat >"$WORK/want.catalogue.1.5" <<EOF5
+column timepool.settings.nearly_full_percent: #8 type=integer notnull=t default=80 identity= generated= collation= acl= comment=timepool.nearly_full lists the upcoming pools booked to at least this percent of their minutes
+constraint timepool.settings.settings_nearly_full_range: type=c deferrable=f deferred=f validated=t def=CHECK (((nearly_full_percent >= 1) AND (nearly_full_percent <= 100)))
+extension: version=1.5 relocatable=f schema=timepool owner=$me config=timepool.audit_log WHERE '', timepool.audit_log_id_seq WHERE '', timepool.clinic_time_slots WHERE '', timepool.clinic_time_slots_id_seq WHERE '', timepool.reservations WHERE '', timepool.reservations_id_seq WHERE '', timepool.resource_services WHERE '', timepool.resources WHERE '', timepool.resources_id_seq WHERE '', timepool.schedule_overrides WHERE '', timepool.schedule_overrides_id_seq WHERE '', timepool.service_categories WHERE '', timepool.service_categories_id_seq WHERE '', timepool.services WHERE '', timepool.services_id_seq WHERE '', timepool.settings WHERE ''
+index timepool.reservations_pool_idx: primary=f unique=f def=$POOL_IDX_15
+initial privileges of function timepool.schedule_notify(): {$me=X/$me}
+initial privileges of function timepool.utilization(date,date,text): {$me=X/$me}
+member: function timepool.schedule_notify()
+member: function timepool.utilization(date,date,text)
+member: view timepool.daily_overview
+member: view timepool.nearly_full
+member: view timepool.overbooked_pools
+member: view timepool.resource_stats
+member: view timepool.service_stats
+relation timepool.daily_overview: kind=v persistence=p owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options={security_barrier=true} comment=each resource's next 14 days in the clinic's time zone (today first): the periods side by side and the day's totals
+relation timepool.nearly_full: kind=v persistence=p owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options={security_barrier=true} comment=open pools of the next 31 days that have not ended yet, booked to at least settings.nearly_full_percent of their minutes
+relation timepool.overbooked_pools: kind=v persistence=p owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options={security_barrier=true} comment=pools holding more minutes than their capacity, or whose reservations overlap beyond the resource's clock limit: possible only where capacity was cut after booking, a restore or an import brought history, or the schedule left reservations outside any pool
+relation timepool.resource_stats: kind=v persistence=p owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options={security_barrier=true} comment=per resource and week (Monday to Sunday), from 52 weeks before this week to 4 weeks after it: utilization, attended and missed minutes, the busiest period
+relation timepool.service_stats: kind=v persistence=p owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options={security_barrier=true} comment=per service and month of the reservation date: bookings (holds are not bookings), minutes, revenue from the price snapshots, cancellation and no-show rates
+trigger clinic_time_slots_notify on timepool.clinic_time_slots: enabled=O def=CREATE TRIGGER clinic_time_slots_notify AFTER INSERT OR DELETE OR UPDATE ON timepool.clinic_time_slots FOR EACH ROW EXECUTE FUNCTION timepool.schedule_notify()
+trigger schedule_overrides_notify on timepool.schedule_overrides: enabled=O def=CREATE TRIGGER schedule_overrides_notify AFTER INSERT OR DELETE OR UPDATE ON timepool.schedule_overrides FOR EACH ROW EXECUTE FUNCTION timepool.schedule_notify()
+EOF5
+# the lines of 1.5's objects in pg_dump --binary-upgrade, one each
+DUMP_15_RE="^CREATE VIEW timepool\.($REPORT_VIEWS_RE) WITH \(security_barrier='true'\) AS\$|^ALTER EXTENSION timepool ADD VIEW timepool\.($REPORT_VIEWS_RE);\$|^CREATE FUNCTION timepool\.(utilization\(p_from date, p_to date, p_resource text DEFAULT NULL::text\) RETURNS TABLE\(|schedule_notify\(\) RETURNS trigger\$)|^ALTER EXTENSION timepool ADD FUNCTION timepool\.(utilization\(p_from date, p_to date, p_resource text\)|schedule_notify\(\));\$|^REVOKE ALL ON FUNCTION timepool\.(utilization\(p_from date, p_to date, p_resource text\)|schedule_notify\(\)) FROM PUBLIC;\$|^CREATE TRIGGER (clinic_time_slots|schedule_overrides)_notify AFTER INSERT OR DELETE OR UPDATE ON timepool\.(clinic_time_slots|schedule_overrides) FOR EACH ROW EXECUTE FUNCTION timepool\.schedule_notify\(\);\$|^    nearly_full_percent integer DEFAULT 80 NOT NULL,?\$|^    CONSTRAINT settings_nearly_full_range CHECK \(\(\(nearly_full_percent >= 1\) AND \(nearly_full_percent <= 100\)\)\),?\$|^CREATE INDEX reservations_pool_idx ON timepool\.reservations USING btree \(reservation_date, resource_id, period\) INCLUDE \(required_minutes, start_time, end_time, hold_expires_at, status\) WHERE \(status <> ALL \(ARRAY\['CANCELLED'::text, 'REJECTED'::text, 'EXPIRED'::text\]\)\);\$"
 
 say "the upgraded schema ($A) against the fresh one ($B)"
 compare_with_fresh "$A" "$B"
@@ -740,6 +882,12 @@ got=$(q "$A" "SELECT string_agg(table_name || ':' || action, ',' ORDER BY id) FR
 expect "the rename is audited: the category and its two services" "$got" "service_categories:UPDATE,services:UPDATE,services:UPDATE"
 got=$(q "$A" "SELECT deleted_at IS NOT NULL FROM timepool.delete_service('LASER', true)" 2>&1) || true
 expect "delete_service works on a migrated service" "$got" "t"
+# DR_A's morning of 2025-11-22 (the override: 10:00-12:00, 90 minutes)
+# holds the site's PEEL (30; the new patient's FACIAL was cancelled): a SKIN
+# (30) at 10:00 leaves 30
+expect_notify "$A at 1.5: a listener gets DR_A's morning of 2025-11-22 after a SKIN booked there (90 minutes, 60 booked), nothing for the one rolled back" \
+	"$A" "SELECT id FROM timepool.book_service('SKIN', '2025-11-22', '10:00', 'Listened To', p_resource => 'DR_A')" \
+	'{"resource": "DR_A", "date": "2025-11-22", "period": "MORNING", "total_minutes": 90, "booked_minutes": 60, "remaining_minutes": 30}'
 
 ###########################################################################
 # more category texts the migration has to turn into distinct codes
@@ -1057,25 +1205,31 @@ expect_same_file "the privileges on every function of 1.1 that is not a trigger 
 	"$WORK/e.before/acl.functions" "$WORK/e.after/acl.functions.of_1.1"
 got=$(awk -F'|' 'NR == FNR { had[$1]; next } !($1 in had) { print $1 "|" $2 }' \
 	"$WORK/e.before/acl.functions" "$WORK/e.after/acl.functions" | tr '\n' ' ')
-expect "the new functions since 1.1 (1.2's, 1.4's; 1.3 adds none; not trigger functions) are EXECUTE for their owner only" "$got" \
+expect "the new functions since 1.1 (1.2's, 1.4's, 1.5's utilization; 1.3 adds none; not trigger functions) are EXECUTE for their owner only" "$got" \
 	"$(for f in 'book_online(text,date,time without time zone,text,text,text,text,jsonb,text,text)' 'cancel_booking(uuid,text)' \
 		'check_booking(text,date,time without time zone,text)' 'confirm_hold(uuid,text,text,text,text,jsonb)' 'expire_holds()' \
 		'get_booking(uuid)' 'hold_slot(text,date,time without time zone,text,interval,text)' 'lock_pool(bigint,date,text)' \
 		'lock_service(bigint)' 'open_slots(text,date,date,integer,text)' 'release_hold(uuid)' \
-		'reschedule_booking(uuid,date,time without time zone,text)' 'reschedule_reservation(bigint,date,time without time zone,text)'; do
+		'reschedule_booking(uuid,date,time without time zone,text)' 'reschedule_reservation(bigint,date,time without time zone,text)' \
+		'utilization(date,date,text)'; do
 		printf 'timepool.%s|{%s=X/%s} ' "$f" "$me" "$me"
 	done)"
-got=$(q "$E" "SELECT string_agg(c.relname || '|' || c.relkind::text || '|' || c.relacl::text, ' ' ORDER BY c.relname) FROM pg_class c
-               WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind NOT IN ('i', 'I') AND c.relname NOT IN ($E_RELS)")
-expect "the one new relation, 1.3's resource_services, is for its owner alone (1.1's GRANT ... ON ALL TABLES does not reach it)" "$got" \
-	"resource_services|r|{$me=arwdDxt/$me}"
+got=$(q "$E" "SELECT string_agg(c.relname || '|' || c.relkind::text || '|' || coalesce(c.relacl, acldefault('r', c.relowner))::text, ' ' ORDER BY c.relname)
+                FROM pg_class c
+               WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind NOT IN ('i', 'I', 'c') AND c.relname NOT IN ($E_RELS)")
+expect "the new relations, 1.3's resource_services and 1.5's five report views, are for their owner alone (1.1's GRANT ... ON ALL TABLES does not reach them; booking_receipt's composite type is a type, below)" "$got" \
+	"$(for r in daily_overview/v nearly_full/v overbooked_pools/v resource_services/r resource_stats/v service_stats/v; do
+		printf '%s|%s|{%s=arwdDxt/%s} ' "${r%/*}" "${r#*/}" "$me" "$me"
+	done | sed 's/ $//')"
 got=$(q "$E" "SELECT string_agg(oid::regtype::text || '|' || coalesce(typacl::text, 'default'), ' ' ORDER BY oid::regtype::text COLLATE \"C\")
                 FROM pg_type WHERE typnamespace = 'timepool'::regnamespace AND oid::regtype::text NOT IN ($E_TYPES)")
-expect "the new types, 1.4's booking_receipt, resource_services' row type and their arrays, have the default privileges" "$got" \
-	"timepool.booking_receipt|default timepool.booking_receipt[]|default timepool.resource_services|default timepool.resource_services[]|default"
+expect "the new types, 1.4's booking_receipt, the row types of resource_services and of 1.5's five views, and their arrays, have the default privileges" "$got" \
+	"$(for t in booking_receipt daily_overview nearly_full overbooked_pools resource_services resource_stats service_stats; do
+		printf 'timepool.%s|default timepool.%s[]|default ' "$t" "$t"
+	done | sed 's/ $//')"
 tpsql "$E" -A -t -f "$WORK/trigger_grants.sql" >"$WORK/e.trigger_grants.after"
 for f in audit_change audit_log_append_only fill_capacity invalidate_cache keep_service_code keep_triggers \
-	reservations_before_write reservations_guard settings_keep_row settings_keep_table touch_updated_at; do
+	reservations_before_write reservations_guard schedule_notify settings_keep_row settings_keep_table touch_updated_at; do
 	echo "timepool.$f()|$me"
 done >"$WORK/want.e.trigger_grants.after"
 expect_same_file "every trigger and event trigger function of timepool is EXECUTE for its owner alone (aclexplode of proacl)" \
@@ -1124,8 +1278,21 @@ got=$(q "$E" "SELECT count(*) FILTER (WHERE max_concurrent IS NULL) || '/' || co
 expect "every resource of 1.1 has max_concurrent NULL (no clock limit)" "$got" "3/3"
 expect "resource_services is empty" "$(q "$E" "SELECT count(*) FROM timepool.resource_services")" "0"
 got=$(q "$E" "SELECT pg_get_indexdef('timepool.reservations_pool_idx'::regclass)")
-expect "reservations_pool_idx is rebuilt with INCLUDE (required_minutes, start_time, end_time, hold_expires_at), EXPIRED left out (1.4)" "$got" \
-	"$POOL_IDX_14"
+expect "reservations_pool_idx is rebuilt with INCLUDE (required_minutes, start_time, end_time, hold_expires_at, status), EXPIRED left out (1.4, 1.5)" "$got" \
+	"$POOL_IDX_15"
+
+# 1.5 on 1.1's rows: as in $A but for the services' own minutes (CONSULT
+# 40 for Cy and Dee, the plain INSERT a SKIN of 30)
+say "what 1.5 made, in $E"
+expect_util "utilization('2025-11-15', '2025-11-15') of the rows made at 1.1" "$E" 2025-11-15 2025-11-15 <<'EOF'
+2025-11-15|DR_A|MORNING|09:00:00|12:00:00|f|180|90|90|2|0.5000|0|0|90|1
+2025-11-15|DR_A|AFTERNOON|13:00:00|17:00:00|f|200|60|140|2|0.3000|0|0|60|1
+2025-11-15|DR_B|MORNING|09:00:00|11:00:00|f|120|80|40|2|0.6667|40|40|0|1
+2025-11-15|DR_B|EVENING|18:00:00|20:00:00|f|120|15|105|1|0.1250|0|0|15|1
+EOF
+expect "settings has nearly_full_percent 80 beside its own values" \
+	"$(q "$E" "SELECT time_zone || '|' || min_notice_minutes || '|' || max_advance_days || '|' || nearly_full_percent FROM timepool.settings")" \
+	"$E_TZ|120|90|80"
 
 ###########################################################################
 say "the upgraded schema ($E) against the fresh one ($B)"
@@ -1170,6 +1337,10 @@ say "$E after the comparison: the event trigger works"
 tpsql "$E" -c "ALTER TABLE timepool.audit_log ENABLE TRIGGER ALL"
 got=$(q "$E" "SELECT tgenabled FROM pg_trigger WHERE tgrelid = 'timepool.audit_log'::regclass AND tgname = 'audit_log_append_only'")
 expect "after ALTER TABLE timepool.audit_log ENABLE TRIGGER ALL, audit_log_append_only is ALWAYS again (A)" "$got" "A"
+# DR_B's morning of 2025-11-22 (120) holds Max's CONSULT at 09:00 (40)
+expect_notify "$E at 1.5: a listener gets DR_B's morning of 2025-11-22 after a CONSULT booked there (120 minutes, 80 booked), nothing for the one rolled back" \
+	"$E" "SELECT id FROM timepool.book_service('CONSULT', '2025-11-22', '09:40', 'Listened To', p_resource => 'DR_B')" \
+	'{"resource": "DR_B", "date": "2025-11-22", "period": "MORNING", "total_minutes": 120, "booked_minutes": 80, "remaining_minutes": 40}'
 
 ###########################################################################
 # The 1.2 path: a database made at 1.2, with bookings of one doctor that
@@ -1358,8 +1529,8 @@ got=$(q "$F" "SELECT string_agg(action || ':' || (old_row ->> 'code') || ':' || 
 expect "that UPDATE is audited, from NULL to 1, a row per resource" "$got" \
 	"UPDATE:DR_A:NULL>1 UPDATE:DR_B:NULL>1 UPDATE:ROOM_X:NULL>1"
 got=$(q "$F" "SELECT pg_get_indexdef('timepool.reservations_pool_idx'::regclass)")
-expect "reservations_pool_idx is rebuilt with INCLUDE (required_minutes, start_time, end_time, hold_expires_at), EXPIRED left out (1.4)" "$got" \
-	"$POOL_IDX_14"
+expect "reservations_pool_idx is rebuilt with INCLUDE (required_minutes, start_time, end_time, hold_expires_at, status), EXPIRED left out (1.4, 1.5)" "$got" \
+	"$POOL_IDX_15"
 got=$(q "$F" "INSERT INTO timepool.resources (code, name) VALUES ('DR_NEW', 'New doctor') RETURNING max_concurrent" 2>&1) || true
 expect "a resource inserted after the update gets max_concurrent 1 (the default)" "$got" "1"
 got=$(qv "$F" "INSERT INTO timepool.resources (code, name, max_concurrent) VALUES ('DR_ZERO', 'Zero', 0)" 2>&1) || true
@@ -1379,13 +1550,43 @@ expect "booking in a new session after the update works and gets the next id ($n
 got=$(q "$F" "SELECT table_name || '|' || row_id || '|' || action || '|' || (new_row ->> 'patient_name') FROM timepool.audit_log ORDER BY id DESC LIMIT 1")
 expect "the booking is audited" "$got" "reservations|$next_f|INSERT|Wes New"
 
+# 1.5 on 1.2's rows.  2025-11-15: DR_A's morning Ann's CONSULT (40) and
+# Bob's SKIN (30), its afternoon Hal's XRAY (30); DR_B's morning Cy (40,
+# COMPLETED) and Dee (40, NO_SHOW), its evening Gil's CONSULT at 18:00 (40)
+# and Ida's SKIN inserted at 18:10 (30): two at once.  2025-11-17: DR_A's
+# DAY (480) the six CONSULTs at 09:00 (the four, the fifth, the sixth) and
+# Sam's at 14:00, 7 x 40.  Every resource now has the clock limit 1, so
+# overbooked_pools lists those two pools: within their minutes, over the
+# clock (2 of 1, 6 of 1).
+say "what 1.5 made, in $F"
+expect_util "utilization('2025-11-15', '2025-11-15') of the rows made at 1.2: DR_B's evening has two at once" "$F" 2025-11-15 2025-11-15 <<'EOF'
+2025-11-15|DR_A|MORNING|09:00:00|12:00:00|f|180|70|110|2|0.3889|0|0|70|1
+2025-11-15|DR_A|AFTERNOON|13:00:00|17:00:00|f|200|30|170|1|0.1500|0|0|30|1
+2025-11-15|DR_B|MORNING|09:00:00|11:00:00|f|120|80|40|2|0.6667|40|40|0|1
+2025-11-15|DR_B|EVENING|18:00:00|20:00:00|f|120|70|50|2|0.5833|0|0|70|2
+EOF
+expect_util "utilization('2025-11-17', '2025-11-17'): DR_A's DAY holds 7 CONSULTs, six of them at once" "$F" 2025-11-17 2025-11-17 <<'EOF'
+2025-11-17|DR_A|DAY|08:00:00|16:00:00|f|480|280|200|7|0.5833|0|0|280|6
+EOF
+f_ida=$(q "$F" "SELECT id FROM timepool.reservations WHERE patient_name = 'Ida Insert'")
+f_sam=$(field "booked free")
+expect "overbooked_pools: DR_B's evening of 2025-11-15 (2 at once, limit 1) and DR_A's DAY of 2025-11-17 (6 at once, limit 1), each with its reservations by start" \
+	"$(q "$F" "SELECT * FROM timepool.overbooked_pools ORDER BY date, resource, period" 2>&1)" \
+	"DR_B|2025-11-15|EVENING|120|70|0|2|1|1|{$f_gil,$f_ida}
+DR_A|2025-11-17|DAY|480|280|0|6|1|5|{$f_overlaps,$f_before,$f_sixth,$f_sam}"
+
 say "the upgraded schema ($F) against the fresh one ($B)"
 compare_with_fresh "$F" "$B"
+# DR_A's morning of 2025-11-22 (the override, 90) holds Wes's CONSULT at
+# 10:00 (40); DR_A's limit is 1, and 11:00 is free
+expect_notify "$F at 1.5: a listener gets DR_A's morning of 2025-11-22 after a CONSULT booked there (90 minutes, 80 booked), nothing for the one rolled back" \
+	"$F" "SELECT id FROM timepool.book_service('CONSULT', '2025-11-22', '11:00', 'Listened To', p_resource => 'DR_A')" \
+	'{"resource": "DR_A", "date": "2025-11-22", "period": "MORNING", "total_minutes": 90, "booked_minutes": 80, "remaining_minutes": 10}'
 
 ###########################################################################
 # The 1.3 path: a database made at 1.3 with 1.3's features in use (a clock
 # limit of 2, one resource without a limit, resource_services), roles with
-# EXECUTE on book_service, updated to 1.4 (which drops book_service and
+# EXECUTE on book_service, updated to 1.5 (1.4 drops book_service and
 # creates it again with the grants it had).
 say "building $G at version 1.3, with max_concurrent, resource_services and roles granted book_service"
 BOOK_SERVICE="timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text)"
@@ -1556,7 +1757,30 @@ expect_like "resource_services still holds: CONSULT on DR_B is refused (TP008)" 
 got=$(q "$G" "SELECT string_agg(code || '=' || coalesce(max_concurrent::text, 'NULL'), ' ' ORDER BY id) FROM timepool.resources")
 expect "max_concurrent as 1.3 left it" "$got" "DR_A=2 DR_B=NULL ROOM_X=1"
 got=$(q "$G" "SELECT pg_get_indexdef('timepool.reservations_pool_idx'::regclass)")
-expect "reservations_pool_idx is rebuilt with hold_expires_at, EXPIRED left out" "$got" "$POOL_IDX_14"
+expect "reservations_pool_idx is rebuilt with hold_expires_at and status, EXPIRED left out" "$got" "$POOL_IDX_15"
+
+# 1.5 on 1.3's rows.  2025-11-15: DR_A's morning Ann's CONSULT (40) and
+# Bob's SKIN (30), its afternoon Hal's XRAY (30, its service deleted since)
+# and Ida's SKIN (30); DR_B's morning Cy's SKIN (30, COMPLETED) and Dee's
+# (30, NO_SHOW).  2025-11-17: DR_A's two at 09:00 (its limit, 2).
+# 2025-11-22, as the update session left it: DR_A's afternoon holds Kim's
+# CONSULT, the live hold at 14:00 (still open, clinic's clock frozen at
+# midnight) and Lou's, 3 x 40.
+say "what 1.5 made, in $G"
+expect_util "utilization('2025-11-15', '2025-11-15') of the rows made at 1.3" "$G" 2025-11-15 2025-11-15 <<'EOF'
+2025-11-15|DR_A|MORNING|09:00:00|12:00:00|f|180|70|110|2|0.3889|0|0|70|1
+2025-11-15|DR_A|AFTERNOON|13:00:00|17:00:00|f|200|60|140|2|0.3000|0|0|60|1
+2025-11-15|DR_B|MORNING|09:00:00|11:00:00|f|120|60|60|2|0.5000|30|30|0|1
+2025-11-15|DR_B|EVENING|18:00:00|20:00:00|f|120|0|120|0|0.0000|0|0|0|0
+EOF
+expect_util "utilization('2025-11-17', '2025-11-17'): DR_A's two at 09:00 overlap (max_overlap 2)" "$G" 2025-11-17 2025-11-17 <<'EOF'
+2025-11-17|DR_A|DAY|08:00:00|16:00:00|f|480|80|400|2|0.1667|0|0|80|2
+EOF
+expect_util "utilization('2025-11-22', '2025-11-22'): the hold made at 1.5 counts, open, beside the two bookings" "$G" 2025-11-22 2025-11-22 <<'EOF'
+2025-11-22|DR_A|MORNING|10:00:00|12:00:00|f|90|0|90|0|0.0000|0|0|0|0
+2025-11-22|DR_A|AFTERNOON|13:00:00|17:00:00|f|200|120|80|3|0.6000|0|0|120|1
+2025-11-22|DR_B|MORNING|09:00:00|11:00:00|f|120|0|120|0|0.0000|0|0|0|0
+EOF
 
 say "$G after the update: the grants on book_service"
 expect "EXECUTE on book_service: the same grantees, grantors and grant options as at 1.3" "$(q "$G" "$G_BOOK_ACL")" "$g_book_acl"
@@ -1595,6 +1819,258 @@ expect "and the access tokens" "$(q "$H" "SELECT md5(string_agg(id || ' ' || acc
 say "the upgraded schema ($G) against the fresh one ($B)"
 tpsql "$G" -c "DROP OWNED BY $G_SITE, $G_DESK, $G_MEMBER"
 compare_with_fresh "$G" "$B"
+# DR_A's morning of 2025-11-22 (the override, 90) holds Max's SKIN at 10:00 (30)
+expect_notify "$G at 1.5: a listener gets DR_A's morning of 2025-11-22 after a SKIN booked there (90 minutes, 60 booked), nothing for the one rolled back" \
+	"$G" "SELECT id FROM timepool.book_service('SKIN', '2025-11-22', '11:00', 'Listened To', p_resource => 'DR_A')" \
+	'{"resource": "DR_A", "date": "2025-11-22", "period": "MORNING", "total_minutes": 90, "booked_minutes": 60, "remaining_minutes": 30}'
+
+###########################################################################
+# The 1.4 path: a database made at 1.4 (CREATE EXTENSION timepool VERSION
+# '1.4': 1.0's script and the updates to 1.4) with 1.4's booking flow in
+# use, updated to 1.5.  DR_A has no clock limit (two of its bookings
+# overlap), DR_B two at once.
+say "building $I at version 1.4, with bookings in every status, holds of every kind and a reschedule"
+createdb "$I"
+tpsql "$I" <<'SQL'
+CREATE EXTENSION timepool VERSION '1.4';
+INSERT INTO timepool.resources (code, name, max_concurrent) VALUES
+  ('DR_A', 'Doctor A', NULL), ('DR_B', 'Doctor B', 2), ('ROOM_X', 'Old room', 1);
+UPDATE timepool.resources SET is_active = false WHERE code = 'ROOM_X';
+INSERT INTO timepool.service_categories (code, name, display_order) VALUES ('GENERAL', 'General', 1), ('IMAGING', 'Imaging', 2);
+INSERT INTO timepool.services
+  (code, name, description, category, duration_minutes, buffer_minutes, price, display_order, cancel_notice_minutes) VALUES
+  ('CONSULT', 'Consultation', NULL, 'GENERAL', 30, 10, 50.00, 1, NULL),
+  ('SKIN', 'Skin check', 'a look', 'GENERAL', 20, 10, 40.00, 2, 1440),
+  ('XRAY', 'X-ray', NULL, 'IMAGING', 25, 5, 70.00, 3, NULL);
+\i test/schedule.sql
+UPDATE timepool.settings SET time_zone = 'Europe/Paris', max_advance_days = 120,
+                             cancel_notice_minutes = 60, online_status = 'CONFIRMED';
+SQL
+book_i() { q "$I" "SELECT id FROM timepool.book_service($1)"; }
+# Saturday 2025-11-15: DR_A's morning (180) Ann's CONSULT at 09:00 and
+# Bob's SKIN at 09:20 (overlapping), Fay's (cancelled) and Eve's
+# (rejected); DR_B's morning (120) Cy's XRAY at 09:00 (COMPLETED), Dee's
+# CONSULT at 09:30 (NO_SHOW) and the live hold at 10:10; Jo's SKIN at 15:00,
+# rescheduled to 2025-11-22 10:00; Hal's CONSULT on 2025-11-29, closed after
+book_i "'CONSULT', '2025-11-15', '09:00', 'Ann Pending', p_resource => 'DR_A'" >/dev/null
+book_i "'SKIN', '2025-11-15', '09:20', 'Bob Confirmed', '+1 555 0100', 'bob@example.com', 'first visit', '{\"lang\": \"en\"}', 'DR_A', 'CONFIRMED', 'idem-bob'" >/dev/null
+i_completed=$(book_i "'XRAY', '2025-11-15', '09:00', 'Cy Completed', p_resource => 'DR_B'")
+i_noshow=$(book_i "'CONSULT', '2025-11-15', '09:30', 'Dee No-show', p_resource => 'DR_B', p_status => 'CONFIRMED'")
+i_cancelled=$(book_i "'CONSULT', '2025-11-15', '11:00', 'Fay Cancelled', p_resource => 'DR_A', p_idempotency_key => 'idem-fay'")
+i_rejected=$(book_i "'SKIN', '2025-11-15', '11:20', 'Eve Rejected', p_resource => 'DR_A'")
+i_hal=$(book_i "'CONSULT', '2025-11-29', '09:00', 'Hal Closed-later', p_resource => 'DR_A', p_status => 'CONFIRMED'")
+i_jo=$(book_i "'SKIN', '2025-11-15', '15:00', 'Jo Moved', p_resource => 'DR_A'")
+# 1.4's flow, the clinic's clock frozen at midnight of $TODAY (Paris):
+# Gil books online (CONFIRMED, the online status); a live hold until 01:00;
+# a hold made at 22:00 the evening before for 10 minutes, which
+# expire_holds() closes (EXPIRED, its expiry kept), and another made so
+# after it, which nobody expired (HELD past its expiry: it holds nothing);
+# one released (EXPIRED, no expiry); and Hy's hold, confirmed
+i_online=$(q "$I" "SELECT id FROM timepool.book_online('CONSULT', '2025-11-15', '13:00', 'Gil Online', p_resource => 'DR_A')")
+expect "$I at 1.4: Gil's online booking is CONFIRMED (the online status)" \
+	"$(q "$I" "SELECT status FROM timepool.reservations WHERE id = $i_online")" "CONFIRMED"
+i_held=$(q "$I" "SELECT id FROM timepool.hold_slot('CONSULT', '2025-11-15', '10:10', 'DR_B', '1 hour', 'hold-live')")
+i_timedout=$(tpsql "$I" -A -t -c "SET timepool.now = '2025-11-13 22:00'" \
+	-c "SELECT id FROM timepool.hold_slot('SKIN', '2025-11-15', '10:30', 'DR_A', '10 minutes', 'hold-timed-out')")
+expect "$I at 1.4: expire_holds() closes the hold that timed out" "$(q "$I" "SELECT timepool.expire_holds()")" 1
+i_stale=$(tpsql "$I" -A -t -c "SET timepool.now = '2025-11-13 22:00'" \
+	-c "SELECT id FROM timepool.hold_slot('SKIN', '2025-11-15', '10:30', 'DR_A', '10 minutes')")
+i_released=$(q "$I" "SELECT id FROM timepool.hold_slot('SKIN', '2025-11-15', '10:00', 'DR_A', '10 minutes')")
+q "$I" "SELECT timepool.release_hold(access_token) FROM timepool.reservations WHERE id = $i_released" >/dev/null
+i_hy=$(q "$I" "SELECT id FROM timepool.hold_slot('SKIN', '2025-11-15', '14:00', 'DR_A')")
+got=$(q "$I" "SELECT c.id || ' ' || c.status FROM timepool.reservations r, timepool.confirm_hold(r.access_token, 'Hy Held') c WHERE r.id = $i_hy")
+expect "$I at 1.4: confirm_hold books Hy's hold under its id, CONFIRMED (the online status)" "$got" "$i_hy CONFIRMED"
+tpsql "$I" <<SQL
+SELECT timepool.set_reservation_status($i_completed, 'CONFIRMED') \\g /dev/null
+SET timepool.now = '$STARTED';
+SELECT timepool.set_reservation_status($i_completed, 'COMPLETED') \\g /dev/null
+SELECT timepool.set_reservation_status($i_noshow, 'NO_SHOW') \\g /dev/null
+RESET timepool.now;
+SELECT timepool.set_reservation_status($i_rejected, 'REJECTED') \\g /dev/null
+SELECT timepool.cancel_reservation($i_cancelled, 'patient called') \\g /dev/null
+SELECT 1 FROM timepool.reschedule_reservation($i_jo, '2025-11-22', '10:00', 'DR_A') \\g /dev/null
+-- a plain INSERT (the guard fills the rest)
+INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name)
+  SELECT r.id, s.id, '2025-11-15', '18:00', 'Ida Insert'
+    FROM timepool.resources r, timepool.services s WHERE r.code = 'DR_B' AND s.code = 'XRAY';
+-- closed after Hal booked: the closure keeps the reservation
+INSERT INTO timepool.schedule_overrides (resource_id, date, is_closed, reason)
+  SELECT id, '2025-11-29', true, 'sick leave' FROM timepool.resources WHERE code = 'DR_A';
+SQL
+
+expect "$I is at version 1.4" "$(q "$I" "SELECT extversion FROM pg_extension WHERE extname = 'timepool'")" "1.4"
+got=$(q "$I" "SELECT string_agg(status || '=' || n, ' ' ORDER BY status)
+                FROM (SELECT status, count(*) n FROM timepool.reservations GROUP BY status) s")
+expect "$I has reservations in every status of 1.4" "$got" "CANCELLED=1 COMPLETED=1 CONFIRMED=4 EXPIRED=2 HELD=2 NO_SHOW=1 PENDING=3 REJECTED=1"
+I_HOLDS="SELECT string_agg(id || ' ' || status || ' ' || coalesce(to_char(hold_expires_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD HH24:MI'), 'NULL'), ', ' ORDER BY id)
+           FROM timepool.reservations WHERE status IN ('HELD', 'EXPIRED')"
+i_want_holds="$i_held HELD 2025-11-14 01:00, $i_timedout EXPIRED 2025-11-13 22:10, $i_stale HELD 2025-11-13 22:10, $i_released EXPIRED NULL"
+expect "$I at 1.4: the holds: live until 01:00, timed out and expired, timed out and still HELD, released" "$(q "$I" "$I_HOLDS")" "$i_want_holds"
+expect "$I at 1.4: Jo's booking is rescheduled to 2025-11-22 10:00" \
+	"$(q "$I" "SELECT reservation_date || ' ' || start_time || ' ' || status FROM timepool.reservations WHERE id = $i_jo")" "2025-11-22 10:00:00 PENDING"
+
+# the 1.5 library on the 1.4 schema: the pool index of 1.4 (seven columns,
+# no status) serves availability, can_book and open_slots; no 1.5 object yet
+expect "$I at 1.4: the pool index is 1.4's (seven columns, no status)" \
+	"$(q "$I" "SELECT pg_get_indexdef('timepool.reservations_pool_idx'::regclass)")" "$POOL_IDX_14"
+expect "$I at 1.4: no utilization(), no report view, no settings.nearly_full_percent" \
+	"$(q "$I" "SELECT (SELECT count(*) FROM pg_proc WHERE proname IN ('utilization', 'schedule_notify'))
+	                  + (SELECT count(*) FROM pg_class WHERE relnamespace = 'timepool'::regnamespace AND relkind = 'v' AND relname NOT IN ('bookable_services', 'reservation_history'))
+	                  + (SELECT count(*) FROM pg_attribute WHERE attrelid = 'timepool.settings'::regclass AND attname = 'nearly_full_percent')")" "0"
+got=$(q "$I" "SELECT string_agg(period || ' ' || total_minutes || ' ' || booked_minutes || ' ' || reservation_count, ', ' ORDER BY start_time)
+                FROM timepool.availability('2025-11-15', p_resource => 'DR_B')" 2>&1) || true
+expect "$I at 1.4, 1.5 library: availability of DR_B on 2025-11-15 (the morning: Cy 30, Dee 40, the live hold 40; the evening: Ida's 30)" "$got" \
+	"MORNING 120 110 3, EVENING 120 30 1"
+got=$(q "$I" "SELECT timepool.can_book('CONSULT', '2025-11-15', '10:50', 'DR_B') || ' ' || timepool.can_book('CONSULT', '2025-11-15', '18:30', 'DR_B')" 2>&1) || true
+expect "$I at 1.4, 1.5 library: can_book CONSULT on DR_B at 10:50 (10 minutes left) false, at 18:30 true" "$got" "false true"
+got=$(q "$I" "SELECT string_agg(start_time::text, ' ' ORDER BY start_time) FROM timepool.open_slots('CONSULT', '2025-11-15', p_step_minutes => 30, p_resource => 'DR_B')" 2>&1) || true
+expect "$I at 1.4, 1.5 library: open_slots of CONSULT on DR_B, every 30 minutes: none in the morning (10 minutes left), the evening's (DR_B takes two at once: 18:00 beside Ida's XRAY too)" "$got" \
+	"18:00:00 18:30:00 19:00:00"
+
+# README, "1.4 to 1.5": until the update, the 1.5 library sends the
+# payloads of reservation changes (the guard is in the library), and none
+# for schedule changes, whose triggers come with the update.  DR_A's
+# Saturday 2025-12-06 (180) is empty: a CONSULT leaves 140.
+expect_notify "$I at 1.4, 1.5 library: a booking already sends its pool (DR_A's morning of 2025-12-06, 40 of 180), nothing for the one rolled back" \
+	"$I" "SELECT id FROM timepool.book_service('CONSULT', '2025-12-06', '09:00', 'Early Listened To', p_resource => 'DR_A')" \
+	'{"resource": "DR_A", "date": "2025-12-06", "period": "MORNING", "total_minutes": 180, "booked_minutes": 40, "remaining_minutes": 140}'
+expect_notify "$I at 1.4, 1.5 library: an override (DR_B closed on 2025-12-13) sends nothing yet: no trigger notes it" \
+	"$I" "INSERT INTO timepool.schedule_overrides (resource_id, date, is_closed, reason)
+	        SELECT id, '2025-12-13', true, 'course' FROM timepool.resources WHERE code = 'DR_B'"
+
+I_TABLES=$(q "$I" "SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_class
+                    WHERE relnamespace = 'timepool'::regnamespace AND relkind IN ('r', 'p')")
+expect "$I: the tables of 1.4" "$I_TABLES" \
+	"audit_log clinic_time_slots reservations resource_services resources schedule_overrides service_categories services settings"
+I_SEQS=$(q "$I" "SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_class
+                  WHERE relnamespace = 'timepool'::regnamespace AND relkind = 'S'")
+I_RELS=$(q "$I" "SELECT string_agg(quote_literal(relname), ', ' ORDER BY relname) FROM pg_class
+                  WHERE relnamespace = 'timepool'::regnamespace AND relkind NOT IN ('i', 'I')")
+record_columns "$I" "$I_TABLES"
+I_TYPES=$(q "$I" "$TYPES_QUERY")
+snapshot_sql "$WORK/i.before" "$I" "$I_TABLES" "$I_SEQS" "$I_RELS" "$I_TYPES" >"$WORK/i.snapshot_before.sql"
+snapshot_sql "$WORK/i.after" "$I" "$I_TABLES" "$I_SEQS" "$I_RELS" "$I_TYPES" >"$WORK/i.snapshot_after.sql"
+for t in $I_TABLES; do
+	printf "SELECT 'sum %s: ' || count(*) || ' ' || md5(coalesce(string_agg(ROW(%s)::text, ',' ORDER BY %s), '')) FROM timepool.%s t;\n" \
+		"$t" "${COLS[$I.$t]}" "$(key_of "$t")" "$t"
+done >"$WORK/i.sums.sql"
+# the same backend before and after the update: it has used the pool
+# index of 1.4, which the update drops and builds again with the status
+cat >"$WORK/i.session.sql" <<SQL
+SELECT 'availability: ' || count(*) FROM timepool.availability('2025-11-22');
+SELECT 'booked before: ' || id FROM timepool.book_service('CONSULT', '2025-11-22', '13:00', 'Kim Before', p_resource => 'DR_A');
+SELECT 'audit before: ' || count(*) || '/' || coalesce(max(id), 0) FROM timepool.audit_log;
+\\i $WORK/i.snapshot_before.sql
+\\i $WORK/i.sums.sql
+ALTER EXTENSION timepool UPDATE;
+\\echo 'update:' :SQLSTATE
+SELECT 'audit after: ' || count(*) || '/' || coalesce(max(id), 0) FROM timepool.audit_log;
+\\i $WORK/i.snapshot_after.sql
+\\echo 'after the update'
+\\i $WORK/i.sums.sql
+SELECT 'version: ' || extversion FROM pg_extension WHERE extname = 'timepool';
+SELECT 'utilization after: ' || string_agg(resource || ' ' || period || ' ' || booked_minutes || '/' || total_minutes || ' ' || completed_minutes || ' ' || no_show_minutes || ' ' || open_minutes, ', ' ORDER BY resource, start_time)
+  FROM timepool.utilization('2025-11-15', '2025-11-15');
+SELECT 'booked after: ' || id FROM timepool.book_service('CONSULT', '2025-11-22', '15:00', 'Lou After', p_resource => 'DR_A');
+SELECT 'availability after: ' || count(*) FROM timepool.availability('2025-11-22');
+SQL
+
+say "ALTER EXTENSION timepool UPDATE in $I, in a session that used timepool at 1.4"
+session=$(tpsql "$I" -A -t -v ON_ERROR_STOP=0 -v VERBOSITY=verbose -f "$WORK/i.session.sql" 2>&1) || true
+printf '%s\n' "$session" | sed 's/^/#   session: /'
+i_before=$(field "booked before")
+expect_like "the upgrade session at 1.4: a booking before the update" "$i_before" "[1-9]*"
+expect "ALTER EXTENSION timepool UPDATE succeeds" "$(field update)" "00000"
+expect "the version is $LATEST" "$(field version)" "$LATEST"
+expect "pg_extension says $LATEST" "$(q "$I" "SELECT extversion FROM pg_extension WHERE extname = 'timepool'")" "$LATEST"
+audit_before=$(field "audit before")
+expect_like "audit_log has rows before the update ($audit_before: count/max id)" "$audit_before" "[1-9]*/[1-9]*"
+expect "audit_log gained no row from the update itself" "$(field "audit after")" "$audit_before"
+expect "the same session after the update: utilization() of 2025-11-15 at once (its cache finds the rebuilt pool index): booked/total, completed, no-show, open minutes" \
+	"$(field "utilization after")" "DR_A MORNING 70/180 0 0 70, DR_A AFTERNOON 70/200 0 0 70, DR_B MORNING 110/120 30 40 40, DR_B EVENING 30/120 0 0 30"
+expect "the same session after the update: booking works and gets the next id" "$(field "booked after")" "$((i_before + 1))"
+expect "the same session after the update: availability lists as many pools" \
+	"$(field "availability after")" "$(field availability)"
+sums_before=$(printf '%s\n' "$session" | sed -n '/^after the update$/q; s/^sum //p')
+sums_after=$(printf '%s\n' "$session" | sed -n '/^after the update$/,$ s/^sum //p')
+expect "the count and checksum of every table (1.4's columns) is the same after the update" "$sums_after" "$sums_before"
+expect_like "and they were taken: nine tables, reservations with its 17 rows" "$(printf '%s\n' "$sums_before" | wc -l) $sums_before" \
+	"9 *reservations: 17 [0-9a-f]*"
+for t in $I_TABLES; do
+	expect_same_file "after the update: every row of $t is unchanged (1.4's columns)" "$WORK/i.before/table.$t" "$WORK/i.after/table.$t"
+done
+for t in $I_SEQS; do
+	expect_same_file "after the update: $t is unchanged" "$WORK/i.before/seq.$t" "$WORK/i.after/seq.$t"
+done
+expect_same_file "after the update: the privileges on 1.4's tables, views and sequences are unchanged" \
+	"$WORK/i.before/acl.relations" "$WORK/i.after/acl.relations"
+awk -F'|' 'NR == FNR { had[$1]; next } $1 in had' "$WORK/i.before/acl.functions" "$WORK/i.after/acl.functions" \
+	>"$WORK/i.after/acl.functions.of_1.4"
+expect_same_file "after the update: the privileges on every function of 1.4 are unchanged" \
+	"$WORK/i.before/acl.functions" "$WORK/i.after/acl.functions.of_1.4"
+
+say "$I after the update: what 1.5 made of 1.4's rows"
+expect "the holds are as they were (live, timed out and expired, timed out and still HELD, released)" "$(q "$I" "$I_HOLDS")" "$i_want_holds"
+got=$(q "$I" "SELECT count(*) OVER () || '|' || time_zone || '|' || max_advance_days || '|' || cancel_notice_minutes || '|' || online_status || '|' || nearly_full_percent
+                FROM timepool.settings")
+expect "settings keeps its one row, its values, and gets nearly_full_percent 80" "$got" "1|Europe/Paris|120|60|CONFIRMED|80"
+expect "reservations_pool_idx is rebuilt with the status" \
+	"$(q "$I" "SELECT pg_get_indexdef('timepool.reservations_pool_idx'::regclass)")" "$POOL_IDX_15"
+# 2025-11-15: DR_A's morning Ann (40) and Bob (30) overlapping 09:20-09:40,
+# the cancelled, rejected, expired and stale-held rows counting nothing;
+# its afternoon Gil's online CONSULT (40) and Hy's confirmed hold (30, SKIN;
+# Jo's SKIN moved away); DR_B's morning Cy (30, COMPLETED), Dee (40,
+# NO_SHOW) and the live hold (40, open), 110 of 120; its evening Ida (30)
+expect_util "utilization('2025-11-15', '2025-11-15') of the rows made at 1.4: each status in its column, the live hold open, the timed-out and released holds nowhere, Ann and Bob two at once" \
+	"$I" 2025-11-15 2025-11-15 <<'EOF'
+2025-11-15|DR_A|MORNING|09:00:00|12:00:00|f|180|70|110|2|0.3889|0|0|70|2
+2025-11-15|DR_A|AFTERNOON|13:00:00|17:00:00|f|200|70|130|2|0.3500|0|0|70|1
+2025-11-15|DR_B|MORNING|09:00:00|11:00:00|f|120|110|10|3|0.9167|30|40|40|1
+2025-11-15|DR_B|EVENING|18:00:00|20:00:00|f|120|30|90|1|0.2500|0|0|30|1
+EOF
+# 2025-11-22: Jo's rescheduled SKIN in DR_A's morning (the override, 90),
+# Kim's and Lou's CONSULTs of the update session in its afternoon
+expect_util "utilization('2025-11-22', '2025-11-22'): the rescheduled booking in its new pool, the bookings of the update session" \
+	"$I" 2025-11-22 2025-11-22 <<'EOF'
+2025-11-22|DR_A|MORNING|10:00:00|12:00:00|f|90|30|60|1|0.3333|0|0|30|1
+2025-11-22|DR_A|AFTERNOON|13:00:00|17:00:00|f|200|80|120|2|0.4000|0|0|80|1
+2025-11-22|DR_B|MORNING|09:00:00|11:00:00|f|120|0|120|0|0.0000|0|0|0|0
+EOF
+# 2025-11-29: DR_A closed after Hal booked: a closed pool of no minutes
+# that holds his 40
+expect_util "utilization('2025-11-29', '2025-11-29'): DR_A closed, its morning holding Hal's 40 minutes in none (remaining -40, no utilization)" \
+	"$I" 2025-11-29 2025-11-29 <<'EOF'
+2025-11-29|DR_A|MORNING|09:00:00|12:00:00|t|0|40|-40|1||0|0|40|1
+2025-11-29|DR_A|AFTERNOON|13:00:00|17:00:00|t|0|0|0|0||0|0|0|0
+2025-11-29|DR_B|MORNING|09:00:00|11:00:00|f|120|0|120|0|0.0000|0|0|0|0
+EOF
+expect "nearly_full (80%, the default): DR_B's morning of 2025-11-15, 110 of 120" \
+	"$(q "$I" "SELECT * FROM timepool.nearly_full ORDER BY date, resource, period" 2>&1)" \
+	"DR_B|2025-11-15|MORNING|09:00:00|11:00:00|120|110|10|0.9167|80"
+expect "overbooked_pools: DR_A's closed morning of 2025-11-29, 40 minutes over its none (DR_A has no clock limit: no overlap counts)" \
+	"$(q "$I" "SELECT * FROM timepool.overbooked_pools ORDER BY date, resource, period" 2>&1)" \
+	"DR_A|2025-11-29|MORNING|0|40|40|1||0|{$i_hal}"
+got=$(q "$I" "SELECT string_agg(c.relname || '|' || coalesce(c.relacl, acldefault('r', c.relowner))::text, ' ' ORDER BY c.relname)
+                FROM pg_class c
+               WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind NOT IN ('i', 'I', 'c') AND c.relname NOT IN ($I_RELS)")
+expect "the five report views are new, for their owner alone" "$got" \
+	"$(for r in daily_overview nearly_full overbooked_pools resource_stats service_stats; do
+		printf '%s|{%s=arwdDxt/%s} ' "$r" "$me" "$me"
+	done | sed 's/ $//')"
+
+say "the upgraded schema ($I) against the fresh one ($B)"
+compare_with_fresh "$I" "$B"
+
+say "$I at 1.5: live changes"
+# DR_A's morning of 2025-11-22 (the override, 90) holds Jo's SKIN at 10:00
+# (30); a SKIN at 11:00 makes it 60, and the override cut to 80 minutes
+# leaves 20: each sends its pool once
+expect_notify "$I at 1.5: a listener gets DR_A's morning of 2025-11-22 after a SKIN booked there (90 minutes, 60 booked), nothing for the one rolled back" \
+	"$I" "SELECT id FROM timepool.book_service('SKIN', '2025-11-22', '11:00', 'Listened To', p_resource => 'DR_A')" \
+	'{"resource": "DR_A", "date": "2025-11-22", "period": "MORNING", "total_minutes": 90, "booked_minutes": 60, "remaining_minutes": 30}'
+expect_notify "$I at 1.5: and the override's capacity cut to 80 (schedule_overrides_notify, a trigger the update made): 80 minutes, 60 booked" \
+	"$I" "UPDATE timepool.schedule_overrides SET capacity_minutes = 80 WHERE date = '2025-11-22' AND period = 'MORNING'" \
+	'{"resource": "DR_A", "date": "2025-11-22", "period": "MORNING", "total_minutes": 80, "booked_minutes": 60, "remaining_minutes": 20}'
 
 ###########################################################################
 echo "1..$checks"

@@ -5,12 +5,13 @@
 -- and the rules 1.1's triggers keep: a service's code does not change
 -- (22023), settings keeps one row (23001) with a valid time zone (23514).
 -- 1.3's: resources.max_concurrent (1 by default, >= 1 or NULL) and
--- resource_services (its key, and foreign keys that cascade).
+-- resource_services (its key, and foreign keys that cascade).  1.5's:
+-- settings.nearly_full_percent (80 by default, 1 to 100).
 BEGIN;
 CREATE EXTENSION timepool;
 -- bookings below are on Saturday 2025-11-15 (day_of_week 6)
 SET timepool.today = '2025-11-14';
-SELECT plan(213);
+SELECT plan(222);
 
 ---------------------------------------------------------------------------
 -- resources
@@ -957,6 +958,30 @@ SELECT throws_ok($$UPDATE timepool.services SET cancel_notice_minutes = -1 WHERE
 SELECT throws_ok($$UPDATE timepool.services SET cancel_notice_minutes = 525601 WHERE code = 'CONSULT' AND deleted_at IS NULL$$,
                  '23514', 'new row for relation "services" violates check constraint "services_cancel_notice_range"',
                  'services: cancel_notice_minutes over 525600 is refused');
+-- 1.5: nearly_full's threshold, a percent from 1 to 100 (80 by default)
+SELECT is((SELECT nearly_full_percent FROM timepool.settings), 80,
+          'settings: nearly_full_percent is 80, the default (the INSERT above replaced the row without naming it)');
+SELECT throws_ok($$UPDATE timepool.settings SET nearly_full_percent = 0$$,
+                 '23514', 'new row for relation "settings" violates check constraint "settings_nearly_full_range"',
+                 'settings: nearly_full_percent 0 is refused (settings_nearly_full_range)');
+SELECT throws_ok($$UPDATE timepool.settings SET nearly_full_percent = 101$$,
+                 '23514', 'new row for relation "settings" violates check constraint "settings_nearly_full_range"',
+                 'settings: nearly_full_percent 101 is refused');
+SELECT throws_ok($$UPDATE timepool.settings SET nearly_full_percent = NULL$$,
+                 '23502', 'null value in column "nearly_full_percent" of relation "settings" violates not-null constraint',
+                 'settings: a NULL nearly_full_percent is refused (NOT NULL)');
+SELECT throws_ok($$INSERT INTO timepool.settings (time_zone, nearly_full_percent) VALUES ('UTC', 0)$$,
+                 '23514', 'new row for relation "settings" violates check constraint "settings_nearly_full_range"',
+                 'settings: an INSERT (which replaces the row) with nearly_full_percent 0 is refused too');
+SELECT results_eq($$UPDATE timepool.settings SET nearly_full_percent = 1 RETURNING nearly_full_percent$$,
+                  $$VALUES (1)$$, 'settings: nearly_full_percent 1 is accepted');
+SELECT results_eq($$UPDATE timepool.settings SET nearly_full_percent = 100 RETURNING nearly_full_percent$$,
+                  $$VALUES (100)$$, 'settings: nearly_full_percent 100 is accepted');
+SELECT lives_ok($$INSERT INTO timepool.settings (time_zone, nearly_full_percent) VALUES ('Asia/Tokyo', 55)$$,
+                'settings: an INSERT of row 1 with nearly_full_percent 55 is accepted');
+SELECT results_eq($$SELECT count(*)::int, min(time_zone), min(nearly_full_percent) FROM timepool.settings$$,
+                  $$VALUES (1, 'Asia/Tokyo', 55)$$,
+                  'settings: the INSERT replaced the one row, nearly_full_percent with it (what a restore''s INSERT relies on)');
 -- 1.4: a hold has no patient and has its expiry; released, it is EXPIRED without one
 CREATE TEMP TABLE held AS SELECT * FROM timepool.hold_slot('CONSULT', '2025-11-29', '11:00', 'DR_A');
 SELECT results_eq($$SELECT r.status, r.patient_name IS NULL, r.hold_expires_at IS NOT NULL, r.access_token = h.access_token

@@ -7,13 +7,18 @@
 -- owner may execute and that refuse to run on any table but their own (a
 -- temporary twin included), and lock_service, which only timepool's owner
 -- may take whatever was granted; and 1.3's resource_services, closed to
--- PUBLIC and to tp_app like every table.
+-- PUBLIC and to tp_app like every table; then 1.5's: utilization() and the
+-- report views, closed to PUBLIC and to tp_app, schedule_notify(), which
+-- refuses to run but as the AFTER row trigger of the two schedule tables
+-- (called directly, on a table of its own, BEFORE or per statement), and
+-- the README's reporting role clinic_reports, which reads the five views
+-- and utilization() and nothing else.
 BEGIN;
 CREATE EXTENSION timepool;
 -- bookings below are on Saturday 2025-11-15 (day_of_week 6); set before any
 -- SET ROLE: only a superuser may set timepool.today
 SET timepool.today = '2025-11-14';
-SELECT plan(190);
+SELECT plan(248);
 
 -- 1.2: straight after CREATE EXTENSION (before this file grants anything),
 -- nobody but the owner may execute a trigger or event trigger function:
@@ -29,7 +34,7 @@ SELECT is_empty(
 SELECT is((SELECT count(*)::int FROM pg_proc p
             WHERE p.pronamespace = 'timepool'::regnamespace
               AND p.prorettype IN ('trigger'::regtype, 'event_trigger'::regtype)),
-          11, 'timepool has 11 trigger and event trigger functions (the checks above covered them)');
+          12, 'timepool has 12 trigger and event trigger functions (the checks above covered them; 1.5 added schedule_notify)');
 SELECT is_empty(
   $$SELECT p.oid::regprocedure::text, r.rolname::text
       FROM pg_proc p, pg_roles r
@@ -78,7 +83,11 @@ SELECT is(ARRAY[has_table_privilege('public', c.oid, 'SELECT'),
                  'timepool.reservations'::regclass, 'timepool.bookable_services'::regclass,
                  'timepool.service_categories'::regclass, 'timepool.settings'::regclass,
                  'timepool.audit_log'::regclass, 'timepool.reservation_history'::regclass,
-                 'timepool.resource_services'::regclass)
+                 'timepool.resource_services'::regclass,
+                 -- 1.5
+                 'timepool.daily_overview'::regclass, 'timepool.service_stats'::regclass,
+                 'timepool.resource_stats'::regclass, 'timepool.overbooked_pools'::regclass,
+                 'timepool.nearly_full'::regclass)
  ORDER BY c.relname;
 SELECT is((SELECT count(*)::int FROM pg_class c
             WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind IN ('r', 'v', 'S')
@@ -125,7 +134,10 @@ SELECT is(has_function_privilege('public', p.oid, 'EXECUTE'), false,
                  'timepool.get_booking(uuid)'::regprocedure,
                  'timepool.cancel_booking(uuid,text)'::regprocedure,
                  'timepool.reschedule_booking(uuid,date,time,text)'::regprocedure,
-                 'timepool.reschedule_reservation(bigint,date,time,text)'::regprocedure)
+                 'timepool.reschedule_reservation(bigint,date,time,text)'::regprocedure,
+                 -- 1.5
+                 'timepool.utilization(date,date,text)'::regprocedure,
+                 'timepool.schedule_notify()'::regprocedure)
  ORDER BY p.proname;
 -- 1.4: each new function is EXECUTE for its owner alone (and tp_admin, whom
 -- this file granted EXECUTE ON ALL FUNCTIONS)
@@ -152,6 +164,22 @@ SELECT is(has_function_privilege('tp_app', p.oid, 'EXECUTE'), false,
                  'timepool.reschedule_booking(uuid,date,time,text)'::regprocedure,
                  'timepool.reschedule_reservation(bigint,date,time,text)'::regprocedure)
  ORDER BY p.proname;
+-- 1.5: the same for utilization() and schedule_notify()
+SELECT is((SELECT count(*)::int FROM pg_proc p
+            WHERE p.oid IN ('timepool.utilization(date,date,text)'::regprocedure, 'timepool.schedule_notify()'::regprocedure)
+              AND p.prosecdef
+              AND EXISTS (SELECT FROM aclexplode(p.proacl) a WHERE a.grantee = p.proowner AND a.privilege_type = 'EXECUTE')
+              AND NOT EXISTS (SELECT FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+                               WHERE a.grantee <> p.proowner AND a.grantee NOT IN ('tp_admin'::regrole))),
+          2, '1.5''s utilization and schedule_notify are SECURITY DEFINER with an ACL of their own: EXECUTE for the owner, and only tp_admin''s grant besides');
+SELECT is(has_function_privilege('tp_app', 'timepool.utilization(date,date,text)', 'EXECUTE'), false,
+          'tp_app (granted availability, can_book, book_service) cannot execute utilization (1.5)');
+SELECT is_empty(
+  $$SELECT c.oid::regclass::text FROM pg_class c
+     WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind = 'v'
+       AND relname IN ('daily_overview', 'service_stats', 'resource_stats', 'overbooked_pools', 'nearly_full')
+       AND (has_table_privilege('tp_app', c.oid, 'SELECT') OR has_table_privilege('tp_nobody', c.oid, 'SELECT'))$$,
+  'neither tp_app nor tp_nobody may SELECT a report view (1.5)');
 SELECT is(has_type_privilege('public', 'timepool.booking_receipt', 'USAGE'), true,
           'PUBLIC may use the type booking_receipt (a type''s default; the functions that return it are not PUBLIC''s)');
 SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p
@@ -181,6 +209,10 @@ SELECT throws_ok($$SELECT timepool.get_booking(gen_random_uuid())$$, '42501', NU
                  'a role without grants cannot call get_booking (1.4)');
 SELECT throws_ok($$SELECT timepool.expire_holds()$$, '42501', NULL,
                  'a role without grants cannot call expire_holds (1.4)');
+SELECT throws_ok($$SELECT * FROM timepool.utilization('2025-11-15', '2025-11-15')$$, '42501', NULL,
+                 'a role without grants cannot call utilization (1.5)');
+SELECT throws_ok($$SELECT * FROM timepool.daily_overview$$, '42501', NULL,
+                 'a role without grants cannot read daily_overview (1.5)');
 RESET ROLE;
 
 ---------------------------------------------------------------------------
@@ -639,7 +671,8 @@ SELECT is_empty(
                                'timepool.reservations_before_write()', 'timepool.invalidate_cache()',
                                'timepool.touch_updated_at()', 'timepool.fill_capacity()',
                                'timepool.keep_service_code()', 'timepool.settings_keep_row()',
-                               'timepool.settings_keep_table()', 'timepool.audit_log_append_only()']::regprocedure[]) p
+                               'timepool.settings_keep_table()', 'timepool.audit_log_append_only()',
+                               'timepool.schedule_notify()']::regprocedure[]) p
      WHERE NOT has_function_privilege('tp_intruder', p, 'EXECUTE')$$,
   'tp_intruder may execute every trigger function of timepool (GRANT EXECUTE ON ALL FUNCTIONS)');
 CREATE TEMP TABLE audit_mark AS SELECT count(*) AS n FROM timepool.audit_log;
@@ -657,7 +690,10 @@ INSERT INTO resources VALUES (1, 'DR_T', 'Temp', true, now(), now());
 CREATE TEMP TABLE services (id bigint, code text, name text, updated_at timestamptz);
 INSERT INTO services VALUES (1, 'TEMP', 'Temp', now());
 CREATE TEMP TABLE clinic_time_slots (id bigint, start_time time, end_time time, capacity_minutes integer,
-                                     updated_at timestamptz);
+                                     updated_at timestamptz,
+                                     -- what schedule_notify() reads of a weekly row (1.5)
+                                     resource_id bigint, day_of_week smallint, period text, is_active boolean,
+                                     effective_from date, effective_until date);
 CREATE TEMP TABLE settings (id smallint, time_zone text, min_notice_minutes integer,
                             max_advance_days integer, updated_at timestamptz);
 CREATE TEMP TABLE audit_log (id bigint, changed_by text);
@@ -701,6 +737,14 @@ SELECT throws_ok($$INSERT INTO clinic_time_slots (id, start_time, end_time) VALU
                  '39P01', 'fill_capacity() fired on table "clinic_time_slots"',
                  'fill_capacity() refuses to run on a temp clinic_time_slots (39P01)');
 DROP TRIGGER t ON clinic_time_slots;
+-- 1.5: the weekly row has every column schedule_notify() reads
+CREATE TRIGGER t AFTER INSERT OR UPDATE OR DELETE ON clinic_time_slots
+  FOR EACH ROW EXECUTE FUNCTION timepool.schedule_notify();
+SELECT throws_ok($$INSERT INTO clinic_time_slots (id, start_time, end_time, resource_id, day_of_week, period, is_active)
+                   VALUES (2, '09:00', '12:00', 1, 6, 'MORNING', true)$$,
+                 '39P01', 'schedule_notify() fired on table "clinic_time_slots"',
+                 'schedule_notify() (SECURITY DEFINER) refuses to run on tp_intruder''s temp clinic_time_slots (39P01)');
+DROP TRIGGER t ON clinic_time_slots;
 CREATE TRIGGER t BEFORE UPDATE OF code ON services
   FOR EACH ROW EXECUTE FUNCTION timepool.keep_service_code();
 SELECT throws_ok($$UPDATE services SET code = 'OTHER'$$,
@@ -732,6 +776,239 @@ SELECT is((SELECT count(*)::int FROM timepool.audit_log WHERE changed_by = 'tp_i
           'timepool.audit_log has no row by tp_intruder');
 DROP TABLE pg_temp.reservations, pg_temp.resources, pg_temp.services, pg_temp.clinic_time_slots,
            pg_temp.settings, pg_temp.audit_log, pg_temp.audit_mark;
+
+---------------------------------------------------------------------------
+-- 1.5: schedule_notify() runs only as the AFTER row trigger of
+-- clinic_time_slots and schedule_overrides.  Called directly, or attached
+-- (here by a superuser) to a table of its own with the very columns it
+-- reads, or to its own tables BEFORE or per statement, it refuses (39P01)
+-- and notes nothing.
+---------------------------------------------------------------------------
+SELECT throws_ok($$SELECT timepool.schedule_notify()$$,
+                 '39P01', 'schedule_notify() must be called as a trigger',
+                 'schedule_notify() called outside a trigger, by its owner, refuses (39P01)');
+SET LOCAL ROLE tp_nobody;
+SELECT throws_ok($$SELECT timepool.schedule_notify()$$, '42501', NULL,
+                 'a role without grants cannot even call schedule_notify() (42501)');
+RESET ROLE;
+-- a weekly row's columns and an override's, in tables of public
+CREATE TABLE public.x (id bigint, resource_id bigint, day_of_week smallint, period text, start_time time,
+                       end_time time, capacity_minutes integer, is_active boolean, effective_from date,
+                       effective_until date);
+CREATE TRIGGER x_notify AFTER INSERT OR UPDATE OR DELETE ON public.x
+  FOR EACH ROW EXECUTE FUNCTION timepool.schedule_notify();
+SELECT throws_ok($$INSERT INTO public.x VALUES (1, 1, 6, 'MORNING', '09:00', '12:00', 180, true, NULL, NULL)$$,
+                 '39P01', 'schedule_notify() fired on table "x"',
+                 'schedule_notify() attached by a superuser to public.x (a weekly row''s columns) refuses the INSERT (39P01)');
+SELECT is((SELECT count(*)::int FROM public.x), 0, 'and the row is not written');
+CREATE TABLE public.y (id bigint, resource_id bigint, date date, period text, is_closed boolean);
+INSERT INTO public.y VALUES (1, 1, '2025-11-15', NULL, true);
+CREATE TRIGGER y_notify AFTER INSERT OR UPDATE OR DELETE ON public.y
+  FOR EACH ROW EXECUTE FUNCTION timepool.schedule_notify();
+SELECT throws_ok($$UPDATE public.y SET is_closed = false$$,
+                 '39P01', 'schedule_notify() fired on table "y"',
+                 'schedule_notify() on public.y (an override''s columns) refuses the UPDATE (39P01)');
+SELECT throws_ok($$DELETE FROM public.y$$,
+                 '39P01', 'schedule_notify() fired on table "y"',
+                 'and the DELETE (39P01)');
+DROP TABLE public.x, public.y;
+-- on its own tables, with the wrong timing
+CREATE TRIGGER t_before BEFORE INSERT ON timepool.schedule_overrides
+  FOR EACH ROW EXECUTE FUNCTION timepool.schedule_notify();
+SELECT throws_ok($$INSERT INTO timepool.schedule_overrides (date, is_closed) VALUES ('2026-01-01', true)$$,
+                 '39P01', 'schedule_notify() must be fired AFTER INSERT, UPDATE or DELETE for each row',
+                 'schedule_notify() as a BEFORE row trigger of schedule_overrides refuses (39P01)');
+DROP TRIGGER t_before ON timepool.schedule_overrides;
+CREATE TRIGGER t_statement AFTER UPDATE ON timepool.clinic_time_slots
+  FOR EACH STATEMENT EXECUTE FUNCTION timepool.schedule_notify();
+SELECT throws_ok($$UPDATE timepool.clinic_time_slots SET is_active = is_active$$,
+                 '39P01', 'schedule_notify() must be fired AFTER INSERT, UPDATE or DELETE for each row',
+                 'schedule_notify() as a statement trigger of clinic_time_slots refuses (39P01)');
+DROP TRIGGER t_statement ON timepool.clinic_time_slots;
+CREATE TRIGGER t_truncate AFTER TRUNCATE ON timepool.schedule_overrides
+  FOR EACH STATEMENT EXECUTE FUNCTION timepool.schedule_notify();
+SELECT throws_ok($$TRUNCATE timepool.schedule_overrides$$,
+                 '39P01', 'schedule_notify() must be fired AFTER INSERT, UPDATE or DELETE for each row',
+                 'schedule_notify() as a TRUNCATE trigger of schedule_overrides refuses (39P01)');
+DROP TRIGGER t_truncate ON timepool.schedule_overrides;
+SELECT is((SELECT count(*)::int FROM timepool.schedule_overrides), 1,
+          'the refused writes changed no override (tp_admin''s closure is the only one)');
+-- its own triggers still work: a plain override is written
+SELECT lives_ok($$INSERT INTO timepool.schedule_overrides (date, is_closed, reason) VALUES ('2026-01-01', true, 'New Year')$$,
+                'with the stray triggers gone, schedule_overrides_notify lets an override be written');
+
+---------------------------------------------------------------------------
+-- 1.5: the README's read-only reporting role clinic_reports: USAGE on the
+-- schema, SELECT on the five report views, EXECUTE on utilization(),
+-- clinic_today() and clinic_now().  It reads them, and nothing else.
+---------------------------------------------------------------------------
+CREATE ROLE clinic_reports NOLOGIN;
+GRANT USAGE ON SCHEMA timepool TO clinic_reports;
+GRANT SELECT ON timepool.daily_overview, timepool.service_stats, timepool.resource_stats,
+                timepool.overbooked_pools, timepool.nearly_full TO clinic_reports;
+GRANT EXECUTE ON FUNCTION timepool.utilization(date, date, text), timepool.clinic_today(), timepool.clinic_now()
+  TO clinic_reports;
+-- its privileges, from the catalogue: on every relation and function
+SELECT set_eq(
+  $$SELECT c.relname::text, p.priv
+      FROM pg_class c, unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) p(priv)
+     WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+       AND has_table_privilege('clinic_reports', c.oid, p.priv)$$,
+  $$VALUES ('daily_overview', 'SELECT'), ('service_stats', 'SELECT'), ('resource_stats', 'SELECT'),
+           ('overbooked_pools', 'SELECT'), ('nearly_full', 'SELECT')$$,
+  'clinic_reports has SELECT on the five report views and no other privilege on any table or view of timepool');
+SELECT is_empty(
+  $$SELECT c.relname::text FROM pg_class c
+     WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind = 'r'
+       AND (has_table_privilege('clinic_reports', c.oid, 'SELECT')
+            OR has_any_column_privilege('clinic_reports', c.oid, 'SELECT'))$$,
+  'clinic_reports can SELECT no table of timepool, not even one column');
+SELECT is_empty(
+  $$SELECT c.relname::text FROM pg_class c
+     WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind = 'S'
+       AND (has_sequence_privilege('clinic_reports', c.oid, 'USAGE')
+            OR has_sequence_privilege('clinic_reports', c.oid, 'SELECT')
+            OR has_sequence_privilege('clinic_reports', c.oid, 'UPDATE'))$$,
+  'clinic_reports has no privilege on a sequence of timepool');
+SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p
+                 WHERE p.pronamespace = 'timepool'::regnamespace
+                   AND has_function_privilege('clinic_reports', p.oid, 'EXECUTE')$$,
+              ARRAY['timepool.utilization(date,date,text)', 'timepool.clinic_today()', 'timepool.clinic_now()',
+                    -- PUBLIC's
+                    'timepool.time_range(time without time zone,time without time zone)',
+                    'timepool.time_range(time without time zone,time without time zone,text)',
+                    'timepool.label_range(text,text)',
+                    'timepool.label_range(text,text,text)'],
+              'clinic_reports can execute utilization, clinic_today and clinic_now, and otherwise only what PUBLIC can');
+SELECT schema_privs_are('timepool', 'clinic_reports', ARRAY['USAGE'],
+                        'clinic_reports has USAGE, and not CREATE, on schema timepool');
+SELECT is(ARRAY[has_table_privilege('clinic_reports', 'timepool.reservations', 'SELECT'),
+                has_table_privilege('clinic_reports', 'timepool.services', 'SELECT'),
+                has_table_privilege('clinic_reports', 'timepool.settings', 'SELECT'),
+                has_table_privilege('clinic_reports', 'timepool.audit_log', 'SELECT'),
+                has_table_privilege('clinic_reports', 'timepool.reservation_history', 'SELECT'),
+                has_table_privilege('clinic_reports', 'timepool.bookable_services', 'SELECT')],
+          ARRAY[false, false, false, false, false, false],
+          'has_table_privilege: clinic_reports may not SELECT reservations, services, settings, audit_log, reservation_history or bookable_services');
+SELECT is(ARRAY[has_function_privilege('clinic_reports', 'timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text)', 'EXECUTE'),
+                has_function_privilege('clinic_reports', 'timepool.cancel_reservation(bigint,text)', 'EXECUTE'),
+                has_function_privilege('clinic_reports', 'timepool.set_reservation_status(bigint,text)', 'EXECUTE'),
+                has_function_privilege('clinic_reports', 'timepool.reschedule_reservation(bigint,date,time,text)', 'EXECUTE'),
+                has_function_privilege('clinic_reports', 'timepool.delete_service(text,boolean)', 'EXECUTE'),
+                has_function_privilege('clinic_reports', 'timepool.restore_service(bigint)', 'EXECUTE'),
+                has_function_privilege('clinic_reports', 'timepool.expire_holds()', 'EXECUTE'),
+                has_function_privilege('clinic_reports', 'timepool.availability(date,text,text,text)', 'EXECUTE'),
+                has_function_privilege('clinic_reports', 'timepool.schedule_notify()', 'EXECUTE')],
+          ARRAY[false, false, false, false, false, false, false, false, false],
+          'has_function_privilege: clinic_reports may not execute book_service, the staff functions (cancel_reservation, set_reservation_status, reschedule_reservation, delete_service, restore_service, expire_holds), availability or schedule_notify');
+
+-- what the owner reads, for clinic_reports to read the same
+CREATE TEMP TABLE owner_util AS SELECT * FROM timepool.utilization('2025-11-01', '2025-12-31');
+CREATE TEMP TABLE owner_daily AS SELECT * FROM timepool.daily_overview;
+CREATE TEMP TABLE owner_service AS SELECT * FROM timepool.service_stats;
+CREATE TEMP TABLE owner_resource AS SELECT * FROM timepool.resource_stats;
+CREATE TEMP TABLE owner_overbooked AS SELECT * FROM timepool.overbooked_pools;
+CREATE TEMP TABLE owner_nearly AS SELECT * FROM timepool.nearly_full;
+GRANT SELECT ON owner_util, owner_daily, owner_service, owner_resource, owner_overbooked, owner_nearly TO clinic_reports;
+SELECT ok((SELECT count(*) FROM owner_util) > 0 AND (SELECT count(*) FROM owner_daily) > 0
+          AND (SELECT count(*) FROM owner_service) > 0 AND (SELECT count(*) FROM owner_resource) > 0
+          AND (SELECT count(*) FROM owner_nearly) > 0,
+          'the owner''s utilization() and report views have rows to compare (overbooked_pools may have none)');
+SET LOCAL ROLE clinic_reports;
+SELECT results_eq(
+  $$SELECT resource, date, period, start_time, end_time, closed, total_minutes, booked_minutes, remaining_minutes,
+           reservations, utilization, completed_minutes, no_show_minutes, open_minutes, max_overlap
+      FROM timepool.utilization('2025-11-15', '2025-11-15') ORDER BY resource, start_time$$,
+  $$VALUES ('DR_A'::text, '2025-11-15'::date, 'MORNING'::text, '09:00'::time, '12:00'::time, false, 180, 160, 20,
+            4, 0.8889::numeric, 0, 0, 160, 4),
+           ('DR_Z', '2025-11-15', 'MORNING', '08:00', '10:00', false, 90, 0, 90, 0, 0.0000, 0, 0, 0, 0)$$,
+  'clinic_reports calls utilization(): DR_A''s Saturday morning holds Before, Evelyn, Fill 1 and Fill 2 (4 x 40 of 180, all at 09:00), DR_Z''s 90 minutes nothing (utilization 0, not NULL: it has minutes)');
+RESET ROLE;
+SET LOCAL ROLE clinic_reports;
+SELECT results_eq($$SELECT * FROM timepool.utilization('2025-11-01', '2025-12-31') ORDER BY date, resource, period$$,
+                  $$SELECT * FROM owner_util ORDER BY date, resource, period$$,
+                  'clinic_reports gets from utilization() what the owner gets, November and December');
+RESET ROLE;
+SET LOCAL ROLE clinic_reports;
+SELECT results_eq($$SELECT * FROM timepool.daily_overview ORDER BY date, resource$$,
+                  $$SELECT * FROM owner_daily ORDER BY date, resource$$,
+                  'clinic_reports reads daily_overview, as the owner does');
+RESET ROLE;
+SET LOCAL ROLE clinic_reports;
+SELECT results_eq($$SELECT date, resource, total_minutes, booked_minutes, remaining_minutes, utilization,
+                           jsonb_array_length(periods)
+                      FROM timepool.daily_overview WHERE date = '2025-11-15' ORDER BY resource$$,
+                  $$VALUES ('2025-11-15'::date, 'DR_A'::text, 180, 160, 20, 0.8889::numeric, 1),
+                           ('2025-11-15', 'DR_Z', 90, 0, 90, 0.0000, 1)$$,
+                  'daily_overview on 2025-11-15: DR_A 160 of 180, DR_Z none of 90');
+RESET ROLE;
+SET LOCAL ROLE clinic_reports;
+SELECT results_eq($$SELECT * FROM timepool.service_stats ORDER BY month, service$$,
+                  $$SELECT * FROM owner_service ORDER BY month, service$$,
+                  'clinic_reports reads service_stats, as the owner does');
+RESET ROLE;
+SET LOCAL ROLE clinic_reports;
+SELECT results_eq($$SELECT * FROM timepool.resource_stats ORDER BY week_start, resource$$,
+                  $$SELECT * FROM owner_resource ORDER BY week_start, resource$$,
+                  'clinic_reports reads resource_stats, as the owner does');
+RESET ROLE;
+SET LOCAL ROLE clinic_reports;
+SELECT results_eq($$SELECT * FROM timepool.overbooked_pools ORDER BY date, resource, period$$,
+                  $$SELECT * FROM owner_overbooked ORDER BY date, resource, period$$,
+                  'clinic_reports reads overbooked_pools, as the owner does');
+RESET ROLE;
+SET LOCAL ROLE clinic_reports;
+SELECT results_eq($$SELECT * FROM timepool.nearly_full ORDER BY date, resource, period$$,
+                  $$VALUES ('DR_A'::text, '2025-11-15'::date, 'MORNING'::text, '09:00'::time, '12:00'::time,
+                            180, 160, 20, 0.8889::numeric, 80)$$,
+                  'clinic_reports reads nearly_full: DR_A''s morning of 2025-11-15, booked to 88.89% (at least 80)');
+RESET ROLE;
+-- and nothing else: every attempt is refused for want of a privilege
+SET LOCAL ROLE clinic_reports;
+SELECT throws_ok($$SELECT * FROM timepool.reservations$$, '42501', 'permission denied for table reservations',
+                 'clinic_reports cannot SELECT timepool.reservations');
+SELECT throws_ok($$SELECT patient_name FROM timepool.reservations$$, '42501', 'permission denied for table reservations',
+                 'clinic_reports cannot SELECT a patient''s name');
+SELECT throws_ok($$SELECT * FROM timepool.services$$, '42501', 'permission denied for table services',
+                 'clinic_reports cannot SELECT timepool.services');
+SELECT throws_ok($$SELECT * FROM timepool.settings$$, '42501', 'permission denied for table settings',
+                 'clinic_reports cannot SELECT timepool.settings (nearly_full reads it for it)');
+SELECT throws_ok($$SELECT * FROM timepool.audit_log$$, '42501', 'permission denied for table audit_log',
+                 'clinic_reports cannot SELECT timepool.audit_log');
+SELECT throws_ok($$SELECT * FROM timepool.reservation_history$$, '42501', 'permission denied for view reservation_history',
+                 'clinic_reports cannot SELECT timepool.reservation_history');
+SELECT throws_ok($$SELECT * FROM timepool.bookable_services$$, '42501', 'permission denied for view bookable_services',
+                 'clinic_reports cannot SELECT timepool.bookable_services');
+SELECT throws_ok($$UPDATE timepool.settings SET nearly_full_percent = 50$$, '42501', 'permission denied for table settings',
+                 'clinic_reports cannot change the threshold of nearly_full');
+SELECT throws_ok($$SELECT timepool.book_service('CONSULT', '2025-11-22', '09:00', 'Reporter')$$, '42501',
+                 'permission denied for function book_service',
+                 'clinic_reports cannot call book_service');
+SELECT throws_ok($$SELECT timepool.cancel_reservation(1)$$, '42501', 'permission denied for function cancel_reservation',
+                 'clinic_reports cannot call cancel_reservation');
+SELECT throws_ok($$SELECT timepool.set_reservation_status(1, 'CONFIRMED')$$, '42501',
+                 'permission denied for function set_reservation_status',
+                 'clinic_reports cannot call set_reservation_status');
+SELECT throws_ok($$SELECT timepool.reschedule_reservation(1, '2025-11-22', '09:00')$$, '42501',
+                 'permission denied for function reschedule_reservation',
+                 'clinic_reports cannot call reschedule_reservation');
+SELECT throws_ok($$SELECT * FROM timepool.availability('2025-11-15')$$, '42501', 'permission denied for function availability',
+                 'clinic_reports cannot call availability');
+SELECT throws_ok($$SELECT timepool.hold_slot('CONSULT', '2025-11-22', '09:00')$$, '42501', 'permission denied for function hold_slot',
+                 'clinic_reports cannot call hold_slot');
+SELECT throws_ok($$SELECT timepool.expire_holds()$$, '42501', 'permission denied for function expire_holds',
+                 'clinic_reports cannot call expire_holds');
+RESET ROLE;
+-- the README's EXECUTE grants are needed: a role with SELECT on a view
+-- alone cannot read it, as the view calls utilization() with the reader's
+-- privileges
+CREATE ROLE tp_viewer NOLOGIN;
+GRANT USAGE ON SCHEMA timepool TO tp_viewer;
+GRANT SELECT ON timepool.daily_overview TO tp_viewer;
+SET LOCAL ROLE tp_viewer;
+SELECT throws_ok($$SELECT * FROM timepool.daily_overview$$, '42501', 'permission denied for function clinic_today',
+                 'a role with SELECT on daily_overview but no EXECUTE on the functions it calls cannot read it (42501)');
+RESET ROLE;
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,16 +1,17 @@
--- test/pgtap/schema.sql: the objects timepool 1.4 installs (1.0's install
--- script and the 1.0--1.1, 1.1--1.2, 1.2--1.3 and 1.3--1.4 upgrades), as the scripts declare
--- them: tables, columns, indexes, views, functions, triggers, the event
--- trigger, comments, and how the extension is registered.
+-- test/pgtap/schema.sql: the objects timepool 1.5 installs (1.0's install
+-- script and the 1.0--1.1, 1.1--1.2, 1.2--1.3, 1.3--1.4 and 1.4--1.5
+-- upgrades), as the scripts declare them: tables, columns, indexes, views,
+-- functions, triggers, the event trigger, comments, and how the extension
+-- is registered.
 BEGIN;
 CREATE EXTENSION timepool;
-SELECT plan(573);
+SELECT plan(612);
 
 -- the extension and its schema
 SELECT has_schema('timepool');
 SELECT has_extension('timepool', 'timepool', 'extension timepool is installed in schema timepool');
-SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'timepool'), '1.4',
-          'timepool is installed at version 1.4');
+SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'timepool'), '1.5',
+          'timepool is installed at version 1.5');
 SELECT is((SELECT extrelocatable FROM pg_extension WHERE extname = 'timepool'), false,
           'timepool is not relocatable');
 SELECT is((SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'timepool'),
@@ -30,7 +31,10 @@ SELECT has_table('timepool', 'service_categories', 'table timepool.service_categ
 SELECT has_table('timepool', 'settings', 'table timepool.settings exists');
 SELECT has_table('timepool', 'audit_log', 'table timepool.audit_log exists');
 SELECT has_table('timepool', 'resource_services', 'table timepool.resource_services exists (1.3)');
-SELECT views_are('timepool', ARRAY['bookable_services', 'reservation_history']);
+SELECT views_are('timepool', ARRAY['bookable_services', 'reservation_history',
+                                   -- 1.5: the report views
+                                   'daily_overview', 'service_stats', 'resource_stats',
+                                   'overbooked_pools', 'nearly_full']);
 SELECT has_view('timepool', 'bookable_services', 'view timepool.bookable_services exists');
 SELECT columns_are('timepool', 'bookable_services',
                    ARRAY['id', 'code', 'name', 'description', 'category', 'duration_minutes',
@@ -357,7 +361,7 @@ SELECT col_not_null('timepool', 'service_categories', 'updated_at', 'service_cat
 SELECT col_default_is('timepool', 'service_categories', 'updated_at', 'now()'::text, 'service_categories.updated_at defaults to now()');
 
 -- timepool.settings: columns, types, NOT NULL, defaults
-SELECT columns_are('timepool', 'settings', ARRAY['id', 'time_zone', 'min_notice_minutes', 'max_advance_days', 'updated_at', 'cancel_notice_minutes', 'online_status'], 'settings has exactly the columns of the 1.1 upgrade and the 1.4 upgrade');
+SELECT columns_are('timepool', 'settings', ARRAY['id', 'time_zone', 'min_notice_minutes', 'max_advance_days', 'updated_at', 'cancel_notice_minutes', 'online_status', 'nearly_full_percent'], 'settings has exactly the columns of the 1.1 upgrade, the 1.4 upgrade and the 1.5 upgrade');
 -- 1.2 dropped settings_pkey: a data-only restore with triggers disabled may
 -- put a second row next to the one CREATE EXTENSION made, and
 -- keep_triggers() removes the older; settings_single_row (id = 1) stays
@@ -388,6 +392,22 @@ SELECT col_not_null('timepool', 'settings', 'online_status', 'settings.online_st
 SELECT col_default_is('timepool', 'settings', 'online_status', 'PENDING'::text, 'settings.online_status defaults to ''PENDING''');
 SELECT results_eq($$SELECT cancel_notice_minutes, online_status FROM timepool.settings$$,
                   $$VALUES (0, 'PENDING'::text)$$, 'the settings row has the new columns'' defaults');
+-- 1.5: the threshold of nearly_full
+SELECT col_type_is('timepool', 'settings', 'nearly_full_percent', 'integer', 'settings.nearly_full_percent is integer (1.5)');
+SELECT col_not_null('timepool', 'settings', 'nearly_full_percent', 'settings.nearly_full_percent is NOT NULL');
+SELECT col_default_is('timepool', 'settings', 'nearly_full_percent', 80, 'settings.nearly_full_percent defaults to 80');
+SELECT is((SELECT nearly_full_percent FROM timepool.settings), 80,
+          'the settings row has nearly_full_percent 80 after CREATE EXTENSION');
+SELECT is((SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute
+            WHERE attrelid = 'timepool.settings'::regclass AND attnum > 0 AND NOT attisdropped),
+          ARRAY['id', 'time_zone', 'min_notice_minutes', 'max_advance_days', 'updated_at',
+                'cancel_notice_minutes', 'online_status', 'nearly_full_percent'],
+          'settings: its columns in order, nearly_full_percent last');
+SELECT is(col_description('timepool.settings'::regclass,
+                          (SELECT attnum FROM pg_attribute WHERE attrelid = 'timepool.settings'::regclass
+                                                            AND attname = 'nearly_full_percent')::int),
+          'timepool.nearly_full lists the upcoming pools booked to at least this percent of their minutes',
+          'settings.nearly_full_percent has the comment of the 1.5 script');
 SELECT results_eq($$SELECT id::int, min_notice_minutes, max_advance_days,
                            time_zone = coalesce((SELECT name FROM pg_timezone_names
                                                   WHERE name = current_setting('TimeZone')), 'UTC')
@@ -519,6 +539,7 @@ SELECT set_eq(
     ('timepool.services', 'services_cancel_notice_range', 'c'),
     ('timepool.settings', 'settings_cancel_notice_range', 'c'),
     ('timepool.settings', 'settings_online_status_valid', 'c'),
+    ('timepool.settings', 'settings_nearly_full_range', 'c'),
     ('timepool.service_categories', 'service_categories_pkey', 'p'),
     ('timepool.service_categories', 'service_categories_code_format', 'c'),
     ('timepool.service_categories', 'service_categories_name_length', 'c'),
@@ -659,8 +680,8 @@ SELECT is(pg_get_indexdef('timepool.services_category_idx'::regclass),
 SELECT has_index('timepool', 'reservations', 'reservations_pool_idx',
                  'index reservations_pool_idx exists');
 SELECT is(pg_get_indexdef('timepool.reservations_pool_idx'::regclass),
-          'CREATE INDEX reservations_pool_idx ON timepool.reservations USING btree (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time, hold_expires_at) WHERE (status <> ALL (ARRAY[''CANCELLED''::text, ''REJECTED''::text, ''EXPIRED''::text]))',
-          'reservations_pool_idx (1.4): (date, resource, period) INCLUDE required_minutes, the window (start_time, end_time) and hold_expires_at, only rows that may hold time');
+          'CREATE INDEX reservations_pool_idx ON timepool.reservations USING btree (reservation_date, resource_id, period) INCLUDE (required_minutes, start_time, end_time, hold_expires_at, status) WHERE (status <> ALL (ARRAY[''CANCELLED''::text, ''REJECTED''::text, ''EXPIRED''::text]))',
+          'reservations_pool_idx (1.5): (date, resource, period) INCLUDE required_minutes, the window (start_time, end_time), hold_expires_at and status, only rows that may hold time');
 SELECT is(pg_get_indexdef('timepool.reservations_hold_idx'::regclass),
           'CREATE INDEX reservations_hold_idx ON timepool.reservations USING btree (hold_expires_at) WHERE (status = ''HELD''::text)',
           'reservations_hold_idx (1.4): (hold_expires_at), HELD rows only (expire_holds)');
@@ -712,8 +733,11 @@ SELECT ok(strpos(pg_get_viewdef('timepool.reservation_history'::regclass),
 SELECT set_eq(
   $$SELECT relname::text, array_to_string(reloptions, ',') FROM pg_class
      WHERE relnamespace = 'timepool'::regnamespace AND relkind = 'v'$$,
-  $$VALUES ('reservation_history', 'security_barrier=true'), ('bookable_services', 'security_barrier=true')$$,
-  'reservation_history and bookable_services are security_barrier views (and have no other option)');
+  $$VALUES ('reservation_history', 'security_barrier=true'), ('bookable_services', 'security_barrier=true'),
+           ('daily_overview', 'security_barrier=true'), ('service_stats', 'security_barrier=true'),
+           ('resource_stats', 'security_barrier=true'), ('overbooked_pools', 'security_barrier=true'),
+           ('nearly_full', 'security_barrier=true')$$,
+  'every view is a security_barrier view (and has no other option): reservation_history, bookable_services and 1.5''s five report views');
 
 -- functions: exact signatures
 SELECT functions_are('timepool', ARRAY[
@@ -728,6 +752,8 @@ SELECT functions_are('timepool', ARRAY[
   -- 1.4
   'open_slots', 'check_booking', 'hold_slot', 'confirm_hold', 'release_hold', 'expire_holds',
   'book_online', 'get_booking', 'cancel_booking', 'reschedule_booking', 'reschedule_reservation',
+  -- 1.5
+  'utilization', 'schedule_notify',
   -- constructors PostgreSQL makes for the two range types
   'time_range', 'time_multirange', 'label_range', 'label_multirange']);
 SELECT has_function('timepool', 'availability', ARRAY['date', 'text', 'text', 'text']);
@@ -762,8 +788,9 @@ SELECT is((SELECT count(*)::int FROM pg_proc
                               'restore_service', 'clinic_now', 'clinic_today', 'lock_service',
                               'lock_pool', 'keep_triggers', 'open_slots', 'check_booking', 'hold_slot',
                               'confirm_hold', 'release_hold', 'expire_holds', 'book_online', 'get_booking',
-                              'cancel_booking', 'reschedule_booking', 'reschedule_reservation')),
-          24, 'no overloads: one function of each name');
+                              'cancel_booking', 'reschedule_booking', 'reschedule_reservation',
+                              'utilization', 'schedule_notify')),
+          26, 'no overloads: one function of each name');
 
 -- argument names and defaults
 SELECT is(pg_get_function_arguments('timepool.availability(date,text,text,text)'::regprocedure),
@@ -951,7 +978,9 @@ SELECT set_eq(
     ('timepool.get_booking(uuid)', 'search_path=pg_catalog, pg_temp'),
     ('timepool.cancel_booking(uuid,text)', 'search_path=pg_catalog, pg_temp'),
     ('timepool.reschedule_booking(uuid,date,time without time zone,text)', 'search_path=pg_catalog, pg_temp'),
-    ('timepool.reschedule_reservation(bigint,date,time without time zone,text)', 'search_path=pg_catalog, pg_temp')$$,
+    ('timepool.reschedule_reservation(bigint,date,time without time zone,text)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.utilization(date,date,text)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.schedule_notify()', 'search_path=pg_catalog, pg_temp')$$,
   'every SECURITY DEFINER, trigger and event trigger function pins search_path = pg_catalog, pg_temp (and nothing else)');
 SELECT is((SELECT count(*)::int FROM pg_proc
             WHERE pronamespace = 'timepool'::regnamespace AND prosecdef
@@ -967,11 +996,11 @@ SELECT triggers_are('timepool', 'services', ARRAY['services_touch', 'services_in
 SELECT triggers_are('timepool', 'clinic_time_slots',
                     ARRAY['clinic_time_slots_capacity', 'clinic_time_slots_touch',
                           'clinic_time_slots_invalidate_cache', 'clinic_time_slots_audit',
-                          'clinic_time_slots_audit_truncate']);
+                          'clinic_time_slots_audit_truncate', 'clinic_time_slots_notify']);
 SELECT triggers_are('timepool', 'schedule_overrides',
                     ARRAY['schedule_overrides_capacity', 'schedule_overrides_touch',
                           'schedule_overrides_invalidate_cache', 'schedule_overrides_audit',
-                          'schedule_overrides_audit_truncate']);
+                          'schedule_overrides_audit_truncate', 'schedule_overrides_notify']);
 SELECT triggers_are('timepool', 'reservations', ARRAY['reservations_before_write', 'reservations_guard',
                                                       'reservations_audit', 'reservations_audit_truncate']);
 SELECT triggers_are('timepool', 'service_categories',
@@ -1056,7 +1085,7 @@ SELECT is((SELECT string_agg(tgname::text || ' ' || tgenabled::text, ', ' ORDER 
           'resource_services'' audit triggers are enabled as usual (O), its cache invalidation ALWAYS (A)');
 SELECT is((SELECT count(*)::int FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
             WHERE c.relnamespace = 'timepool'::regnamespace AND NOT t.tgisinternal),
-          34, 'timepool has 34 triggers (1.3 added resource_services'' three)');
+          36, 'timepool has 36 triggers (1.3 added resource_services'' three, 1.5 the schedule''s two notify triggers)');
 
 -- the event trigger (1.2): after every ALTER TABLE, keep_triggers() sets
 -- timepool's ALWAYS triggers back to ALWAYS; it fires in every session
@@ -1235,6 +1264,161 @@ SELECT results_eq(
                AND col_description(a.attrelid, a.attnum) IS NOT NULL)$$,
   $$VALUES (true, 3)$$,
   '1.4''s five new columns have a COMMENT');
+
+-- 1.5: utilization() and the schedule's notify trigger function, each with
+-- its arguments, result, language, volatility, SECURITY DEFINER and rows
+SELECT results_eq(
+  $$SELECT p.oid::regprocedure::text, pg_get_function_arguments(p.oid), pg_get_function_result(p.oid),
+           l.lanname::text COLLATE "default", p.provolatile::text, p.prosecdef, p.proisstrict, p.proparallel::text,
+           p.prorows, array_to_string(p.proconfig, '|') COLLATE "default"
+      FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+     WHERE p.pronamespace = 'timepool'::regnamespace AND p.proname IN ('utilization', 'schedule_notify')
+     ORDER BY p.proname$$,
+  $$VALUES
+    ('timepool.schedule_notify()', '', 'trigger', 'c', 'v', true, false, 'u', 0::real,
+     'search_path=pg_catalog, pg_temp'),
+    ('timepool.utilization(date,date,text)',
+     'p_from date, p_to date, p_resource text DEFAULT NULL::text',
+     'TABLE(resource text, date date, period text, start_time time without time zone, end_time time without time zone, closed boolean, total_minutes integer, booked_minutes integer, remaining_minutes integer, reservations integer, utilization numeric, completed_minutes integer, no_show_minutes integer, open_minutes integer, max_overlap integer)',
+     'c', 's', true, false, 'u', 1000::real, 'search_path=pg_catalog, pg_temp')$$,
+  '1.5''s two functions: utilization(p_from, p_to, p_resource DEFAULT NULL) returns its 15 columns, C, STABLE, ROWS 1000; schedule_notify() returns trigger, C, VOLATILE; both SECURITY DEFINER, not strict, parallel unsafe, search_path pinned to pg_catalog, pg_temp');
+SELECT has_function('timepool', 'utilization', ARRAY['date', 'date', 'text']);
+SELECT has_function('timepool', 'schedule_notify', '{}'::name[]);
+SELECT is_definer('timepool', 'utilization', ARRAY['date', 'date', 'text']);
+SELECT is_definer('timepool', 'schedule_notify', '{}'::name[]);
+SELECT function_returns('timepool', 'utilization', ARRAY['date', 'date', 'text'], 'setof record');
+SELECT function_returns('timepool', 'schedule_notify', '{}'::name[], 'trigger');
+SELECT function_lang_is('timepool', 'utilization', ARRAY['date', 'date', 'text'], 'c');
+SELECT function_lang_is('timepool', 'schedule_notify', '{}'::name[], 'c');
+SELECT volatility_is('timepool', 'utilization', ARRAY['date', 'date', 'text'], 'stable');
+SELECT volatility_is('timepool', 'schedule_notify', '{}'::name[], 'volatile');
+SELECT is((SELECT probin || ' ' || prosrc FROM pg_proc WHERE oid = 'timepool.utilization(date,date,text)'::regprocedure),
+          '$libdir/timepool tp_utilization', 'utilization is tp_utilization in $libdir/timepool');
+SELECT is((SELECT probin || ' ' || prosrc FROM pg_proc WHERE oid = 'timepool.schedule_notify()'::regprocedure),
+          '$libdir/timepool tp_schedule_notify', 'schedule_notify is tp_schedule_notify in $libdir/timepool');
+SELECT is(obj_description('timepool.utilization(date,date,text)'::regprocedure, 'pg_proc'),
+          'one row per pool from p_from to p_to (at most 1098 days), closed pools and periods that only reservations name included: its minutes, booked by status, and the most of its resource''s reservations that overlap at one instant of its own',
+          'utilization has the comment of the 1.5 script');
+SELECT is(obj_description('timepool.schedule_notify()'::regprocedure, 'pg_proc'),
+          'trigger: notes the pools a change of the weekly schedule (the next 31 days) or of an override changes, for NOTIFY timepool_availability at commit',
+          'schedule_notify has the comment of the 1.5 script');
+-- 1.5: what the new constraint says
+SELECT is((SELECT pg_get_constraintdef(oid) FROM pg_constraint
+            WHERE conrelid = 'timepool.settings'::regclass AND conname = 'settings_nearly_full_range'),
+          'CHECK (((nearly_full_percent >= 1) AND (nearly_full_percent <= 100)))',
+          'settings_nearly_full_range (1.5): nearly_full_percent from 1 to 100');
+
+-- 1.5: the schedule's notify triggers fire AFTER each row's INSERT, UPDATE
+-- or DELETE, on the two schedule tables and nowhere else, enabled as usual
+SELECT has_trigger('timepool', 'clinic_time_slots', 'clinic_time_slots_notify'::name,
+                   'trigger clinic_time_slots_notify exists on clinic_time_slots');
+SELECT has_trigger('timepool', 'schedule_overrides', 'schedule_overrides_notify'::name,
+                   'trigger schedule_overrides_notify exists on schedule_overrides');
+SELECT trigger_is('timepool', 'clinic_time_slots', 'clinic_time_slots_notify', 'timepool', 'schedule_notify');
+SELECT trigger_is('timepool', 'schedule_overrides', 'schedule_overrides_notify', 'timepool', 'schedule_notify');
+SELECT set_eq($$SELECT tgrelid::regclass::text, pg_get_triggerdef(oid), tgenabled::text FROM pg_trigger
+                 WHERE tgfoid = 'timepool.schedule_notify()'::regprocedure$$,
+              $$SELECT 'timepool.' || t AS rel, format('CREATE TRIGGER %s_notify AFTER INSERT OR DELETE OR UPDATE ON timepool.%s FOR EACH ROW EXECUTE FUNCTION timepool.schedule_notify()', t, t) AS def, 'O' AS enabled
+                  FROM unnest(ARRAY['clinic_time_slots', 'schedule_overrides']) t$$,
+              'schedule_notify() fires on clinic_time_slots and schedule_overrides only: AFTER INSERT OR UPDATE OR DELETE, FOR EACH ROW, enabled (O)');
+-- tgtype: bit 0 ROW, bit 1 BEFORE (clear: AFTER), bits 2-4 INSERT, DELETE, UPDATE, bit 5 TRUNCATE
+SELECT is((SELECT array_agg(tgtype::int ORDER BY tgname) FROM pg_trigger
+            WHERE tgfoid = 'timepool.schedule_notify()'::regprocedure),
+          ARRAY[1 | 4 | 8 | 16, 1 | 4 | 8 | 16],
+          'tgtype of both: FOR EACH ROW, AFTER (not BEFORE, not INSTEAD OF), INSERT, DELETE and UPDATE, no TRUNCATE');
+
+-- 1.5: the report views, their columns in order with their types, a
+-- COMMENT on every one of them
+SELECT columns_are('timepool', 'daily_overview',
+                   ARRAY['date', 'resource', 'periods', 'total_minutes', 'booked_minutes', 'remaining_minutes',
+                         'utilization']);
+SELECT columns_are('timepool', 'service_stats',
+                   ARRAY['month', 'service', 'service_name', 'category', 'category_name', 'bookings', 'kept',
+                         'completed', 'no_shows', 'cancellations', 'rejections', 'minutes', 'revenue_completed',
+                         'revenue_booked', 'cancellation_rate', 'no_show_rate']);
+SELECT columns_are('timepool', 'resource_stats',
+                   ARRAY['week_start', 'resource', 'total_minutes', 'booked_minutes', 'utilization',
+                         'completed_minutes', 'no_show_minutes', 'reservations', 'busiest_period']);
+SELECT columns_are('timepool', 'overbooked_pools',
+                   ARRAY['resource', 'date', 'period', 'total_minutes', 'booked_minutes', 'minutes_over',
+                         'max_overlap', 'clock_limit', 'overlap_over', 'reservation_ids']);
+SELECT columns_are('timepool', 'nearly_full',
+                   ARRAY['resource', 'date', 'period', 'start_time', 'end_time', 'total_minutes',
+                         'booked_minutes', 'remaining_minutes', 'utilization', 'threshold_percent']);
+SELECT results_eq(
+  $$SELECT c.relname::text COLLATE "default", array_agg((a.attname::text || ' ' || format_type(a.atttypid, a.atttypmod)) COLLATE "default" ORDER BY a.attnum)
+      FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+     WHERE c.oid IN ('timepool.daily_overview'::regclass, 'timepool.service_stats'::regclass,
+                     'timepool.resource_stats'::regclass, 'timepool.overbooked_pools'::regclass,
+                     'timepool.nearly_full'::regclass)
+     GROUP BY c.relname ORDER BY c.relname$$,
+  $$VALUES
+    ('daily_overview', ARRAY['date date', 'resource text', 'periods jsonb', 'total_minutes integer',
+                             'booked_minutes integer', 'remaining_minutes integer', 'utilization numeric']),
+    ('nearly_full', ARRAY['resource text', 'date date', 'period text', 'start_time time without time zone',
+                          'end_time time without time zone', 'total_minutes integer', 'booked_minutes integer',
+                          'remaining_minutes integer', 'utilization numeric', 'threshold_percent integer']),
+    ('overbooked_pools', ARRAY['resource text', 'date date', 'period text', 'total_minutes integer',
+                               'booked_minutes integer', 'minutes_over integer', 'max_overlap integer',
+                               'clock_limit integer', 'overlap_over integer', 'reservation_ids bigint[]']),
+    ('resource_stats', ARRAY['week_start date', 'resource text', 'total_minutes integer', 'booked_minutes integer',
+                             'utilization numeric', 'completed_minutes integer', 'no_show_minutes integer',
+                             'reservations integer', 'busiest_period text']),
+    ('service_stats', ARRAY['month date', 'service text', 'service_name text', 'category text', 'category_name text',
+                            'bookings integer', 'kept integer', 'completed integer', 'no_shows integer',
+                            'cancellations integer', 'rejections integer', 'minutes integer',
+                            'revenue_completed numeric', 'revenue_booked numeric', 'cancellation_rate numeric',
+                            'no_show_rate numeric'])$$,
+  'the five report views: their columns, in order, with their types');
+SELECT is_empty(
+  $$SELECT c.relname::text || '.' || a.attname::text
+      FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+     WHERE c.oid IN ('timepool.daily_overview'::regclass, 'timepool.service_stats'::regclass,
+                     'timepool.resource_stats'::regclass, 'timepool.overbooked_pools'::regclass,
+                     'timepool.nearly_full'::regclass)
+       AND coalesce(btrim(col_description(c.oid, a.attnum)), '') = ''$$,
+  'every column of the five report views has a COMMENT');
+SELECT is((SELECT count(*)::int
+             FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+            WHERE c.oid IN ('timepool.daily_overview'::regclass, 'timepool.service_stats'::regclass,
+                            'timepool.resource_stats'::regclass, 'timepool.overbooked_pools'::regclass,
+                            'timepool.nearly_full'::regclass)
+              AND col_description(c.oid, a.attnum) IS NOT NULL),
+          52, 'the comments checked: 7 + 16 + 9 + 10 + 10 = 52 columns');
+SELECT results_eq(
+  $$SELECT c.relname::text COLLATE "default", obj_description(c.oid, 'pg_class') COLLATE "default" FROM pg_class c
+     WHERE c.oid IN ('timepool.daily_overview'::regclass, 'timepool.service_stats'::regclass,
+                     'timepool.resource_stats'::regclass, 'timepool.overbooked_pools'::regclass,
+                     'timepool.nearly_full'::regclass)
+     ORDER BY c.relname$$,
+  $$VALUES
+    ('daily_overview', 'each resource''s next 14 days in the clinic''s time zone (today first): the periods side by side and the day''s totals'),
+    ('nearly_full', 'open pools of the next 31 days that have not ended yet, booked to at least settings.nearly_full_percent of their minutes'),
+    ('overbooked_pools', 'pools holding more minutes than their capacity, or whose reservations overlap beyond the resource''s clock limit: possible only where capacity was cut after booking, a restore or an import brought history, or the schedule left reservations outside any pool'),
+    ('resource_stats', 'per resource and week (Monday to Sunday), from 52 weeks before this week to 4 weeks after it: utilization, attended and missed minutes, the busiest period'),
+    ('service_stats', 'per service and month of the reservation date: bookings (holds are not bookings), minutes, revenue from the price snapshots, cancellation and no-show rates')$$,
+  'each report view has the comment of the 1.5 script');
+-- no patient data: no report view reads a column of reservations that
+-- says who the patient is or lets one act as the patient
+SELECT is_empty(
+  $$SELECT DISTINCT r.ev_class::regclass::text || ' reads reservations.' || a.attname::text
+      FROM pg_rewrite r JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+      JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+     WHERE r.ev_class IN ('timepool.daily_overview'::regclass, 'timepool.service_stats'::regclass,
+                          'timepool.resource_stats'::regclass, 'timepool.overbooked_pools'::regclass,
+                          'timepool.nearly_full'::regclass)
+       AND d.refobjid = 'timepool.reservations'::regclass
+       AND a.attname IN ('patient_name', 'patient_phone', 'patient_email', 'notes', 'details',
+                         'idempotency_key', 'access_token', 'hold_token', 'cancel_reason')$$,
+  'no report view reads a patient''s name, phone, e-mail, notes, details, idempotency key, tokens or cancel reason');
+-- (the check can see: service_stats reads reservations' columns directly)
+SELECT set_eq(
+  $$SELECT a.attname::text
+      FROM pg_rewrite r JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+      JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+     WHERE r.ev_class = 'timepool.service_stats'::regclass AND d.refobjid = 'timepool.reservations'::regclass$$,
+  ARRAY['service_id', 'reservation_date', 'status', 'duration_minutes', 'price'],
+  'the dependencies the check reads are there: service_stats reads reservations'' service_id, reservation_date, status, duration_minutes and price, and no other column');
 
 SELECT * FROM finish();
 ROLLBACK;
