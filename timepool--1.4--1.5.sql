@@ -103,7 +103,7 @@ RETURNS TABLE (
     max_overlap integer)
 AS 'MODULE_PATHNAME', 'tp_utilization'
 LANGUAGE C STABLE PARALLEL UNSAFE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-ROWS 1000;
+ROWS 100;
 COMMENT ON FUNCTION timepool.utilization(date, date, text) IS
   'one row per pool from p_from to p_to (at most 1098 days), closed pools and periods that only reservations name included: its minutes, booked by status, and the most of its resource''s reservations that overlap at one instant of its own';
 REVOKE ALL ON FUNCTION timepool.utilization(date, date, text) FROM PUBLIC;
@@ -112,20 +112,25 @@ REVOKE ALL ON FUNCTION timepool.utilization(date, date, text) FROM PUBLIC;
 -- the report views: no patient data, one statement each
 ---------------------------------------------------------------------------
 CREATE VIEW timepool.daily_overview WITH (security_barrier) AS
-SELECT u.date,
-       u.resource,
-       pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+SELECT d.date,
+       d.resource,
+       COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
            'period', u.period, 'start_time', u.start_time, 'end_time', u.end_time,
            'closed', u.closed, 'total_minutes', u.total_minutes,
            'booked_minutes', u.booked_minutes, 'remaining_minutes', u.remaining_minutes)
-         ORDER BY u.start_time NULLS LAST, u.period) AS periods,
-       pg_catalog.sum(u.total_minutes)::integer AS total_minutes,
-       pg_catalog.sum(u.booked_minutes)::integer AS booked_minutes,
-       pg_catalog.sum(u.remaining_minutes)::integer AS remaining_minutes,
+         ORDER BY u.start_time NULLS LAST, u.period) FILTER (WHERE u.period IS NOT NULL),
+         '[]'::jsonb) AS periods,
+       COALESCE(pg_catalog.sum(u.total_minutes), 0)::integer AS total_minutes,
+       COALESCE(pg_catalog.sum(u.booked_minutes), 0)::integer AS booked_minutes,
+       COALESCE(pg_catalog.sum(u.remaining_minutes), 0)::integer AS remaining_minutes,
        pg_catalog.round(pg_catalog.sum(u.booked_minutes)::numeric
                         / NULLIF(pg_catalog.sum(u.total_minutes), 0), 4) AS utilization
-  FROM timepool.utilization(timepool.clinic_today(), timepool.clinic_today() + 13) u
- GROUP BY u.date, u.resource;
+  FROM (SELECT (timepool.clinic_today() + i) AS date, r.code AS resource
+          FROM pg_catalog.generate_series(0, 13) i, timepool.resources r
+         WHERE r.is_active) d
+  LEFT JOIN timepool.utilization(timepool.clinic_today(), timepool.clinic_today() + 13) u
+    ON u.date = d.date AND u.resource = d.resource
+ GROUP BY d.date, d.resource;
 COMMENT ON VIEW timepool.daily_overview IS
   'each resource''s next 14 days in the clinic''s time zone (today first): the periods side by side and the day''s totals';
 COMMENT ON COLUMN timepool.daily_overview.date IS 'the day, in the clinic''s time zone';
@@ -234,11 +239,18 @@ SELECT u.resource,
          WHERE x.reservation_date = u.date AND x.resource_id = r.id AND x.period = u.period
            AND x.status NOT IN ('CANCELLED', 'REJECTED', 'EXPIRED')
            AND (x.status <> 'HELD' OR x.hold_expires_at > timepool.clinic_now())) AS reservation_ids
-  FROM (SELECT pg_catalog.min(reservation_date) AS lo, pg_catalog.max(reservation_date) AS hi
-          FROM timepool.reservations
-         WHERE status NOT IN ('CANCELLED', 'REJECTED', 'EXPIRED')) b,
-       LATERAL pg_catalog.generate_series(b.lo, b.hi, interval '1098 days') c(d),
-       LATERAL timepool.utilization(c.d::date, LEAST(c.d::date + 1097, b.hi)) u
+  FROM (WITH RECURSIVE b AS (
+          SELECT pg_catalog.min(reservation_date) AS lo, pg_catalog.max(reservation_date) AS hi
+            FROM timepool.reservations
+           WHERE status NOT IN ('CANCELLED', 'REJECTED', 'EXPIRED')
+        ), c(d, hi) AS (
+          -- the dates with reservations, in spans utilization() takes
+          SELECT b.lo, b.hi FROM b WHERE b.lo IS NOT NULL
+          UNION ALL
+          SELECT c.d + 1098, c.hi FROM c WHERE c.d + 1098 <= c.hi
+        )
+        SELECT c.d, c.hi FROM c) c,
+       LATERAL timepool.utilization(c.d, LEAST(c.d + 1097, c.hi)) u
   JOIN timepool.resources r ON r.code = u.resource
  WHERE u.booked_minutes > u.total_minutes
     OR (r.max_concurrent IS NOT NULL AND u.max_overlap > r.max_concurrent);

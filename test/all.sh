@@ -58,6 +58,7 @@ run "dump and restore" bash test/dump_restore.sh
 run "a transaction that drops the extension commits" bash test/drop_extension.sh
 run "sqlsmith robustness run" bash test/sqlsmith.sh
 run "open_slots agrees with book_service" bash test/slots_agree.sh
+run "utilization agrees with availability" bash test/utilization_agree.sh
 run "live dashboard in chromium" bash test/dashboard.sh
 run "soak test" test/soak/run --seconds "${TIMEPOOL_SOAK_SECONDS:-60}"
 

@@ -1280,8 +1280,8 @@ SELECT results_eq(
     ('timepool.utilization(date,date,text)',
      'p_from date, p_to date, p_resource text DEFAULT NULL::text',
      'TABLE(resource text, date date, period text, start_time time without time zone, end_time time without time zone, closed boolean, total_minutes integer, booked_minutes integer, remaining_minutes integer, reservations integer, utilization numeric, completed_minutes integer, no_show_minutes integer, open_minutes integer, max_overlap integer)',
-     'c', 's', true, false, 'u', 1000::real, 'search_path=pg_catalog, pg_temp')$$,
-  '1.5''s two functions: utilization(p_from, p_to, p_resource DEFAULT NULL) returns its 15 columns, C, STABLE, ROWS 1000; schedule_notify() returns trigger, C, VOLATILE; both SECURITY DEFINER, not strict, parallel unsafe, search_path pinned to pg_catalog, pg_temp');
+     'c', 's', true, false, 'u', 100::real, 'search_path=pg_catalog, pg_temp')$$,
+  '1.5''s two functions: utilization(p_from, p_to, p_resource DEFAULT NULL) returns its 15 columns, C, STABLE, ROWS 100; schedule_notify() returns trigger, C, VOLATILE; both SECURITY DEFINER, not strict, parallel unsafe, search_path pinned to pg_catalog, pg_temp');
 SELECT has_function('timepool', 'utilization', ARRAY['date', 'date', 'text']);
 SELECT has_function('timepool', 'schedule_notify', '{}'::name[]);
 SELECT is_definer('timepool', 'utilization', ARRAY['date', 'date', 'text']);
