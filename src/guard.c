@@ -228,7 +228,8 @@ tp_same_pool(const TpHold *a, const TpHold *b)
 /*
  * The pools whose figures a write changes, noted for the listeners of
  * NOTIFY timepool_availability (notify.c): those a holding row leaves or
- * enters, and its pool when its minutes or its status change.  A hold
+ * enters, and its pool when its minutes, its status or its window change
+ * (a window moved frees some start times and takes others).  A hold
  * counts as holding here even past its expiry: its EXPIRED, when noticed,
  * is sent.
  */
@@ -239,7 +240,8 @@ tp_note_write(const TpHold *o, const TpHold *h)
 	bool		new_holds = h->valid && h->holding;
 	bool		same = old_holds && new_holds && tp_same_pool(o, h);
 
-	if (same && o->required == h->required && strcmp(o->status, h->status) == 0)
+	if (same && o->required == h->required && strcmp(o->status, h->status) == 0 &&
+		o->start_min == h->start_min && o->end_min == h->end_min)
 		return;
 	if (old_holds)
 		tp_note_pool(o->resource_id, o->date, o->period);

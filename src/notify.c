@@ -242,6 +242,10 @@ tp_notes_send(bool schedule_changed)
 			int			npools = n->period[0] != '\0' ? 1 : days[d].npools;
 			int			j;
 
+			/* an inactive resource has no minutes anyone can book */
+			if (!tp_resource_active(days[d].resource_id))
+				continue;
+
 			for (j = 0; j < npools; j++)
 			{
 				const char *period = n->period[0] != '\0' ? n->period : days[d].pools[j].period;

@@ -661,6 +661,19 @@ tp_lookup_resource(const char *code, int64 *id, const char **why)
 	return true;
 }
 
+/* Whether the resource with this id is active. */
+bool
+tp_resource_active(int64 id)
+{
+	TpCache    *cache = tp_cache_get();
+	int			i;
+
+	for (i = 0; i < cache->nresources; i++)
+		if (cache->resources[i].id == id)
+			return cache->resources[i].active;
+	return false;
+}
+
 /* The cached resource with this code, active or not, or NULL. */
 TpCachedResource *
 tp_resource_by_code(const char *code)

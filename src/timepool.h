@@ -339,6 +339,7 @@ extern void tp_scan_booked(DateADT from, DateADT to, int64 resource_id, const ch
 extern bool tp_lookup_service(const char *code, TpService *svc, const char **why);
 extern bool tp_lookup_resource(const char *code, int64 *id, const char **why);
 extern TpCachedResource *tp_resource_by_code(const char *code);
+extern bool tp_resource_active(int64 id);
 extern bool tp_lookup_service_by_id(int64 id, TpService *svc);
 extern void tp_service_day_booked(const TpService *svc, DateADT date, bool locked,
 								  int64 *minutes, int64 *count);
