@@ -40,6 +40,9 @@ PG_FUNCTION_INFO_V1(tp_lock_pool);
 
 void		_PG_init(void);
 
+/* timepool.notify: see _PG_init */
+bool		tp_notify = false;
+
 /* timepool.test_commit_pause: see _PG_init */
 static int	tp_test_commit_pause = 0;
 
@@ -257,6 +260,19 @@ _PG_init(void)
 							PGC_USERSET,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
+	DefineCustomBoolVariable("timepool.notify",
+							 "Send NOTIFY timepool_availability for each pool a transaction changes.",
+							 "Off (the default): nothing is sent.  On: at COMMIT, one payload per "
+							 "pool the transaction's writes changed while it was on (notify.c).  "
+							 "PostgreSQL serialises every commit that sends a NOTIFY, cluster-wide "
+							 "and through the commit's flush, so with more writers than cores it "
+							 "costs bookings throughput: turn it on for the databases whose changes "
+							 "somebody listens to, with ALTER DATABASE ... SET timepool.notify = on.",
+							 &tp_notify,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
 	MarkGUCPrefixReserved("timepool");
 	RegisterXactCallback(tp_xact_callback, NULL);
 	RegisterSubXactCallback(tp_subxact_callback, NULL);

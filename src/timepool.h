@@ -236,6 +236,7 @@ extern void tp_commit_scope_end(TpCommitScope *scope);
 
 /* notify.c: NOTIFY timepool_availability at commit */
 #define TP_NOTIFY_CHANNEL "timepool_availability"
+extern bool tp_notify;			/* timepool.notify */
 /* a weekly row's change is sent for its pools of this many days from today */
 #define TP_NOTIFY_SCHEDULE_DAYS 31
 extern void tp_note_pool(int64 resource_id, DateADT date, const char *period);

@@ -120,6 +120,8 @@ existing=$(psql -X -A -t -d postgres -c "SELECT string_agg(rolname, ' ') FROM pg
 # ---- the clinic
 PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists "$DB"
 createdb "$DB" || cannot "createdb $DB failed"
+# live changes are sent where the DBA turns them on (timepool.notify)
+psql -X -q -d "$DB" -c "ALTER DATABASE $DB SET timepool.notify = on" || exit 1
 psql -X -q -d "$DB" -c "CREATE EXTENSION timepool" || exit 1
 D=$(psql -X -A -t -d "$DB" -c "SELECT timepool.clinic_today() + 7") || exit 1
 D2=$(date -d "$D + 1 day" +%F)

@@ -676,7 +676,7 @@ check_utilization_restored() { # label db
 # gets that pool once, closed: no minutes, none booked.
 check_notify_restored() { # label db
 	local label=$1 db=$2 got
-	got=$(tpsql "$db" -A -t -c "LISTEN timepool_availability" \
+	got=$(tpsql "$db" -A -t -c "SET timepool.notify = on" -c "LISTEN timepool_availability" \
 		-c "UPDATE timepool.schedule_overrides SET reason = 'restored' WHERE date = '2025-11-22' AND period = 'MORNING'
 		      AND resource_id = (SELECT id FROM timepool.resources WHERE code = 'DR_B')" 2>&1 |
 		sed -n 's/^Asynchronous notification "timepool_availability" with payload "\(.*\)" received from server process with PID [0-9]*\.$/\1/p') || true

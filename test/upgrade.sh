@@ -287,7 +287,7 @@ expect_util() {
 # Prints each payload received, then "rows: " and the statement's rows.
 notify_lines() { # db statement
 	local out
-	out=$(tpsql "$1" -A -t -c "LISTEN timepool_availability" \
+	out=$(tpsql "$1" -A -t -c "SET timepool.notify = on" -c "LISTEN timepool_availability" \
 		-c "BEGIN" -c "$2" -c "ROLLBACK" -c "SELECT 'rolled back'" -c "$2" -c "SELECT 'committed'" 2>&1) || true
 	printf '%s\n' "$out" | sed 's/^/#   notify session: /' >&2
 	printf '%s\n' "$out" |

@@ -25,6 +25,8 @@ TIMEPOOL_DEMO_KEEP=1 bash test/demo.sh >"$log" 2>&1 || {
 }
 day=$(psql -X -A -t -d "$DB" -c "SELECT min(reservation_date) FROM timepool.reservations")
 
+# live changes are sent where the DBA turns them on (timepool.notify)
+psql -X -q -d "$DB" -c "ALTER DATABASE $DB SET timepool.notify = on"
 password=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -v dashboard_password="$password" -f "$EX/roles.sql"
 
