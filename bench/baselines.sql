@@ -190,3 +190,106 @@ EXCEPTION WHEN SQLSTATE 'TP001' OR SQLSTATE 'TP002' OR SQLSTATE 'TP007' THEN
   RETURN false;
 END
 $$;
+
+-- Baseline 8: timepool.utilization() in plain SQL, the same rows.  The
+-- pools of each date from the weekly schedule (active rows, in their
+-- effective range) and the overrides, with the precedence the C gives them
+-- (src/schedule.c, tp_load_day): of the date's overrides that apply to a
+-- pool (this resource and this period, this resource and the whole day,
+-- every resource and this period, every resource and the whole day, in
+-- that order of rank) the highest-ranked replaces the weekly row's window
+-- and capacity, or closes the pool; a period no weekly row has is a pool
+-- when an override opens it (its window from the best row that opens it,
+-- closed if a higher-ranked row closes it).  Then the reservations that
+-- hold time (not CANCELLED, REJECTED or EXPIRED, nor HELD past their
+-- expiry), summed by status; a period that only reservations name is a
+-- pool of no minutes.  max_overlap: the most of the resource's
+-- reservations of the date that cover one minute of a reservation of the
+-- pool (a window is [start, end)), found at the day's starts (a running
+-- sum of +1 at each start and -1 at each end) inside the windows of the
+-- pool's reservations; with p_overlap => false it is left NULL, to show
+-- what it costs.  Active resources, or the one named (active or not).
+CREATE FUNCTION bench.utilization_sql(p_from date, p_to date, p_resource text DEFAULT NULL,
+                                      p_overlap boolean DEFAULT true)
+RETURNS TABLE (resource text, date date, period text, start_time time, end_time time, closed boolean,
+               total_minutes integer, booked_minutes integer, remaining_minutes integer,
+               reservations integer, utilization numeric, completed_minutes integer,
+               no_show_minutes integer, open_minutes integer, max_overlap integer)
+LANGUAGE sql STABLE AS $$
+WITH res AS (
+  SELECT r.id, r.code FROM timepool.resources r
+   WHERE CASE WHEN p_resource IS NULL THEN r.is_active ELSE r.code = p_resource END
+), ovr AS (   -- the range's overrides, for each resource they apply to, ranked
+  SELECT res.id AS rid, o.date AS d, o.period, o.is_closed, o.start_time, o.end_time, o.capacity_minutes,
+         (CASE WHEN o.resource_id IS NULL THEN 1 ELSE 3 END) + (CASE WHEN o.period IS NULL THEN 0 ELSE 1 END) AS rank
+    FROM timepool.schedule_overrides o JOIN res ON o.resource_id IS NULL OR o.resource_id = res.id
+   WHERE o.date BETWEEN p_from AND p_to
+), weekly AS (
+  SELECT res.id AS rid, d::date AS d, w.period, w.start_time, w.end_time, w.capacity_minutes
+    FROM generate_series(p_from, p_to, interval '1 day') d
+    JOIN timepool.clinic_time_slots w ON w.day_of_week = extract(dow FROM d)
+    JOIN res ON res.id = w.resource_id
+   WHERE w.is_active AND d::date BETWEEN coalesce(w.effective_from, '-infinity') AND coalesce(w.effective_until, 'infinity')
+), labels AS (   -- a pool: a weekly row's period, or one an override opens
+  SELECT rid, d, period FROM weekly
+  UNION
+  SELECT rid, d, period FROM ovr WHERE period IS NOT NULL AND NOT is_closed
+), applies AS (   -- the override that applies to a pool, closing or not
+  SELECT DISTINCT ON (l.rid, l.d, l.period) l.rid, l.d, l.period, o.is_closed
+    FROM labels l JOIN ovr o ON o.rid = l.rid AND o.d = l.d AND (o.period IS NULL OR o.period = l.period)
+   ORDER BY l.rid, l.d, l.period, o.rank DESC
+), opens AS (   -- the best one that opens it
+  SELECT DISTINCT ON (o.rid, o.d, o.period) o.rid, o.d, o.period, o.start_time, o.end_time, o.capacity_minutes
+    FROM ovr o WHERE o.period IS NOT NULL AND NOT o.is_closed
+   ORDER BY o.rid, o.d, o.period, o.rank DESC
+), pools AS (
+  SELECT l.rid, l.d, l.period, coalesce(a.is_closed, false) AS closed,
+         CASE WHEN a.rid IS NULL OR (a.is_closed AND w.rid IS NOT NULL) THEN w.start_time ELSE o.start_time END AS ps,
+         CASE WHEN a.rid IS NULL OR (a.is_closed AND w.rid IS NOT NULL) THEN w.end_time ELSE o.end_time END AS pe,
+         CASE WHEN a.is_closed THEN 0 WHEN a.rid IS NULL THEN w.capacity_minutes ELSE o.capacity_minutes END AS total
+    FROM labels l
+    LEFT JOIN weekly w ON w.rid = l.rid AND w.d = l.d AND w.period = l.period
+    LEFT JOIN applies a ON a.rid = l.rid AND a.d = l.d AND a.period = l.period
+    LEFT JOIN opens o ON o.rid = l.rid AND o.d = l.d AND o.period = l.period
+), booked AS (   -- what holds time, as every decision counts it
+  SELECT b.resource_id AS rid, b.reservation_date AS d, b.period, b.required_minutes AS req, b.status,
+         b.start_time AS s, b.end_time AS e
+    FROM timepool.reservations b JOIN res ON res.id = b.resource_id
+   WHERE b.reservation_date BETWEEN p_from AND p_to
+     AND b.status NOT IN ('CANCELLED', 'REJECTED', 'EXPIRED')
+     AND (b.hold_expires_at IS NULL OR b.hold_expires_at > timepool.clinic_now())
+), figures AS (
+  SELECT rid, d, period, sum(req) AS booked, count(*) AS n,
+         coalesce(sum(req) FILTER (WHERE status = 'COMPLETED'), 0) AS completed,
+         coalesce(sum(req) FILTER (WHERE status = 'NO_SHOW'), 0) AS no_show,
+         coalesce(sum(req) FILTER (WHERE status NOT IN ('COMPLETED', 'NO_SHOW')), 0) AS open,
+         sum(count(*)) OVER (PARTITION BY rid, d) AS day_n
+    FROM booked GROUP BY rid, d, period
+), ev AS (   -- each window's start (+1) and end (-1)
+  SELECT rid, d, s AS m, 1 AS delta FROM booked WHERE p_overlap AND s < e
+  UNION ALL
+  SELECT rid, d, e, -1 FROM booked WHERE p_overlap AND s < e
+), starts AS (   -- how many windows cover each start of the day
+  SELECT DISTINCT rid, d, m, c
+    FROM (SELECT rid, d, m, delta, sum(delta) OVER (PARTITION BY rid, d ORDER BY m) AS c FROM ev) x
+   WHERE delta = 1
+), overlap AS (   -- the most at the starts inside the pool's windows
+  SELECT b.rid, b.d, b.period, max(t.c) AS c
+    FROM booked b JOIN starts t ON t.rid = b.rid AND t.d = b.d AND t.m >= b.s AND t.m < b.e
+   WHERE p_overlap
+   GROUP BY b.rid, b.d, b.period
+)
+SELECT r.code, k.d, k.period, p.ps, p.pe, coalesce(p.closed, true),
+       coalesce(p.total, 0), coalesce(f.booked, 0)::int, (coalesce(p.total, 0) - coalesce(f.booked, 0))::int,
+       coalesce(f.n, 0)::int,
+       CASE WHEN p.total > 0 THEN round(coalesce(f.booked, 0)::numeric / p.total, 4) END,
+       coalesce(f.completed, 0)::int, coalesce(f.no_show, 0)::int, coalesce(f.open, 0)::int,
+       CASE WHEN NOT p_overlap THEN NULL
+            WHEN f.n IS NULL THEN 0 WHEN f.day_n = 1 THEN 1 ELSE coalesce(ov.c, 0) END::int
+  FROM (SELECT rid, d, period FROM pools UNION SELECT rid, d, period FROM figures) k
+  JOIN res r ON r.id = k.rid
+  LEFT JOIN pools p ON p.rid = k.rid AND p.d = k.d AND p.period = k.period
+  LEFT JOIN figures f ON f.rid = k.rid AND f.d = k.d AND f.period = k.period
+  LEFT JOIN overlap ov ON ov.rid = k.rid AND ov.d = k.d AND ov.period = k.period
+ ORDER BY k.d, r.code COLLATE "C", p.ps NULLS LAST, k.period COLLATE "C"
+$$;
