@@ -1099,8 +1099,8 @@ tp_xact_callback(XactEvent event, void *arg)
 			}
 			/* this transaction's clock writes, on what is committed now */
 			tp_clock_writes_check(tp_schedule_changed, false);
-			/* then the pools it changed, as they are now, to the listeners */
-			tp_notes_send(tp_schedule_changed);
+			/* then the pools it changed, for the notifier to send */
+			tp_notes_queue();
 			break;
 		case XACT_EVENT_PRE_PREPARE:
 
@@ -1122,6 +1122,7 @@ tp_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_COMMIT:
 			if (tp_schedule_changed && tp_test_commit_pause != 0)
 				tp_commit_pause();
+			tp_notes_committed();
 			tp_schedule_changes_reset();
 			tp_clock_writes_reset();
 			tp_notes_reset();

@@ -627,19 +627,6 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 	tp_note_write(&o, &h);
 
 	/*
-	 * A change of status that keeps the row's minutes in its pool takes the
-	 * pool's lock too: the listeners then get the pool's payloads in the
-	 * order of its changes (notify.c).
-	 */
-	if (o.valid && h.valid && o.holding && h.holding && tp_same_pool(&o, &h) &&
-		o.required == h.required && strcmp(o.status, h.status) != 0)
-	{
-		int32		key = tp_pool_key(o.resource_id, o.date, o.period);
-
-		tp_lock_pool_keys(&key, 1);
-	}
-
-	/*
 	 * A hold holds its minutes until it expires (tp_hold_live()).  A write
 	 * that keeps an old hold's minutes (its confirmation) is judged on the
 	 * clock as it is once the hold's pool is locked: a booking that passed

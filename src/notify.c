@@ -1,34 +1,45 @@
 /*-------------------------------------------------------------------------
  *
  * notify.c
- *	  Live changes: NOTIFY timepool_availability at commit, one payload per
- *	  pool the transaction changed.
+ *	  Live changes: NOTIFY timepool_availability, one payload per pool that
+ *	  committed transactions changed, sent by the database's notifier.
  *
  *	  The writes note their pools as they happen: the reservations' guard
  *	  (guard.c) the pools a row's minutes leave or enter, the schedule's
  *	  trigger (timepool.schedule_notify(), below) the pools an override or a
- *	  weekly row changes.  At commit, once every deferred trigger has run and
- *	  the commit-time checks have passed (tp_xact_callback), each pool noted
- *	  is read as it is then, this transaction's writes and every commit so
- *	  far included, and sent once: PostgreSQL queues the payloads with the
- *	  transaction and delivers them only if it commits.  The notes of a
- *	  subtransaction that rolls back go with it.
+ *	  weekly row changes.  The notes of a subtransaction that rolls back go
+ *	  with it.  At commit, once every deferred trigger has run and the
+ *	  commit-time checks have passed (tp_xact_callback), each pool noted is
+ *	  written once to timepool.notify_queue, as part of the transaction: a
+ *	  transaction that rolls back leaves nothing there.
+ *
+ *	  The notifier is a background worker of the database (tp_notifier_main)
+ *	  that a commit which queued pools starts when none runs.  Every
+ *	  TP_NOTIFY_INTERVAL_MS it takes the queued pools, reads each as it is
+ *	  then (every commit so far included), and sends one payload per pool in
+ *	  a transaction of its own; it stops after a second with nothing to do.
+ *	  So the last payload a listener gets for a pool is the pool's state, and
+ *	  the changes of one pool queued within one interval are one payload.
+ *
+ *	  Why a worker: PostgreSQL serialises every commit that sends a NOTIFY
+ *	  (a cluster-wide lock held through the commit's flush), and a booking's
+ *	  commit that sent its own payloads waited for every other one's; a
+ *	  listener that kept a transaction open filled the notification queue,
+ *	  and then every such commit failed.  A booking's commit now only writes
+ *	  rows to an unlogged table.  Only the notifier's commits NOTIFY, one for
+ *	  many payloads; when the notification queue is half full it drops the
+ *	  payloads of the round (a WARNING in the server log) rather than fill
+ *	  it.
  *
  *	  A payload says which pool and how many minutes it has, holds and has
  *	  left; nothing about a patient (any role that can connect can LISTEN).
- *	  Writes to one pool are serialised by its lock, held to the commit, so
- *	  the last payload of a pool that a listener receives is its state.
  *
  *	  A weekly row's change is sent for its pools of the next
  *	  TP_NOTIFY_SCHEDULE_DAYS days from the clinic's today, one payload per
  *	  pool; an override's for its date.  A prepared transaction sends
- *	  nothing: PostgreSQL cannot NOTIFY from one.
- *
- *	  Only the writes made while timepool.notify is on are noted: PostgreSQL
- *	  serialises every commit that sends a NOTIFY (a cluster-wide lock held
- *	  through the commit's flush), which with more writers than cores
- *	  halves the bookings a server commits, so the DBA turns it on for a
- *	  database that somebody listens to.
+ *	  nothing.  Only the writes made while timepool.notify is on are noted:
+ *	  the DBA turns it on for a database that somebody listens to (a
+ *	  database with it on has a notifier process while it is busy).
  *
  * IDENTIFICATION
  *	  src/notify.c
@@ -37,21 +48,34 @@
  */
 #include "timepool.h"
 
+#include "access/heapam.h"
 #include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_namespace.h"
 #include "access/xact.h"
 #include "commands/async.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "storage/lmgr.h"
+#include "tcop/tcopprot.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/json.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
 
 PG_FUNCTION_INFO_V1(tp_schedule_notify);
+PGDLLEXPORT void tp_notifier_main(Datum arg);
 
 /*
  * A pool noted: resource_id 0 is every active resource, an empty period
@@ -68,6 +92,15 @@ typedef struct TpNote
 static TpNote *tp_notes = NULL;
 static int	tp_nnotes = 0;
 static int	tp_maxnotes = 0;
+
+static Oid	tp_schema_owner(void);
+
+/* whether this transaction wrote pools to the queue, and as whose */
+static bool tp_notes_queued = false;
+static Oid	tp_notes_owner = InvalidOid;
+
+/* when this session last asked for a notifier to start */
+static TimestampTz tp_notifier_asked = 0;
 
 void
 tp_note_pool(int64 resource_id, DateADT date, const char *period)
@@ -132,6 +165,7 @@ tp_notes_subxact(SubXactEvent event, SubTransactionId mySubid, SubTransactionId 
 void
 tp_notes_reset(void)
 {
+	tp_notes_queued = false;
 	tp_notes = NULL;
 	tp_nnotes = 0;
 	tp_maxnotes = 0;
@@ -173,6 +207,225 @@ tp_cmp_note(const void *a, const void *b)
 	return strcmp(x->period, y->period);
 }
 
+/*
+ * At commit: write each pool noted once to timepool.notify_queue, as part of
+ * the transaction.
+ */
+void
+tp_notes_queue(void)
+{
+	Oid			relid;
+	Relation	rel;
+	int			i;
+
+	tp_notes_queued = false;
+	if (tp_nnotes == 0)
+		return;
+	/* the transaction dropped the extension, or the schema is not yet 1.6 */
+	relid = tp_relid("notify_queue");
+	if (!OidIsValid(relid))
+		return;
+	if (tp_nnotes > 1)
+		qsort(tp_notes, tp_nnotes, sizeof(TpNote), tp_cmp_note);
+	rel = table_open(relid, RowExclusiveLock);
+	for (i = 0; i < tp_nnotes; i++)
+	{
+		TpNote	   *n = &tp_notes[i];
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+		HeapTuple	tuple;
+
+		if (i > 0 && tp_cmp_note(n, &tp_notes[i - 1]) == 0)
+			continue;
+		values[0] = Int64GetDatum(n->resource_id);
+		values[1] = DateADTGetDatum(n->date);
+		if (n->period[0] != '\0')
+			values[2] = CStringGetTextDatum(n->period);
+		else
+		{
+			values[2] = (Datum) 0;
+			nulls[2] = true;
+		}
+		tuple = heap_form_tuple(RelationGetDescr(rel), values, nulls);
+		simple_heap_insert(rel, tuple);
+		heap_freetuple(tuple);
+	}
+	table_close(rel, NoLock);
+
+	/* the notifier connects as the owner of timepool's schema */
+	tp_notes_owner = tp_schema_owner();
+	tp_notes_queued = true;
+}
+
+/*
+ * The notifier's lock: the running notifier of a database holds it, in
+ * ExclusiveLock, for as long as it takes rows from the queue.  An advisory
+ * lock in timepool's space: no SQL call can hold it (a role that could
+ * would silence the notifier).
+ */
+static void
+tp_notifier_tag(LOCKTAG *tag, Oid dboid)
+{
+	SET_LOCKTAG_ADVISORY(*tag, dboid, TP_LOCK_NOTIFIER, 0, TP_LOCK_SPACE);
+}
+
+/* the owner of timepool's schema: the role the notifier connects as */
+static Oid
+tp_schema_owner(void)
+{
+	Oid			nsp = get_namespace_oid("timepool", false);
+	HeapTuple	nt = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(nsp));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(nt))
+		elog(ERROR, "timepool: no schema");
+	owner = ((Form_pg_namespace) GETSTRUCT(nt))->nspowner;
+	ReleaseSysCache(nt);
+	return owner;
+}
+
+/*
+ * Start the database's notifier if none runs.  Nothing here raises an
+ * ERROR: it runs after a commit too.
+ */
+static void
+tp_notifier_ensure(Oid owner)
+{
+	LOCKTAG		tag;
+	LockAcquireResult r;
+	BackgroundWorker w;
+	TimestampTz now;
+
+	tp_notifier_tag(&tag, MyDatabaseId);
+	/* a notifier holds the lock; a full lock table is taken as one too */
+	r = LockAcquireExtended(&tag, ShareLock, true, true, false, NULL);
+	if (r == LOCKACQUIRE_NOT_AVAIL)
+		return;
+	LockRelease(&tag, ShareLock, true);
+
+	/* one this session asked for a moment ago is starting */
+	now = GetCurrentTimestamp();
+	if (tp_notifier_asked != 0 &&
+		!TimestampDifferenceExceeds(tp_notifier_asked, now, TP_NOTIFY_IDLE_MS))
+		return;
+	tp_notifier_asked = now;
+
+	memset(&w, 0, sizeof(w));
+	w.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+	w.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	w.bgw_restart_time = BGW_NEVER_RESTART;
+	strlcpy(w.bgw_library_name, "timepool", BGW_MAXLEN);
+	strlcpy(w.bgw_function_name, "tp_notifier_main", BGW_MAXLEN);
+	snprintf(w.bgw_name, BGW_MAXLEN, "timepool notifier of database %u", MyDatabaseId);
+	strlcpy(w.bgw_type, "timepool notifier", BGW_MAXLEN);
+	w.bgw_main_arg = ObjectIdGetDatum(MyDatabaseId);
+	memcpy(w.bgw_extra, &owner, sizeof(Oid));
+	w.bgw_notify_pid = 0;
+	if (!RegisterDynamicBackgroundWorker(&w, NULL))
+		ereport(WARNING,
+				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+				 errmsg("timepool could not start its notifier"),
+				 errdetail("The pools changed stay queued until a notifier starts."),
+				 errhint("Raise max_worker_processes.")));
+}
+
+/*
+ * The transaction committed: its rows are in the queue for the notifier to
+ * take; start one if none runs.  This runs after the commit (its rows
+ * visible), so a notifier that stops, which lets go of its lock and then
+ * looks at the queue once more, either sees the rows or was already gone
+ * when this looked.
+ */
+void
+tp_notes_committed(void)
+{
+	if (!tp_notes_queued)
+		return;
+	tp_notes_queued = false;
+	tp_notifier_ensure(tp_notes_owner);
+}
+
+/*
+ * timepool.notify_wait(p_timeout interval): wait until no row is left in the
+ * queue that a transaction committed before the call wrote (the notifier
+ * deletes a row in the transaction that sends its payload), or p_timeout.
+ * The session then reads the notification queue before its ReadyForQuery,
+ * so a session that LISTENs has those payloads when the call returns.
+ */
+PG_FUNCTION_INFO_V1(tp_notify_wait);
+Datum
+tp_notify_wait(PG_FUNCTION_ARGS)
+{
+	Interval   *timeout = PG_GETARG_INTERVAL_P(0);
+	Oid			relid = tp_relid("notify_queue");
+	int64		usecs;
+	TimestampTz until;
+	Snapshot	before;
+	bool		done = false;
+	bool		asked = false;
+
+	if (timeout->month != 0 || timeout->day != 0 || timeout->time < 0 ||
+		timeout->time > INT64CONST(3600) * USECS_PER_SEC)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("p_timeout must be between 0 and 1 hour")));
+	usecs = timeout->time;
+	if (!OidIsValid(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("timepool's notify queue is missing"),
+				 errhint("ALTER EXTENSION timepool UPDATE.")));
+	until = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), usecs / 1000);
+	before = RegisterSnapshot(GetLatestSnapshot());
+	for (;;)
+	{
+		Relation	rel = table_open(relid, AccessShareLock);
+		Snapshot	now = RegisterSnapshot(GetLatestSnapshot());
+		TableScanDesc scan = table_beginscan(rel, now, 0, NULL);
+		HeapTuple	tuple;
+		bool		pending = false;
+
+		while ((tuple = heap_getnext(scan, ForwardScanDirection)) != NULL)
+		{
+			TransactionId xmin = HeapTupleHeaderGetXmin(tuple->t_data);
+
+			/* this transaction's own rows wait for its commit */
+			if (TransactionIdIsCurrentTransactionId(xmin))
+				continue;
+			if (!XidInMVCCSnapshot(xmin, before))
+			{
+				pending = true;
+				break;
+			}
+		}
+		table_endscan(scan);
+		UnregisterSnapshot(now);
+		table_close(rel, AccessShareLock);
+		if (!pending)
+		{
+			done = true;
+			break;
+		}
+		/* rows and no notifier (it stopped on an error, say): start one */
+		if (!asked)
+		{
+			tp_notifier_ensure(tp_schema_owner());
+			asked = true;
+		}
+		if (GetCurrentTimestamp() >= until)
+			break;
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 10, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	}
+	UnregisterSnapshot(before);
+	/* the payloads committed by now reach this session's client first */
+	if (done)
+		notifyInterruptPending = true;
+	PG_RETURN_BOOL(done);
+}
+
 static void
 tp_add_minutes(void *arg, const TpBooking *b)
 {
@@ -180,70 +433,48 @@ tp_add_minutes(void *arg, const TpBooking *b)
 }
 
 /*
- * At commit: send a payload for each pool noted, read as it is now.
- * schedule_changed: the transaction changed the schedule and holds the
- * schedule lock in ShareLock.
+ * The notifier: send a payload for each pool of notes[0..nnotes), sorted, as
+ * the pool is now.
  */
-void
-tp_notes_send(bool schedule_changed)
+static void
+tp_notes_deliver(TpNote *notes, int nnotes)
 {
-	TpCommitScope scope;
-	bool		reload;
-	MemoryContext ctx;
+	MemoryContext dayctx;
 	MemoryContext old;
 	TpSend	   *sends;
 	TpResourceDay *days = NULL;
-	int32	   *keys;
 	int			ndays = 0;
 	int			nsends = 0;
 	int			maxsends;
 	int			i;
+	Snapshot	snap;
 	StringInfoData buf;
 
-	if (tp_nnotes == 0)
-		return;
-	/* the transaction dropped the extension: nothing is left to tell */
-	if (!OidIsValid(tp_relid("reservations_pool_idx")))
-		return;
-	ctx = AllocSetContextCreate(CurrentMemoryContext, "timepool notify",
-								ALLOCSET_DEFAULT_SIZES);
-	old = MemoryContextSwitchTo(ctx);
-
 	/*
-	 * The order of the payloads is the order of the changes: the schedule is
-	 * read after any change of it that commits first, and each pool under its
-	 * lock (below), which every write that changes its minutes holds to its
-	 * commit; so the last payload a listener gets for a pool is its state.
-	 * The last statement's writes (and their invalidations) are seen too.
+	 * Every note as pools of the schedule now: each note once, each
+	 * resource's day loaded once for its notes, in a context of its own.
 	 */
-	if (!schedule_changed)
-		tp_schedule_lock_to_commit();
-	CommandCounterIncrement();
-	tp_cache_accept();
-	/* a cache to reload is read as timepool's owner (tp_commit_scope_begin) */
-	reload = !tp_cache_is_valid();
-	if (reload)
-		tp_commit_scope_begin(&scope);
-
-	/*
-	 * Every note as pools of the schedule now (the transaction's own): each
-	 * note once, each resource's day loaded once for its notes.
-	 */
-	if (tp_nnotes > 1)
-		qsort(tp_notes, tp_nnotes, sizeof(TpNote), tp_cmp_note);
-	maxsends = Max(tp_nnotes, 16);
+	tp_cache_sync();
+	dayctx = AllocSetContextCreate(CurrentMemoryContext, "timepool notifier day",
+								   ALLOCSET_DEFAULT_SIZES);
+	maxsends = Max(nnotes, 16);
 	sends = palloc(sizeof(TpSend) * maxsends);
-	for (i = 0; i < tp_nnotes; i++)
+	for (i = 0; i < nnotes; i++)
 	{
-		TpNote	   *n = &tp_notes[i];
+		TpNote	   *n = &notes[i];
 		int			d;
 
 		CHECK_FOR_INTERRUPTS();
-		if (i > 0 && tp_cmp_note(n, &tp_notes[i - 1]) == 0)
+		if (i > 0 && tp_cmp_note(n, &notes[i - 1]) == 0)
 			continue;
-		if (i == 0 || n->date != tp_notes[i - 1].date ||
-			n->resource_id != tp_notes[i - 1].resource_id)
+		if (i == 0 || n->date != notes[i - 1].date ||
+			n->resource_id != notes[i - 1].resource_id)
+		{
+			MemoryContextReset(dayctx);
+			old = MemoryContextSwitchTo(dayctx);
 			ndays = tp_load_day(n->date, n->resource_id, &days);
+			MemoryContextSwitchTo(old);
+		}
 		for (d = 0; d < ndays; d++)
 		{
 			int			npools = n->period[0] != '\0' ? 1 : days[d].npools;
@@ -262,7 +493,7 @@ tp_notes_send(bool schedule_changed)
 				if (nsends == maxsends)
 				{
 					maxsends *= 2;
-					sends = repalloc(sends, sizeof(TpSend) * maxsends);
+					sends = repalloc_huge(sends, sizeof(TpSend) * maxsends);
 				}
 				s = &sends[nsends++];
 				s->resource_id = days[d].resource_id;
@@ -274,40 +505,25 @@ tp_notes_send(bool schedule_changed)
 			}
 		}
 	}
+	MemoryContextDelete(dayctx);
 	if (nsends > 1)
 		qsort(sends, nsends, sizeof(TpSend), tp_cmp_send);
 
 	/*
-	 * Each pool once, with what it holds now: this transaction's writes (the
-	 * last statement's too) and every committed one, read without a snapshot
-	 * of this transaction's, so that a SERIALIZABLE one records no read it
-	 * did not make.
+	 * Each pool once, with what it holds now: read on a snapshot taken after
+	 * the queue's rows, so every change queued is counted.
 	 */
-
-	/*
-	 * A write that changes a pool's figures holds its lock already; an expiry
-	 * noticed does not.  A transaction that changed the schedule takes none
-	 * here: it holds the schedule lock in ShareLock, which every other commit
-	 * that sends waits for, and a booking of one of its pools would wait for
-	 * it in turn.
-	 */
-	if (!schedule_changed)
-	{
-		keys = palloc(sizeof(int32) * Max(nsends, 1));
-		for (i = 0; i < nsends; i++)
-			keys[i] = tp_pool_key(sends[i].resource_id, sends[i].date, sends[i].period);
-		tp_lock_pool_keys(keys, nsends);
-	}
-
+	snap = RegisterSnapshot(GetLatestSnapshot());
 	initStringInfo(&buf);
 	for (i = 0; i < nsends; i++)
 	{
 		TpSend	   *s = &sends[i];
 		int64		booked = 0;
 
+		CHECK_FOR_INTERRUPTS();
 		if (i > 0 && tp_cmp_send(s, &sends[i - 1]) == 0)
 			continue;
-		tp_scan_booked(s->date, s->date, s->resource_id, s->period, SnapshotSelf, NULL,
+		tp_scan_booked(s->date, s->date, s->resource_id, s->period, snap, NULL,
 					   tp_add_minutes, &booked);
 		resetStringInfo(&buf);
 		appendStringInfoString(&buf, "{\"resource\": ");
@@ -320,10 +536,166 @@ tp_notes_send(bool schedule_changed)
 						 s->total, booked, s->total - booked);
 		Async_Notify(TP_NOTIFY_CHANNEL, buf.data);
 	}
-	if (reload)
-		tp_commit_scope_end(&scope);
-	MemoryContextSwitchTo(old);
-	MemoryContextDelete(ctx);
+	UnregisterSnapshot(snap);
+}
+
+/*
+ * One round of the notifier, in a transaction of its own: take up to
+ * TP_NOTIFY_BATCH queued pools and send them.  Returns how many it took, or
+ * -1 when the extension is gone from the database.
+ */
+static int
+tp_notifier_round(void)
+{
+	static const char *const take =
+		"DELETE FROM timepool.notify_queue WHERE ctid = ANY (ARRAY ("
+		"SELECT ctid FROM timepool.notify_queue LIMIT " CppAsString2(TP_NOTIFY_BATCH) "))"
+		" RETURNING resource_id, pool_date, period";
+	int			n = 0;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	pgstat_report_activity(STATE_RUNNING, "timepool notifier: sending");
+	if (!OidIsValid(tp_relid("notify_queue")) || !OidIsValid(tp_relid("reservations_pool_idx")))
+		n = -1;
+	else
+	{
+		TpNote	   *notes;
+		uint64		i;
+		bool		isnull;
+
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "timepool: SPI_connect failed");
+		if (SPI_execute(take, false, 0) != SPI_OK_DELETE_RETURNING)
+			elog(ERROR, "timepool: could not take the notify queue");
+		n = (int) SPI_processed;
+		if (n > 0)
+		{
+			double		usage;
+
+			notes = palloc(sizeof(TpNote) * n);
+			for (i = 0; i < SPI_processed; i++)
+			{
+				HeapTuple	t = SPI_tuptable->vals[i];
+				TupleDesc	desc = SPI_tuptable->tupdesc;
+				Datum		v;
+
+				notes[i].resource_id = DatumGetInt64(SPI_getbinval(t, desc, 1, &isnull));
+				notes[i].date = DatumGetDateADT(SPI_getbinval(t, desc, 2, &isnull));
+				v = SPI_getbinval(t, desc, 3, &isnull);
+				notes[i].period[0] = '\0';
+				if (!isnull)
+					text_to_cstring_buffer(DatumGetTextPP(v), notes[i].period, TP_CODE_MAXLEN + 1);
+				notes[i].subid = InvalidSubTransactionId;
+			}
+
+			/*
+			 * A listener that keeps a transaction open holds the queue's tail
+			 * where it is: past half the queue, this round's payloads are
+			 * dropped rather than fill it.
+			 */
+			if (SPI_execute("SELECT pg_catalog.pg_notification_queue_usage()", true, 1) != SPI_OK_SELECT)
+				elog(ERROR, "timepool: could not read the notification queue's usage");
+			usage = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+			if (usage >= 0.5)
+				ereport(WARNING,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("timepool's notifier did not send %d pools: the notification queue is %.0f%% full", n, usage * 100),
+						 errdetail("A session that listens has kept a transaction open."),
+						 errhint("End that transaction (pg_stat_activity shows it).")));
+			else
+			{
+				if (n > 1)
+					qsort(notes, n, sizeof(TpNote), tp_cmp_note);
+				tp_notes_deliver(notes, n);
+			}
+		}
+		SPI_finish();
+	}
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	pgstat_report_activity(STATE_IDLE, NULL);
+	return n;
+}
+
+/* whether the queue holds any row (the notifier, before it stops) */
+static bool
+tp_notifier_pending(void)
+{
+	bool		pending = false;
+
+	StartTransactionCommand();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	if (OidIsValid(tp_relid("notify_queue")))
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "timepool: SPI_connect failed");
+		if (SPI_execute("SELECT FROM timepool.notify_queue LIMIT 1", true, 1) != SPI_OK_SELECT)
+			elog(ERROR, "timepool: could not read the notify queue");
+		pending = SPI_processed > 0;
+		SPI_finish();
+	}
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	return pending;
+}
+
+/*
+ * The notifier's main: the database's OID is its argument, the role it runs
+ * as (the owner of timepool's schema, that the commit which started it
+ * read) is in bgw_extra.  One runs per database: a second one finds the lock
+ * taken and stops.
+ */
+void
+tp_notifier_main(Datum arg)
+{
+	Oid			dboid = DatumGetObjectId(arg);
+	Oid			owner;
+	LOCKTAG		tag;
+	int			idle = 0;
+
+	memcpy(&owner, MyBgworkerEntry->bgw_extra, sizeof(Oid));
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+	BackgroundWorkerInitializeConnectionByOid(dboid, owner, 0);
+	pgstat_report_appname("timepool notifier");
+	SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_SUSET, PGC_S_OVERRIDE);
+	/* a payload lost in a crash is lost with the queue anyway */
+	SetConfigOption("synchronous_commit", "off", PGC_SUSET, PGC_S_OVERRIDE);
+
+	tp_notifier_tag(&tag, dboid);
+	if (LockAcquireExtended(&tag, ExclusiveLock, true, true, true, NULL) == LOCKACQUIRE_NOT_AVAIL)
+		proc_exit(0);
+	for (;;)
+	{
+		int			n = tp_notifier_round();
+
+		if (n < 0)
+			break;
+		if (n == TP_NOTIFY_BATCH)
+			continue;
+		if (n > 0)
+			idle = 0;
+		else if (++idle * TP_NOTIFY_INTERVAL_MS >= TP_NOTIFY_IDLE_MS)
+		{
+			/*
+			 * Stop: let go of the lock first, then look once more, so that a
+			 * commit that found the lock held has its rows seen here.
+			 */
+			LockRelease(&tag, ExclusiveLock, true);
+			if (!tp_notifier_pending() ||
+				LockAcquireExtended(&tag, ExclusiveLock, true, true, true, NULL) == LOCKACQUIRE_NOT_AVAIL)
+				break;
+			idle = 0;
+			continue;
+		}
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 TP_NOTIFY_INTERVAL_MS, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	}
+	proc_exit(0);
 }
 
 /* the attribute of a column of a trigger's table, by name */

@@ -34,7 +34,8 @@
  * only ever use 1 (one bigint key) and 2 (two int4 keys) there, so no SQL
  * call can take, wait for or release a lock of timepool's (pg_locks shows
  * them as locktype 'advisory' with objsubid 29808).  The second field says
- * what is locked, the third which one.  All are transaction-level.
+ * what is locked, the third which one.  All are transaction-level but the
+ * notifier's.
  */
 #define TP_LOCK_SPACE		29808	/* 0x7470, "tp" */
 #define TP_LOCK_POOL		29808	/* one pool; key = tp_pool_key() */
@@ -45,6 +46,8 @@
 #define TP_LOCK_SERVICE		29811	/* one service: bookings share it,
 									 * delete_service() excludes them; key =
 									 * hashint8(id) */
+#define TP_LOCK_NOTIFIER	29812	/* the database's notifier (notify.c);
+									 * key 0; a session lock */
 /*
  * The schedule lock (the cached tables' commit order) is not one of these:
  * see tp_cache_sync() in common.c.
@@ -234,13 +237,19 @@ extern void tp_schedule_lock_to_commit(void);
 extern void tp_commit_scope_begin(TpCommitScope *scope);
 extern void tp_commit_scope_end(TpCommitScope *scope);
 
-/* notify.c: NOTIFY timepool_availability at commit */
+/* notify.c: NOTIFY timepool_availability, sent by the notifier */
 #define TP_NOTIFY_CHANNEL "timepool_availability"
 extern bool tp_notify;			/* timepool.notify */
 /* a weekly row's change is sent for its pools of this many days from today */
 #define TP_NOTIFY_SCHEDULE_DAYS 31
+/* the notifier takes the queue this often, at most this many rows a round */
+#define TP_NOTIFY_INTERVAL_MS 100
+#define TP_NOTIFY_BATCH 10000
+/* and stops after this long with nothing to send */
+#define TP_NOTIFY_IDLE_MS 1000
 extern void tp_note_pool(int64 resource_id, DateADT date, const char *period);
-extern void tp_notes_send(bool schedule_changed);
+extern void tp_notes_queue(void);
+extern void tp_notes_committed(void);
 extern void tp_notes_subxact(SubXactEvent event, SubTransactionId mySubid,
 							 SubTransactionId parentSubid);
 extern void tp_notes_reset(void);
