@@ -2,6 +2,7 @@
 # test/all.sh: every timepool test suite, against the cluster that libpq's
 # environment points to (./dev test makes one with pg_virtualenv).
 #   pg_regress suites (sql/, expected/) and isolation specs (test/specs/)
+#   the NOTIFY specs (test/notify/), whose payloads the notifier sends (test/notify.sh)
 #   pgTAP tests (test/pgtap/) run with pg_prove
 #   the README's sql examples, run in one psql session (test/readme.sh)
 #   the README's application example (examples/booking-client/book.js) run
@@ -53,7 +54,9 @@ run "pg_regress suites and isolation specs" regress
 run "pgTAP tests" pgtap
 run "README examples" bash test/readme.sh
 run "retry example, 40 clients" bash test/retry.sh
-run "upgrade from 1.0, 1.1, 1.2, 1.3 and 1.4" bash test/upgrade.sh
+run "NOTIFY specs (payloads from the notifier)" bash test/notify.sh
+run "a status change of 10,000 pools in one statement, notify off and on" bash test/notify_bulk.sh
+run "upgrade from 1.0, 1.1, 1.2, 1.3 and 1.4 to 1.6" bash test/upgrade.sh
 run "dump and restore" bash test/dump_restore.sh
 run "a transaction that drops the extension commits" bash test/drop_extension.sh
 run "sqlsmith robustness run" bash test/sqlsmith.sh
