@@ -148,7 +148,7 @@ G_SITE=tp_upgrade_g_site
 G_DESK=tp_upgrade_g_desk
 G_MEMBER=tp_upgrade_g_member
 TEST_ROLES="$SITE_ROLE $BOOKING_ROLE $DESK_ROLE $ADMIN_ROLE $G_MEMBER $G_SITE $G_DESK"
-LATEST=1.5 # the version a bare ALTER EXTENSION timepool UPDATE reaches
+LATEST=1.6 # the version a bare ALTER EXTENSION timepool UPDATE reaches
 TODAY=2025-11-14 # "today" for timepool: bookings are on Saturday 2025-11-15 and later
 FAR=2027-01-02   # a Saturday 414 days after TODAY: bookable in 1.0, not in 1.1 (365 days ahead)
 FAR2=2027-01-09
@@ -285,10 +285,13 @@ expect_util() {
 # session receives while it runs a booking (or any statement) twice: in a
 # transaction rolled back, which must send nothing, then on its own.
 # Prints each payload received, then "rows: " and the statement's rows.
+# 1.6's notifier sends a commit's payloads a moment after it: wait for them
+# where the schema has notify_wait()
+NOTIFY_WAIT="DO \$\$ BEGIN IF to_regprocedure('timepool.notify_wait(interval)') IS NOT NULL THEN PERFORM timepool.notify_wait(); END IF; END \$\$"
 notify_lines() { # db statement
 	local out
 	out=$(tpsql "$1" -A -t -c "SET timepool.notify = on" -c "LISTEN timepool_availability" \
-		-c "BEGIN" -c "$2" -c "ROLLBACK" -c "SELECT 'rolled back'" -c "$2" -c "SELECT 'committed'" 2>&1) || true
+		-c "BEGIN" -c "$2" -c "ROLLBACK" -c "SELECT 'rolled back'" -c "$2" -c "$NOTIFY_WAIT" -c "SELECT 'committed'" 2>&1) || true
 	printf '%s\n' "$out" | sed 's/^/#   notify session: /' >&2
 	printf '%s\n' "$out" |
 		sed -n -e 's/^Asynchronous notification "timepool_availability" with payload "\(.*\)" received from server process with PID [0-9]*\.$/payload \1/p' \
@@ -812,16 +815,22 @@ DUMP_14_RE="^CREATE TYPE timepool\.booking_receipt AS \(\$|^ALTER EXTENSION time
 # notify triggers (the views' columns and definitions, and the functions'
 # lines, are counted in compare_with_fresh)
 REPORT_VIEWS_RE="daily_overview|service_stats|resource_stats|overbooked_pools|nearly_full"
-CAT_15_RE="^extension: |^column timepool\.settings\.nearly_full_percent: |^constraint timepool\.settings\.settings_nearly_full_range: |^index timepool\.reservations_pool_idx: |^member: (function timepool\.(utilization\(date,date,text\)|schedule_notify\(\))|view timepool\.($REPORT_VIEWS_RE))\$|^initial privileges of function timepool\.(utilization|schedule_notify)\(|^relation timepool\.($REPORT_VIEWS_RE): |^trigger [a-z_]+_notify on "
+CAT_15_RE="^extension: |^column timepool\.settings\.nearly_full_percent: |^constraint timepool\.settings\.settings_nearly_full_range: |^index timepool\.reservations_pool_idx: |^member: (function timepool\.(utilization\(date,date,text\)|schedule_notify\(\))|view timepool\.($REPORT_VIEWS_RE))\$|^initial privileges of function timepool\.(utilization|schedule_notify)\(|^relation timepool\.($REPORT_VIEWS_RE): |^trigger [a-z_]+_notify on |^member: (table timepool\.notify_queue|function timepool\.notify_wait\(interval\))\$|^relation timepool\.notify_queue: |^column timepool\.notify_queue\.|^initial privileges of function timepool\.notify_wait\("
 cat >"$WORK/want.catalogue.1.5" <<EOF5
+column timepool.notify_queue.period: #3 type=text notnull=f default= identity= generated= collation="default" acl= comment=
+column timepool.notify_queue.pool_date: #2 type=date notnull=t default= identity= generated= collation= acl= comment=
+column timepool.notify_queue.resource_id: #1 type=bigint notnull=t default= identity= generated= collation= acl= comment=
 column timepool.settings.nearly_full_percent: #8 type=integer notnull=t default=80 identity= generated= collation= acl= comment=timepool.nearly_full lists the upcoming pools booked to at least this percent of their minutes
 constraint timepool.settings.settings_nearly_full_range: type=c deferrable=f deferred=f validated=t def=CHECK (((nearly_full_percent >= 1) AND (nearly_full_percent <= 100)))
-extension: version=1.5 relocatable=f schema=timepool owner=$me config=timepool.audit_log WHERE '', timepool.audit_log_id_seq WHERE '', timepool.clinic_time_slots WHERE '', timepool.clinic_time_slots_id_seq WHERE '', timepool.reservations WHERE '', timepool.reservations_id_seq WHERE '', timepool.resource_services WHERE '', timepool.resources WHERE '', timepool.resources_id_seq WHERE '', timepool.schedule_overrides WHERE '', timepool.schedule_overrides_id_seq WHERE '', timepool.service_categories WHERE '', timepool.service_categories_id_seq WHERE '', timepool.services WHERE '', timepool.services_id_seq WHERE '', timepool.settings WHERE ''
+extension: version=1.6 relocatable=f schema=timepool owner=$me config=timepool.audit_log WHERE '', timepool.audit_log_id_seq WHERE '', timepool.clinic_time_slots WHERE '', timepool.clinic_time_slots_id_seq WHERE '', timepool.reservations WHERE '', timepool.reservations_id_seq WHERE '', timepool.resource_services WHERE '', timepool.resources WHERE '', timepool.resources_id_seq WHERE '', timepool.schedule_overrides WHERE '', timepool.schedule_overrides_id_seq WHERE '', timepool.service_categories WHERE '', timepool.service_categories_id_seq WHERE '', timepool.services WHERE '', timepool.services_id_seq WHERE '', timepool.settings WHERE ''
 index timepool.reservations_pool_idx: primary=f unique=f def=$POOL_IDX_15
+initial privileges of function timepool.notify_wait(interval): {$me=X/$me}
 initial privileges of function timepool.schedule_notify(): {$me=X/$me}
 initial privileges of function timepool.utilization(date,date,text): {$me=X/$me}
+member: function timepool.notify_wait(interval)
 member: function timepool.schedule_notify()
 member: function timepool.utilization(date,date,text)
+member: table timepool.notify_queue
 member: view timepool.daily_overview
 member: view timepool.nearly_full
 member: view timepool.overbooked_pools
@@ -829,6 +838,7 @@ member: view timepool.resource_stats
 member: view timepool.service_stats
 relation timepool.daily_overview: kind=v persistence=p owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options={security_barrier=true} comment=each resource's next 14 days in the clinic's time zone (today first): the periods side by side and the day's totals
 relation timepool.nearly_full: kind=v persistence=p owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options={security_barrier=true} comment=open pools of the next 31 days that have not ended yet, booked to at least settings.nearly_full_percent of their minutes
+relation timepool.notify_queue: kind=r persistence=u owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options= comment=pools changed by committed transactions while timepool.notify was on, until the notifier sends their payloads on timepool_availability (resource_id 0: every active resource; period NULL: every pool of the day)
 relation timepool.overbooked_pools: kind=v persistence=p owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options={security_barrier=true} comment=pools holding more minutes than their capacity, or whose reservations overlap beyond the resource's clock limit: possible only where capacity was cut after booking, a restore or an import brought history, or the schedule left reservations outside any pool
 relation timepool.resource_stats: kind=v persistence=p owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options={security_barrier=true} comment=per resource and week (Monday to Sunday), from 52 weeks before this week to 4 weeks after it: utilization, attended and missed minutes, the busiest period
 relation timepool.service_stats: kind=v persistence=p owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options={security_barrier=true} comment=per service and month of the reservation date: bookings (holds are not bookings), minutes, revenue from the price snapshots, cancellation and no-show rates
@@ -1205,11 +1215,11 @@ expect_same_file "the privileges on every function of 1.1 that is not a trigger 
 	"$WORK/e.before/acl.functions" "$WORK/e.after/acl.functions.of_1.1"
 got=$(awk -F'|' 'NR == FNR { had[$1]; next } !($1 in had) { print $1 "|" $2 }' \
 	"$WORK/e.before/acl.functions" "$WORK/e.after/acl.functions" | tr '\n' ' ')
-expect "the new functions since 1.1 (1.2's, 1.4's, 1.5's utilization; 1.3 adds none; not trigger functions) are EXECUTE for their owner only" "$got" \
+expect "the new functions since 1.1 (1.2's, 1.4's, 1.5's utilization, 1.6's notify_wait; 1.3 adds none; not trigger functions) are EXECUTE for their owner only" "$got" \
 	"$(for f in 'book_online(text,date,time without time zone,text,text,text,text,jsonb,text,text)' 'cancel_booking(uuid,text)' \
 		'check_booking(text,date,time without time zone,text)' 'confirm_hold(uuid,text,text,text,text,jsonb)' 'expire_holds()' \
 		'get_booking(uuid)' 'hold_slot(text,date,time without time zone,text,interval,text)' 'lock_pool(bigint,date,text)' \
-		'lock_service(bigint)' 'open_slots(text,date,date,integer,text)' 'release_hold(uuid)' \
+		'lock_service(bigint)' 'notify_wait(interval)' 'open_slots(text,date,date,integer,text)' 'release_hold(uuid)' \
 		'reschedule_booking(uuid,date,time without time zone,text)' 'reschedule_reservation(bigint,date,time without time zone,text)' \
 		'utilization(date,date,text)'; do
 		printf 'timepool.%s|{%s=X/%s} ' "$f" "$me" "$me"
@@ -1217,14 +1227,14 @@ expect "the new functions since 1.1 (1.2's, 1.4's, 1.5's utilization; 1.3 adds n
 got=$(q "$E" "SELECT string_agg(c.relname || '|' || c.relkind::text || '|' || coalesce(c.relacl, acldefault('r', c.relowner))::text, ' ' ORDER BY c.relname)
                 FROM pg_class c
                WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind NOT IN ('i', 'I', 'c') AND c.relname NOT IN ($E_RELS)")
-expect "the new relations, 1.3's resource_services and 1.5's five report views, are for their owner alone (1.1's GRANT ... ON ALL TABLES does not reach them; booking_receipt's composite type is a type, below)" "$got" \
-	"$(for r in daily_overview/v nearly_full/v overbooked_pools/v resource_services/r resource_stats/v service_stats/v; do
+expect "the new relations, 1.3's resource_services, 1.5's five report views and 1.6's notify_queue, are for their owner alone (1.1's GRANT ... ON ALL TABLES does not reach them; booking_receipt's composite type is a type, below)" "$got" \
+	"$(for r in daily_overview/v nearly_full/v notify_queue/r overbooked_pools/v resource_services/r resource_stats/v service_stats/v; do
 		printf '%s|%s|{%s=arwdDxt/%s} ' "${r%/*}" "${r#*/}" "$me" "$me"
 	done | sed 's/ $//')"
 got=$(q "$E" "SELECT string_agg(oid::regtype::text || '|' || coalesce(typacl::text, 'default'), ' ' ORDER BY oid::regtype::text COLLATE \"C\")
                 FROM pg_type WHERE typnamespace = 'timepool'::regnamespace AND oid::regtype::text NOT IN ($E_TYPES)")
-expect "the new types, 1.4's booking_receipt, the row types of resource_services and of 1.5's five views, and their arrays, have the default privileges" "$got" \
-	"$(for t in booking_receipt daily_overview nearly_full overbooked_pools resource_services resource_stats service_stats; do
+expect "the new types, 1.4's booking_receipt, the row types of resource_services, of 1.5's five views and of 1.6's notify_queue, and their arrays, have the default privileges" "$got" \
+	"$(for t in booking_receipt daily_overview nearly_full notify_queue overbooked_pools resource_services resource_stats service_stats; do
 		printf 'timepool.%s|default timepool.%s[]|default ' "$t" "$t"
 	done | sed 's/ $//')"
 tpsql "$E" -A -t -f "$WORK/trigger_grants.sql" >"$WORK/e.trigger_grants.after"
@@ -1927,13 +1937,11 @@ got=$(q "$I" "SELECT string_agg(start_time::text, ' ' ORDER BY start_time) FROM 
 expect "$I at 1.4, 1.5 library: open_slots of CONSULT on DR_B, every 30 minutes: none in the morning (10 minutes left), the evening's (DR_B takes two at once: 18:00 beside Ida's XRAY too)" "$got" \
 	"18:00:00 18:30:00 19:00:00"
 
-# README, "1.4 to 1.5": until the update, the 1.5 library sends the
-# payloads of reservation changes (the guard is in the library), and none
-# for schedule changes, whose triggers come with the update.  DR_A's
-# Saturday 2025-12-06 (180) is empty: a CONSULT leaves 140.
-expect_notify "$I at 1.4, 1.5 library: a booking already sends its pool (DR_A's morning of 2025-12-06, 40 of 180), nothing for the one rolled back" \
-	"$I" "SELECT id FROM timepool.book_service('CONSULT', '2025-12-06', '09:00', 'Early Listened To', p_resource => 'DR_A')" \
-	'{"resource": "DR_A", "date": "2025-12-06", "period": "MORNING", "total_minutes": 180, "booked_minutes": 40, "remaining_minutes": 140}'
+# README, "1.5 to 1.6": until the update, the 1.6 library sends nothing
+# (it has no queue to write to).  DR_A's Saturday 2025-12-06 (180) is
+# empty: a CONSULT leaves 140.
+expect_notify "$I at 1.4, 1.6 library: a booking sends nothing before the update (no notify_queue)" \
+	"$I" "SELECT id FROM timepool.book_service('CONSULT', '2025-12-06', '09:00', 'Early Listened To', p_resource => 'DR_A')"
 expect_notify "$I at 1.4, 1.5 library: an override (DR_B closed on 2025-12-13) sends nothing yet: no trigger notes it" \
 	"$I" "INSERT INTO timepool.schedule_overrides (resource_id, date, is_closed, reason)
 	        SELECT id, '2025-12-13', true, 'course' FROM timepool.resources WHERE code = 'DR_B'"
@@ -2053,8 +2061,8 @@ expect "overbooked_pools: DR_A's closed morning of 2025-11-29, 40 minutes over i
 got=$(q "$I" "SELECT string_agg(c.relname || '|' || coalesce(c.relacl, acldefault('r', c.relowner))::text, ' ' ORDER BY c.relname)
                 FROM pg_class c
                WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind NOT IN ('i', 'I', 'c') AND c.relname NOT IN ($I_RELS)")
-expect "the five report views are new, for their owner alone" "$got" \
-	"$(for r in daily_overview nearly_full overbooked_pools resource_stats service_stats; do
+expect "the five report views and 1.6's notify_queue are new, for their owner alone" "$got" \
+	"$(for r in daily_overview nearly_full notify_queue overbooked_pools resource_stats service_stats; do
 		printf '%s|{%s=arwdDxt/%s} ' "$r" "$me" "$me"
 	done | sed 's/ $//')"
 

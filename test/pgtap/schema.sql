@@ -1,17 +1,17 @@
--- test/pgtap/schema.sql: the objects timepool 1.5 installs (1.0's install
--- script and the 1.0--1.1, 1.1--1.2, 1.2--1.3, 1.3--1.4 and 1.4--1.5
--- upgrades), as the scripts declare them: tables, columns, indexes, views,
+-- test/pgtap/schema.sql: the objects timepool 1.6 installs (1.0's install
+-- script and the 1.0--1.1, 1.1--1.2, 1.2--1.3, 1.3--1.4, 1.4--1.5 and
+-- 1.5--1.6 upgrades), as the scripts declare them: tables, columns, indexes, views,
 -- functions, triggers, the event trigger, comments, and how the extension
 -- is registered.
 BEGIN;
 CREATE EXTENSION timepool;
-SELECT plan(612);
+SELECT plan(625);
 
 -- the extension and its schema
 SELECT has_schema('timepool');
 SELECT has_extension('timepool', 'timepool', 'extension timepool is installed in schema timepool');
-SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'timepool'), '1.5',
-          'timepool is installed at version 1.5');
+SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'timepool'), '1.6',
+          'timepool is installed at version 1.6');
 SELECT is((SELECT extrelocatable FROM pg_extension WHERE extname = 'timepool'), false,
           'timepool is not relocatable');
 SELECT is((SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'timepool'),
@@ -21,7 +21,26 @@ SELECT is((SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extna
 SELECT tables_are('timepool', ARRAY['resources', 'services', 'clinic_time_slots',
                                     'schedule_overrides', 'reservations',
                                     'service_categories', 'settings', 'audit_log',
-                                    'resource_services']);
+                                    'resource_services', 'notify_queue']);
+-- 1.6: the notifier's queue, unlogged, no privilege for anyone, no config table
+SELECT has_table('timepool', 'notify_queue', 'table timepool.notify_queue exists');
+SELECT is((SELECT relpersistence FROM pg_class WHERE oid = 'timepool.notify_queue'::regclass), 'u',
+          'notify_queue is unlogged');
+SELECT columns_are('timepool', 'notify_queue', ARRAY['resource_id', 'pool_date', 'period'],
+                   'notify_queue has resource_id, pool_date and period');
+SELECT col_type_is('timepool', 'notify_queue', 'resource_id', 'bigint', 'notify_queue.resource_id is bigint');
+SELECT col_not_null('timepool', 'notify_queue', 'resource_id', 'notify_queue.resource_id is NOT NULL');
+SELECT col_type_is('timepool', 'notify_queue', 'pool_date', 'date', 'notify_queue.pool_date is date');
+SELECT col_not_null('timepool', 'notify_queue', 'pool_date', 'notify_queue.pool_date is NOT NULL');
+SELECT col_type_is('timepool', 'notify_queue', 'period', 'text', 'notify_queue.period is text');
+SELECT col_is_null('timepool', 'notify_queue', 'period', 'notify_queue.period may be NULL (every pool of the day)');
+SELECT ok(obj_description('timepool.notify_queue'::regclass, 'pg_class') IS NOT NULL, 'notify_queue has a comment');
+SELECT is((SELECT count(*) FROM aclexplode((SELECT relacl FROM pg_class WHERE oid = 'timepool.notify_queue'::regclass))
+            WHERE grantee <> (SELECT relowner FROM pg_class WHERE oid = 'timepool.notify_queue'::regclass)), 0::bigint,
+          'notify_queue grants nothing to anyone but its owner');
+SELECT ok(NOT ('timepool.notify_queue'::regclass::oid = ANY ((SELECT extconfig FROM pg_extension WHERE extname = 'timepool')::oid[])),
+          'notify_queue is not a config table (its rows are never dumped)');
+SELECT function_returns('timepool', 'notify_wait', ARRAY['interval'], 'boolean', 'notify_wait(interval) returns boolean');
 SELECT has_table('timepool', 'resources', 'table timepool.resources exists');
 SELECT has_table('timepool', 'services', 'table timepool.services exists');
 SELECT has_table('timepool', 'clinic_time_slots', 'table timepool.clinic_time_slots exists');
@@ -752,6 +771,8 @@ SELECT functions_are('timepool', ARRAY[
   -- 1.4
   'open_slots', 'check_booking', 'hold_slot', 'confirm_hold', 'release_hold', 'expire_holds',
   'book_online', 'get_booking', 'cancel_booking', 'reschedule_booking', 'reschedule_reservation',
+  -- 1.6
+  'notify_wait',
   -- 1.5
   'utilization', 'schedule_notify',
   -- constructors PostgreSQL makes for the two range types
