@@ -1034,6 +1034,21 @@ tp_commit_pause(void)
 	LockTimeout = save_lock;
 }
 
+/* the owner of timepool's schema: the role its work at COMMIT runs as */
+Oid
+tp_schema_owner(void)
+{
+	Oid			nsp = get_namespace_oid("timepool", false);
+	HeapTuple	nt = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(nsp));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(nt))
+		elog(ERROR, "timepool: no schema");
+	owner = ((Form_pg_namespace) GETSTRUCT(nt))->nspowner;
+	ReleaseSysCache(nt);
+	return owner;
+}
+
 /*
  * Work at COMMIT that reads the cache (a reload of it is read with SPI).  At
  * COMMIT no function of timepool's runs: the work runs as the owner of
@@ -1045,14 +1060,8 @@ tp_commit_pause(void)
 void
 tp_commit_scope_begin(TpCommitScope *scope)
 {
-	Oid			nsp = get_namespace_oid("timepool", false);
-	HeapTuple	nt = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(nsp));
-	Oid			owner;
+	Oid			owner = tp_schema_owner();
 
-	if (!HeapTupleIsValid(nt))
-		elog(ERROR, "timepool: no schema");
-	owner = ((Form_pg_namespace) GETSTRUCT(nt))->nspowner;
-	ReleaseSysCache(nt);
 	GetUserIdAndSecContext(&scope->save_userid, &scope->save_sec);
 	SetUserIdAndSecContext(owner, scope->save_sec | SECURITY_LOCAL_USERID_CHANGE |
 						   SECURITY_RESTRICTED_OPERATION);

@@ -93,8 +93,6 @@ static TpNote *tp_notes = NULL;
 static int	tp_nnotes = 0;
 static int	tp_maxnotes = 0;
 
-static Oid	tp_schema_owner(void);
-
 /* whether this transaction wrote pools to the queue, and as whose */
 static bool tp_notes_queued = false;
 static Oid	tp_notes_owner = InvalidOid;
@@ -267,21 +265,6 @@ static void
 tp_notifier_tag(LOCKTAG *tag, Oid dboid)
 {
 	SET_LOCKTAG_ADVISORY(*tag, dboid, TP_LOCK_NOTIFIER, 0, TP_LOCK_SPACE);
-}
-
-/* the owner of timepool's schema: the role the notifier connects as */
-static Oid
-tp_schema_owner(void)
-{
-	Oid			nsp = get_namespace_oid("timepool", false);
-	HeapTuple	nt = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(nsp));
-	Oid			owner;
-
-	if (!HeapTupleIsValid(nt))
-		elog(ERROR, "timepool: no schema");
-	owner = ((Form_pg_namespace) GETSTRUCT(nt))->nspowner;
-	ReleaseSysCache(nt);
-	return owner;
 }
 
 /*

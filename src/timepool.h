@@ -234,6 +234,7 @@ typedef struct TpCommitScope
 	int			save_nest;
 } TpCommitScope;
 extern void tp_schedule_lock_to_commit(void);
+extern Oid	tp_schema_owner(void);
 extern void tp_commit_scope_begin(TpCommitScope *scope);
 extern void tp_commit_scope_end(TpCommitScope *scope);
 
