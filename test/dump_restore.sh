@@ -678,7 +678,8 @@ check_notify_restored() { # label db
 	local label=$1 db=$2 got
 	got=$(tpsql "$db" -A -t -c "SET timepool.notify = on" -c "LISTEN timepool_availability" \
 		-c "UPDATE timepool.schedule_overrides SET reason = 'restored' WHERE date = '2025-11-22' AND period = 'MORNING'
-		      AND resource_id = (SELECT id FROM timepool.resources WHERE code = 'DR_B')" 2>&1 |
+		      AND resource_id = (SELECT id FROM timepool.resources WHERE code = 'DR_B')" \
+		-c "SELECT timepool.notify_wait()" 2>&1 |
 		sed -n 's/^Asynchronous notification "timepool_availability" with payload "\(.*\)" received from server process with PID [0-9]*\.$/\1/p') || true
 	expect "$label: an override changed after the restore sends its pool to a listener (schedule_overrides_notify fires)" "$got" \
 		'{"resource": "DR_B", "date": "2025-11-22", "period": "MORNING", "total_minutes": 0, "booked_minutes": 0, "remaining_minutes": 0}'
