@@ -53,6 +53,7 @@
 #include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_type.h"
 #include "access/xact.h"
 #include "commands/async.h"
 #include "commands/trigger.h"
@@ -97,8 +98,6 @@ static int	tp_maxnotes = 0;
 static bool tp_notes_queued = false;
 static Oid	tp_notes_owner = InvalidOid;
 
-/* when this session last asked for a notifier to start */
-static TimestampTz tp_notifier_asked = 0;
 
 void
 tp_note_pool(int64 resource_id, DateADT date, const char *period)
@@ -206,6 +205,31 @@ tp_cmp_note(const void *a, const void *b)
 }
 
 /*
+ * Whether the queue is the table the extension made: rows are written to it
+ * with no executor (no index, trigger or constraint would see them).
+ */
+static bool
+tp_notify_queue_intact(Relation rel)
+{
+	static const Oid types[3] = {INT8OID, DATEOID, TEXTOID};
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			i;
+
+	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rel->relhasindex ||
+		rel->rd_rel->relhastriggers || rel->rd_rel->relhasrules ||
+		desc->natts != 3 || (desc->constr != NULL && desc->constr->num_check > 0))
+		return false;
+	for (i = 0; i < 3; i++)
+	{
+		Form_pg_attribute a = TupleDescAttr(desc, i);
+
+		if (a->attisdropped || a->atttypid != types[i])
+			return false;
+	}
+	return true;
+}
+
+/*
  * At commit: write each pool noted once to timepool.notify_queue, as part of
  * the transaction.
  */
@@ -226,6 +250,15 @@ tp_notes_queue(void)
 	if (tp_nnotes > 1)
 		qsort(tp_notes, tp_nnotes, sizeof(TpNote), tp_cmp_note);
 	rel = table_open(relid, RowExclusiveLock);
+	if (!tp_notify_queue_intact(rel))
+	{
+		table_close(rel, RowExclusiveLock);
+		ereport(WARNING,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("timepool sent no live changes: timepool.notify_queue has been altered"),
+				 errhint("Put it back as the extension's script made it.")));
+		return;
+	}
 	for (i = 0; i < tp_nnotes; i++)
 	{
 		TpNote	   *n = &tp_notes[i];
@@ -256,42 +289,65 @@ tp_notes_queue(void)
 }
 
 /*
- * The notifier's lock: the running notifier of a database holds it, in
- * ExclusiveLock, for as long as it takes rows from the queue.  An advisory
- * lock in timepool's space: no SQL call can hold it (a role that could
- * would silence the notifier).
+ * The notifier's locks, advisory locks in timepool's space (no SQL call can
+ * hold one: a role that could would silence the notifier).  Key 0, the
+ * running lock: the database's running notifier holds it in ExclusiveLock
+ * for as long as it takes rows from the queue.  Key 1, the starting lock:
+ * the session that starts a notifier holds it until the notifier holds the
+ * running lock, so that the commits of many sessions that find no notifier
+ * at once start one between them, not one each.
  */
+#define TP_NOTIFIER_RUNNING 0
+#define TP_NOTIFIER_STARTING 1
+
 static void
-tp_notifier_tag(LOCKTAG *tag, Oid dboid)
+tp_notifier_tag(LOCKTAG *tag, Oid dboid, uint32 which)
 {
-	SET_LOCKTAG_ADVISORY(*tag, dboid, TP_LOCK_NOTIFIER, 0, TP_LOCK_SPACE);
+	SET_LOCKTAG_ADVISORY(*tag, dboid, TP_LOCK_NOTIFIER, which, TP_LOCK_SPACE);
 }
 
 /*
- * Start the database's notifier if none runs.  Nothing here raises an
- * ERROR: it runs after a commit too.
+ * Whether a notifier holds the running lock: a moment's ShareLock, which a
+ * notifier that is taking the lock then retries (tp_notifier_lock).  A full
+ * lock table is taken as a notifier: nothing here may raise an ERROR.
+ */
+static bool
+tp_notifier_running(void)
+{
+	LOCKTAG		tag;
+
+	tp_notifier_tag(&tag, MyDatabaseId, TP_NOTIFIER_RUNNING);
+	if (LockAcquireExtended(&tag, ShareLock, true, true, false, NULL) == LOCKACQUIRE_NOT_AVAIL)
+		return true;
+	LockRelease(&tag, ShareLock, true);
+	return false;
+}
+
+/*
+ * Start the database's notifier if none runs, and wait (at most
+ * TP_NOTIFY_START_MS) until it runs; a WARNING when it cannot.  Nothing here
+ * raises an ERROR or takes an interrupt: it runs after a commit too.
  */
 static void
 tp_notifier_ensure(Oid owner)
 {
-	LOCKTAG		tag;
-	LockAcquireResult r;
+	LOCKTAG		starting;
 	BackgroundWorker w;
-	TimestampTz now;
+	BackgroundWorkerHandle *handle;
+	TimestampTz until;
 
-	tp_notifier_tag(&tag, MyDatabaseId);
-	/* a notifier holds the lock; a full lock table is taken as one too */
-	r = LockAcquireExtended(&tag, ShareLock, true, true, false, NULL);
-	if (r == LOCKACQUIRE_NOT_AVAIL)
+	/* a notifier runs, or another session is starting one */
+	if (tp_notifier_running())
 		return;
-	LockRelease(&tag, ShareLock, true);
-
-	/* one this session asked for a moment ago is starting */
-	now = GetCurrentTimestamp();
-	if (tp_notifier_asked != 0 &&
-		!TimestampDifferenceExceeds(tp_notifier_asked, now, TP_NOTIFY_IDLE_MS))
+	tp_notifier_tag(&starting, MyDatabaseId, TP_NOTIFIER_STARTING);
+	if (LockAcquireExtended(&starting, ExclusiveLock, true, true, false, NULL) == LOCKACQUIRE_NOT_AVAIL)
 		return;
-	tp_notifier_asked = now;
+	/* the one that held the starting lock till now has started it */
+	if (tp_notifier_running())
+	{
+		LockRelease(&starting, ExclusiveLock, true);
+		return;
+	}
 
 	memset(&w, 0, sizeof(w));
 	w.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
@@ -303,13 +359,47 @@ tp_notifier_ensure(Oid owner)
 	strlcpy(w.bgw_type, "timepool notifier", BGW_MAXLEN);
 	w.bgw_main_arg = ObjectIdGetDatum(MyDatabaseId);
 	memcpy(w.bgw_extra, &owner, sizeof(Oid));
-	w.bgw_notify_pid = 0;
-	if (!RegisterDynamicBackgroundWorker(&w, NULL))
+	/* the postmaster sets this session's latch when it starts or stops */
+	w.bgw_notify_pid = MyProcPid;
+	if (!RegisterDynamicBackgroundWorker(&w, &handle))
+	{
+		LockRelease(&starting, ExclusiveLock, true);
 		ereport(WARNING,
 				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
 				 errmsg("timepool could not start its notifier"),
 				 errdetail("The pools changed stay queued until a notifier starts."),
 				 errhint("Raise max_worker_processes.")));
+		return;
+	}
+
+	until = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), TP_NOTIFY_START_MS);
+	for (;;)
+	{
+		pid_t		pid;
+		BgwHandleStatus status = GetBackgroundWorkerPid(handle, &pid);
+
+		if (tp_notifier_running())
+			break;
+		if (status == BGWH_STOPPED)
+		{
+			/* it stopped before it took the lock */
+			ereport(WARNING,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("timepool's notifier stopped as it started"),
+					 errdetail("The pools changed stay queued until a notifier starts."),
+					 errhint("The server log says why.")));
+			break;
+		}
+		if (status == BGWH_POSTMASTER_DIED || GetCurrentTimestamp() >= until)
+			break;
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 1, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+	}
+	pfree(handle);
+	LockRelease(&starting, ExclusiveLock, true);
+	/* a wake-up this took from the session is given back */
+	SetLatch(MyLatch);
 }
 
 /*
@@ -522,19 +612,59 @@ tp_notes_deliver(TpNote *notes, int nnotes)
 	UnregisterSnapshot(snap);
 }
 
+/* send one pool in a subtransaction: if it fails, a WARNING and nothing sent */
+static void
+tp_notes_deliver_one(TpNote *n)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		tp_notes_deliver(n, 1);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *e;
+
+		MemoryContextSwitchTo(cxt);
+		e = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+		ereport(WARNING,
+				(errcode(e->sqlerrcode),
+				 errmsg("timepool's notifier dropped a queued pool: %s", e->message),
+				 errdetail("resource_id %lld, date %s, period %s",
+						   (long long) n->resource_id, tp_date_str(n->date),
+						   n->period[0] != '\0' ? n->period : "(every period)")));
+		FreeErrorData(e);
+	}
+	PG_END_TRY();
+}
+
 /*
  * One round of the notifier, in a transaction of its own: take up to
- * TP_NOTIFY_BATCH queued pools and send them.  Returns how many it took, or
- * -1 when the extension is gone from the database.
+ * TP_NOTIFY_BATCH queued pools and send them, all at once or, careful, one
+ * pool at a time.  Returns how many it took, or -1 when the extension is
+ * gone from the database.
  */
 static int
-tp_notifier_round(void)
+tp_notifier_round(bool careful)
 {
 	static const char *const take =
 		"DELETE FROM timepool.notify_queue WHERE ctid = ANY (ARRAY ("
 		"SELECT ctid FROM timepool.notify_queue LIMIT " CppAsString2(TP_NOTIFY_BATCH) "))"
 		" RETURNING resource_id, pool_date, period";
+	TpNote	   *notes = NULL;
 	int			n = 0;
+	double		usage = 0;
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
@@ -544,7 +674,7 @@ tp_notifier_round(void)
 		n = -1;
 	else
 	{
-		TpNote	   *notes;
+		MemoryContext cxt = CurrentMemoryContext;
 		uint64		i;
 		bool		isnull;
 
@@ -555,9 +685,7 @@ tp_notifier_round(void)
 		n = (int) SPI_processed;
 		if (n > 0)
 		{
-			double		usage;
-
-			notes = palloc(sizeof(TpNote) * n);
+			notes = MemoryContextAlloc(cxt, sizeof(TpNote) * n);
 			for (i = 0; i < SPI_processed; i++)
 			{
 				HeapTuple	t = SPI_tuptable->vals[i];
@@ -572,30 +700,43 @@ tp_notifier_round(void)
 					text_to_cstring_buffer(DatumGetTextPP(v), notes[i].period, TP_CODE_MAXLEN + 1);
 				notes[i].subid = InvalidSubTransactionId;
 			}
-
-			/*
-			 * A listener that keeps a transaction open holds the queue's tail
-			 * where it is: past half the queue, this round's payloads are
-			 * dropped rather than fill it.
-			 */
 			if (SPI_execute("SELECT pg_catalog.pg_notification_queue_usage()", true, 1) != SPI_OK_SELECT)
 				elog(ERROR, "timepool: could not read the notification queue's usage");
 			usage = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-			if (usage >= 0.5)
-				ereport(WARNING,
-						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-						 errmsg("timepool's notifier did not send %d pools: the notification queue is %.0f%% full", n, usage * 100),
-						 errdetail("A session that listens has kept a transaction open."),
-						 errhint("End that transaction (pg_stat_activity shows it).")));
-			else
-			{
-				if (n > 1)
-					qsort(notes, n, sizeof(TpNote), tp_cmp_note);
-				tp_notes_deliver(notes, n);
-			}
 		}
-		SPI_finish();
 	}
+	/* the pools are read through SPI too (tp_load_day) */
+	if (n > 0)
+	{
+		/*
+		 * A listener that keeps a transaction open holds the queue's tail
+		 * where it is: past half the queue, this round's payloads are
+		 * dropped rather than fill it.
+		 */
+		if (usage >= 0.5)
+			ereport(WARNING,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("timepool's notifier did not send %d pools: the notification queue is %.0f%% full", n, usage * 100),
+					 errdetail("A session that listens has kept a transaction open."),
+					 errhint("End that transaction (pg_stat_activity shows it).")));
+		else
+		{
+			if (n > 1)
+				qsort(notes, n, sizeof(TpNote), tp_cmp_note);
+			if (careful)
+			{
+				int			i;
+
+				for (i = 0; i < n; i++)
+					if (i == 0 || tp_cmp_note(&notes[i], &notes[i - 1]) != 0)
+						tp_notes_deliver_one(&notes[i]);
+			}
+			else
+				tp_notes_deliver(notes, n);
+		}
+	}
+	if (n >= 0)
+		SPI_finish();
 	PopActiveSnapshot();
 	CommitTransactionCommand();
 	pgstat_report_activity(STATE_IDLE, NULL);
@@ -625,10 +766,65 @@ tp_notifier_pending(void)
 }
 
 /*
- * The notifier's main: the database's OID is its argument, the role it runs
- * as (the owner of timepool's schema, that the commit which started it
- * read) is in bgw_extra.  One runs per database: a second one finds the lock
- * taken and stops.
+ * Take the running lock.  A session's look at it (tp_notifier_running) holds
+ * it for a moment, so it is tried for a while before it counts as another
+ * notifier's.
+ */
+static bool
+tp_notifier_lock(LOCKTAG *tag)
+{
+	int			i;
+
+	for (i = 0; i < 50; i++)
+	{
+		if (LockAcquireExtended(tag, ExclusiveLock, true, true, true, NULL) != LOCKACQUIRE_NOT_AVAIL)
+			return true;
+		pg_usleep(2000L);
+	}
+	return false;
+}
+
+/*
+ * A round, and what a failed one leaves: a round that fails (a deadlock with
+ * a TRUNCATE, a cancel, a queued row no pool can be made of) is rolled back
+ * with its rows, and the next round takes them again pool by pool
+ * (*careful): a pool that fails alone is dropped with a WARNING, and the
+ * rest are sent.  A careful round that fails too is retried after a pause;
+ * the third in a row stops the notifier.
+ */
+static int
+tp_notifier_try_round(bool *careful, int *failures)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile int n = 0;
+
+	PG_TRY();
+	{
+		n = tp_notifier_round(*careful);
+		*careful = false;
+		*failures = 0;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		EmitErrorReport();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		pgstat_report_activity(STATE_IDLE, NULL);
+		if (*careful && ++*failures >= 3)
+			proc_exit(1);
+		*careful = true;
+		n = 0;
+	}
+	PG_END_TRY();
+	return n;
+}
+
+/*
+ * The notifier's main: the database's OID is its argument, the role it works
+ * as (the owner of timepool's schema, that the commit which started it read)
+ * is in bgw_extra.  One runs per database: a second one finds the running
+ * lock taken and stops.
  */
 void
 tp_notifier_main(Datum arg)
@@ -637,26 +833,47 @@ tp_notifier_main(Datum arg)
 	Oid			owner;
 	LOCKTAG		tag;
 	int			idle = 0;
+	bool		careful = false;
+	int			failures = 0;
 
 	memcpy(&owner, MyBgworkerEntry->bgw_extra, sizeof(Oid));
 	pqsignal(SIGTERM, die);
 	BackgroundWorkerUnblockSignals();
-	BackgroundWorkerInitializeConnectionByOid(dboid, owner, 0);
+
+	/*
+	 * Connect as the bootstrap superuser, which no role setting, NOLOGIN or
+	 * connection limit stops, and work as the schema's owner: the rows it
+	 * reads and deletes are the owner's, and nothing it runs may change the
+	 * session (a security-restricted operation).
+	 */
+	BackgroundWorkerInitializeConnectionByOid(dboid, InvalidOid, 0);
+	SetUserIdAndSecContext(owner, SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
 	pgstat_report_appname("timepool notifier");
+
+	/*
+	 * The database's settings do not reach the notifier's work: a read-only
+	 * default or a timeout would make every round fail.
+	 */
 	SetConfigOption("search_path", "pg_catalog, pg_temp", PGC_SUSET, PGC_S_OVERRIDE);
+	SetConfigOption("default_transaction_read_only", "off", PGC_SUSET, PGC_S_OVERRIDE);
+	SetConfigOption("default_transaction_isolation", "read committed", PGC_SUSET, PGC_S_OVERRIDE);
+	SetConfigOption("statement_timeout", "0", PGC_SUSET, PGC_S_OVERRIDE);
+	SetConfigOption("lock_timeout", "0", PGC_SUSET, PGC_S_OVERRIDE);
+	SetConfigOption("idle_in_transaction_session_timeout", "0", PGC_SUSET, PGC_S_OVERRIDE);
+	SetConfigOption("session_replication_role", "origin", PGC_SUSET, PGC_S_OVERRIDE);
 	/* a payload lost in a crash is lost with the queue anyway */
 	SetConfigOption("synchronous_commit", "off", PGC_SUSET, PGC_S_OVERRIDE);
 
-	tp_notifier_tag(&tag, dboid);
-	if (LockAcquireExtended(&tag, ExclusiveLock, true, true, true, NULL) == LOCKACQUIRE_NOT_AVAIL)
+	tp_notifier_tag(&tag, dboid, TP_NOTIFIER_RUNNING);
+	if (!tp_notifier_lock(&tag))
 		proc_exit(0);
 	for (;;)
 	{
-		int			n = tp_notifier_round();
+		int			n = tp_notifier_try_round(&careful, &failures);
 
 		if (n < 0)
 			break;
-		if (n == TP_NOTIFY_BATCH)
+		if (n == TP_NOTIFY_BATCH || (careful && failures == 0))
 			continue;
 		if (n > 0)
 			idle = 0;
@@ -667,14 +884,13 @@ tp_notifier_main(Datum arg)
 			 * commit that found the lock held has its rows seen here.
 			 */
 			LockRelease(&tag, ExclusiveLock, true);
-			if (!tp_notifier_pending() ||
-				LockAcquireExtended(&tag, ExclusiveLock, true, true, true, NULL) == LOCKACQUIRE_NOT_AVAIL)
+			if (!tp_notifier_pending() || !tp_notifier_lock(&tag))
 				break;
 			idle = 0;
 			continue;
 		}
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-						 TP_NOTIFY_INTERVAL_MS, PG_WAIT_EXTENSION);
+						 careful ? TP_NOTIFY_IDLE_MS : TP_NOTIFY_INTERVAL_MS, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
 		CHECK_FOR_INTERRUPTS();
 	}

@@ -46,8 +46,9 @@
 #define TP_LOCK_SERVICE		29811	/* one service: bookings share it,
 									 * delete_service() excludes them; key =
 									 * hashint8(id) */
-#define TP_LOCK_NOTIFIER	29812	/* the database's notifier (notify.c);
-									 * key 0; a session lock */
+#define TP_LOCK_NOTIFIER	29812	/* the database's notifier (notify.c):
+									 * key 0 the running one's, key 1 the
+									 * starting one's; session locks */
 /*
  * The schedule lock (the cached tables' commit order) is not one of these:
  * see tp_cache_sync() in common.c.
@@ -248,6 +249,8 @@ extern bool tp_notify;			/* timepool.notify */
 #define TP_NOTIFY_BATCH 10000
 /* and stops after this long with nothing to send */
 #define TP_NOTIFY_IDLE_MS 1000
+/* a commit that starts a notifier waits at most this long for it to run */
+#define TP_NOTIFY_START_MS 1000
 extern void tp_note_pool(int64 resource_id, DateADT date, const char *period);
 extern void tp_notes_queue(void);
 extern void tp_notes_committed(void);
