@@ -149,12 +149,24 @@ SELECT reservation_id = :r2 AS same_reservation, action, old_status, new_status,
 SELECT max(id) AS mark FROM timepool.audit_log \gset
 
 ---------------------------------------------------------------------------
--- 7. a restore (created_at older than the transaction, by a superuser or
--- the table's owner) is not logged
+-- 7. a restore (pg_dump's COPY FROM STDIN with check_function_bodies off,
+-- of a row whose created_at is older than the transaction, by a superuser
+-- or the table's owner) is not logged
 ---------------------------------------------------------------------------
-INSERT INTO timepool.resources (code, name, created_at, updated_at)
-VALUES ('DR_OLD', 'Dr. Restored', '2020-01-01 10:00+00', '2020-01-01 10:00+00');
+SET check_function_bodies = off;
+COPY timepool.resources (code, name, created_at, updated_at) FROM stdin;
+DR_OLD	Dr. Restored	2020-01-01 10:00+00	2020-01-01 10:00+00
+\.
+RESET check_function_bodies;
 SELECT count(*) AS logged_rows FROM timepool.audit_log WHERE id > :mark;
+-- a plain INSERT with an old created_at is no restore, a superuser's
+-- included: it is logged
+INSERT INTO timepool.resources (code, name, created_at, updated_at)
+VALUES ('DR_OLD2', 'Dr. Inserted', '2020-01-01 10:00+00', '2020-01-01 10:00+00');
+SELECT table_name, action, new_row ->> 'code' AS code
+  FROM timepool.audit_log WHERE id > :mark ORDER BY id;
+DELETE FROM timepool.resources WHERE code = 'DR_OLD2';
+SELECT max(id) AS mark FROM timepool.audit_log \gset
 -- but a later change of that row is
 UPDATE timepool.resources SET name = 'Dr. Restored Later' WHERE code = 'DR_OLD';
 SELECT table_name, action, old_row ->> 'name' AS old_name, new_row ->> 'name' AS new_name

@@ -7,8 +7,7 @@
 -- held to the pool's capacity (TP001) and schedule (TP002), multi-row
 -- statements as a whole; writes that add nothing (notes, status changes
 -- between holding statuses) pass even in an over-full pool; DELETE frees
--- minutes; rows with a created_at older than the transaction (a restore)
--- are taken as they are.
+-- minutes; only a restore (section 9) is taken as it is.
 --
 SET timepool.today = '2025-11-14';
 SET DateStyle = 'ISO, YMD';
@@ -266,8 +265,10 @@ UPDATE timepool.reservations SET duration_minutes = 60, required_minutes = 70 WH
 RETURNING duration_minutes, buffer_minutes, required_minutes, start_time, end_time;
 
 ---------------------------------------------------------------------------
--- 9. the import rule: a row whose created_at is older than the transaction
--- (as pg_dump restores it) is taken without the capacity check
+-- 9. the restore rule: only a restore (pg_dump's COPY FROM STDIN, in a
+-- session with check_function_bodies off as pg_dump and pg_restore set it,
+-- of a row whose created_at is older than the transaction, by the owner or
+-- a superuser) is taken without the capacity check; any INSERT is judged
 ---------------------------------------------------------------------------
 -- DR_A's MORNING of 2025-11-15 is full (120 of 120).
 -- error: with the default created_at
@@ -279,15 +280,66 @@ VALUES (:dr_a, :botox, '2025-11-15', '09:00', 'Imported');
 INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name, created_at)
 VALUES (:dr_a, :botox, '2025-11-15', '09:00', 'Imported', now());
 \set VERBOSITY default
--- an older created_at: taken
+-- error: an older created_at, by a superuser, is no restore either (TP001;
+-- before 1.6 it was taken, and history copied in this way overbooked
+-- future pools)
 INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name, created_at)
-VALUES (:dr_a, :botox, '2025-11-15', '09:00', 'Imported', '2025-01-10 10:00:00+00')
-RETURNING patient_name, service_code, start_time, end_time, period, status,
-          created_at = '2025-01-10 10:00:00+00' AS created_kept;
+VALUES (:dr_a, :botox, '2025-11-15', '09:00', 'Imported', '2025-01-10 10:00:00+00');
+\echo :LAST_ERROR_SQLSTATE
+-- error: nor an INSERT ... SELECT of legacy rows with their old created_at
+INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name, created_at)
+SELECT :dr_a, :botox, '2025-11-15', t, 'Legacy ' || t, '2024-06-01 10:00:00+00'
+  FROM (VALUES (time '09:00'), (time '10:00'), (time '11:00')) v(t);
+\echo :LAST_ERROR_SQLSTATE
+-- nor with check_function_bodies off
+SET check_function_bodies = off;
+INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name, created_at)
+VALUES (:dr_a, :botox, '2025-11-15', '09:00', 'Imported', '2025-01-10 10:00:00+00');
+\echo :LAST_ERROR_SQLSTATE
+RESET check_function_bodies;
+-- the COPY below names DR_A and BOTOX by their ids (fresh identities above)
+SELECT :dr_a = 1 AND :botox = 2 AS ids_as_the_copy_says;
+-- error: a COPY FROM STDIN with check_function_bodies on is a DBA's COPY
+-- (or psql's \copy), not a restore: judged
+COPY timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name, created_at) FROM stdin;
+1	2	2025-11-15	09:00	Imported	2025-01-10 10:00:00+00
+\.
+\echo :LAST_ERROR_SQLSTATE
+-- as pg_dump's script restores it: taken
+SET check_function_bodies = off;
+COPY timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name, created_at) FROM stdin;
+1	2	2025-11-15	09:00	Imported	2025-01-10 10:00:00+00
+\.
+SELECT patient_name, service_code, start_time, end_time, period, status,
+       created_at = '2025-01-10 10:00:00+00' AS created_kept
+  FROM timepool.reservations WHERE patient_name = 'Imported';
 -- restored rows keep their place even in a pool that is closed now
-INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, end_time, period, patient_name, created_at)
-VALUES (:dr_a, :botox, '2025-11-22', '09:00', '09:30', 'MORNING', 'Imported Closed', '2025-01-10 10:00:00+00')
-RETURNING patient_name, reservation_date, start_time, end_time, period, status;
+COPY timepool.reservations (resource_id, service_id, reservation_date, start_time, end_time, period, patient_name, created_at) FROM stdin;
+1	2	2025-11-22	09:00	09:30	MORNING	Imported Closed	2025-01-10 10:00:00+00
+\.
+SELECT patient_name, reservation_date, start_time, end_time, period, status
+  FROM timepool.reservations WHERE patient_name = 'Imported Closed';
+-- error: but not a row of this transaction (created_at = now())
+COPY timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name) FROM stdin;
+1	2	2025-11-15	10:00	Not restored
+\.
+\echo :LAST_ERROR_SQLSTATE
+RESET check_function_bodies;
+-- error: nor a COPY by a role that may insert but owns nothing
+CREATE ROLE tp_guard_copier NOLOGIN;
+GRANT USAGE ON SCHEMA timepool TO tp_guard_copier;
+GRANT INSERT ON timepool.reservations TO tp_guard_copier;
+SET ROLE tp_guard_copier;
+SET check_function_bodies = off;
+COPY timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name, created_at) FROM stdin;
+1	2	2025-11-15	10:00	Copier	2025-01-10 10:00:00+00
+\.
+\echo :LAST_ERROR_SQLSTATE
+RESET check_function_bodies;
+RESET ROLE;
+REVOKE ALL ON timepool.reservations FROM tp_guard_copier;
+REVOKE ALL ON SCHEMA timepool FROM tp_guard_copier;
+DROP ROLE tp_guard_copier;
 -- the pool is now over-full
 SELECT booked_minutes, remaining_minutes, reservation_count
   FROM timepool.availability('2025-11-15', 'MORNING', p_resource => 'DR_A');

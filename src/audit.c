@@ -110,10 +110,8 @@ tp_audit_row_id(HeapTuple tup, TupleDesc desc, int64 *id)
 }
 
 /*
- * A row inserted with a created_at older than this transaction by the
- * table's owner or a superuser is a restore (pg_dump's data) or an import
- * of history, as the reservations guard treats it: its history is in the
- * restored log already.
+ * A row restored from a dump (tp_restoring, common.c): its history is in
+ * the restored log already.  An INSERT, by its created_at.
  */
 static bool
 tp_audit_is_restore(Relation rel, HeapTuple tup)
@@ -121,22 +119,18 @@ tp_audit_is_restore(Relation rel, HeapTuple tup)
 	int			col = SPI_fnumber(rel->rd_att, "created_at");
 	bool		isnull;
 	Datum		created;
-	Oid			role = GetOuterUserId();
 
 	if (col <= 0)
 		return false;
 	created = SPI_getbinval(tup, rel->rd_att, col, &isnull);
-	if (isnull || DatumGetTimestampTz(created) >= GetCurrentTransactionStartTimestamp())
-		return false;
-	return superuser_arg(role) || has_privs_of_role(role, rel->rd_rel->relowner);
+	return !isnull && tp_restoring(rel, DatumGetTimestampTz(created));
 }
 
 /*
  * The same for timepool.settings, whose one row a restore does not insert
- * but updates (settings_keep_row() turns the INSERT into an UPDATE that
- * keeps the dumped updated_at): an UPDATE that leaves updated_at older than
- * this transaction, by the owner or a superuser.  Any other UPDATE of the
- * settings gets updated_at = now() from that trigger.
+ * but updates (settings_keep_row() turns the COPY's INSERT into an UPDATE
+ * that keeps the dumped updated_at): by its updated_at.  Any other UPDATE of
+ * the settings gets updated_at = now() from that trigger.
  */
 static bool
 tp_audit_is_restored_settings(Relation rel, HeapTuple tup)
@@ -144,7 +138,6 @@ tp_audit_is_restored_settings(Relation rel, HeapTuple tup)
 	int			col;
 	bool		isnull;
 	Datum		updated;
-	Oid			role = GetOuterUserId();
 
 	if (RelationGetRelid(rel) != tp_relid("settings"))
 		return false;
@@ -152,9 +145,7 @@ tp_audit_is_restored_settings(Relation rel, HeapTuple tup)
 	if (col <= 0)
 		return false;
 	updated = SPI_getbinval(tup, rel->rd_att, col, &isnull);
-	if (isnull || DatumGetTimestampTz(updated) >= GetCurrentTransactionStartTimestamp())
-		return false;
-	return superuser_arg(role) || has_privs_of_role(role, rel->rd_rel->relowner);
+	return !isnull && tp_restoring(rel, DatumGetTimestampTz(updated));
 }
 
 /*

@@ -25,6 +25,9 @@
 #include "utils/rel.h"
 #include "storage/lock.h"
 #include "storage/proc.h"
+#include "tcop/pquery.h"
+#include "utils/acl.h"
+#include "utils/portal.h"
 #include "utils/inval.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
@@ -1177,4 +1180,52 @@ tp_lock_pool(PG_FUNCTION_ARGS)
 	key = tp_pool_key(PG_GETARG_INT64(0), tp_check_date("p_date", PG_GETARG_DATUM(1)), period);
 	tp_lock_pool_keys(&key, 1);
 	PG_RETURN_VOID();
+}
+
+/*
+ * Whether the row being written to rel, with a timestamp `stamp` of its own
+ * (created_at; the settings' updated_at), is restored from a dump: the one
+ * place that decides it.  The guard takes such a row without judging its
+ * pool (a restore keeps every row where the dump had it, in a pool closed
+ * or cut since), and the audit log does not log it again.
+ *
+ * A restore is what pg_dump's output does and nothing else does by chance:
+ *   - the statement the session runs is a COPY FROM STDIN into rel itself
+ *     (pg_dump writes the data as COPY; psql and pg_restore send it so),
+ *     with no WHERE;
+ *   - check_function_bodies is off, as pg_dump's scripts and pg_restore set
+ *     it before anything else (a DBA's COPY or \copy leaves it on);
+ *   - the row's stamp is older than this transaction;
+ *   - the session's role owns rel or is a superuser: only a role that could
+ *     disable the triggers anyway.
+ * A plain INSERT, INSERT ... SELECT or UPDATE is never a restore, whoever
+ * runs it and whatever its created_at (before 1.6 an old created_at by a
+ * superuser was enough, and an INSERT ... SELECT of history overbooked
+ * future pools silently).
+ */
+bool
+tp_restoring(Relation rel, TimestampTz stamp)
+{
+	Portal		portal = ActivePortal;
+	PlannedStmt *ps;
+	CopyStmt   *copy;
+	Oid			role = GetOuterUserId();
+
+	if (check_function_bodies || stamp >= GetCurrentTransactionStartTimestamp())
+		return false;
+	if (portal == NULL || portal->commandTag != CMDTAG_COPY ||
+		list_length(portal->stmts) != 1)
+		return false;
+	ps = linitial_node(PlannedStmt, portal->stmts);
+	if (ps->commandType != CMD_UTILITY || ps->utilityStmt == NULL ||
+		!IsA(ps->utilityStmt, CopyStmt))
+		return false;
+	copy = (CopyStmt *) ps->utilityStmt;
+	if (!copy->is_from || copy->is_program || copy->filename != NULL ||
+		copy->relation == NULL || copy->query != NULL || copy->whereClause != NULL)
+		return false;
+	/* the COPY has the relation locked: its name leads to it still */
+	if (RangeVarGetRelid(copy->relation, NoLock, true) != RelationGetRelid(rel))
+		return false;
+	return superuser_arg(role) || has_privs_of_role(role, rel->rd_rel->relowner);
 }

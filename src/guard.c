@@ -296,24 +296,14 @@ tp_check_ranges(Relation rel, HeapTuple tup, TpCols *c)
 				 errtableconstraint(rel, "reservations_required_sum")));
 }
 
-/*
- * A row inserted with a created_at older than this transaction, by a role
- * that owns the table (or a superuser), is a restore or an import of
- * history, pg_dump's COPY being one: it keeps its place even where the
- * schedule has changed since.  Only roles that could disable this trigger
- * anyway get that exemption; for every other writer the row is checked.
- * The role is the session's current role: this trigger runs as its owner.
- */
+/* an INSERT restored from a dump (tp_restoring, common.c) */
 static bool
 tp_is_restore(Relation rel, HeapTuple tup, TpCols *c)
 {
 	bool		isnull;
 	Datum		created = SPI_getbinval(tup, rel->rd_att, c->created_at, &isnull);
-	Oid			role = GetOuterUserId();
 
-	if (isnull || DatumGetTimestampTz(created) >= GetCurrentTransactionStartTimestamp())
-		return false;
-	return superuser_arg(role) || has_privs_of_role(role, rel->rd_rel->relowner);
+	return !isnull && tp_restoring(rel, DatumGetTimestampTz(created));
 }
 
 /*

@@ -90,6 +90,8 @@ DSTA=tp_dump_data
 DSTAD=tp_dump_data_dt
 DSTAFC=tp_dump_data_fc
 DSTC=tp_dump_control
+DST1=tp_dump_dst_1tx
+DSTFC2=tp_dump_fc_each
 SITE_ROLE=tp_dump_site
 TODAY=2025-11-14 # "today" for timepool: bookings are on Saturday 2025-11-15 and later
 WORK=$(mktemp -d -t tp_dump.XXXXXX)
@@ -118,14 +120,14 @@ expect_like() {
 cleanup() {
 	local rc=$?
 	if [ "${KEEP_DBS:-}" != 1 ]; then
-		for db in "$SRC" "$DST" "$DSTFC" "$SRC0" "$DST0" "$DSTA" "$DSTAD" "$DSTAFC" "$DSTC"; do
+		for db in "$SRC" "$DST" "$DSTFC" "$SRC0" "$DST0" "$DSTA" "$DSTAD" "$DSTAFC" "$DSTC" "$DST1" "$DSTFC2"; do
 			dropdb --if-exists "$db" >/dev/null 2>&1 || echo "warning: could not drop $db" >&2
 		done
 		psql -X -q -d postgres -c "DROP ROLE IF EXISTS $SITE_ROLE" >/dev/null 2>&1 ||
 			echo "warning: could not drop role $SITE_ROLE" >&2
 		rm -rf "$WORK"
 	else
-		echo "kept databases $SRC $DST $DSTFC $SRC0 $DST0 $DSTA $DSTAD $DSTAFC $DSTC, role $SITE_ROLE and $WORK"
+		echo "kept databases $SRC $DST $DSTFC $SRC0 $DST0 $DSTA $DSTAD $DSTAFC $DSTC $DST1 $DSTFC2, role $SITE_ROLE and $WORK"
 	fi
 	exit "$rc"
 }
@@ -135,7 +137,7 @@ trap cleanup EXIT
 # shellcheck source=test/lib.sh
 . test/lib.sh
 
-for db in "$SRC" "$DST" "$DSTFC" "$SRC0" "$DST0" "$DSTA" "$DSTAD" "$DSTAFC" "$DSTC"; do
+for db in "$SRC" "$DST" "$DSTFC" "$SRC0" "$DST0" "$DSTA" "$DSTAD" "$DSTAFC" "$DSTC" "$DST1" "$DSTFC2"; do
 	PGOPTIONS="-c client_min_messages=warning" dropdb --if-exists "$db"
 done
 psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP ROLE IF EXISTS $SITE_ROLE"
@@ -769,6 +771,41 @@ pg_dump -Fc -d "$SRC" -f "$WORK/src.dump"
 restore_or_die "custom" "$WORK/restore-custom.log" "" \
 	pg_restore --exit-on-error --single-transaction -d "$DSTFC" "$WORK/src.dump"
 check_restored "custom" "$DSTFC"
+
+###########################################################################
+# The same two, the other way round: psql in one transaction, pg_restore a
+# statement at a time.  The guard tells a restore by its COPY FROM STDIN
+# with check_function_bodies off (common.c, tp_restoring), which both set.
+say "plain format in one transaction: psql --single-transaction -d $DST1 -f src.sql"
+createdb "$DST1"
+restore_or_die "plain --single-transaction" "$WORK/restore-plain-1tx.log" "$WORK/src.sql" \
+	psql -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose --single-transaction -d "$DST1" -f "$WORK/src.sql"
+check_restored "plain --single-transaction" "$DST1"
+
+say "custom format a statement at a time: pg_restore -d $DSTFC2 (no --single-transaction)"
+createdb "$DSTFC2"
+restore_or_die "custom, each statement" "$WORK/restore-custom-each.log" "" \
+	pg_restore --exit-on-error -d "$DSTFC2" "$WORK/src.dump"
+check_restored "custom, each statement" "$DSTFC2"
+
+# A restore is only that: a superuser's INSERT ... SELECT of the same rows,
+# with their old created_at, into the restored copy's full pools is judged
+# like any write (before 1.6 the old created_at let it in, and it overbooked)
+say "not a restore: a superuser's INSERT ... SELECT of history with old created_at into a full future pool of $DST1"
+# DR_A's AFTERNOON of 2025-11-15 (tomorrow) holds 180 minutes under 120: its
+# three rows again, with their created_at (older than the transaction)
+n=$(q "$DST1" "SELECT count(*) FROM timepool.reservations r JOIN timepool.resources d ON d.id = r.resource_id
+	WHERE d.code = 'DR_A' AND r.reservation_date = '2025-11-15' AND r.period = 'AFTERNOON' AND r.created_at < now()")
+expect "$DST1: DR_A's AFTERNOON of 2025-11-15 has 3 rows created before this check" "$n" 3
+err=$(PGOPTIONS="-c timepool.today=$TODAY" psql -X -q -v VERBOSITY=sqlstate -d "$DST1" -c "
+	INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name, created_at)
+	SELECT r.resource_id, r.service_id, r.reservation_date, r.start_time, 'Copy of ' || r.patient_name, r.created_at
+	  FROM timepool.reservations r JOIN timepool.resources d ON d.id = r.resource_id
+	 WHERE d.code = 'DR_A' AND r.reservation_date = '2025-11-15' AND r.period = 'AFTERNOON'
+	RETURNING id" 2>&1 || true)
+expect "INSERT ... SELECT of old-created_at rows into the full future pool: TP001" "$err" "ERROR:  TP001"
+expect "INSERT ... SELECT: no row added" \
+	"$(q "$DST1" "SELECT count(*) FROM timepool.reservations WHERE patient_name LIKE 'Copy of %'")" 0
 
 ###########################################################################
 # Data only, into a database that has CREATE EXTENSION timepool already (as
