@@ -29,3 +29,19 @@ LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION timepool.notify_wait(interval) IS
   'waits until the notifier has sent the payloads of every pool that transactions committed before the call changed (true), or p_timeout (at most 1 hour) has passed (false); a session that LISTENs receives them before the call''s ReadyForQuery';
 REVOKE ALL ON FUNCTION timepool.notify_wait(interval) FROM PUBLIC;
+
+---------------------------------------------------------------------------
+-- overrides over a range of dates: a vacation or a closed week is one row
+---------------------------------------------------------------------------
+-- date is the first day, end_date the last (inclusive); NULL is date alone.
+-- Precedence for a pool on a date among the rows that cover it (src/
+-- schedule.c): the most specific scope (this resource and period, this
+-- resource's day, every resource's period, every resource's day), then the
+-- shortest range (a row of one date over a week's), then the latest first
+-- day.
+ALTER TABLE timepool.schedule_overrides
+  ADD COLUMN end_date date
+    CONSTRAINT schedule_overrides_end_date_range
+      CHECK (end_date IS NULL OR (isfinite(end_date) AND end_date >= date AND end_date - date <= 3660));
+COMMENT ON COLUMN timepool.schedule_overrides.end_date IS
+  'the last date the override applies to, inclusive (at most 3660 days after date); NULL: date alone';

@@ -109,7 +109,7 @@ WITH svc AS (
      AND days.d BETWEEN coalesce(w.effective_from, '-infinity') AND coalesce(w.effective_until, 'infinity')
   UNION
   SELECT res.id, days.d, o.period FROM res, days, timepool.schedule_overrides o
-   WHERE o.date = days.d AND o.period IS NOT NULL AND NOT o.is_closed
+   WHERE days.d BETWEEN o.date AND coalesce(o.end_date, o.date) AND o.period IS NOT NULL AND NOT o.is_closed
      AND (o.resource_id IS NULL OR o.resource_id = res.id)
 ), pools AS (
   SELECT l.rid, l.d, l.period, coalesce(o.start_time, w.start_time) AS ps, coalesce(o.end_time, w.end_time) AS pe,
@@ -121,9 +121,10 @@ WITH svc AS (
      AND l.d BETWEEN coalesce(w.effective_from, '-infinity') AND coalesce(w.effective_until, 'infinity')
     LEFT JOIN LATERAL (
       SELECT o.* FROM timepool.schedule_overrides o
-       WHERE o.date = l.d AND (o.resource_id IS NULL OR o.resource_id = l.rid)
+       WHERE l.d BETWEEN o.date AND coalesce(o.end_date, o.date) AND (o.resource_id IS NULL OR o.resource_id = l.rid)
          AND (o.period IS NULL OR o.period = l.period)
-       ORDER BY o.resource_id IS NULL, o.period IS NULL LIMIT 1) o ON true
+       ORDER BY o.resource_id IS NULL, o.period IS NULL, coalesce(o.end_date, o.date) - o.date, o.date DESC
+       LIMIT 1) o ON true
 ), open_pools AS (   -- a period no weekly row has needs an opening override's window
   SELECT p.*, p.cap - coalesce((SELECT sum(b.required_minutes) FROM timepool.reservations b
                                  WHERE b.resource_id = p.rid AND b.reservation_date = p.d AND b.period = p.period
@@ -219,11 +220,13 @@ LANGUAGE sql STABLE AS $$
 WITH res AS (
   SELECT r.id, r.code FROM timepool.resources r
    WHERE CASE WHEN p_resource IS NULL THEN r.is_active ELSE r.code = p_resource END
-), ovr AS (   -- the range's overrides, for each resource they apply to, ranked
-  SELECT res.id AS rid, o.date AS d, o.period, o.is_closed, o.start_time, o.end_time, o.capacity_minutes,
-         (CASE WHEN o.resource_id IS NULL THEN 1 ELSE 3 END) + (CASE WHEN o.period IS NULL THEN 0 ELSE 1 END) AS rank
+), ovr AS (   -- the range's overrides, for each resource and date they apply to, ranked
+  SELECT res.id AS rid, g.d::date AS d, o.period, o.is_closed, o.start_time, o.end_time, o.capacity_minutes,
+         (CASE WHEN o.resource_id IS NULL THEN 1 ELSE 3 END) + (CASE WHEN o.period IS NULL THEN 0 ELSE 1 END) AS rank,
+         coalesce(o.end_date, o.date) - o.date AS span, o.date AS first
     FROM timepool.schedule_overrides o JOIN res ON o.resource_id IS NULL OR o.resource_id = res.id
-   WHERE o.date BETWEEN p_from AND p_to
+   CROSS JOIN LATERAL generate_series(greatest(o.date, p_from), least(coalesce(o.end_date, o.date), p_to), interval '1 day') g(d)
+   WHERE o.date <= p_to AND coalesce(o.end_date, o.date) >= p_from
 ), weekly AS (
   SELECT res.id AS rid, d::date AS d, w.period, w.start_time, w.end_time, w.capacity_minutes
     FROM generate_series(p_from, p_to, interval '1 day') d
@@ -237,11 +240,11 @@ WITH res AS (
 ), applies AS (   -- the override that applies to a pool, closing or not
   SELECT DISTINCT ON (l.rid, l.d, l.period) l.rid, l.d, l.period, o.is_closed
     FROM labels l JOIN ovr o ON o.rid = l.rid AND o.d = l.d AND (o.period IS NULL OR o.period = l.period)
-   ORDER BY l.rid, l.d, l.period, o.rank DESC
+   ORDER BY l.rid, l.d, l.period, o.rank DESC, o.span, o.first DESC
 ), opens AS (   -- the best one that opens it
   SELECT DISTINCT ON (o.rid, o.d, o.period) o.rid, o.d, o.period, o.start_time, o.end_time, o.capacity_minutes
     FROM ovr o WHERE o.period IS NOT NULL AND NOT o.is_closed
-   ORDER BY o.rid, o.d, o.period, o.rank DESC
+   ORDER BY o.rid, o.d, o.period, o.rank DESC, o.span, o.first DESC
 ), pools AS (
   SELECT l.rid, l.d, l.period, coalesce(a.is_closed, false) AS closed,
          CASE WHEN a.rid IS NULL OR (a.is_closed AND w.rid IS NOT NULL) THEN w.start_time ELSE o.start_time END AS ps,

@@ -229,15 +229,20 @@ SELECT booked_minutes, remaining_minutes FROM timepool.availability('2025-11-15'
 \set VERBOSITY sqlstate
 UPDATE timepool.reservations SET start_time = '10:10' WHERE id = :mover;
 \set VERBOSITY default
+-- (the rows in name order: RETURNING gives them in the plan's order)
+WITH u AS (
 UPDATE timepool.reservations
    SET start_time = CASE WHEN id = :mover THEN '10:10'::time ELSE '14:00'::time END
  WHERE id IN (:bo, :mover)
-RETURNING patient_name, start_time, end_time, period;
+RETURNING patient_name, start_time, end_time, period)
+SELECT * FROM u ORDER BY patient_name;
 -- and back
+WITH u AS (
 UPDATE timepool.reservations
    SET start_time = CASE WHEN id = :mover THEN '14:00'::time ELSE '10:10'::time END
  WHERE id IN (:bo, :mover)
-RETURNING patient_name, start_time, end_time, period;
+RETURNING patient_name, start_time, end_time, period)
+SELECT * FROM u ORDER BY patient_name;
 SELECT booked_minutes, remaining_minutes FROM timepool.availability('2025-11-15', 'MORNING', p_resource => 'DR_A');
 
 ---------------------------------------------------------------------------

@@ -54,6 +54,7 @@ static SPIPlanPtr plan_c_resources_12 = NULL;
 static SPIPlanPtr plan_c_skills = NULL;
 static SPIPlanPtr plan_c_slots = NULL;
 static SPIPlanPtr plan_c_overrides = NULL;
+static SPIPlanPtr plan_c_overrides_16 = NULL;
 static SPIPlanPtr plan_c_services = NULL;
 static SPIPlanPtr plan_c_services_10 = NULL;
 static SPIPlanPtr plan_c_settings = NULL;
@@ -347,36 +348,56 @@ tp_cache_load(MemoryContext cxt)
 	}
 	SPI_freetuptable(tab);
 
-	tp_cache_query(&plan_c_overrides,
-				   "SELECT date, resource_id, period, is_closed, start_time, end_time, capacity_minutes"
-				   " FROM timepool.schedule_overrides ORDER BY date");
+	/*
+	 * The overrides: those of one date and (1.6, end_date) those of a range
+	 * of dates apart, each by its first date, for tp_load_day().
+	 */
+	if (get_attnum(tp_cache_rels[3], "end_date") != InvalidAttrNumber)
+		tp_cache_query(&plan_c_overrides_16,
+					   "SELECT date, resource_id, period, is_closed, start_time, end_time, capacity_minutes,"
+					   " coalesce(end_date, date)"
+					   " FROM timepool.schedule_overrides ORDER BY date");
+	else
+		tp_cache_query(&plan_c_overrides,
+					   "SELECT date, resource_id, period, is_closed, start_time, end_time, capacity_minutes, date"
+					   " FROM timepool.schedule_overrides ORDER BY date");
 	tab = SPI_tuptable;
 	n = (int) SPI_processed;
 	old = MemoryContextSwitchTo(cxt);
 	tp_cache.overrides = palloc0(sizeof(TpOverride) * Max(n, 1));
+	tp_cache.ranges = palloc0(sizeof(TpOverride) * Max(n, 1));
 	MemoryContextSwitchTo(old);
+	tp_cache.noverrides = 0;
+	tp_cache.nranges = 0;
 	for (i = 0; i < n; i++)
 	{
-		TpOverride *o = &tp_cache.overrides[i];
+		TpOverride	o;
 		HeapTuple	tup = tab->vals[i];
 		Datum		d;
 
-		o->date = DatumGetDateADT(SPI_getbinval(tup, tab->tupdesc, 1, &isnull));
+		memset(&o, 0, sizeof(o));
+		o.date = DatumGetDateADT(SPI_getbinval(tup, tab->tupdesc, 1, &isnull));
+		o.until = DatumGetDateADT(SPI_getbinval(tup, tab->tupdesc, 8, &isnull));
+		if (isnull || o.until < o.date)
+			o.until = o.date;
 		d = SPI_getbinval(tup, tab->tupdesc, 2, &isnull);
-		o->resource_id = isnull ? 0 : DatumGetInt64(d);
+		o.resource_id = isnull ? 0 : DatumGetInt64(d);
 		(void) SPI_getbinval(tup, tab->tupdesc, 3, &isnull);
-		o->whole_day = isnull;
+		o.whole_day = isnull;
 		if (!isnull)
-			tp_copy_code(o->period, tup, tab->tupdesc, 3);
-		o->closed = DatumGetBool(SPI_getbinval(tup, tab->tupdesc, 4, &isnull));
-		if (!o->closed)
+			tp_copy_code(o.period, tup, tab->tupdesc, 3);
+		o.closed = DatumGetBool(SPI_getbinval(tup, tab->tupdesc, 4, &isnull));
+		if (!o.closed)
 		{
-			o->start_min = tp_minutes(SPI_getbinval(tup, tab->tupdesc, 5, &isnull));
-			o->end_min = tp_minutes(SPI_getbinval(tup, tab->tupdesc, 6, &isnull));
-			o->capacity = DatumGetInt32(SPI_getbinval(tup, tab->tupdesc, 7, &isnull));
+			o.start_min = tp_minutes(SPI_getbinval(tup, tab->tupdesc, 5, &isnull));
+			o.end_min = tp_minutes(SPI_getbinval(tup, tab->tupdesc, 6, &isnull));
+			o.capacity = DatumGetInt32(SPI_getbinval(tup, tab->tupdesc, 7, &isnull));
 		}
+		if (o.until == o.date)
+			tp_cache.overrides[tp_cache.noverrides++] = o;
+		else
+			tp_cache.ranges[tp_cache.nranges++] = o;
 	}
-	tp_cache.noverrides = n;
 	SPI_freetuptable(tab);
 
 	if (tp_cache.has_holds)

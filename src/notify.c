@@ -36,7 +36,8 @@
  *
  *	  A weekly row's change is sent for its pools of the next
  *	  TP_NOTIFY_SCHEDULE_DAYS days from the clinic's today, one payload per
- *	  pool; an override's for its date.  A prepared transaction sends
+ *	  pool; an override's for its date, or for those of its range of dates
+ *	  in the same days.  A prepared transaction sends
  *	  nothing.  Only the writes made while timepool.notify is on are noted:
  *	  the DBA turns it on for a database that somebody listens to (a
  *	  database with it on has a notifier process while it is busy).
@@ -960,22 +961,42 @@ tp_note_weekly_row(HeapTuple tuple, TupleDesc desc, DateADT today)
 			tp_note_pool(resource_id, d, period[0] != '\0' ? period : NULL);
 }
 
-/* an override: its date's pools (of its resource, or of every one) */
+/*
+ * An override: its date's pools (of its resource, or of every one); a
+ * range's (1.6, end_date), those of its dates in the next
+ * TP_NOTIFY_SCHEDULE_DAYS days from today, as for a weekly row.
+ */
 static void
-tp_note_override_row(HeapTuple tuple, TupleDesc desc)
+tp_note_override_row(HeapTuple tuple, TupleDesc desc, DateADT today)
 {
 	bool		isnull;
 	int64		resource_id;
 	Datum		v;
 	char		period[TP_CODE_MAXLEN + 1];
+	DateADT		date,
+				until,
+				d;
 
 	v = tp_row_value(tuple, desc, "resource_id", &isnull);
 	resource_id = isnull ? 0 : DatumGetInt64(v);
 	v = tp_row_value(tuple, desc, "date", &isnull);
 	if (isnull)
 		return;
+	date = until = DatumGetDateADT(v);
+	if (SPI_fnumber(desc, "end_date") > 0)
+	{
+		v = tp_row_value(tuple, desc, "end_date", &isnull);
+		if (!isnull && DatumGetDateADT(v) > date)
+			until = DatumGetDateADT(v);
+	}
 	tp_row_period(tuple, desc, period);
-	tp_note_pool(resource_id, DatumGetDateADT(v), period[0] != '\0' ? period : NULL);
+	if (until == date)
+	{
+		tp_note_pool(resource_id, date, period[0] != '\0' ? period : NULL);
+		return;
+	}
+	for (d = Max(date, today); d <= until && d < today + TP_NOTIFY_SCHEDULE_DAYS; d++)
+		tp_note_pool(resource_id, d, period[0] != '\0' ? period : NULL);
 }
 
 /*
@@ -1014,7 +1035,7 @@ tp_schedule_notify(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
-	if (weekly)
+	if (tp_notify)
 	{
 		TpPolicy	pol;
 
@@ -1027,7 +1048,7 @@ tp_schedule_notify(PG_FUNCTION_ARGS)
 		if (weekly)
 			tp_note_weekly_row(rows[i], desc, today);
 		else
-			tp_note_override_row(rows[i], desc);
+			tp_note_override_row(rows[i], desc, today);
 	}
 	SPI_finish();
 	return PointerGetDatum(NULL);

@@ -9,6 +9,9 @@
  *	  and this period; a row for this resource and the whole day; a row for
  *	  every resource and this period; a row for every resource and the whole
  *	  day.  A resource's own closure is never reopened by a clinic-wide row.
+ *	  A row may cover a range of dates (1.6, end_date); among rows of the
+ *	  same rank that cover a date, the one of fewer dates wins, then the one
+ *	  that starts later (tp_best_override).
  *
  * IDENTIFICATION
  *	  src/schedule.c
@@ -52,7 +55,13 @@ tp_override_rank(const TpOverride *o, int64 resource_id, const char *period)
 	return (o->resource_id != 0 ? 3 : 1) + (o->whole_day ? 0 : 1);
 }
 
-/* the override that applies to a pool; with open_only, the best one that opens it */
+/*
+ * The override that applies to a pool; with open_only, the best one that
+ * opens it.  Among rows of the same rank, the one of the fewest dates wins
+ * (a date's own row over a range's, a week's range over a month's), then
+ * the one that starts last (two rows of one scope cannot start on the same
+ * date: schedule_overrides_once).
+ */
 static const TpOverride *
 tp_best_override(const TpOverride *ovr, int novr, int64 resource_id,
 				 const char *period, bool open_only)
@@ -63,14 +72,18 @@ tp_best_override(const TpOverride *ovr, int novr, int64 resource_id,
 
 	for (i = 0; i < novr; i++)
 	{
-		int			rank = tp_override_rank(&ovr[i], resource_id, period);
+		const TpOverride *o = &ovr[i];
+		int			rank = tp_override_rank(o, resource_id, period);
 
-		if (open_only && ovr[i].closed)
+		if (rank == 0 || (open_only && o->closed))
 			continue;
 
-		if (rank > best_rank)
+		if (rank > best_rank ||
+			(rank == best_rank &&
+			 (o->until - o->date < best->until - best->date ||
+			  (o->until - o->date == best->until - best->date && o->date > best->date))))
 		{
-			best = &ovr[i];
+			best = o;
 			best_rank = rank;
 		}
 	}
@@ -144,9 +157,13 @@ tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out)
 	while (first_ovr + novr < cache->noverrides &&
 		   cache->overrides[first_ovr + novr].date == date)
 		novr++;
-	ovr = palloc(sizeof(TpOverride) * Max(novr, 1));
+	/* and the ranges that cover it (by first date: those after it do not) */
+	ovr = palloc(sizeof(TpOverride) * (novr + cache->nranges + 1));
 	if (novr > 0)
 		memcpy(ovr, &cache->overrides[first_ovr], sizeof(TpOverride) * novr);
+	for (i = 0; i < cache->nranges && cache->ranges[i].date <= date; i++)
+		if (cache->ranges[i].until >= date)
+			ovr[novr++] = cache->ranges[i];
 
 	for (i = 0; i < nres; i++)
 	{

@@ -126,6 +126,7 @@ typedef struct TpService
 typedef struct TpOverride
 {
 	DateADT		date;
+	DateADT		until;			/* its last date (date: date alone) */
 	int64		resource_id;	/* 0 = every resource */
 	bool		whole_day;
 	char		period[TP_CODE_MAXLEN + 1];
@@ -184,8 +185,10 @@ typedef struct TpCache
 	int			nresources;
 	TpCachedSlot *slots;		/* active weekly rows */
 	int			nslots;
-	TpOverride *overrides;		/* every override, by date */
+	TpOverride *overrides;		/* the overrides of one date, by date */
 	int			noverrides;
+	TpOverride *ranges;			/* those of a range of dates (1.6), by date */
+	int			nranges;
 	TpCachedService *services;	/* by code; for one code, the live row first */
 	int			nservices;
 	int64	   *skills;			/* resource_services' service ids, by resource

@@ -5,7 +5,7 @@
 -- is registered.
 BEGIN;
 CREATE EXTENSION timepool;
-SELECT plan(625);
+SELECT plan(627);
 
 -- the extension and its schema
 SELECT has_schema('timepool');
@@ -235,7 +235,9 @@ SELECT col_not_null('timepool', 'clinic_time_slots', 'updated_at', 'clinic_time_
 SELECT col_default_is('timepool', 'clinic_time_slots', 'updated_at', 'now()'::text, 'clinic_time_slots.updated_at defaults to now()');
 
 -- timepool.schedule_overrides: columns, types, NOT NULL, defaults
-SELECT columns_are('timepool', 'schedule_overrides', ARRAY['id', 'resource_id', 'date', 'period', 'is_closed', 'start_time', 'end_time', 'capacity_minutes', 'reason', 'created_at', 'updated_at'], 'schedule_overrides has exactly the columns of the install script');
+SELECT columns_are('timepool', 'schedule_overrides', ARRAY['id', 'resource_id', 'date', 'period', 'is_closed', 'start_time', 'end_time', 'capacity_minutes', 'reason', 'created_at', 'updated_at', 'end_date'], 'schedule_overrides has exactly the columns of the install script');
+SELECT col_type_is('timepool', 'schedule_overrides', 'end_date', 'date', 'schedule_overrides.end_date is date');
+SELECT col_is_null('timepool', 'schedule_overrides', 'end_date', 'schedule_overrides.end_date is nullable (NULL: the date alone)');
 SELECT col_is_pk('timepool', 'schedule_overrides', 'id', 'schedule_overrides.id is the primary key');
 SELECT col_type_is('timepool', 'schedule_overrides', 'id', 'bigint', 'schedule_overrides.id is bigint');
 SELECT col_not_null('timepool', 'schedule_overrides', 'id', 'schedule_overrides.id is NOT NULL');
@@ -533,6 +535,7 @@ SELECT set_eq(
     ('timepool.schedule_overrides', 'schedule_overrides_window', 'c'),
     ('timepool.schedule_overrides', 'schedule_overrides_whole_minutes', 'c'),
     ('timepool.schedule_overrides', 'schedule_overrides_capacity_range', 'c'),
+    ('timepool.schedule_overrides', 'schedule_overrides_end_date_range', 'c'),
     ('timepool.reservations', 'reservations_pkey', 'p'),
     ('timepool.reservations', 'reservations_resource_id_fkey', 'f'),
     ('timepool.reservations', 'reservations_service_id_fkey', 'f'),
