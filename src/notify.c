@@ -207,27 +207,41 @@ tp_cmp_note(const void *a, const void *b)
 
 /*
  * Whether the queue is the table the extension made: rows are written to it
- * with no executor (no index, trigger or constraint would see them).
+ * with no executor, so no index, trigger, rule or check constraint may be
+ * there to miss them, and its live columns must be resource_id bigint,
+ * pool_date date and period text, in that order (a column added and dropped
+ * again is left alone).  Fills attnos with their numbers.
  */
 static bool
-tp_notify_queue_intact(Relation rel)
+tp_notify_queue_intact(Relation rel, AttrNumber *attnos)
 {
+	static const char *const names[3] = {"resource_id", "pool_date", "period"};
 	static const Oid types[3] = {INT8OID, DATEOID, TEXTOID};
 	TupleDesc	desc = RelationGetDescr(rel);
+	List	   *indexes;
+	int			live = 0;
 	int			i;
 
-	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rel->relhasindex ||
-		rel->rd_rel->relhastriggers || rel->rd_rel->relhasrules ||
-		desc->natts != 3 || (desc->constr != NULL && desc->constr->num_check > 0))
+	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->trigdesc != NULL ||
+		rel->rd_rules != NULL || (desc->constr != NULL && desc->constr->num_check > 0))
 		return false;
-	for (i = 0; i < 3; i++)
+	indexes = RelationGetIndexList(rel);
+	if (indexes != NIL)
+	{
+		list_free(indexes);
+		return false;
+	}
+	for (i = 0; i < desc->natts; i++)
 	{
 		Form_pg_attribute a = TupleDescAttr(desc, i);
 
-		if (a->attisdropped || a->atttypid != types[i])
+		if (a->attisdropped)
+			continue;
+		if (live == 3 || a->atttypid != types[live] || strcmp(NameStr(a->attname), names[live]) != 0)
 			return false;
+		attnos[live++] = a->attnum;
 	}
-	return true;
+	return live == 3;
 }
 
 /*
@@ -239,6 +253,10 @@ tp_notes_queue(void)
 {
 	Oid			relid;
 	Relation	rel;
+	AttrNumber	attnos[3];
+	Datum	   *values;
+	bool	   *nulls;
+	int			natts;
 	int			i;
 
 	tp_notes_queued = false;
@@ -251,32 +269,36 @@ tp_notes_queue(void)
 	if (tp_nnotes > 1)
 		qsort(tp_notes, tp_nnotes, sizeof(TpNote), tp_cmp_note);
 	rel = table_open(relid, RowExclusiveLock);
-	if (!tp_notify_queue_intact(rel))
+	if (!tp_notify_queue_intact(rel, attnos))
 	{
 		table_close(rel, RowExclusiveLock);
 		ereport(WARNING,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("timepool sent no live changes: timepool.notify_queue has been altered"),
-				 errhint("Put it back as the extension's script made it.")));
+				 errdetail("It must have the columns resource_id bigint, pool_date date and period text, and no index, trigger, rule or check constraint."),
+				 errhint("Drop what was added.")));
 		return;
 	}
+	natts = RelationGetDescr(rel)->natts;
+	values = palloc0(sizeof(Datum) * natts);
+	nulls = palloc(sizeof(bool) * natts);
 	for (i = 0; i < tp_nnotes; i++)
 	{
 		TpNote	   *n = &tp_notes[i];
-		Datum		values[3];
-		bool		nulls[3] = {false, false, false};
 		HeapTuple	tuple;
 
 		if (i > 0 && tp_cmp_note(n, &tp_notes[i - 1]) == 0)
 			continue;
-		values[0] = Int64GetDatum(n->resource_id);
-		values[1] = DateADTGetDatum(n->date);
+		/* a dropped column is NULL */
+		memset(nulls, true, sizeof(bool) * natts);
+		values[attnos[0] - 1] = Int64GetDatum(n->resource_id);
+		nulls[attnos[0] - 1] = false;
+		values[attnos[1] - 1] = DateADTGetDatum(n->date);
+		nulls[attnos[1] - 1] = false;
 		if (n->period[0] != '\0')
-			values[2] = CStringGetTextDatum(n->period);
-		else
 		{
-			values[2] = (Datum) 0;
-			nulls[2] = true;
+			values[attnos[2] - 1] = CStringGetTextDatum(n->period);
+			nulls[attnos[2] - 1] = false;
 		}
 		tuple = heap_form_tuple(RelationGetDescr(rel), values, nulls);
 		simple_heap_insert(rel, tuple);
@@ -391,8 +413,16 @@ tp_notifier_ensure(Oid owner)
 					 errhint("The server log says why.")));
 			break;
 		}
-		if (status == BGWH_POSTMASTER_DIED || GetCurrentTimestamp() >= until)
+		if (status == BGWH_POSTMASTER_DIED)
 			break;
+		if (GetCurrentTimestamp() >= until)
+		{
+			ereport(WARNING,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("timepool's notifier has not started within %d ms", TP_NOTIFY_START_MS),
+					 errdetail("The pools changed stay queued until it runs.")));
+			break;
+		}
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 						 1, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
@@ -613,7 +643,32 @@ tp_notes_deliver(TpNote *notes, int nnotes)
 	UnregisterSnapshot(snap);
 }
 
-/* send one pool in a subtransaction: if it fails, a WARNING and nothing sent */
+/*
+ * Whether an error says nothing about the pool being sent: a cancel, a
+ * deadlock, a shortage of memory or disk, a shutdown, an I/O error.  A round
+ * that meets one is rolled back whole, its rows kept for a later round.
+ */
+static bool
+tp_error_transient(int sqlerrcode)
+{
+	switch (ERRCODE_TO_CATEGORY(sqlerrcode))
+	{
+		case ERRCODE_TO_CATEGORY(ERRCODE_TRANSACTION_ROLLBACK):
+		case ERRCODE_TO_CATEGORY(ERRCODE_INSUFFICIENT_RESOURCES):
+		case ERRCODE_TO_CATEGORY(ERRCODE_OPERATOR_INTERVENTION):
+		case ERRCODE_TO_CATEGORY(ERRCODE_SYSTEM_ERROR):
+			return true;
+		default:
+			return sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE ||
+				sqlerrcode == ERRCODE_OBJECT_IN_USE;
+	}
+}
+
+/*
+ * Send one pool in a subtransaction.  If it fails for a reason of its own, a
+ * WARNING and nothing sent for it; a transient error (tp_error_transient)
+ * is raised again, for the round to be rolled back with its rows.
+ */
 static void
 tp_notes_deliver_one(TpNote *n)
 {
@@ -639,6 +694,8 @@ tp_notes_deliver_one(TpNote *n)
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(cxt);
 		CurrentResourceOwner = owner;
+		if (tp_error_transient(e->sqlerrcode))
+			ReThrowError(e);
 		ereport(WARNING,
 				(errcode(e->sqlerrcode),
 				 errmsg("timepool's notifier dropped a queued pool: %s", e->message),
@@ -652,33 +709,53 @@ tp_notes_deliver_one(TpNote *n)
 
 /*
  * One round of the notifier, in a transaction of its own: take up to
- * TP_NOTIFY_BATCH queued pools and send them, all at once or, careful, one
- * pool at a time.  Returns how many it took, or -1 when the extension is
- * gone from the database.
+ * TP_NOTIFY_BATCH queued pools and send them all at once or, careful, up to
+ * TP_NOTIFY_CAREFUL_BATCH, one pool at a time.  Returns how many it took, or
+ * -1 when the extension is gone from the database or its queue is not the
+ * table the extension made.
  */
 static int
 tp_notifier_round(bool careful)
 {
-	static const char *const take =
-		"DELETE FROM timepool.notify_queue WHERE ctid = ANY (ARRAY ("
-		"SELECT ctid FROM timepool.notify_queue LIMIT " CppAsString2(TP_NOTIFY_BATCH) "))"
-		" RETURNING resource_id, pool_date, period";
 	TpNote	   *notes = NULL;
 	int			n = 0;
 	double		usage = 0;
+	Oid			relid;
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
 	PushActiveSnapshot(GetTransactionSnapshot());
 	pgstat_report_activity(STATE_RUNNING, "timepool notifier: sending");
-	if (!OidIsValid(tp_relid("notify_queue")) || !OidIsValid(tp_relid("reservations_pool_idx")))
+	relid = tp_relid("notify_queue");
+	if (!OidIsValid(relid) || !OidIsValid(tp_relid("reservations_pool_idx")))
 		n = -1;
 	else
+	{
+		Relation	rel = table_open(relid, AccessShareLock);
+
+		AttrNumber	attnos[3];
+
+		if (!tp_notify_queue_intact(rel, attnos))
+		{
+			ereport(WARNING,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("timepool's notifier stopped: timepool.notify_queue has been altered")));
+			n = -1;
+		}
+		table_close(rel, AccessShareLock);
+	}
+	if (n == 0)
 	{
 		MemoryContext cxt = CurrentMemoryContext;
 		uint64		i;
 		bool		isnull;
+		char		take[256];
 
+		snprintf(take, sizeof(take),
+				 "DELETE FROM timepool.notify_queue WHERE ctid = ANY (ARRAY ("
+				 "SELECT ctid FROM timepool.notify_queue LIMIT %d))"
+				 " RETURNING resource_id, pool_date, period",
+				 careful ? TP_NOTIFY_CAREFUL_BATCH : TP_NOTIFY_BATCH);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "timepool: SPI_connect failed");
 		if (SPI_execute(take, false, 0) != SPI_OK_DELETE_RETURNING)
@@ -778,7 +855,7 @@ tp_notifier_lock(LOCKTAG *tag)
 
 	for (i = 0; i < 50; i++)
 	{
-		if (LockAcquireExtended(tag, ExclusiveLock, true, true, true, NULL) != LOCKACQUIRE_NOT_AVAIL)
+		if (LockAcquireExtended(tag, ExclusiveLock, true, true, false, NULL) != LOCKACQUIRE_NOT_AVAIL)
 			return true;
 		pg_usleep(2000L);
 	}
@@ -786,23 +863,27 @@ tp_notifier_lock(LOCKTAG *tag)
 }
 
 /*
- * A round, and what a failed one leaves: a round that fails (a deadlock with
- * a TRUNCATE, a cancel, a queued row no pool can be made of) is rolled back
- * with its rows, and the next round takes them again pool by pool
- * (*careful): a pool that fails alone is dropped with a WARNING, and the
- * rest are sent.  A careful round that fails too is retried after a pause;
- * the third in a row stops the notifier.
+ * A round, and what a failed one leaves.  A round that fails is rolled back
+ * with the rows it took.  The next TP_NOTIFY_BATCH rows are then taken
+ * carefully (*careful_left counts them down), TP_NOTIFY_CAREFUL_BATCH a
+ * round, a subtransaction a pool: a pool that fails for a reason of its own
+ * (a queued row no pool can be made of) is dropped with a WARNING, and the
+ * rest are sent.  A careful round that fails too (a transient error: a
+ * cancel, a deadlock with a TRUNCATE, a shortage) is retried after
+ * TP_NOTIFY_IDLE_MS (*failures); the third in a row stops the notifier, its
+ * rows still queued, for the next commit to start another.
  */
 static int
-tp_notifier_try_round(bool *careful, int *failures)
+tp_notifier_try_round(int *careful_left, int *failures)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	volatile int n = 0;
 
 	PG_TRY();
 	{
-		n = tp_notifier_round(*careful);
-		*careful = false;
+		n = tp_notifier_round(*careful_left > 0);
+		if (*careful_left > 0)
+			*careful_left = n < TP_NOTIFY_CAREFUL_BATCH ? 0 : *careful_left - n;
 		*failures = 0;
 	}
 	PG_CATCH();
@@ -810,15 +891,42 @@ tp_notifier_try_round(bool *careful, int *failures)
 		MemoryContextSwitchTo(cxt);
 		EmitErrorReport();
 		FlushErrorState();
-		AbortCurrentTransaction();
+		/* out of a careful round's subtransaction too */
+		AbortOutOfAnyTransaction();
 		pgstat_report_activity(STATE_IDLE, NULL);
-		if (*careful && ++*failures >= 3)
+		if (*careful_left > 0 && ++*failures >= 3)
 			proc_exit(1);
-		*careful = true;
+		*careful_left = TP_NOTIFY_BATCH;
 		n = 0;
 	}
 	PG_END_TRY();
 	return n;
+}
+
+/*
+ * Whether the queue holds any row, an error taken as yes (the notifier then
+ * goes on rather than leave rows behind).
+ */
+static bool
+tp_notifier_try_pending(void)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile bool pending = true;
+
+	PG_TRY();
+	{
+		pending = tp_notifier_pending();
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		EmitErrorReport();
+		FlushErrorState();
+		AbortOutOfAnyTransaction();
+		pending = true;
+	}
+	PG_END_TRY();
+	return pending;
 }
 
 /*
@@ -834,7 +942,7 @@ tp_notifier_main(Datum arg)
 	Oid			owner;
 	LOCKTAG		tag;
 	int			idle = 0;
-	bool		careful = false;
+	int			careful_left = 0;
 	int			failures = 0;
 
 	memcpy(&owner, MyBgworkerEntry->bgw_extra, sizeof(Oid));
@@ -862,6 +970,10 @@ tp_notifier_main(Datum arg)
 	SetConfigOption("lock_timeout", "0", PGC_SUSET, PGC_S_OVERRIDE);
 	SetConfigOption("idle_in_transaction_session_timeout", "0", PGC_SUSET, PGC_S_OVERRIDE);
 	SetConfigOption("session_replication_role", "origin", PGC_SUSET, PGC_S_OVERRIDE);
+	/* which would make every ERROR of a round a FATAL one */
+	SetConfigOption("exit_on_error", "off", PGC_SUSET, PGC_S_OVERRIDE);
+	/* the payload's dates are YYYY-MM-DD whatever the database's style */
+	SetConfigOption("DateStyle", "ISO, YMD", PGC_SUSET, PGC_S_OVERRIDE);
 	/* a payload lost in a crash is lost with the queue anyway */
 	SetConfigOption("synchronous_commit", "off", PGC_SUSET, PGC_S_OVERRIDE);
 
@@ -870,11 +982,11 @@ tp_notifier_main(Datum arg)
 		proc_exit(0);
 	for (;;)
 	{
-		int			n = tp_notifier_try_round(&careful, &failures);
+		int			n = tp_notifier_try_round(&careful_left, &failures);
 
 		if (n < 0)
 			break;
-		if (n == TP_NOTIFY_BATCH || (careful && failures == 0))
+		if (n == TP_NOTIFY_BATCH || (careful_left > 0 && failures == 0 && n > 0))
 			continue;
 		if (n > 0)
 			idle = 0;
@@ -885,13 +997,13 @@ tp_notifier_main(Datum arg)
 			 * commit that found the lock held has its rows seen here.
 			 */
 			LockRelease(&tag, ExclusiveLock, true);
-			if (!tp_notifier_pending() || !tp_notifier_lock(&tag))
+			if (!tp_notifier_try_pending() || !tp_notifier_lock(&tag))
 				break;
 			idle = 0;
 			continue;
 		}
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-						 careful ? TP_NOTIFY_IDLE_MS : TP_NOTIFY_INTERVAL_MS, PG_WAIT_EXTENSION);
+						 failures > 0 ? TP_NOTIFY_IDLE_MS : TP_NOTIFY_INTERVAL_MS, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
 		CHECK_FOR_INTERRUPTS();
 	}

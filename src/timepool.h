@@ -251,6 +251,8 @@ extern bool tp_notify;			/* timepool.notify */
 /* the notifier takes the queue this often, at most this many rows a round */
 #define TP_NOTIFY_INTERVAL_MS 100
 #define TP_NOTIFY_BATCH 10000
+/* after a failed round, the rows taken this many a round, a pool at a time */
+#define TP_NOTIFY_CAREFUL_BATCH 100
 /* and stops after this long with nothing to send */
 #define TP_NOTIFY_IDLE_MS 1000
 /* a commit that starts a notifier waits at most this long for it to run */

@@ -12,10 +12,13 @@
 #   3. The database sets default_transaction_read_only and a 1 ms
 #      statement_timeout: neither reaches the notifier (before, every round
 #      failed and the queue was never taken).
-#   4. A round is cancelled while it waits for a lock: the same notifier
-#      takes the rows again and sends them.
+#   3. also DateStyle: the payload's dates stay YYYY-MM-DD.
+#   4. A round is cancelled while it waits for a lock, twice (the second
+#      time a careful round), with exit_on_error set for the database: the
+#      same notifier takes the row again and a session listening all along
+#      gets its payload (before, the careful round dropped it).
 #   5. notify_queue is altered (an index): the commit warns that nothing is
-#      sent and still commits.
+#      sent and still commits; a column added and dropped is no alteration.
 # Databases of their own on the cluster libpq's environment points to.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -151,7 +154,8 @@ echo "ok: 40 clients from a cold start, four times: no commit warned, the queue 
 
 # 3. settings of the database that would stop every round
 sql "$db" -c "ALTER DATABASE $db SET default_transaction_read_only = on" \
-	-c "ALTER DATABASE $db SET statement_timeout = '1ms'"
+	-c "ALTER DATABASE $db SET statement_timeout = '1ms'" \
+	-c "ALTER DATABASE $db SET DateStyle = 'SQL, DMY'"
 no_notifier "$db"
 out=$(sql "$db" -A -t -c "SET timepool.notify = on" -c "LISTEN timepool_availability" \
 	-c "INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name)
@@ -160,10 +164,26 @@ out=$(sql "$db" -A -t -c "SET timepool.notify = on" -c "LISTEN timepool_availabi
 printf '%s\n' "$out" | grep -q '^sent true$' || fail "read-only database: $out"
 printf '%s\n' "$out" | grep -q '"date": "2099-03-01", "period": "MORNING", "total_minutes": 180, "booked_minutes": 40' ||
 	fail "read-only database, no payload: $out"
-sql "$db" -c "ALTER DATABASE $db RESET default_transaction_read_only" -c "ALTER DATABASE $db RESET statement_timeout"
-echo "ok: default_transaction_read_only and statement_timeout of the database do not stop the notifier"
+sql "$db" -c "ALTER DATABASE $db RESET default_transaction_read_only" -c "ALTER DATABASE $db RESET statement_timeout" \
+	-c "ALTER DATABASE $db RESET DateStyle"
+echo "ok: default_transaction_read_only, statement_timeout and DateStyle of the database do not reach the notifier"
 
-# 4. a round cancelled while it waits for the reservations' lock
+# 4. a round cancelled while it waits for the reservations' lock, in a
+# database that sets exit_on_error (which would make the cancel FATAL): the
+# same notifier takes the row again and a session that listened all along
+# gets its payload
+sql "$db" -c "ALTER DATABASE $db SET exit_on_error = on"
+no_notifier "$db"
+sql "$db" -A -t -c "SELECT pg_advisory_lock(4244), pg_sleep(60)" >/dev/null 2>&1 &
+gate3=$!
+for _ in $(seq 1 100); do
+	n=$(sql "$db" -A -t -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4244 AND granted")
+	[ "$n" = 1 ] && break
+	sleep 0.1
+done
+sql "$db" -A -t -c "LISTEN timepool_availability" -c "SELECT pg_advisory_lock_shared(4244)" \
+	-c "SELECT 'sent ' || timepool.notify_wait('30 s')" >"$tmp/listener4" 2>&1 &
+listener4=$!
 sql "$db" -A -t -c "BEGIN" -c "LOCK TABLE timepool.reservations IN ACCESS EXCLUSIVE MODE" -c "SELECT pg_sleep(60)" >/dev/null 2>&1 &
 locker=$!
 for _ in $(seq 1 100); do
@@ -172,22 +192,33 @@ for _ in $(seq 1 100); do
 	sleep 0.1
 done
 sql "$db" -c "INSERT INTO timepool.notify_queue VALUES (2, '2099-04-01', 'MORNING')" -c "SELECT timepool.notify_wait('0')" >/dev/null
-for _ in $(seq 1 100); do
-	pid=$(sql "$db" -A -t -c "SELECT pid FROM pg_stat_activity WHERE backend_type = 'timepool notifier' AND datname = current_database() AND wait_event_type = 'Lock'")
-	[ -n "$pid" ] && break
-	sleep 0.1
+for k in 1 2; do
+	pid=
+	for _ in $(seq 1 100); do
+		pid=$(sql "$db" -A -t -c "SELECT pid FROM pg_stat_activity WHERE backend_type = 'timepool notifier' AND datname = current_database() AND wait_event_type = 'Lock'")
+		[ -n "$pid" ] && break
+		sleep 0.1
+	done
+	[ -n "$pid" ] || fail "the notifier never waited for the lock (cancel $k)"
+	[ "$k" = 1 ] && first=$pid
+	[ "$pid" = "$first" ] || fail "cancel $k: another notifier ($pid, before $first)"
+	# twice: the first a normal round, the second a careful one
+	sql "$db" -A -t -c "SELECT pg_cancel_backend($pid)" >/dev/null
+	sleep 0.3
 done
-[ -n "$pid" ] || fail "the notifier never waited for the lock"
-sql "$db" -A -t -c "SELECT pg_cancel_backend($pid)" >/dev/null
-sleep 0.5
 sql "$db" -A -t -c "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE relation = 'timepool.reservations'::regclass AND mode = 'AccessExclusiveLock' AND granted" >/dev/null
 wait "$locker" 2>/dev/null || true
-out=$(sql "$db" -A -t -c "LISTEN timepool_availability" -c "SELECT timepool.notify_wait('20 s')" \
-	-c "SELECT count(*) FROM timepool.notify_queue" \
+out=$(sql "$db" -A -t -c "SELECT timepool.notify_wait('20 s')" -c "SELECT count(*) FROM timepool.notify_queue" \
 	-c "SELECT 'same ' || count(*) FROM pg_stat_activity WHERE pid = $pid")
-[ "$(printf '%s\n' "$out" | sed -n 2p)" = 0 ] || fail "the cancelled round's row is still queued: $out"
+[ "$(printf '%s\n' "$out" | sed -n 2p)" = 0 ] || fail "the cancelled rounds' row is still queued: $out"
 printf '%s\n' "$out" | grep -q '^same 1$' || fail "the cancelled notifier stopped: $out"
-echo "ok: a cancelled round is taken again by the same notifier, and its row leaves the queue"
+sql "$db" -A -t -c "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4244 AND granted AND mode = 'ExclusiveLock'" >/dev/null
+wait "$listener4" || fail "the listener failed: $(cat "$tmp/listener4")"
+wait "$gate3" 2>/dev/null || true
+grep -q '"resource": "DR_2", "date": "2099-04-01", "period": "MORNING"' "$tmp/listener4" ||
+	fail "the cancelled rounds' pool was never sent: $(cat "$tmp/listener4")"
+sql "$db" -c "ALTER DATABASE $db RESET exit_on_error"
+echo "ok: two cancelled rounds (exit_on_error on): the same notifier sends the row's payload, to a session that listened all along"
 
 # 5. an altered queue: the commit warns and commits
 sql "$db" -c "CREATE INDEX ON timepool.notify_queue (pool_date)"
@@ -199,6 +230,13 @@ n=$(sql "$db" -A -t -c "SELECT count(*) FROM timepool.reservations WHERE reserva
 n=$(sql "$db" -A -t -c "SELECT count(*) FROM timepool.notify_queue")
 [ "$n" = 0 ] || fail "altered queue: $n rows written to it"
 echo "ok: an altered notify_queue gets a WARNING and no row; the booking commits"
+# a column added and dropped again is no alteration
+sql "$db" -c "DROP INDEX timepool.notify_queue_pool_date_idx" \
+	-c "ALTER TABLE timepool.notify_queue ADD COLUMN junk int" -c "ALTER TABLE timepool.notify_queue DROP COLUMN junk"
+out=$(book_and_listen "$db" 1 101 2>&1)
+printf '%s\n' "$out" | grep -q 'WARNING' && fail "a dropped column: $out"
+printf '%s\n' "$out" | grep -q '"date": "2099-04-12", "period": "MORNING"' || fail "a dropped column, no payload: $out"
+echo "ok: after a column added and dropped, the queue works and the payload is sent"
 
 # 2. the schema's owner cannot log in
 db=timepool_nw_owner
