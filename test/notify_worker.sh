@@ -244,7 +244,8 @@ dropdb --if-exists "$db"
 dropuser --if-exists timepool_nw_owner
 psql -X -q -d postgres -c "CREATE ROLE timepool_nw_owner SUPERUSER LOGIN"
 createdb -O timepool_nw_owner "$db"
-PGUSER=timepool_nw_owner sql "$db" -c 'CREATE EXTENSION timepool'
+# (SET ROLE: the test's connections may need a password for a new role)
+sql "$db" -c 'SET ROLE timepool_nw_owner' -c 'CREATE EXTENSION timepool'
 owner=$(sql "$db" -A -t -c "SELECT nspowner::regrole FROM pg_namespace WHERE nspname = 'timepool'")
 [ "$owner" = timepool_nw_owner ] || fail "the schema's owner is $owner"
 schedule "$db"
