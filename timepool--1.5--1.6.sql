@@ -34,14 +34,18 @@ REVOKE ALL ON FUNCTION timepool.notify_wait(interval) FROM PUBLIC;
 -- overrides over a range of dates: a vacation or a closed week is one row
 ---------------------------------------------------------------------------
 -- date is the first day, end_date the last (inclusive); NULL is date alone.
--- Precedence for a pool on a date among the rows that cover it (src/
--- schedule.c): the most specific scope (this resource and period, this
--- resource's day, every resource's period, every resource's day), then the
--- shortest range (a row of one date over a week's), then the latest first
--- day.
+-- Precedence for a pool on a date among the rows that cover it
+-- (tp_best_override() in src/schedule.c): within the resource's own rows and
+-- within the clinic-wide ones, the fewest dates, then a period's row over a
+-- whole day's, then the latest first day; then the resource's row, but for
+-- a clinic-wide closure of fewer dates than the resource's opening row.
 ALTER TABLE timepool.schedule_overrides
   ADD COLUMN end_date date
     CONSTRAINT schedule_overrides_end_date_range
       CHECK (end_date IS NULL OR (isfinite(end_date) AND end_date >= date AND end_date - date <= 3660));
 COMMENT ON COLUMN timepool.schedule_overrides.end_date IS
   'the last date the override applies to, inclusive (at most 3660 days after date); NULL: date alone';
+-- a date's own row may start on a range's first day: the key has the end
+DROP INDEX timepool.schedule_overrides_once;
+CREATE UNIQUE INDEX schedule_overrides_once
+  ON timepool.schedule_overrides ((coalesce(resource_id, 0)), date, (coalesce(period, '')), (coalesce(end_date, date)));

@@ -119,11 +119,18 @@ WITH svc AS (
     LEFT JOIN timepool.clinic_time_slots w
       ON w.resource_id = l.rid AND w.is_active AND w.period = l.period AND w.day_of_week = extract(dow FROM l.d)
      AND l.d BETWEEN coalesce(w.effective_from, '-infinity') AND coalesce(w.effective_until, 'infinity')
-    LEFT JOIN LATERAL (
-      SELECT o.* FROM timepool.schedule_overrides o
-       WHERE l.d BETWEEN o.date AND coalesce(o.end_date, o.date) AND (o.resource_id IS NULL OR o.resource_id = l.rid)
-         AND (o.period IS NULL OR o.period = l.period)
-       ORDER BY o.resource_id IS NULL, o.period IS NULL, coalesce(o.end_date, o.date) - o.date, o.date DESC
+    LEFT JOIN LATERAL (   -- the best of the resource's rows and of the clinic's, then the rule between them
+      WITH c AS (
+        SELECT DISTINCT ON (o.resource_id IS NULL) o.*, coalesce(o.end_date, o.date) - o.date AS span
+          FROM timepool.schedule_overrides o
+         WHERE l.d BETWEEN o.date AND coalesce(o.end_date, o.date) AND (o.resource_id IS NULL OR o.resource_id = l.rid)
+           AND (o.period IS NULL OR o.period = l.period)
+         ORDER BY o.resource_id IS NULL, coalesce(o.end_date, o.date) - o.date, o.period IS NULL, o.date DESC)
+      SELECT c.* FROM c
+       ORDER BY CASE WHEN c.resource_id IS NULL THEN 1
+                     WHEN NOT c.is_closed AND EXISTS (SELECT FROM c a WHERE a.resource_id IS NULL AND a.is_closed
+                                                                       AND a.span < c.span) THEN 2
+                     ELSE 0 END
        LIMIT 1) o ON true
 ), open_pools AS (   -- a period no weekly row has needs an opening override's window
   SELECT p.*, p.cap - coalesce((SELECT sum(b.required_minutes) FROM timepool.reservations b
@@ -195,13 +202,14 @@ $$;
 -- Baseline 8: timepool.utilization() in plain SQL, the same rows.  The
 -- pools of each date from the weekly schedule (active rows, in their
 -- effective range) and the overrides, with the precedence the C gives them
--- (src/schedule.c, tp_load_day): of the date's overrides that apply to a
--- pool (this resource and this period, this resource and the whole day,
--- every resource and this period, every resource and the whole day, in
--- that order of rank) the highest-ranked replaces the weekly row's window
--- and capacity, or closes the pool; a period no weekly row has is a pool
--- when an override opens it (its window from the best row that opens it,
--- closed if a higher-ranked row closes it).  Then the reservations that
+-- (src/schedule.c, tp_best_override): of the overrides that cover the date
+-- and apply to a pool, the best of the resource's own and the best of the
+-- clinic's (each by fewest dates, then a period's row over a whole day's,
+-- then the latest start); the resource's wins, but for a clinic-wide
+-- closure of fewer dates than its opening row.  That row replaces the
+-- weekly row's window and capacity, or closes the pool; a period no weekly
+-- row has is a pool when an override opens it (its window from the best
+-- row that opens it, closed if the row that applies closes it).  Then the reservations that
 -- hold time (not CANCELLED, REJECTED or EXPIRED, nor HELD past their
 -- expiry), summed by status; a period that only reservations name is a
 -- pool of no minutes.  max_overlap: the most of the resource's
@@ -220,9 +228,9 @@ LANGUAGE sql STABLE AS $$
 WITH res AS (
   SELECT r.id, r.code FROM timepool.resources r
    WHERE CASE WHEN p_resource IS NULL THEN r.is_active ELSE r.code = p_resource END
-), ovr AS (   -- the range's overrides, for each resource and date they apply to, ranked
+), ovr AS (   -- the overrides of the range, for each resource and date they apply to
   SELECT res.id AS rid, g.d::date AS d, o.period, o.is_closed, o.start_time, o.end_time, o.capacity_minutes,
-         (CASE WHEN o.resource_id IS NULL THEN 1 ELSE 3 END) + (CASE WHEN o.period IS NULL THEN 0 ELSE 1 END) AS rank,
+         o.resource_id IS NOT NULL AS mine, o.period IS NULL AS whole,
          coalesce(o.end_date, o.date) - o.date AS span, o.date AS first
     FROM timepool.schedule_overrides o JOIN res ON o.resource_id IS NULL OR o.resource_id = res.id
    CROSS JOIN LATERAL generate_series(greatest(o.date, p_from), least(coalesce(o.end_date, o.date), p_to), interval '1 day') g(d)
@@ -237,14 +245,24 @@ WITH res AS (
   SELECT rid, d, period FROM weekly
   UNION
   SELECT rid, d, period FROM ovr WHERE period IS NOT NULL AND NOT is_closed
-), applies AS (   -- the override that applies to a pool, closing or not
-  SELECT DISTINCT ON (l.rid, l.d, l.period) l.rid, l.d, l.period, o.is_closed
+), applies_by_kind AS (   -- the best of the resource's rows and of the clinic's for a pool
+  SELECT DISTINCT ON (l.rid, l.d, l.period, o.mine) l.rid, l.d, l.period, o.mine, o.is_closed, o.span
     FROM labels l JOIN ovr o ON o.rid = l.rid AND o.d = l.d AND (o.period IS NULL OR o.period = l.period)
-   ORDER BY l.rid, l.d, l.period, o.rank DESC, o.span, o.first DESC
+   ORDER BY l.rid, l.d, l.period, o.mine, o.span, o.whole, o.first DESC
+), applies AS (   -- the override that applies to a pool, closing or not: the resource's, but for a
+                  -- clinic-wide closure of fewer dates than its opening row
+  SELECT DISTINCT ON (x.rid, x.d, x.period) x.rid, x.d, x.period, x.is_closed
+    FROM applies_by_kind x
+   ORDER BY x.rid, x.d, x.period,
+            CASE WHEN NOT x.mine THEN 1
+                 WHEN NOT x.is_closed AND EXISTS (SELECT FROM applies_by_kind a
+                                                   WHERE a.rid = x.rid AND a.d = x.d AND a.period = x.period
+                                                     AND NOT a.mine AND a.is_closed AND a.span < x.span) THEN 2
+                 ELSE 0 END
 ), opens AS (   -- the best one that opens it
   SELECT DISTINCT ON (o.rid, o.d, o.period) o.rid, o.d, o.period, o.start_time, o.end_time, o.capacity_minutes
     FROM ovr o WHERE o.period IS NOT NULL AND NOT o.is_closed
-   ORDER BY o.rid, o.d, o.period, o.rank DESC, o.span, o.first DESC
+   ORDER BY o.rid, o.d, o.period, o.mine DESC, o.span, o.whole, o.first DESC
 ), pools AS (
   SELECT l.rid, l.d, l.period, coalesce(a.is_closed, false) AS closed,
          CASE WHEN a.rid IS NULL OR (a.is_closed AND w.rid IS NOT NULL) THEN w.start_time ELSE o.start_time END AS ps,

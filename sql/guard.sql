@@ -270,10 +270,10 @@ UPDATE timepool.reservations SET duration_minutes = 60, required_minutes = 70 WH
 RETURNING duration_minutes, buffer_minutes, required_minutes, start_time, end_time;
 
 ---------------------------------------------------------------------------
--- 9. the restore rule: only a restore (pg_dump's COPY FROM STDIN, in a
--- session with check_function_bodies off as pg_dump and pg_restore set it,
--- of a row whose created_at is older than the transaction, by the owner or
--- a superuser) is taken without the capacity check; any INSERT is judged
+-- 9. the restore rule: only a restore (pg_dump's COPY FROM STDIN into
+-- timepool.reservations, in a session with check_function_bodies off as
+-- pg_dump and pg_restore set it, by the owner or a superuser) is taken
+-- without the capacity check; any INSERT is judged, whatever its created_at
 ---------------------------------------------------------------------------
 -- DR_A's MORNING of 2025-11-15 is full (120 of 120).
 -- error: with the default created_at
@@ -324,11 +324,21 @@ COPY timepool.reservations (resource_id, service_id, reservation_date, start_tim
 \.
 SELECT patient_name, reservation_date, start_time, end_time, period, status
   FROM timepool.reservations WHERE patient_name = 'Imported Closed';
--- error: but not a row of this transaction (created_at = now())
-COPY timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name) FROM stdin;
-1	2	2025-11-15	10:00	Not restored
+-- error: but not a COPY that names the table without its schema (pg_dump
+-- always writes it)
+SET search_path = timepool, public;
+COPY reservations (resource_id, service_id, reservation_date, start_time, patient_name, created_at) FROM stdin;
+1	2	2025-11-15	10:00	Not restored	2025-01-10 10:00:00+00
 \.
 \echo :LAST_ERROR_SQLSTATE
+RESET search_path;
+-- a restored row's own values do not decide: one whose created_at is in the
+-- future (an application may write any) is restored too
+COPY timepool.reservations (resource_id, service_id, reservation_date, start_time, end_time, period, patient_name, created_at) FROM stdin;
+1	2	2025-11-22	10:00	10:30	MORNING	Future Stamp	2099-01-01 00:00:00+00
+\.
+SELECT patient_name, reservation_date, start_time FROM timepool.reservations WHERE patient_name = 'Future Stamp';
+DELETE FROM timepool.reservations WHERE patient_name = 'Future Stamp';
 RESET check_function_bodies;
 -- error: nor a COPY by a role that may insert but owns nothing
 CREATE ROLE tp_guard_copier NOLOGIN;

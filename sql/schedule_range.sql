@@ -3,7 +3,9 @@
 -- doctor's vacation, a clinic closed for a week, special hours for some
 -- days, each one row; availability(), book_service(), open_slots() and
 -- utilization() honour it; the precedence of rows that cover the same date
--- (the most specific scope, then the fewest dates, then the latest start).
+-- (the resource's rows over the clinic's, but for a clinic-wide closure of
+-- fewer dates; within each, the fewest dates, a period over the whole day,
+-- the latest start).
 --
 SET timepool.today = '2025-11-14';
 SET DateStyle = 'ISO, YMD';
@@ -126,6 +128,33 @@ VALUES (:dr_a, '2026-05-04', '2026-05-06', 'EVENING', '19:00', '21:00', 120);
 SELECT d::date AS date, (SELECT count(*) FROM pg_temp.day(d::date) WHERE resource = 'DR_A' AND period = 'EVENING') AS evenings
   FROM generate_series(date '2026-05-03', '2026-05-07', '1 day') d;
 
+-- a vacation closes the days of a longer range of special hours: DR_B's
+-- MORNING is 10:00-12:00 (120) for the season, 2026-07-01 to 2026-09-30,
+-- and DR_B is away 2026-08-10 to 2026-08-14
+INSERT INTO timepool.schedule_overrides (resource_id, date, end_date, period, start_time, end_time, capacity_minutes, reason)
+VALUES (:dr_b, '2026-07-01', '2026-09-30', 'MORNING', '10:00', '12:00', 120, 'season');
+INSERT INTO timepool.schedule_overrides (resource_id, date, end_date, is_closed, reason)
+VALUES (:dr_b, '2026-08-10', '2026-08-14', true, 'away');
+SELECT d::date AS date, (SELECT start_time || '-' || end_time || ' ' || total_minutes || ' ' || is_closed
+                          FROM pg_temp.day(d::date) WHERE resource = 'DR_B' AND period = 'MORNING') AS morning
+  FROM generate_series(date '2026-08-09', '2026-08-15', '1 day') d;
+-- error: nor can it be booked then (TP002)
+\set VERBOSITY sqlstate
+SELECT id FROM timepool.book_service('BOTOX', '2026-08-12', '10:00', 'Cid', p_resource => 'DR_B');
+\set VERBOSITY default
+-- and the clinic closed for a week closes it too (a clinic-wide closure of
+-- fewer dates than the resource's range), while a clinic-wide row never
+-- reopens a resource's own closure (above, 2026-03-05)
+INSERT INTO timepool.schedule_overrides (resource_id, date, end_date, is_closed, reason)
+VALUES (NULL, '2026-09-07', '2026-09-11', true, 'clinic week off');
+SELECT resource, period, total_minutes, is_closed FROM pg_temp.day('2026-09-09');
+-- a date's own row may start on a range's first day, and wins there
+INSERT INTO timepool.schedule_overrides (resource_id, date, period, start_time, end_time, capacity_minutes)
+VALUES (:dr_b, '2026-07-01', 'MORNING', '09:00', '10:00', 60);
+SELECT d::date AS date, (SELECT start_time || '-' || end_time || ' ' || total_minutes
+                          FROM pg_temp.day(d::date) WHERE resource = 'DR_B' AND period = 'MORNING') AS morning
+  FROM generate_series(date '2026-07-01', '2026-07-02', '1 day') d;
+
 ---------------------------------------------------------------------------
 -- 5. a range changed and removed: the schedule follows at once
 ---------------------------------------------------------------------------
@@ -148,9 +177,9 @@ VALUES (:dr_a, '2026-06-10', 'infinity', true);
 -- error: longer than 3660 days
 INSERT INTO timepool.schedule_overrides (resource_id, date, end_date, is_closed)
 VALUES (:dr_a, '2026-06-10', '2037-01-01', true);
--- error: two rows of one scope cannot start on the same date
+-- error: two rows of one scope with the same dates
 INSERT INTO timepool.schedule_overrides (resource_id, date, end_date, is_closed)
-VALUES (:dr_a, '2026-03-01', '2026-03-02', true);
+VALUES (:dr_a, '2026-03-01', '2026-03-10', true);
 \set VERBOSITY default
 -- end_date = date is the date alone
 INSERT INTO timepool.schedule_overrides (resource_id, date, end_date, is_closed)

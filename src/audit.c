@@ -111,41 +111,21 @@ tp_audit_row_id(HeapTuple tup, TupleDesc desc, int64 *id)
 
 /*
  * A row restored from a dump (tp_restoring, common.c): its history is in
- * the restored log already.  An INSERT, by its created_at.
+ * the restored log already.  For timepool.settings, whose one row a restore
+ * does not insert but updates (settings_keep_row() turns the COPY's INSERT
+ * into an UPDATE that keeps the dumped updated_at), that UPDATE; any other
+ * UPDATE of the settings gets updated_at = now() from that trigger.
  */
 static bool
-tp_audit_is_restore(Relation rel, HeapTuple tup)
+tp_audit_is_restore(Relation rel)
 {
-	int			col = SPI_fnumber(rel->rd_att, "created_at");
-	bool		isnull;
-	Datum		created;
-
-	if (col <= 0)
-		return false;
-	created = SPI_getbinval(tup, rel->rd_att, col, &isnull);
-	return !isnull && tp_restoring(rel, DatumGetTimestampTz(created));
+	return tp_restoring(rel);
 }
 
-/*
- * The same for timepool.settings, whose one row a restore does not insert
- * but updates (settings_keep_row() turns the COPY's INSERT into an UPDATE
- * that keeps the dumped updated_at): by its updated_at.  Any other UPDATE of
- * the settings gets updated_at = now() from that trigger.
- */
 static bool
-tp_audit_is_restored_settings(Relation rel, HeapTuple tup)
+tp_audit_is_restored_settings(Relation rel)
 {
-	int			col;
-	bool		isnull;
-	Datum		updated;
-
-	if (RelationGetRelid(rel) != tp_relid("settings"))
-		return false;
-	col = SPI_fnumber(rel->rd_att, "updated_at");
-	if (col <= 0)
-		return false;
-	updated = SPI_getbinval(tup, rel->rd_att, col, &isnull);
-	return !isnull && tp_restoring(rel, DatumGetTimestampTz(updated));
+	return RelationGetRelid(rel) == tp_relid("settings") && tp_restoring(rel);
 }
 
 /*
@@ -195,7 +175,7 @@ tp_audit_change(PG_FUNCTION_ARGS)
 	{
 		action = "INSERT";
 		newtup = trig->tg_trigtuple;
-		if (tp_audit_is_restore(rel, newtup))
+		if (tp_audit_is_restore(rel))
 			return PointerGetDatum(NULL);
 	}
 	else if (TRIGGER_FIRED_BY_UPDATE(trig->tg_event))
@@ -203,7 +183,7 @@ tp_audit_change(PG_FUNCTION_ARGS)
 		action = "UPDATE";
 		oldtup = trig->tg_trigtuple;
 		newtup = trig->tg_newtuple;
-		if (tp_audit_is_restored_settings(rel, newtup))
+		if (tp_audit_is_restored_settings(rel))
 			return PointerGetDatum(NULL);
 	}
 	else

@@ -1183,35 +1183,37 @@ tp_lock_pool(PG_FUNCTION_ARGS)
 }
 
 /*
- * Whether the row being written to rel, with a timestamp `stamp` of its own
- * (created_at; the settings' updated_at), is restored from a dump: the one
+ * Whether the row being written to rel is restored from a dump: the one
  * place that decides it.  The guard takes such a row without judging its
  * pool (a restore keeps every row where the dump had it, in a pool closed
  * or cut since), and the audit log does not log it again.
  *
  * A restore is what pg_dump's output does and nothing else does by chance:
- *   - the statement the session runs is a COPY FROM STDIN into rel itself
- *     (pg_dump writes the data as COPY; psql and pg_restore send it so),
- *     with no WHERE;
+ *   - the statement the session runs is a COPY FROM STDIN, with no WHERE,
+ *     into rel named with its schema (pg_dump writes the data so; psql and
+ *     pg_restore send it so); the name is looked up here under the
+ *     trigger's search_path, which a schema-qualified name does not need;
  *   - check_function_bodies is off, as pg_dump's scripts and pg_restore set
  *     it before anything else (a DBA's COPY or \copy leaves it on);
- *   - the row's stamp is older than this transaction;
  *   - the session's role owns rel or is a superuser: only a role that could
  *     disable the triggers anyway.
+ * The rows' own values play no part: a created_at that an application
+ * wrote (in the future, say) cannot make its row fail to restore.
  * A plain INSERT, INSERT ... SELECT or UPDATE is never a restore, whoever
  * runs it and whatever its created_at (before 1.6 an old created_at by a
  * superuser was enough, and an INSERT ... SELECT of history overbooked
- * future pools silently).
+ * future pools silently).  A write that the owner's own trigger makes
+ * during such a COPY counts as restored too.
  */
 bool
-tp_restoring(Relation rel, TimestampTz stamp)
+tp_restoring(Relation rel)
 {
 	Portal		portal = ActivePortal;
 	PlannedStmt *ps;
 	CopyStmt   *copy;
 	Oid			role = GetOuterUserId();
 
-	if (check_function_bodies || stamp >= GetCurrentTransactionStartTimestamp())
+	if (check_function_bodies)
 		return false;
 	if (portal == NULL || portal->commandTag != CMDTAG_COPY ||
 		list_length(portal->stmts) != 1)
@@ -1222,9 +1224,9 @@ tp_restoring(Relation rel, TimestampTz stamp)
 		return false;
 	copy = (CopyStmt *) ps->utilityStmt;
 	if (!copy->is_from || copy->is_program || copy->filename != NULL ||
-		copy->relation == NULL || copy->query != NULL || copy->whereClause != NULL)
+		copy->relation == NULL || copy->relation->schemaname == NULL ||
+		copy->query != NULL || copy->whereClause != NULL)
 		return false;
-	/* the COPY has the relation locked: its name leads to it still */
 	if (RangeVarGetRelid(copy->relation, NoLock, true) != RelationGetRelid(rel))
 		return false;
 	return superuser_arg(role) || has_privs_of_role(role, rel->rd_rel->relowner);

@@ -298,12 +298,9 @@ tp_check_ranges(Relation rel, HeapTuple tup, TpCols *c)
 
 /* an INSERT restored from a dump (tp_restoring, common.c) */
 static bool
-tp_is_restore(Relation rel, HeapTuple tup, TpCols *c)
+tp_is_restore(Relation rel)
 {
-	bool		isnull;
-	Datum		created = SPI_getbinval(tup, rel->rd_att, c->created_at, &isnull);
-
-	return !isnull && tp_restoring(rel, DatumGetTimestampTz(created));
+	return tp_restoring(rel);
 }
 
 /*
@@ -713,7 +710,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 	}
 	tp_lock_pool_keys(keys, nkeys);
 
-	if (is_insert && tp_is_restore(trig->tg_relation, trig->tg_trigtuple, &c))
+	if (is_insert && tp_is_restore(trig->tg_relation))
 	{
 		SPI_finish();
 		return PointerGetDatum(NULL);

@@ -9,9 +9,9 @@
  *	  and this period; a row for this resource and the whole day; a row for
  *	  every resource and this period; a row for every resource and the whole
  *	  day.  A resource's own closure is never reopened by a clinic-wide row.
- *	  A row may cover a range of dates (1.6, end_date); among rows of the
- *	  same rank that cover a date, the one of fewer dates wins, then the one
- *	  that starts later (tp_best_override).
+ *	  A row may cover a range of dates (1.6, end_date): then the one of
+ *	  fewer dates goes first, and a clinic-wide closure of fewer dates
+ *	  closes a resource's longer opening range (tp_best_override).
  *
  * IDENTIFICATION
  *	  src/schedule.c
@@ -44,50 +44,73 @@
 #include "utils/snapmgr.h"
 
 
-/* rank of an override for a pool: 0 = does not apply */
-static int
-tp_override_rank(const TpOverride *o, int64 resource_id, const char *period)
+/* whether an override applies to a pool of the resource and period */
+static bool
+tp_override_applies(const TpOverride *o, int64 resource_id, const char *period)
 {
 	if (o->resource_id != 0 && o->resource_id != resource_id)
-		return 0;
-	if (!o->whole_day && strcmp(o->period, period) != 0)
-		return 0;
-	return (o->resource_id != 0 ? 3 : 1) + (o->whole_day ? 0 : 1);
+		return false;
+	return o->whole_day || strcmp(o->period, period) == 0;
+}
+
+/*
+ * Of two rows of the same kind (both the resource's, or both every
+ * resource's) that apply to a pool, whether a goes before b: the one of
+ * fewer dates (a date's own row over a range's, a week's over a month's),
+ * then one for the period over one for the whole day, then the one that
+ * starts later.
+ */
+static bool
+tp_override_before(const TpOverride *a, const TpOverride *b)
+{
+	int			sa = a->until - a->date;
+	int			sb = b->until - b->date;
+
+	if (sa != sb)
+		return sa < sb;
+	if (a->whole_day != b->whole_day)
+		return !a->whole_day;
+	return a->date > b->date;
 }
 
 /*
  * The override that applies to a pool; with open_only, the best one that
- * opens it.  Among rows of the same rank, the one of the fewest dates wins
- * (a date's own row over a range's, a week's range over a month's), then
- * the one that starts last (two rows of one scope cannot start on the same
- * date: schedule_overrides_once).
+ * opens it.  The best of the resource's own rows and the best of the
+ * clinic-wide ones (tp_override_before), then between those two: the
+ * resource's row wins, but for a clinic-wide closure of fewer dates than a
+ * resource's opening row (a clinic closed for a week closes a doctor whose
+ * hours are set for the season).  So a resource's own closure is never
+ * reopened by a clinic-wide row; on one date (both rows of one date) a row
+ * for the resource and the period wins over one for the resource's whole
+ * day, over one for every resource's period, over one for every resource's
+ * whole day, as before ranges; and a vacation closes the days of a longer
+ * range of special hours.
  */
 static const TpOverride *
 tp_best_override(const TpOverride *ovr, int novr, int64 resource_id,
 				 const char *period, bool open_only)
 {
-	const TpOverride *best = NULL;
-	int			best_rank = 0;
+	const TpOverride *mine = NULL;
+	const TpOverride *all = NULL;
 	int			i;
 
 	for (i = 0; i < novr; i++)
 	{
 		const TpOverride *o = &ovr[i];
-		int			rank = tp_override_rank(o, resource_id, period);
+		const TpOverride **best = o->resource_id != 0 ? &mine : &all;
 
-		if (rank == 0 || (open_only && o->closed))
+		if (!tp_override_applies(o, resource_id, period) || (open_only && o->closed))
 			continue;
-
-		if (rank > best_rank ||
-			(rank == best_rank &&
-			 (o->until - o->date < best->until - best->date ||
-			  (o->until - o->date == best->until - best->date && o->date > best->date))))
-		{
-			best = o;
-			best_rank = rank;
-		}
+		if (*best == NULL || tp_override_before(o, *best))
+			*best = o;
 	}
-	return best;
+	if (mine == NULL)
+		return all;
+	if (all == NULL || mine->closed)
+		return mine;
+	if (all->closed && all->until - all->date < mine->until - mine->date)
+		return all;
+	return mine;
 }
 
 static int
@@ -224,11 +247,14 @@ tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out)
 			if (o->whole_day || o->closed ||
 				(o->resource_id != 0 && o->resource_id != day->resource_id))
 				continue;
-			for (k = 0; k < np; k++)
+			/* a period listed already, the weekly one's or an earlier row's */
+			for (k = 0; k < np && !seen; k++)
 				if (strcmp(day->pools[k].period, o->period) == 0)
 					seen = true;
-			if (seen || tp_best_override(ovr, novr, day->resource_id, o->period, true) != o)
+			if (seen)
 				continue;
+			/* the period once, from its best opening row (o or another) */
+			o = tp_best_override(ovr, novr, day->resource_id, o->period, true);
 			best = tp_best_override(ovr, novr, day->resource_id, o->period, false);
 			day->pools[np].start_min = o->start_min;
 			day->pools[np].end_min = o->end_min;

@@ -239,7 +239,7 @@ typedef struct TpCommitScope
 } TpCommitScope;
 extern void tp_schedule_lock_to_commit(void);
 extern Oid	tp_schema_owner(void);
-extern bool tp_restoring(Relation rel, TimestampTz stamp);
+extern bool tp_restoring(Relation rel);
 extern void tp_commit_scope_begin(TpCommitScope *scope);
 extern void tp_commit_scope_end(TpCommitScope *scope);
 

@@ -728,8 +728,8 @@ SELECT has_index('timepool', 'schedule_overrides', 'schedule_overrides_once',
 SELECT index_is_unique('timepool', 'schedule_overrides', 'schedule_overrides_once',
                        'schedule_overrides_once is UNIQUE');
 SELECT is(pg_get_indexdef('timepool.schedule_overrides_once'::regclass),
-          'CREATE UNIQUE INDEX schedule_overrides_once ON timepool.schedule_overrides USING btree (COALESCE(resource_id, (0)::bigint), date, COALESCE(period, ''''::text))',
-          'schedule_overrides_once: one override per (resource or all, date, period or whole day)');
+          'CREATE UNIQUE INDEX schedule_overrides_once ON timepool.schedule_overrides USING btree (COALESCE(resource_id, (0)::bigint), date, COALESCE(period, ''''::text), COALESCE(end_date, date))',
+          'schedule_overrides_once: one override per (resource or all, first date, period or whole day, last date)');
 SELECT is(pg_get_indexdef('timepool.clinic_time_slots_no_overlap'::regclass),
           'CREATE INDEX clinic_time_slots_no_overlap ON timepool.clinic_time_slots USING gist (int8range(resource_id, resource_id, ''[]''::text), int4range((day_of_week)::integer, (day_of_week)::integer, ''[]''::text), timepool.time_range(start_time, end_time), daterange(effective_from, effective_until, ''[]''::text)) WHERE is_active',
           'clinic_time_slots_no_overlap: GiST over resource, day, window and effective dates, active rows only');
