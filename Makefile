@@ -3,7 +3,7 @@
 EXTENSION = timepool
 MODULE_big = timepool
 OBJS = src/common.o src/cache.o src/policy.o src/schedule.o src/decide.o src/availability.o \
-       src/booking.o src/guard.o src/audit.o src/slots.o src/flow.o src/report.o src/notify.o
+       src/booking.o src/guard.o src/audit.o src/slots.o src/flow.o src/report.o src/notify.o src/import.o
 PGFILEDESC = "timepool - shared time-pool booking"
 
 # a fresh install runs 1.0 and then the upgrades, as contrib modules do

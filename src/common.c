@@ -1135,6 +1135,7 @@ tp_xact_callback(XactEvent event, void *arg)
 			if (tp_schedule_changed && tp_test_commit_pause != 0)
 				tp_commit_pause();
 			tp_notes_committed();
+			tp_importing = false;
 			tp_schedule_changes_reset();
 			tp_clock_writes_reset();
 			tp_notes_reset();
@@ -1143,6 +1144,7 @@ tp_xact_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PREPARE:
 		case XACT_EVENT_PARALLEL_ABORT:
 		case XACT_EVENT_PARALLEL_COMMIT:
+			tp_importing = false;
 			tp_schedule_changes_reset();
 			tp_clock_writes_reset();
 			tp_notes_reset();
@@ -1230,4 +1232,34 @@ tp_restoring(Relation rel)
 	if (RangeVarGetRelid(copy->relation, NoLock, true) != RelationGetRelid(rel))
 		return false;
 	return superuser_arg(role) || has_privs_of_role(role, rel->rd_rel->relowner);
+}
+
+/*
+ * import_reservations() is running (import.c): the guard then takes the
+ * history it imports as it was.  Reset at every transaction's end.
+ */
+bool		tp_importing = false;
+
+/*
+ * Whether a row the guard sees, of a reservation on date at start_min, is
+ * history that import_reservations() imports, the other place besides a
+ * restore (tp_restoring) where a row may go into a pool over its capacity:
+ * the import runs, the session's role could disable the triggers anyway
+ * (the function checks it too), and the row started before the clinic's
+ * now.  A row of the import that has not started is a booking, decided by
+ * every rule.
+ */
+bool
+tp_imported_history(Relation rel, DateADT date, int start_min)
+{
+	TpPolicy	pol;
+	Oid			role = GetOuterUserId();
+
+	if (!tp_importing)
+		return false;
+	if (!superuser_arg(role) && !has_privs_of_role(role, rel->rd_rel->relowner))
+		return false;
+	tp_policy(NULL, &pol);
+	return date < pol.now_date ||
+		(date == pol.now_date && (int64) start_min * 60 * USECS_PER_SEC < pol.now_usecs);
 }

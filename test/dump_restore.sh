@@ -828,10 +828,10 @@ say "data only, triggers disabled: pg_dump -a --disable-triggers $SRC > data-dt.
 createdb "$DSTAD"
 tpsql "$DSTAD" -c "CREATE EXTENSION timepool"
 pg_dump -a --disable-triggers -d "$SRC" -f "$WORK/data-dt.sql"
-# one DISABLE and one ENABLE per table: the 7 with an identity, settings and
-# resource_services
-expect "data-only --disable-triggers: the dump brackets each of the 9 tables with DISABLE/ENABLE TRIGGER ALL" \
-	"$(grep -c -E '^ALTER TABLE timepool\.[a-z_]+ DISABLE TRIGGER ALL;$' "$WORK/data-dt.sql") $(grep -c -E '^ALTER TABLE timepool\.[a-z_]+ ENABLE TRIGGER ALL;$' "$WORK/data-dt.sql")" "9 9"
+# one DISABLE and one ENABLE per table: the 7 with an identity, settings,
+# resource_services and imported
+expect "data-only --disable-triggers: the dump brackets each of the 10 tables with DISABLE/ENABLE TRIGGER ALL" \
+	"$(grep -c -E '^ALTER TABLE timepool\.[a-z_]+ DISABLE TRIGGER ALL;$' "$WORK/data-dt.sql") $(grep -c -E '^ALTER TABLE timepool\.[a-z_]+ ENABLE TRIGGER ALL;$' "$WORK/data-dt.sql")" "10 10"
 expect "data-only --disable-triggers: resource_services' data is among them" \
 	"$(grep -c -E '^ALTER TABLE timepool\.resource_services (DIS|EN)ABLE TRIGGER ALL;$' "$WORK/data-dt.sql")" "2"
 if restore_ok "data-only --disable-triggers" "$WORK/restore-data-dt.log" "$WORK/data-dt.sql" \

@@ -822,7 +822,7 @@ column timepool.notify_queue.pool_date: #2 type=date notnull=t default= identity
 column timepool.notify_queue.resource_id: #1 type=bigint notnull=t default= identity= generated= collation= acl= comment=
 column timepool.settings.nearly_full_percent: #8 type=integer notnull=t default=80 identity= generated= collation= acl= comment=timepool.nearly_full lists the upcoming pools booked to at least this percent of their minutes
 constraint timepool.settings.settings_nearly_full_range: type=c deferrable=f deferred=f validated=t def=CHECK (((nearly_full_percent >= 1) AND (nearly_full_percent <= 100)))
-extension: version=1.6 relocatable=f schema=timepool owner=$me config=timepool.audit_log WHERE '', timepool.audit_log_id_seq WHERE '', timepool.clinic_time_slots WHERE '', timepool.clinic_time_slots_id_seq WHERE '', timepool.reservations WHERE '', timepool.reservations_id_seq WHERE '', timepool.resource_services WHERE '', timepool.resources WHERE '', timepool.resources_id_seq WHERE '', timepool.schedule_overrides WHERE '', timepool.schedule_overrides_id_seq WHERE '', timepool.service_categories WHERE '', timepool.service_categories_id_seq WHERE '', timepool.services WHERE '', timepool.services_id_seq WHERE '', timepool.settings WHERE ''
+extension: version=1.6 relocatable=f schema=timepool owner=$me config=timepool.audit_log WHERE '', timepool.audit_log_id_seq WHERE '', timepool.clinic_time_slots WHERE '', timepool.clinic_time_slots_id_seq WHERE '', timepool.imported WHERE '', timepool.reservations WHERE '', timepool.reservations_id_seq WHERE '', timepool.resource_services WHERE '', timepool.resources WHERE '', timepool.resources_id_seq WHERE '', timepool.schedule_overrides WHERE '', timepool.schedule_overrides_id_seq WHERE '', timepool.service_categories WHERE '', timepool.service_categories_id_seq WHERE '', timepool.services WHERE '', timepool.services_id_seq WHERE '', timepool.settings WHERE ''
 index timepool.reservations_pool_idx: primary=f unique=f def=$POOL_IDX_15
 initial privileges of function timepool.notify_wait(interval): {$me=X/$me}
 initial privileges of function timepool.schedule_notify(): {$me=X/$me}
@@ -1215,10 +1215,11 @@ expect_same_file "the privileges on every function of 1.1 that is not a trigger 
 	"$WORK/e.before/acl.functions" "$WORK/e.after/acl.functions.of_1.1"
 got=$(awk -F'|' 'NR == FNR { had[$1]; next } !($1 in had) { print $1 "|" $2 }' \
 	"$WORK/e.before/acl.functions" "$WORK/e.after/acl.functions" | tr '\n' ' ')
-expect "the new functions since 1.1 (1.2's, 1.4's, 1.5's utilization, 1.6's notify_wait; 1.3 adds none; not trigger functions) are EXECUTE for their owner only" "$got" \
+expect "the new functions since 1.1 (1.2's, 1.4's, 1.5's utilization, 1.6's notify_wait, import_reservations and import_run; 1.3 adds none; not trigger functions) are EXECUTE for their owner only" "$got" \
 	"$(for f in 'book_online(text,date,time without time zone,text,text,text,text,jsonb,text,text)' 'cancel_booking(uuid,text)' \
 		'check_booking(text,date,time without time zone,text)' 'confirm_hold(uuid,text,text,text,text,jsonb)' 'expire_holds()' \
-		'get_booking(uuid)' 'hold_slot(text,date,time without time zone,text,interval,text)' 'lock_pool(bigint,date,text)' \
+		'get_booking(uuid)' 'hold_slot(text,date,time without time zone,text,interval,text)' \
+		'import_reservations(text,boolean)' 'import_run(text,boolean)' 'lock_pool(bigint,date,text)' \
 		'lock_service(bigint)' 'notify_wait(interval)' 'open_slots(text,date,date,integer,text)' 'release_hold(uuid)' \
 		'reschedule_booking(uuid,date,time without time zone,text)' 'reschedule_reservation(bigint,date,time without time zone,text)' \
 		'utilization(date,date,text)'; do
@@ -1227,14 +1228,14 @@ expect "the new functions since 1.1 (1.2's, 1.4's, 1.5's utilization, 1.6's noti
 got=$(q "$E" "SELECT string_agg(c.relname || '|' || c.relkind::text || '|' || coalesce(c.relacl, acldefault('r', c.relowner))::text, ' ' ORDER BY c.relname)
                 FROM pg_class c
                WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind NOT IN ('i', 'I', 'c') AND c.relname NOT IN ($E_RELS)")
-expect "the new relations, 1.3's resource_services, 1.5's five report views and 1.6's notify_queue, are for their owner alone (1.1's GRANT ... ON ALL TABLES does not reach them; booking_receipt's composite type is a type, below)" "$got" \
-	"$(for r in daily_overview/v nearly_full/v notify_queue/r overbooked_pools/v resource_services/r resource_stats/v service_stats/v; do
+expect "the new relations, 1.3's resource_services, 1.5's five report views and 1.6's notify_queue and import tables, are for their owner alone (1.1's GRANT ... ON ALL TABLES does not reach them; booking_receipt's composite type is a type, below)" "$got" \
+	"$(for r in daily_overview/v import_rows/r import_services/r import_statuses/r imported/r nearly_full/v notify_queue/r overbooked_pools/v resource_services/r resource_stats/v service_stats/v; do
 		printf '%s|%s|{%s=arwdDxt/%s} ' "${r%/*}" "${r#*/}" "$me" "$me"
 	done | sed 's/ $//')"
 got=$(q "$E" "SELECT string_agg(oid::regtype::text || '|' || coalesce(typacl::text, 'default'), ' ' ORDER BY oid::regtype::text COLLATE \"C\")
                 FROM pg_type WHERE typnamespace = 'timepool'::regnamespace AND oid::regtype::text NOT IN ($E_TYPES)")
-expect "the new types, 1.4's booking_receipt, the row types of resource_services, of 1.5's five views and of 1.6's notify_queue, and their arrays, have the default privileges" "$got" \
-	"$(for t in booking_receipt daily_overview nearly_full notify_queue overbooked_pools resource_services resource_stats service_stats; do
+expect "the new types, 1.4's booking_receipt, the row types of resource_services, of 1.5's five views and of 1.6's notify_queue and import tables, and their arrays, have the default privileges" "$got" \
+	"$(for t in booking_receipt daily_overview import_rows import_services import_statuses imported nearly_full notify_queue overbooked_pools resource_services resource_stats service_stats; do
 		printf 'timepool.%s|default timepool.%s[]|default ' "$t" "$t"
 	done | sed 's/ $//')"
 tpsql "$E" -A -t -f "$WORK/trigger_grants.sql" >"$WORK/e.trigger_grants.after"
@@ -2061,8 +2062,8 @@ expect "overbooked_pools: DR_A's closed morning of 2025-11-29, 40 minutes over i
 got=$(q "$I" "SELECT string_agg(c.relname || '|' || coalesce(c.relacl, acldefault('r', c.relowner))::text, ' ' ORDER BY c.relname)
                 FROM pg_class c
                WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind NOT IN ('i', 'I', 'c') AND c.relname NOT IN ($I_RELS)")
-expect "the five report views and 1.6's notify_queue are new, for their owner alone" "$got" \
-	"$(for r in daily_overview nearly_full notify_queue overbooked_pools resource_stats service_stats; do
+expect "the five report views and 1.6's notify_queue and import tables are new, for their owner alone" "$got" \
+	"$(for r in daily_overview import_rows import_services import_statuses imported nearly_full notify_queue overbooked_pools resource_stats service_stats; do
 		printf '%s|{%s=arwdDxt/%s} ' "$r" "$me" "$me"
 	done | sed 's/ $//')"
 

@@ -21,7 +21,8 @@ SELECT is((SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extna
 SELECT tables_are('timepool', ARRAY['resources', 'services', 'clinic_time_slots',
                                     'schedule_overrides', 'reservations',
                                     'service_categories', 'settings', 'audit_log',
-                                    'resource_services', 'notify_queue']);
+                                    'resource_services', 'notify_queue',
+                                    'import_rows', 'import_services', 'import_statuses', 'imported']);
 -- 1.6: the notifier's queue, unlogged, no privilege for anyone, no config table
 SELECT has_table('timepool', 'notify_queue', 'table timepool.notify_queue exists');
 SELECT is((SELECT relpersistence FROM pg_class WHERE oid = 'timepool.notify_queue'::regclass), 'u',
@@ -573,7 +574,12 @@ SELECT set_eq(
     ('timepool.audit_log', 'audit_log_action_valid', 'c'),
     ('timepool.resource_services', 'resource_services_pkey', 'p'),
     ('timepool.resource_services', 'resource_services_resource_id_fkey', 'f'),
-    ('timepool.resource_services', 'resource_services_service_id_fkey', 'f')$$,
+    ('timepool.resource_services', 'resource_services_service_id_fkey', 'f'),
+    ('timepool.import_services', 'import_services_pkey', 'p'),
+    ('timepool.import_statuses', 'import_statuses_pkey', 'p'),
+    ('timepool.import_statuses', 'import_statuses_status_valid', 'c'),
+    ('timepool.imported', 'imported_pkey', 'p'),
+    ('timepool.imported', 'imported_reservation_id_key', 'u')$$,
   'the tables have exactly the named constraints of the install script and the upgrades (services_category_length and settings_pkey are gone)');
 -- what the constraints 1.1 added say
 SELECT set_eq(
@@ -775,7 +781,7 @@ SELECT functions_are('timepool', ARRAY[
   'open_slots', 'check_booking', 'hold_slot', 'confirm_hold', 'release_hold', 'expire_holds',
   'book_online', 'get_booking', 'cancel_booking', 'reschedule_booking', 'reschedule_reservation',
   -- 1.6
-  'notify_wait',
+  'notify_wait', 'import_run', 'import_reservations',
   -- 1.5
   'utilization', 'schedule_notify',
   -- constructors PostgreSQL makes for the two range types
@@ -1199,8 +1205,8 @@ SELECT set_eq(
         'timepool.reservations_id_seq',
         'timepool.service_categories', 'timepool.settings', 'timepool.audit_log',
         'timepool.service_categories_id_seq', 'timepool.audit_log_id_seq',
-        'timepool.resource_services'],
-  'all 9 tables and their 7 identity sequences are registered with pg_extension_config_dump (resource_services has no sequence)');
+        'timepool.resource_services', 'timepool.imported'],
+  'all 10 tables of data and their 7 identity sequences are registered with pg_extension_config_dump (resource_services and imported have no sequence; the queue and the import staging are not data)');
 SELECT is((SELECT array_length(extconfig, 1) = array_length(extcondition, 1)
                   AND array_to_string(extcondition, '') = ''
              FROM pg_extension WHERE extname = 'timepool'),
