@@ -77,6 +77,8 @@ CREATE TABLE timepool.import_services (
   legacy_service text PRIMARY KEY,
   service_code   text NOT NULL
 );
+-- one mapping per code as it is compared (trimmed)
+CREATE UNIQUE INDEX import_services_trimmed ON timepool.import_services ((btrim(legacy_service)));
 COMMENT ON TABLE timepool.import_services IS
   'for import_reservations(): each legacy service code and the code of the timepool service it becomes';
 -- legacy statuses to timepool's (a status named as timepool names it needs no row)
@@ -86,6 +88,8 @@ CREATE TABLE timepool.import_statuses (
                 CONSTRAINT import_statuses_status_valid
                 CHECK (status IN ('PENDING', 'CONFIRMED', 'COMPLETED', 'NO_SHOW', 'CANCELLED', 'REJECTED'))
 );
+-- one mapping per status as it is compared (trimmed, case-blind)
+CREATE UNIQUE INDEX import_statuses_trimmed ON timepool.import_statuses ((upper(btrim(legacy_status))));
 COMMENT ON TABLE timepool.import_statuses IS
   'for import_reservations(): each legacy status and the timepool status it becomes (compared trimmed and case-blind)';
 -- what was imported: the legacy id kept with its reservation, by batch.  No
@@ -95,18 +99,19 @@ COMMENT ON TABLE timepool.import_statuses IS
 CREATE TABLE timepool.imported (
   legacy_id      text PRIMARY KEY,
   reservation_id bigint NOT NULL UNIQUE,
+  access_token   uuid,
   batch          text NOT NULL,
   imported_at    timestamptz NOT NULL DEFAULT now()
 );
 COMMENT ON TABLE timepool.imported IS
-  'each legacy reservation import_reservations() imported: its legacy id, the reservation it became, the batch (a rerun skips a legacy id whose reservation still exists)';
+  'each legacy reservation import_reservations() imported: its legacy id, the reservation it became (by id and by its access_token, which an id given again after a TRUNCATE does not have), the batch (a rerun skips a legacy id whose reservation still exists)';
 CREATE INDEX imported_batch_idx ON timepool.imported (batch);
 SELECT pg_catalog.pg_extension_config_dump('timepool.imported', '');
 REVOKE ALL ON TABLE timepool.import_rows, timepool.import_services, timepool.import_statuses, timepool.imported FROM PUBLIC;
 
 -- the import itself, row by row, in PL/pgSQL; import_reservations() (C)
 -- runs it with the guard told that its past rows are history
-CREATE FUNCTION timepool.import_run(p_batch text, p_dry_run boolean)
+CREATE FUNCTION timepool.import_run(p_batch text, p_dry_run boolean, p_now timestamp)
 RETURNS TABLE (legacy_id text, outcome text, reservation_id bigint, sqlstate text, reason text)
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -114,7 +119,6 @@ AS $$
 DECLARE
   r record;
   v_id text;
-  v_seen jsonb := '{}';
   v_code text;
   v_svc bigint;
   v_t text;
@@ -125,8 +129,10 @@ DECLARE
   v_rcode text;
   v_period text;
   v_rid bigint;
-  -- the clinic's wall clock: a row that starts before it is history
-  v_now timestamp := timepool.clinic_now() AT TIME ZONE (SELECT st.time_zone FROM timepool.settings st LIMIT 1);
+  -- p_now: the clinic's wall clock, as the guard reads it (import.c); a row
+  -- that has ended by then is history
+  v_now timestamp := p_now;
+  v_required integer;
   v_state text;
   v_msg text;
   v_detail text;
@@ -134,8 +140,11 @@ BEGIN
   BEGIN
     -- first booked, first served: the legacy created_at decides who gets a
     -- future pool's last minutes
-    FOR r IN SELECT * FROM timepool.import_rows i
-              ORDER BY i.created_at NULLS LAST, i.legacy_id NULLS LAST, i.reservation_date, i.start_time
+    FOR r IN SELECT i.*,
+                    row_number() OVER (PARTITION BY nullif(btrim(i.legacy_id), '')
+                                       ORDER BY i.created_at NULLS LAST, i.reservation_date, i.start_time, i.patient_name) AS nth
+               FROM timepool.import_rows i
+              ORDER BY i.created_at NULLS LAST, i.legacy_id NULLS LAST, i.reservation_date, i.start_time, i.patient_name
     LOOP
       legacy_id := r.legacy_id; outcome := 'refused'; reservation_id := NULL; sqlstate := NULL; reason := NULL;
       v_id := nullif(btrim(r.legacy_id), '');
@@ -143,13 +152,14 @@ BEGIN
         sqlstate := '23502'; reason := 'no legacy id';
         RETURN NEXT; CONTINUE;
       END IF;
-      IF v_seen ? v_id THEN
+      IF r.nth > 1 THEN
         sqlstate := '23505'; reason := 'the legacy id is on an earlier staged row';
         RETURN NEXT; CONTINUE;
       END IF;
-      v_seen := v_seen || jsonb_build_object(v_id, true);
       SELECT m.reservation_id INTO v_rid FROM timepool.imported m
-       WHERE m.legacy_id = v_id AND EXISTS (SELECT FROM timepool.reservations x WHERE x.id = m.reservation_id);
+       WHERE m.legacy_id = v_id
+         AND EXISTS (SELECT FROM timepool.reservations x
+                      WHERE x.id = m.reservation_id AND x.access_token IS NOT DISTINCT FROM m.access_token);
       IF FOUND THEN
         outcome := 'already imported'; reservation_id := v_rid;
         RETURN NEXT; CONTINUE;
@@ -158,12 +168,13 @@ BEGIN
       DELETE FROM timepool.imported m WHERE m.legacy_id = v_id;
       -- the service
       SELECT m.service_code INTO v_code FROM timepool.import_services m
-       WHERE m.legacy_service = btrim(r.legacy_service);
+       WHERE btrim(m.legacy_service) = btrim(r.legacy_service);
       IF v_code IS NULL THEN
         sqlstate := 'TP003'; reason := format('unknown legacy service %s (no row in import_services)', coalesce(quote_literal(r.legacy_service), 'NULL'));
         RETURN NEXT; CONTINUE;
       END IF;
-      SELECT s.id INTO v_svc FROM timepool.services s WHERE s.code = v_code AND s.deleted_at IS NULL;
+      SELECT s.id, s.duration_minutes + s.buffer_minutes INTO v_svc, v_required
+        FROM timepool.services s WHERE s.code = v_code AND s.deleted_at IS NULL;
       IF v_svc IS NULL THEN
         sqlstate := 'TP003'; reason := format('service %s does not exist', v_code);
         RETURN NEXT; CONTINUE;
@@ -211,7 +222,7 @@ BEGIN
       END IF;
 
       BEGIN
-        IF r.reservation_date + v_time < v_now THEN
+        IF r.reservation_date + v_time + make_interval(mins => v_required) <= v_now THEN
           -- history: as it was, where it was, over capacity if it was
           IF v_res IS NULL THEN
             -- as book_service chooses: a resource that performs the service,
@@ -249,7 +260,7 @@ BEGIN
                  coalesce(r.created_at, now())
           RETURNING id INTO v_rid;
         ELSIF v_status IN ('COMPLETED', 'NO_SHOW') THEN
-          RAISE EXCEPTION 'a reservation that has not started cannot be %', v_status USING ERRCODE = '22023';
+          RAISE EXCEPTION 'a reservation that has not ended by now cannot be %', v_status USING ERRCODE = '22023';
         ELSIF v_status IN ('CANCELLED', 'REJECTED') THEN
           -- a future row that holds no time: kept as it is, judged like any write
           IF v_res IS NULL THEN
@@ -277,7 +288,8 @@ BEGIN
              WHERE x.id = v_rid;
           END IF;
         END IF;
-        INSERT INTO timepool.imported (legacy_id, reservation_id, batch) VALUES (v_id, v_rid, p_batch);
+        INSERT INTO timepool.imported (legacy_id, reservation_id, access_token, batch)
+        SELECT v_id, v_rid, x.access_token, p_batch FROM timepool.reservations x WHERE x.id = v_rid;
         v_state := NULL;
       EXCEPTION WHEN OTHERS THEN
         GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
@@ -286,7 +298,8 @@ BEGIN
         END IF;
       END;
       IF v_state IS NULL THEN
-        outcome := 'imported'; reservation_id := v_rid;
+        -- a dry run's ids are rolled back with its rows: none is reported
+        outcome := 'imported'; reservation_id := CASE WHEN p_dry_run THEN NULL ELSE v_rid END;
       ELSE
         sqlstate := v_state; reason := v_msg || coalesce(' (' || nullif(v_detail, '') || ')', '');
       END IF;
@@ -300,9 +313,9 @@ BEGIN
   END;
 END
 $$;
-REVOKE ALL ON FUNCTION timepool.import_run(text, boolean) FROM PUBLIC;
-COMMENT ON FUNCTION timepool.import_run(text, boolean) IS
-  'the row-by-row work of import_reservations(), which alone should call it (called directly, its past rows are judged like any INSERT)';
+REVOKE ALL ON FUNCTION timepool.import_run(text, boolean, timestamp) FROM PUBLIC;
+COMMENT ON FUNCTION timepool.import_run(text, boolean, timestamp) IS
+  'the row-by-row work of import_reservations(), which alone should call it, p_now the clinic''s wall clock (called directly, its history is judged like any INSERT)';
 
 CREATE FUNCTION timepool.import_reservations(p_batch text, p_dry_run boolean DEFAULT false)
 RETURNS TABLE (legacy_id text, outcome text, reservation_id bigint, sqlstate text, reason text)

@@ -98,7 +98,7 @@ TRUNCATE timepool.import_rows;
 INSERT INTO timepool.import_rows (legacy_id, legacy_service, resource_code, reservation_date, start_time, patient_name,
                                   legacy_status, created_at)
 VALUES ('X01', 'BTX', 'DR_KIM', '2026-11-03', '9:00', 'Late entry', 'done', '2026-11-01 08:00+00');
-SELECT legacy_id, outcome, sqlstate FROM timepool.import_run('late', false);
+SELECT legacy_id, outcome, sqlstate FROM timepool.import_run('late', false, '2026-11-23 08:00');
 SELECT legacy_id, outcome, sqlstate FROM timepool.import_reservations('late');
 -- error: a role that may execute it but owns nothing
 CREATE ROLE tp_import_clerk NOLOGIN;
@@ -114,6 +114,18 @@ DROP ROLE tp_import_clerk;
 SELECT * FROM timepool.import_reservations(NULL);
 SELECT * FROM timepool.import_reservations('');
 
+-- a row is history once it has ended: at 10:30, a peel of 9:00 (ended at
+-- 10:00) is history; one of 10:00, still running, is no history, and as a
+-- booking it cannot be COMPLETED (22023): nothing of it blocks the morning
+SET timepool.now = '2026-11-24 10:30';
+TRUNCATE timepool.import_rows;
+INSERT INTO timepool.import_rows (legacy_id, legacy_service, resource_code, reservation_date, start_time, patient_name,
+                                  legacy_status, created_at)
+VALUES ('N01', 'PEEL', 'DR_KIM', '2026-11-24', '9:00', 'Ended peel', 'done', '2026-11-20 08:00+00'),
+       ('N02', 'PEEL', 'DR_KIM', '2026-11-24', '10:00', 'Running peel', 'done', '2026-11-20 09:00+00');
+SELECT legacy_id, outcome, sqlstate FROM timepool.import_reservations('now');
+SET timepool.now = '2026-11-23 08:00';
+
 -- 7. removing one batch: its reservations, then its rows of imported
 DELETE FROM timepool.reservations WHERE id IN (SELECT reservation_id FROM timepool.imported WHERE batch = 'late');
 DELETE FROM timepool.imported WHERE batch = 'late';
@@ -125,6 +137,16 @@ INSERT INTO timepool.import_rows SELECT * FROM (VALUES
   ('F001', 'CONS', 'DR_LEE', date '2026-11-24', '9:00', 'Patient F1 again', NULL, NULL, 'booked',
    timestamptz '2026-11-02 10:00+00', NULL, NULL::numeric)) v;
 SELECT legacy_id, outcome, sqlstate FROM timepool.import_reservations('again');
+
+-- an id given again (TRUNCATE ... RESTART IDENTITY) is not the imported
+-- reservation: the legacy row is imported again
+TRUNCATE timepool.reservations RESTART IDENTITY;
+SELECT id FROM timepool.book_service('CONSULT', '2026-11-25', '09:00', 'Unrelated', p_resource => 'DR_LEE');
+SELECT legacy_id, outcome, sqlstate FROM timepool.import_reservations('again');
+SELECT m.legacy_id, r.patient_name FROM timepool.imported m JOIN timepool.reservations r ON r.id = m.reservation_id
+                                                        AND r.access_token = m.access_token ORDER BY 1;
+-- error: two mappings of one status as compared (trimmed, case-blind)
+INSERT INTO timepool.import_statuses (legacy_status, status) VALUES ('DONE ', 'NO_SHOW');
 
 TRUNCATE timepool.import_rows, timepool.import_services, timepool.import_statuses, timepool.imported;
 UPDATE timepool.settings SET time_zone = :'s_tz', min_notice_minutes = :s_notice, max_advance_days = :s_advance;

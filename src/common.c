@@ -1241,16 +1241,16 @@ tp_restoring(Relation rel)
 bool		tp_importing = false;
 
 /*
- * Whether a row the guard sees, of a reservation on date at start_min, is
- * history that import_reservations() imports, the other place besides a
+ * Whether a row the guard sees, of a reservation on date ending at end_min,
+ * is history that import_reservations() imports, the other place besides a
  * restore (tp_restoring) where a row may go into a pool over its capacity:
  * the import runs, the session's role could disable the triggers anyway
- * (the function checks it too), and the row started before the clinic's
- * now.  A row of the import that has not started is a booking, decided by
- * every rule.
+ * (the function checks the same role), and the row has ended by the
+ * clinic's now (the clock the import was given too).  A row of the import
+ * that has not ended is a booking, decided by every rule.
  */
 bool
-tp_imported_history(Relation rel, DateADT date, int start_min)
+tp_imported_history(Relation rel, DateADT date, int end_min)
 {
 	TpPolicy	pol;
 	Oid			role = GetOuterUserId();
@@ -1261,5 +1261,5 @@ tp_imported_history(Relation rel, DateADT date, int start_min)
 		return false;
 	tp_policy(NULL, &pol);
 	return date < pol.now_date ||
-		(date == pol.now_date && (int64) start_min * 60 * USECS_PER_SEC < pol.now_usecs);
+		(date == pol.now_date && (int64) end_min * 60 * USECS_PER_SEC <= pol.now_usecs);
 }

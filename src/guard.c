@@ -711,7 +711,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 	tp_lock_pool_keys(keys, nkeys);
 
 	if (is_insert && (tp_is_restore(trig->tg_relation) ||
-					  tp_imported_history(trig->tg_relation, h.date, h.start_min)))
+					  tp_imported_history(trig->tg_relation, h.date, h.end_min)))
 	{
 		SPI_finish();
 		return PointerGetDatum(NULL);

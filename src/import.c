@@ -22,6 +22,7 @@
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 
 PG_FUNCTION_INFO_V1(tp_import_reservations);
@@ -31,11 +32,13 @@ tp_import_reservations(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Oid			relid = tp_relid("reservations");
-	Oid			role = GetUserId();
+	/* the session's role, as the guard checks it (tp_imported_history) */
+	Oid			role = GetOuterUserId();
 	text	   *batch;
 	bool		dry_run;
-	Datum		args[2];
-	Oid			types[2] = {TEXTOID, BOOLOID};
+	Datum		args[3];
+	Oid			types[3] = {TEXTOID, BOOLOID, TIMESTAMPOID};
+	TpPolicy	pol;
 	uint64		i;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
@@ -65,16 +68,21 @@ tp_import_reservations(PG_FUNCTION_ARGS)
 				 errmsg("import_reservations() is already running in this session")));
 
 	InitMaterializedSRF(fcinfo, 0);
-	args[0] = PointerGetDatum(batch);
-	args[1] = BoolGetDatum(dry_run);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
+	/* the clinic's wall clock, the one the guard reads: what has ended is history */
+	tp_cache_sync();
+	tp_policy(NULL, &pol);
+	args[0] = PointerGetDatum(batch);
+	args[1] = BoolGetDatum(dry_run);
+	args[2] = TimestampGetDatum((Timestamp) pol.now_date * USECS_PER_DAY + pol.now_usecs);
 	tp_importing = true;
 	PG_TRY();
 	{
-		if (SPI_execute_with_args("SELECT legacy_id, outcome, reservation_id, sqlstate, reason"
-								  " FROM timepool.import_run($1, $2)",
-								  2, types, args, NULL, false, 0) != SPI_OK_SELECT)
+		if (SPI_execute_with_args("SELECT legacy_id::text, outcome::text, reservation_id::bigint,"
+								  " sqlstate::text, reason::text"
+								  " FROM timepool.import_run($1, $2, $3)",
+								  3, types, args, NULL, false, 0) != SPI_OK_SELECT)
 			elog(ERROR, "timepool: could not run import_run()");
 	}
 	PG_FINALLY();

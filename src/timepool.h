@@ -241,7 +241,7 @@ extern void tp_schedule_lock_to_commit(void);
 extern Oid	tp_schema_owner(void);
 extern bool tp_restoring(Relation rel);
 extern bool tp_importing;
-extern bool tp_imported_history(Relation rel, DateADT date, int start_min);
+extern bool tp_imported_history(Relation rel, DateADT date, int end_min);
 extern void tp_commit_scope_begin(TpCommitScope *scope);
 extern void tp_commit_scope_end(TpCommitScope *scope);
 

@@ -1219,7 +1219,7 @@ expect "the new functions since 1.1 (1.2's, 1.4's, 1.5's utilization, 1.6's noti
 	"$(for f in 'book_online(text,date,time without time zone,text,text,text,text,jsonb,text,text)' 'cancel_booking(uuid,text)' \
 		'check_booking(text,date,time without time zone,text)' 'confirm_hold(uuid,text,text,text,text,jsonb)' 'expire_holds()' \
 		'get_booking(uuid)' 'hold_slot(text,date,time without time zone,text,interval,text)' \
-		'import_reservations(text,boolean)' 'import_run(text,boolean)' 'lock_pool(bigint,date,text)' \
+		'import_reservations(text,boolean)' 'import_run(text,boolean,timestamp without time zone)' 'lock_pool(bigint,date,text)' \
 		'lock_service(bigint)' 'notify_wait(interval)' 'open_slots(text,date,date,integer,text)' 'release_hold(uuid)' \
 		'reschedule_booking(uuid,date,time without time zone,text)' 'reschedule_reservation(bigint,date,time without time zone,text)' \
 		'utilization(date,date,text)'; do
