@@ -64,6 +64,24 @@ no_notifier() {
 	done
 	fail "a notifier of $1 still runs after 10 s"
 }
+# wait (10 s at most) until the query $2 in database $1 answers $3
+wait_for() {
+	for _ in $(seq 1 100); do
+		[ "$(sql "$1" -A -t -c "$2")" = "$3" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# a session of database $1 that holds the advisory lock $2 (for 60 s, or
+# until it is terminated: then the sessions that wait for it go on)
+gate() {
+	sql "$1" -A -t -c "SELECT pg_advisory_lock($2), pg_sleep(60)" >/dev/null 2>&1 &
+	wait_for "$1" "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $2 AND granted" 1 ||
+		fail "the gate $2 never closed"
+}
+open_gate() {
+	sql "$1" -A -t -c "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = $2 AND granted AND mode = 'ExclusiveLock'" >/dev/null
+}
 # a booking of resource $2 on 2099-01-01 + $3 days, in a session that LISTENs
 # and waits for the notifier: prints the payloads
 book_and_listen() {
@@ -82,21 +100,9 @@ schedule "$db"
 # 1. 30 commits at one instant, none running: the sessions wait on an
 # advisory lock between their INSERT and their COMMIT, and it is let go at once
 no_notifier "$db"
-sql "$db" -A -t -c "SELECT pg_advisory_lock(4242), pg_sleep(60)" >/dev/null 2>&1 &
-gate=$!
-for _ in $(seq 1 100); do
-	n=$(sql "$db" -A -t -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242 AND granted")
-	[ "$n" = 1 ] && break
-	sleep 0.1
-done
+gate "$db" 4242
 # the listener waits on a second lock until every booker has committed
-sql "$db" -A -t -c "SELECT pg_advisory_lock(4243), pg_sleep(60)" >/dev/null 2>&1 &
-gate2=$!
-for _ in $(seq 1 100); do
-	n=$(sql "$db" -A -t -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4243 AND granted")
-	[ "$n" = 1 ] && break
-	sleep 0.1
-done
+gate "$db" 4243
 sql "$db" -A -t -c "LISTEN timepool_availability" -c "SELECT pg_advisory_lock_shared(4243)" \
 	-c "SELECT 'sent ' || timepool.notify_wait('30 s')" >"$tmp/listener" 2>&1 &
 listener=$!
@@ -108,23 +114,18 @@ for i in $(seq 1 30); do
 		-c "SELECT pg_advisory_lock_shared(4242)" -c "COMMIT" >"$tmp/booker.$i" 2>&1 &
 	pids+=($!)
 done
-for _ in $(seq 1 200); do
-	n=$(sql "$db" -A -t -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242 AND NOT granted")
-	[ "$n" = 30 ] && break
-	sleep 0.1
-done
-[ "$n" = 30 ] || fail "30 bookers wait at the gate, got $n"
-sql "$db" -A -t -c "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242 AND granted AND mode = 'ExclusiveLock'" >/dev/null
+wait_for "$db" "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242 AND NOT granted" 30 ||
+	wait_for "$db" "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242 AND NOT granted" 30 ||
+	fail "30 bookers wait at the gate"
+open_gate "$db" 4242
 for p in "${pids[@]}"; do
 	wait "$p" || fail "a booker failed: $(cat "$tmp"/booker.*)"
 done
-wait "$gate" 2>/dev/null || true
 warned=$(cat "$tmp"/booker.* | grep -c 'WARNING' || true)
 [ "$warned" = 0 ] || fail "$warned of 30 commits warned: $(grep -h WARNING "$tmp"/booker.* | sort | uniq -c)"
 echo "ok: 30 commits at one instant with no notifier running, no WARNING"
-sql "$db" -A -t -c "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4243 AND granted AND mode = 'ExclusiveLock'" >/dev/null
+open_gate "$db" 4243
 wait "$listener" || fail "the listener failed: $(cat "$tmp/listener")"
-wait "$gate2" 2>/dev/null || true
 grep -q '^sent true$' "$tmp/listener" || fail "notify_wait: $(cat "$tmp/listener")"
 got=$(grep -c '^Asynchronous notification "timepool_availability"' "$tmp/listener" || true)
 [ "$got" = 30 ] || fail "want 30 payloads, got $got: $(cat "$tmp/listener")"
@@ -174,13 +175,7 @@ echo "ok: default_transaction_read_only, statement_timeout and DateStyle of the 
 # gets its payload
 sql "$db" -c "ALTER DATABASE $db SET exit_on_error = on"
 no_notifier "$db"
-sql "$db" -A -t -c "SELECT pg_advisory_lock(4244), pg_sleep(60)" >/dev/null 2>&1 &
-gate3=$!
-for _ in $(seq 1 100); do
-	n=$(sql "$db" -A -t -c "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4244 AND granted")
-	[ "$n" = 1 ] && break
-	sleep 0.1
-done
+gate "$db" 4244
 sql "$db" -A -t -c "LISTEN timepool_availability" -c "SELECT pg_advisory_lock_shared(4244)" \
 	-c "SELECT 'sent ' || timepool.notify_wait('30 s')" >"$tmp/listener4" 2>&1 &
 listener4=$!
@@ -212,9 +207,8 @@ out=$(sql "$db" -A -t -c "SELECT timepool.notify_wait('20 s')" -c "SELECT count(
 	-c "SELECT 'same ' || count(*) FROM pg_stat_activity WHERE pid = $pid")
 [ "$(printf '%s\n' "$out" | sed -n 2p)" = 0 ] || fail "the cancelled rounds' row is still queued: $out"
 printf '%s\n' "$out" | grep -q '^same 1$' || fail "the cancelled notifier stopped: $out"
-sql "$db" -A -t -c "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4244 AND granted AND mode = 'ExclusiveLock'" >/dev/null
+open_gate "$db" 4244
 wait "$listener4" || fail "the listener failed: $(cat "$tmp/listener4")"
-wait "$gate3" 2>/dev/null || true
 grep -q '"resource": "DR_2", "date": "2099-04-01", "period": "MORNING"' "$tmp/listener4" ||
 	fail "the cancelled rounds' pool was never sent: $(cat "$tmp/listener4")"
 sql "$db" -c "ALTER DATABASE $db RESET exit_on_error"
