@@ -117,12 +117,6 @@ tp_audit_row_id(HeapTuple tup, TupleDesc desc, int64 *id)
  * UPDATE of the settings gets updated_at = now() from that trigger.
  */
 static bool
-tp_audit_is_restore(Relation rel)
-{
-	return tp_restoring(rel);
-}
-
-static bool
 tp_audit_is_restored_settings(Relation rel)
 {
 	return RelationGetRelid(rel) == tp_relid("settings") && tp_restoring(rel);
@@ -175,7 +169,7 @@ tp_audit_change(PG_FUNCTION_ARGS)
 	{
 		action = "INSERT";
 		newtup = trig->tg_trigtuple;
-		if (tp_audit_is_restore(rel))
+		if (tp_restoring(rel))
 			return PointerGetDatum(NULL);
 	}
 	else if (TRIGGER_FIRED_BY_UPDATE(trig->tg_event))

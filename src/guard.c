@@ -296,13 +296,6 @@ tp_check_ranges(Relation rel, HeapTuple tup, TpCols *c)
 				 errtableconstraint(rel, "reservations_required_sum")));
 }
 
-/* an INSERT restored from a dump (tp_restoring, common.c) */
-static bool
-tp_is_restore(Relation rel)
-{
-	return tp_restoring(rel);
-}
-
 /*
  * The foreign key error PostgreSQL would raise, raised before the NOT NULL
  * checks that the missing row would otherwise trip first.
@@ -710,7 +703,8 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 	}
 	tp_lock_pool_keys(keys, nkeys);
 
-	if (is_insert && (tp_is_restore(trig->tg_relation) ||
+	/* restored from a dump, or history the import brings (common.c) */
+	if (is_insert && (tp_restoring(trig->tg_relation) ||
 					  tp_imported_history(trig->tg_relation, h.date, h.end_min)))
 	{
 		SPI_finish();
