@@ -14,10 +14,11 @@
 CREATE UNLOGGED TABLE timepool.notify_queue (
   resource_id bigint NOT NULL,
   pool_date   date NOT NULL,
-  period      text
+  period      text,
+  booked_minutes bigint
 );
 COMMENT ON TABLE timepool.notify_queue IS
-  'pools changed by committed transactions while timepool.notify was on, until the notifier sends their payloads on timepool_availability (resource_id 0: every active resource; period NULL: every pool of the day)';
+  'pools changed by committed transactions while timepool.notify was on, until the notifier sends their payloads on timepool_availability (resource_id 0: every active resource; period NULL: every pool of the day; booked_minutes: what the pool held at that commit, decided under its lock, or NULL for the notifier to read it)';
 REVOKE ALL ON TABLE timepool.notify_queue FROM PUBLIC;
 
 ---------------------------------------------------------------------------

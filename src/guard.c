@@ -822,6 +822,14 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 			}
 
 			/*
+			 * What the pool holds with this row, judged under its lock: the
+			 * figure its payload sends, unless the transaction writes the
+			 * pool again (notify.c).
+			 */
+			if (gain && v == TP_OK)
+				tp_note_booked(h.resource_id, h.date, h.period, why.booked + h.required);
+
+			/*
 			 * Checked again at commit, on the schedule committed by then, if
 			 * the resource has a clock limit then (it may get one meanwhile).
 			 */

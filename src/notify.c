@@ -15,11 +15,13 @@
  *
  *	  The notifier is a background worker of the database (tp_notifier_main)
  *	  that a commit which queued pools starts when none runs.  Every
- *	  TP_NOTIFY_INTERVAL_MS it takes the queued pools, reads each as it is
- *	  then (every commit so far included), and sends one payload per pool in
- *	  a transaction of its own; it stops after a second with nothing to do.
- *	  So the last payload a listener gets for a pool is the pool's state, and
- *	  the changes of one pool queued within one interval are one payload.
+ *	  TP_NOTIFY_INTERVAL_MS it takes the queued pools and sends one payload
+ *	  per pool in a transaction of its own; it stops after a second with
+ *	  nothing to do.  A pool's booked minutes are those its only commit of
+ *	  the round decided under the pool's lock (tp_note_booked()), or else
+ *	  read as they are then (every commit so far included).  So the last
+ *	  payload a listener gets for a pool is the pool's state, and the changes
+ *	  of one pool queued within one interval are one payload.
  *
  *	  Why a worker: PostgreSQL serialises every commit that sends a NOTIFY
  *	  (a cluster-wide lock held through the commit's flush), and a booking's
@@ -89,11 +91,15 @@ typedef struct TpNote
 	DateADT		date;
 	char		period[TP_CODE_MAXLEN + 1];
 	SubTransactionId subid;
+	int64		booked;			/* the pool's minutes as its last write was
+								 * judged under its lock; -1: to be read */
+	uint64		seq;			/* order of the notes' writes */
 } TpNote;
 
 static TpNote *tp_notes = NULL;
 static int	tp_nnotes = 0;
 static int	tp_maxnotes = 0;
+static uint64 tp_note_seq = 0;
 
 /* whether this transaction wrote pools to the queue, and as whose */
 static bool tp_notes_queued = false;
@@ -117,7 +123,12 @@ tp_note_pool(int64 resource_id, DateADT date, const char *period)
 		n = &tp_notes[tp_nnotes - 1];
 		if (n->resource_id == resource_id && n->date == date && n->subid == sub &&
 			strcmp(n->period, period) == 0)
+		{
+			/* a new write of the pool: what was judged before is not it */
+			n->booked = -1;
+			n->seq = ++tp_note_seq;
 			return;
+		}
 	}
 	if (tp_nnotes == tp_maxnotes)
 	{
@@ -134,6 +145,31 @@ tp_note_pool(int64 resource_id, DateADT date, const char *period)
 	n->date = date;
 	strlcpy(n->period, period, TP_CODE_MAXLEN + 1);
 	n->subid = sub;
+	n->booked = -1;
+	n->seq = ++tp_note_seq;
+}
+
+/*
+ * The guard (guard.c) judged the write it has just noted under the pool's
+ * lock, which it holds to the end of the transaction: booked is what the
+ * pool holds with that write, this transaction's earlier ones included.
+ * Every write that changes a pool's minutes takes its lock (guard.c), so
+ * unless this transaction writes the pool again (tp_note_pool() then
+ * forgets the figure), booked is what the pool holds when this commits, and
+ * the notifier need not read the pool again for it.  Only the last note can
+ * be the write just judged.
+ */
+void
+tp_note_booked(int64 resource_id, DateADT date, const char *period, int64 booked)
+{
+	TpNote	   *n;
+
+	if (!tp_notify || tp_nnotes == 0 || booked < 0)
+		return;
+	n = &tp_notes[tp_nnotes - 1];
+	if (n->resource_id == resource_id && n->date == date &&
+		n->subid == GetCurrentSubTransactionId() && strcmp(n->period, period) == 0)
+		n->booked = booked;
 }
 
 /* A subtransaction ended: its notes go with it, or to its parent. */
@@ -167,6 +203,7 @@ tp_notes_reset(void)
 	tp_notes = NULL;
 	tp_nnotes = 0;
 	tp_maxnotes = 0;
+	tp_note_seq = 0;
 }
 
 /* One pool to send: its resource's code and the pool as scheduled now. */
@@ -177,6 +214,7 @@ typedef struct TpSend
 	DateADT		date;
 	char		period[TP_CODE_MAXLEN + 1];
 	int64		total;
+	int64		booked;			/* from the queue, or -1: read the pool */
 } TpSend;
 
 static int
@@ -205,18 +243,33 @@ tp_cmp_note(const void *a, const void *b)
 	return strcmp(x->period, y->period);
 }
 
+/* the notes of a pool in the order of their writes, the last one last */
+static int
+tp_cmp_note_seq(const void *a, const void *b)
+{
+	const TpNote *x = (const TpNote *) a;
+	const TpNote *y = (const TpNote *) b;
+	int			c = tp_cmp_note(a, b);
+
+	if (c != 0)
+		return c;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
 /*
  * Whether the queue is the table the extension made: rows are written to it
  * with no executor, so no index, trigger, rule or check constraint may be
  * there to miss them, and its live columns must be resource_id bigint,
- * pool_date date and period text, in that order (a column added and dropped
- * again is left alone).  Fills attnos with their numbers.
+ * pool_date date, period text and booked_minutes bigint, in that order (a
+ * column added and dropped again is left alone).  Fills attnos with their
+ * numbers.
  */
+#define TP_QUEUE_NATTS 4
 static bool
 tp_notify_queue_intact(Relation rel, AttrNumber *attnos)
 {
-	static const char *const names[3] = {"resource_id", "pool_date", "period"};
-	static const Oid types[3] = {INT8OID, DATEOID, TEXTOID};
+	static const char *const names[TP_QUEUE_NATTS] = {"resource_id", "pool_date", "period", "booked_minutes"};
+	static const Oid types[TP_QUEUE_NATTS] = {INT8OID, DATEOID, TEXTOID, INT8OID};
 	TupleDesc	desc = RelationGetDescr(rel);
 	List	   *indexes;
 	int			live = 0;
@@ -237,11 +290,12 @@ tp_notify_queue_intact(Relation rel, AttrNumber *attnos)
 
 		if (a->attisdropped)
 			continue;
-		if (live == 3 || a->atttypid != types[live] || strcmp(NameStr(a->attname), names[live]) != 0)
+		if (live == TP_QUEUE_NATTS || a->atttypid != types[live] ||
+			strcmp(NameStr(a->attname), names[live]) != 0)
 			return false;
 		attnos[live++] = a->attnum;
 	}
-	return live == 3;
+	return live == TP_QUEUE_NATTS;
 }
 
 /*
@@ -253,7 +307,7 @@ tp_notes_queue(void)
 {
 	Oid			relid;
 	Relation	rel;
-	AttrNumber	attnos[3];
+	AttrNumber	attnos[TP_QUEUE_NATTS];
 	Datum	   *values;
 	bool	   *nulls;
 	int			natts;
@@ -267,7 +321,7 @@ tp_notes_queue(void)
 	if (!OidIsValid(relid))
 		return;
 	if (tp_nnotes > 1)
-		qsort(tp_notes, tp_nnotes, sizeof(TpNote), tp_cmp_note);
+		qsort(tp_notes, tp_nnotes, sizeof(TpNote), tp_cmp_note_seq);
 	rel = table_open(relid, RowExclusiveLock);
 	if (!tp_notify_queue_intact(rel, attnos))
 	{
@@ -275,7 +329,7 @@ tp_notes_queue(void)
 		ereport(WARNING,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("timepool sent no live changes: timepool.notify_queue has been altered"),
-				 errdetail("It must have the columns resource_id bigint, pool_date date and period text, and no index, trigger, rule or check constraint."),
+				 errdetail("It must have the columns resource_id bigint, pool_date date, period text and booked_minutes bigint, and no index, trigger, rule or check constraint."),
 				 errhint("Drop what was added.")));
 		return;
 	}
@@ -287,7 +341,8 @@ tp_notes_queue(void)
 		TpNote	   *n = &tp_notes[i];
 		HeapTuple	tuple;
 
-		if (i > 0 && tp_cmp_note(n, &tp_notes[i - 1]) == 0)
+		/* each pool once, as its last write left it */
+		if (i + 1 < tp_nnotes && tp_cmp_note(n, &tp_notes[i + 1]) == 0)
 			continue;
 		/* a dropped column is NULL */
 		memset(nulls, true, sizeof(bool) * natts);
@@ -299,6 +354,11 @@ tp_notes_queue(void)
 		{
 			values[attnos[2] - 1] = CStringGetTextDatum(n->period);
 			nulls[attnos[2] - 1] = false;
+		}
+		if (n->booked >= 0)
+		{
+			values[attnos[3] - 1] = Int64GetDatum(n->booked);
+			nulls[attnos[3] - 1] = false;
 		}
 		tuple = heap_form_tuple(RelationGetDescr(rel), values, nulls);
 		simple_heap_insert(rel, tuple);
@@ -538,7 +598,11 @@ tp_add_minutes(void *arg, const TpBooking *b)
 
 /*
  * The notifier: send a payload for each pool of notes[0..nnotes), sorted, as
- * the pool is now.
+ * the pool is now: its total from the schedule now, its booked minutes read
+ * again, but for a pool that only one note of the round names and whose note
+ * carries its booked minutes (tp_note_booked(): what the pool held at that
+ * commit, under its lock; a later write of the pool would have a note of its
+ * own in this round or a later one, see tp_notifier_round()).
  */
 static void
 tp_notes_deliver(TpNote *notes, int nnotes)
@@ -568,9 +632,14 @@ tp_notes_deliver(TpNote *notes, int nnotes)
 		TpNote	   *n = &notes[i];
 		int			d;
 
+		int64		booked = n->booked;
+
 		CHECK_FOR_INTERRUPTS();
 		if (i > 0 && tp_cmp_note(n, &notes[i - 1]) == 0)
 			continue;
+		/* two commits of the round wrote the pool: which was last is read */
+		if (i + 1 < nnotes && tp_cmp_note(n, &notes[i + 1]) == 0)
+			booked = -1;
 		if (i == 0 || n->date != notes[i - 1].date ||
 			n->resource_id != notes[i - 1].resource_id)
 		{
@@ -606,6 +675,7 @@ tp_notes_deliver(TpNote *notes, int nnotes)
 				strlcpy(s->period, period, TP_CODE_MAXLEN + 1);
 				/* a pool the schedule no longer has holds its rows in none */
 				s->total = p != NULL ? p->capacity : 0;
+				s->booked = n->period[0] != '\0' ? booked : -1;
 			}
 		}
 	}
@@ -622,13 +692,20 @@ tp_notes_deliver(TpNote *notes, int nnotes)
 	for (i = 0; i < nsends; i++)
 	{
 		TpSend	   *s = &sends[i];
-		int64		booked = 0;
+		int64		booked = s->booked;
 
 		CHECK_FOR_INTERRUPTS();
 		if (i > 0 && tp_cmp_send(s, &sends[i - 1]) == 0)
 			continue;
-		tp_scan_booked(s->date, s->date, s->resource_id, s->period, snap, NULL,
-					   tp_add_minutes, &booked);
+		/* a pool that a note of a whole day names too is read */
+		if (i + 1 < nsends && tp_cmp_send(s, &sends[i + 1]) == 0)
+			booked = -1;
+		if (booked < 0)
+		{
+			booked = 0;
+			tp_scan_booked(s->date, s->date, s->resource_id, s->period, snap, NULL,
+						   tp_add_minutes, &booked);
+		}
 		resetStringInfo(&buf);
 		appendStringInfoString(&buf, "{\"resource\": ");
 		escape_json(&buf, s->code);
@@ -714,13 +791,20 @@ tp_notes_deliver_one(TpNote *n)
  * -1 when the extension is gone from the database or its queue is not the
  * table the extension made.
  */
+static bool tp_round_drained = false;
+
 static int
 tp_notifier_round(bool careful)
 {
 	TpNote	   *notes = NULL;
 	int			n = 0;
+	int			batch = careful ? TP_NOTIFY_CAREFUL_BATCH : TP_NOTIFY_BATCH;
+	bool		drained = tp_round_drained;
 	double		usage = 0;
 	Oid			relid;
+
+	/* until this round has committed */
+	tp_round_drained = false;
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
@@ -733,7 +817,7 @@ tp_notifier_round(bool careful)
 	{
 		Relation	rel = table_open(relid, AccessShareLock);
 
-		AttrNumber	attnos[3];
+		AttrNumber	attnos[TP_QUEUE_NATTS];
 
 		if (!tp_notify_queue_intact(rel, attnos))
 		{
@@ -754,8 +838,8 @@ tp_notifier_round(bool careful)
 		snprintf(take, sizeof(take),
 				 "DELETE FROM timepool.notify_queue WHERE ctid = ANY (ARRAY ("
 				 "SELECT ctid FROM timepool.notify_queue LIMIT %d))"
-				 " RETURNING resource_id, pool_date, period",
-				 careful ? TP_NOTIFY_CAREFUL_BATCH : TP_NOTIFY_BATCH);
+				 " RETURNING resource_id, pool_date, period, booked_minutes",
+				 batch);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "timepool: SPI_connect failed");
 		if (SPI_execute(take, false, 0) != SPI_OK_DELETE_RETURNING)
@@ -777,6 +861,19 @@ tp_notifier_round(bool careful)
 				if (!isnull)
 					text_to_cstring_buffer(DatumGetTextPP(v), notes[i].period, TP_CODE_MAXLEN + 1);
 				notes[i].subid = InvalidSubTransactionId;
+				notes[i].seq = 0;
+
+				/*
+				 * A commit's booked minutes are the pool's last state only
+				 * when every row committed before it is in this round: the
+				 * round before took all it saw, and this one does too (a row
+				 * left behind may be an older commit of the same pool, and
+				 * its figure would come after a newer one).  A careful round
+				 * reads every pool.
+				 */
+				v = SPI_getbinval(t, desc, 4, &isnull);
+				notes[i].booked = !isnull && drained && !careful && n < batch ?
+					DatumGetInt64(v) : -1;
 			}
 			if (SPI_execute("SELECT pg_catalog.pg_notification_queue_usage()", true, 1) != SPI_OK_SELECT)
 				elog(ERROR, "timepool: could not read the notification queue's usage");
@@ -818,6 +915,7 @@ tp_notifier_round(bool careful)
 	PopActiveSnapshot();
 	CommitTransactionCommand();
 	pgstat_report_activity(STATE_IDLE, NULL);
+	tp_round_drained = n >= 0 && n < batch;
 	return n;
 }
 

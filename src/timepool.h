@@ -260,6 +260,7 @@ extern bool tp_notify;			/* timepool.notify */
 /* a commit that starts a notifier waits at most this long for it to run */
 #define TP_NOTIFY_START_MS 1000
 extern void tp_note_pool(int64 resource_id, DateADT date, const char *period);
+extern void tp_note_booked(int64 resource_id, DateADT date, const char *period, int64 booked);
 extern void tp_notes_queue(void);
 extern void tp_notes_committed(void);
 extern void tp_notes_subxact(SubXactEvent event, SubTransactionId mySubid,

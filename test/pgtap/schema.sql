@@ -5,7 +5,7 @@
 -- is registered.
 BEGIN;
 CREATE EXTENSION timepool;
-SELECT plan(627);
+SELECT plan(629);
 
 -- the extension and its schema
 SELECT has_schema('timepool');
@@ -27,14 +27,16 @@ SELECT tables_are('timepool', ARRAY['resources', 'services', 'clinic_time_slots'
 SELECT has_table('timepool', 'notify_queue', 'table timepool.notify_queue exists');
 SELECT is((SELECT relpersistence FROM pg_class WHERE oid = 'timepool.notify_queue'::regclass), 'u',
           'notify_queue is unlogged');
-SELECT columns_are('timepool', 'notify_queue', ARRAY['resource_id', 'pool_date', 'period'],
-                   'notify_queue has resource_id, pool_date and period');
+SELECT columns_are('timepool', 'notify_queue', ARRAY['resource_id', 'pool_date', 'period', 'booked_minutes'],
+                   'notify_queue has resource_id, pool_date, period and booked_minutes');
 SELECT col_type_is('timepool', 'notify_queue', 'resource_id', 'bigint', 'notify_queue.resource_id is bigint');
 SELECT col_not_null('timepool', 'notify_queue', 'resource_id', 'notify_queue.resource_id is NOT NULL');
 SELECT col_type_is('timepool', 'notify_queue', 'pool_date', 'date', 'notify_queue.pool_date is date');
 SELECT col_not_null('timepool', 'notify_queue', 'pool_date', 'notify_queue.pool_date is NOT NULL');
 SELECT col_type_is('timepool', 'notify_queue', 'period', 'text', 'notify_queue.period is text');
 SELECT col_is_null('timepool', 'notify_queue', 'period', 'notify_queue.period may be NULL (every pool of the day)');
+SELECT col_type_is('timepool', 'notify_queue', 'booked_minutes', 'bigint', 'notify_queue.booked_minutes is bigint');
+SELECT col_is_null('timepool', 'notify_queue', 'booked_minutes', 'notify_queue.booked_minutes may be NULL (the notifier reads the pool)');
 SELECT ok(obj_description('timepool.notify_queue'::regclass, 'pg_class') IS NOT NULL, 'notify_queue has a comment');
 SELECT is((SELECT count(*) FROM aclexplode((SELECT relacl FROM pg_class WHERE oid = 'timepool.notify_queue'::regclass))
             WHERE grantee <> (SELECT relowner FROM pg_class WHERE oid = 'timepool.notify_queue'::regclass)), 0::bigint,
