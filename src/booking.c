@@ -1033,6 +1033,8 @@ tp_book_service(PG_FUNCTION_ARGS)
 	Datum		row;
 	bool		created;
 
+	tp_require_writable("book_service");
+
 	memset(&a, 0, sizeof(a));
 	tp_book_slot_args(fcinfo, 0, 1, 8, &a);
 	tp_book_patient_args(fcinfo, 3, &a);
@@ -1244,6 +1246,8 @@ tp_cancel_reservation(PG_FUNCTION_ARGS)
 {
 	char	   *reason = NULL;
 
+	tp_require_writable("cancel_reservation");
+
 	tp_require(fcinfo, 0, "p_id");
 	if (!PG_ARGISNULL(1))
 	{
@@ -1269,6 +1273,8 @@ tp_set_reservation_status(PG_FUNCTION_ARGS)
 	int			len;
 	int			i;
 	bool		valid = false;
+
+	tp_require_writable("set_reservation_status");
 
 	tp_require(fcinfo, 0, "p_id");
 	tp_require(fcinfo, 1, "p_status");

@@ -16,6 +16,7 @@
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_namespace.h"
@@ -867,6 +868,8 @@ tp_lock_service(PG_FUNCTION_ARGS)
 {
 	TpLockWhat	what = {TP_LOCK_SERVICE, 0, 0, 0};
 
+	tp_require_writable("lock_service");
+
 	if (!superuser() && GetUserId() != tp_function_owner(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
@@ -1163,6 +1166,42 @@ tp_lock_idempotency(const char *key)
 }
 
 /*
+ * The one rule for a function that writes where nothing can be written: a
+ * hot standby (every transaction there is read-only) and, for those that
+ * write, a read-only transaction.  Refused with PostgreSQL's own SQLSTATE,
+ * 25006, before the function reads or locks anything: a standby's locks
+ * hold back nobody on the primary, and its answer would be a decision
+ * nobody can keep.
+ */
+static void
+tp_refuse_read_only(const char *fname, bool standby_only)
+{
+	if (RecoveryInProgress())
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("cannot execute timepool.%s() on a hot standby", fname),
+				 errdetail("The server is replaying the primary's WAL: every transaction here is read-only."),
+				 errhint("Call it on the primary; with libpq, list the servers in the connection string and add target_session_attrs=read-write.")));
+	if (!standby_only && XactReadOnly)
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("cannot execute timepool.%s() in a read-only transaction", fname)));
+}
+
+void
+tp_require_writable(const char *fname)
+{
+	tp_refuse_read_only(fname, false);
+}
+
+/* notify_wait() writes nothing, but only a primary has a notifier */
+void
+tp_require_primary(const char *fname)
+{
+	tp_refuse_read_only(fname, true);
+}
+
+/*
  * timepool.lock_pool(p_resource_id bigint, p_date date, p_period text):
  * takes the lock that every write to the pool takes, to the end of the
  * transaction, to hold the pool still.  Granted to nobody by default.
@@ -1172,6 +1211,8 @@ tp_lock_pool(PG_FUNCTION_ARGS)
 {
 	char		period[TP_CODE_MAXLEN + 1];
 	int32		key;
+
+	tp_require_writable("lock_pool");
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		ereport(ERROR,

@@ -250,6 +250,8 @@ tp_hold_slot(PG_FUNCTION_ARGS)
 	Datum		row;
 	Datum		result;
 
+	tp_require_writable("hold_slot");
+
 	memset(&a, 0, sizeof(a));
 	tp_book_slot_args(fcinfo, 0, 1, 3, &a);
 	tp_require(fcinfo, 4, "p_ttl");
@@ -330,6 +332,8 @@ tp_confirm_hold(PG_FUNCTION_ARGS)
 	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
 	int32		key;
 	Datum		result;
+
+	tp_require_writable("confirm_hold");
 
 	memset(&a, 0, sizeof(a));
 	tp_require(fcinfo, 0, "p_token");
@@ -432,6 +436,8 @@ tp_release_hold(PG_FUNCTION_ARGS)
 	Datum		result;
 	bool		created = false;
 
+	tp_require_writable("release_hold");
+
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
 	tp_cache_sync();
@@ -477,6 +483,8 @@ tp_expire_holds(PG_FUNCTION_ARGS)
 	Datum		values[1];
 	uint64		n;
 
+	tp_require_writable("expire_holds");
+
 	(void) fcinfo;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
@@ -505,6 +513,8 @@ tp_book_online(PG_FUNCTION_ARGS)
 	bool		created;
 	Datum		row;
 	Datum		result;
+
+	tp_require_writable("book_online");
 
 	memset(&a, 0, sizeof(a));
 	tp_book_slot_args(fcinfo, 0, 1, 8, &a);
@@ -572,6 +582,8 @@ tp_cancel_booking(PG_FUNCTION_ARGS)
 	char	   *reason = NULL;
 	Datum		result;
 
+	tp_require_writable("cancel_booking");
+
 	if (!PG_ARGISNULL(1))
 	{
 		reason = tp_optional_text(fcinfo, 1, "p_reason", 500);
@@ -607,6 +619,8 @@ tp_reschedule_booking(PG_FUNCTION_ARGS)
 	TpTokenRow	r;
 	Datum		result;
 
+	tp_require_writable("reschedule_booking");
+
 	memset(&a, 0, sizeof(a));
 	tp_require(fcinfo, 0, "p_token");
 	tp_book_slot_args(fcinfo, -1, 1, 3, &a);
@@ -631,6 +645,8 @@ Datum
 tp_reschedule_reservation(PG_FUNCTION_ARGS)
 {
 	TpBookArgs	a;
+
+	tp_require_writable("reschedule_reservation");
 
 	memset(&a, 0, sizeof(a));
 	tp_require(fcinfo, 0, "p_id");

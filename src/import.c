@@ -41,6 +41,8 @@ tp_import_reservations(PG_FUNCTION_ARGS)
 	TpPolicy	pol;
 	uint64		i;
 
+	tp_require_writable("import_reservations");
+
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),

@@ -528,6 +528,8 @@ tp_notify_wait(PG_FUNCTION_ARGS)
 	bool		done = false;
 	bool		asked = false;
 
+	tp_require_primary("notify_wait");
+
 	if (timeout->month != 0 || timeout->day != 0 || timeout->time < 0 ||
 		timeout->time > INT64CONST(3600) * USECS_PER_SEC)
 		ereport(ERROR,

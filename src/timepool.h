@@ -314,6 +314,8 @@ extern char *tp_date_str(DateADT d);
 extern char *tp_time_str(int minutes);
 extern int32 tp_pool_key(int64 resource_id, DateADT date, const char *period);
 extern void tp_lock_pool_keys(int32 *keys, int nkeys);
+extern void tp_require_writable(const char *fname);
+extern void tp_require_primary(const char *fname);
 extern void tp_unlock_pool_keys_but(const int32 *keys, int nkeys, const int32 *keep, int nkeep);
 extern void tp_refuse_restricted(void);
 extern void tp_lock_idempotency(const char *key);

@@ -8,6 +8,7 @@
 #   the README's application example (examples/booking-client/book.js) run
 #     by 40 concurrent clients at each isolation level (test/retry.sh)
 #   dump and restore (test/dump_restore.sh)
+#   a primary and a hot standby on loopback (test/standby.sh)
 #   a randomized robustness run with SQLsmith (test/sqlsmith.sh): no crash,
 #     no internal error of timepool's
 #   the live dashboard (examples/dashboard) in headless Chromium (test/dashboard.sh)
@@ -59,6 +60,7 @@ run "a status change of 10,000 pools in one statement, notify off and on" bash t
 run "the notifier: 40 clients from a cold start, NOLOGIN owner, read-only database, cancelled round, altered queue" bash test/notify_worker.sh
 run "upgrade from 1.0, 1.1, 1.2, 1.3 and 1.4 to 1.6" bash test/upgrade.sh
 run "dump and restore" bash test/dump_restore.sh
+run "a hot standby: the same reads, its cache, 25006 for writes" bash test/standby.sh
 run "a transaction that drops the extension commits" bash test/drop_extension.sh
 run "sqlsmith robustness run" bash test/sqlsmith.sh
 run "open_slots agrees with book_service" bash test/slots_agree.sh
