@@ -19,8 +19,7 @@
 #   4. after all this the standby still answers as the primary does.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
-BIN=$("$PG_CONFIG" --bindir)
+. test/replicas.sh
 TODAY=2099-03-02 # a Monday
 
 fails=0
@@ -29,70 +28,14 @@ fail() {
 	echo "FAILED: $1"
 	fails=$((fails + 1))
 }
+trap replicas_cleanup EXIT
 
-# the clusters belong to postgres when this runs as root (CI)
-as_pg() {
-	if [ "$(id -u)" = 0 ]; then
-		runuser -u postgres -- "$@"
-	else
-		"$@"
-	fi
-}
-
-DIR=$(mktemp -d /tmp/timepool-standby.XXXXXX)
-[ "$(id -u)" = 0 ] && chown postgres "$DIR"
-free_port() {
-	local p
-	for p in $(seq "$1" $(($1 + 200))); do
-		if ! (echo >/dev/tcp/127.0.0.1/"$p") 2>/dev/null; then
-			echo "$p"
-			return
-		fi
-	done
-}
 PPORT=$(free_port 55432)
+make_primary primary "$PPORT" "fsync = off"
 SPORT=$(free_port $((PPORT + 1)))
-cleanup() {
-	for c in standby primary; do
-		[ -f "$DIR/$c/postmaster.pid" ] && as_pg "$BIN/pg_ctl" -D "$DIR/$c" -m immediate -w stop >/dev/null 2>&1
-	done
-	rm -rf "$DIR"
-}
-trap cleanup EXIT
-
-start() { # start NAME: or print its log and fail
-	if ! as_pg "$BIN/pg_ctl" -D "$DIR/$1" -l "$DIR/$1.log" -w -t 60 start >/dev/null; then
-		cat "$DIR/$1.log"
-		echo "FAILED: the $1 did not start"
-		exit 1
-	fi
-}
-
-as_pg "$BIN/initdb" -D "$DIR/primary" -A trust -U postgres >/dev/null || {
-	echo "FAILED: initdb"
-	exit 1
-}
-cat >>"$DIR/primary/postgresql.conf" <<EOF
-port = $PPORT
-listen_addresses = '127.0.0.1'
-unix_socket_directories = '$DIR'
-wal_level = replica
-max_wal_senders = 4
-fsync = off
-EOF
-start primary
-
+make_standby standby "$SPORT" "$PPORT"
 P="-h 127.0.0.1 -p $PPORT -U postgres"
 S="-h 127.0.0.1 -p $SPORT -U postgres"
-as_pg "$BIN/pg_basebackup" $P -D "$DIR/standby" -R -X stream -c fast || {
-	echo "FAILED: pg_basebackup"
-	exit 1
-}
-cat >>"$DIR/standby/postgresql.conf" <<EOF
-port = $SPORT
-hot_standby = on
-EOF
-start standby
 
 # psql on the primary (p) or the standby (s), today frozen, unaligned
 psql_on() {
@@ -102,18 +45,6 @@ psql_on() {
 	[ "$where" = s ] && conn=$S
 	PGOPTIONS="-c timepool.today=$TODAY" psql -X -q $conn -d clinic -v ON_ERROR_STOP=1 -A -t "$@"
 }
-# until the standby has replayed what the primary has written so far
-caught_up() {
-	local lsn i
-	lsn=$(psql -X -A -t $P -d postgres -c 'SELECT pg_current_wal_lsn()')
-	for i in $(seq 1 200); do
-		[ "$(psql -X -A -t $S -d postgres -c "SELECT pg_last_wal_replay_lsn() >= '$lsn'")" = t ] && return 0
-		sleep 0.05
-	done
-	fail "the standby did not replay up to $lsn within 10 s"
-	return 1
-}
-
 createdb $P clinic
 psql_on p <<'SQL' >/dev/null
 CREATE EXTENSION timepool;
@@ -147,7 +78,7 @@ INSERT INTO timepool.reservations (resource_id, service_id, service_code, servic
 SQL
 [ $? -eq 0 ] || fail "the primary's data set"
 TOKEN=$(psql_on p -c "SELECT access_token FROM timepool.reservations WHERE patient_name = 'Patient 1'")
-caught_up
+caught_up $PPORT $SPORT || fails=$((fails + 1))
 
 # 1. every read, the same on both
 READS=(
@@ -210,7 +141,7 @@ before=$(ask "$MORNING")
 	fail "the standby session read '$before' before the change, not 180"
 psql_on p -c "UPDATE timepool.clinic_time_slots SET capacity_minutes = 120 WHERE period = 'MORNING' AND day_of_week = 1
               AND resource_id = (SELECT id FROM timepool.resources WHERE code = 'DR_A')" >/dev/null
-caught_up
+caught_up $PPORT $SPORT || fails=$((fails + 1))
 after=$(ask "$MORNING")
 [ "$after" = 120 ] && ok "the same standby session sees the primary's new capacity (120) once replayed" ||
 	fail "the standby session still reads '$after' after the change was replayed"
@@ -271,7 +202,7 @@ done
 # 4. the primary writes on; the standby follows
 psql_on p -c "SELECT timepool.book_service('BOTOX', date '2099-03-05', time '10:00', 'Nora', p_resource => 'DR_A')" >/dev/null ||
 	fail "a booking on the primary after all this"
-caught_up
+caught_up $PPORT $SPORT || fails=$((fails + 1))
 compare_reads "after one more booking"
 
 echo
