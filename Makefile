@@ -9,7 +9,7 @@ PGFILEDESC = "timepool - shared time-pool booking"
 # a fresh install runs 1.0 and then the upgrades, as contrib modules do
 DATA = timepool--1.0.sql timepool--1.0--1.1.sql timepool--1.1--1.2.sql \
        timepool--1.2--1.3.sql timepool--1.3--1.4.sql timepool--1.4--1.5.sql \
-       timepool--1.5--1.6.sql
+       timepool--1.5--1.6.sql timepool--1.6--1.7.sql
 
 # pg_regress suites, one per concern; each file in sql/ is a suite
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))

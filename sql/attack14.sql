@@ -30,14 +30,14 @@ SELECT r.id, d, 'MORNING', '09:00', '12:00'
 
 CREATE ROLE regress_attack14_site;
 GRANT EXECUTE ON FUNCTION
-    timepool.availability(date, text, text, text),
-    timepool.can_book(text, date, time, text),
-    timepool.open_slots(text, date, date, integer, text),
-    timepool.check_booking(text, date, time, text),
-    timepool.hold_slot(text, date, time, text, interval, text),
+    timepool.availability(date, text, text, text, text),
+    timepool.can_book(text, date, time, text, text),
+    timepool.open_slots(text, date, date, integer, text, text),
+    timepool.check_booking(text, date, time, text, text),
+    timepool.hold_slot(text, date, time, text, interval, text, text),
     timepool.confirm_hold(uuid, text, text, text, text, jsonb),
     timepool.release_hold(uuid),
-    timepool.book_online(text, date, time, text, text, text, text, jsonb, text, text),
+    timepool.book_online(text, date, time, text, text, text, text, jsonb, text, text, text),
     timepool.get_booking(uuid),
     timepool.cancel_booking(uuid, text),
     timepool.reschedule_booking(uuid, date, time, text)

@@ -178,7 +178,7 @@ SELECT max(id) AS mark FROM timepool.audit_log \gset
 -- functions; session_role: the session's user
 ---------------------------------------------------------------------------
 CREATE ROLE tp_audit_site NOLOGIN;
-GRANT EXECUTE ON FUNCTION timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text),
+GRANT EXECUTE ON FUNCTION timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text, text),
                           timepool.cancel_reservation(bigint, text)
   TO tp_audit_site;
 GRANT INSERT ON timepool.resources TO tp_audit_site;
@@ -306,7 +306,7 @@ SELECT time_zone = :'tz0' AS time_zone_restored, min_notice_minutes, max_advance
 REVOKE ALL ON timepool.audit_log FROM tp_audit_all;
 REVOKE ALL ON SEQUENCE timepool.audit_log_id_seq FROM tp_audit_all;
 REVOKE ALL ON timepool.resources FROM tp_audit_site;
-REVOKE ALL ON FUNCTION timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text),
+REVOKE ALL ON FUNCTION timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text, text),
                        timepool.cancel_reservation(bigint, text)
   FROM tp_audit_site;
 DROP OWNED BY tp_audit_site, tp_audit_all, tp_audit_none;

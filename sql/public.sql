@@ -46,14 +46,14 @@ SELECT coalesce(max(id), 0) AS audit_start FROM timepool.audit_log \gset
 ---------------------------------------------------------------------------
 CREATE ROLE regress_public_site LOGIN;
 GRANT EXECUTE ON FUNCTION
-    timepool.availability(date, text, text, text),
-    timepool.can_book(text, date, time, text),
-    timepool.open_slots(text, date, date, integer, text),
-    timepool.check_booking(text, date, time, text),
-    timepool.hold_slot(text, date, time, text, interval, text),
+    timepool.availability(date, text, text, text, text),
+    timepool.can_book(text, date, time, text, text),
+    timepool.open_slots(text, date, date, integer, text, text),
+    timepool.check_booking(text, date, time, text, text),
+    timepool.hold_slot(text, date, time, text, interval, text, text),
     timepool.confirm_hold(uuid, text, text, text, text, jsonb),
     timepool.release_hold(uuid),
-    timepool.book_online(text, date, time, text, text, text, text, jsonb, text, text),
+    timepool.book_online(text, date, time, text, text, text, text, jsonb, text, text, text),
     timepool.get_booking(uuid),
     timepool.cancel_booking(uuid, text),
     timepool.reschedule_booking(uuid, date, time, text)
@@ -63,7 +63,7 @@ GRANT SELECT ON timepool.bookable_services TO regress_public_site;
 CREATE ROLE regress_public_desk LOGIN;
 GRANT regress_public_site TO regress_public_desk;
 GRANT EXECUTE ON FUNCTION
-    timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text),
+    timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text, text),
     timepool.cancel_reservation(bigint, text),
     timepool.set_reservation_status(bigint, text),
     timepool.reschedule_reservation(bigint, date, time, text),
@@ -78,7 +78,7 @@ GRANT EXECUTE ON FUNCTION
     timepool.delete_service(text, boolean),
     timepool.restore_service(bigint),
     timepool.clinic_now(),
-    timepool.clinic_today(),
+    timepool.clinic_today(text),
     timepool.pool_lock_key(bigint, date, text),
     timepool.lock_pool(bigint, date, text)
   TO regress_public_admin;
@@ -198,8 +198,9 @@ INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, st
 VALUES (1, 1, '2025-11-19', '09:00', 'Mallory');
 -- error: 42883, book_online has no p_status: the status is the clinic's
 SELECT id FROM timepool.book_online('BOTOX', '2025-11-19', '09:00', 'Mallory', p_status => 'CONFIRMED');
--- error: 42883, nor an eleventh argument to pass it by position
-SELECT id FROM timepool.book_online('BOTOX', '2025-11-19', '09:00', 'Mallory', NULL, NULL, NULL, NULL, NULL, NULL, 'CONFIRMED');
+-- error: 42883, nor a twelfth argument to pass it by position (the
+-- eleventh is p_location, from 1.7)
+SELECT id FROM timepool.book_online('BOTOX', '2025-11-19', '09:00', 'Mallory', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'CONFIRMED');
 \set VERBOSITY default
 -- error: TP003, a hidden service, booked or held
 SELECT id FROM timepool.book_online('PRIVATE', '2025-11-19', '09:00', 'Mallory');

@@ -300,7 +300,7 @@ SELECT count(*) AS rows, bool_and(n = rn) AS in_documented_order
           FROM timepool.utilization('2026-02-28', '2026-03-15')
                WITH ORDINALITY AS u(resource, date, period, start_time, end_time, closed, total_minutes,
                                     booked_minutes, remaining_minutes, reservations, utilization,
-                                    completed_minutes, no_show_minutes, open_minutes, max_overlap, n)) q;
+                                    completed_minutes, no_show_minutes, open_minutes, max_overlap, location, n)) q;
 -- named arguments; one resource
 SELECT resource, date, period, booked_minutes
   FROM timepool.utilization(p_resource => 'DR_B', p_from => '2026-03-12', p_to => '2026-03-12') ORDER BY start_time;
@@ -490,9 +490,9 @@ SELECT c.relname, '(the view)' FROM pg_class c
                  'timepool.resource_stats'::regclass, 'timepool.overbooked_pools'::regclass,
                  'timepool.nearly_full'::regclass)
    AND obj_description(c.oid, 'pg_class') IS NULL;
-SELECT obj_description('timepool.utilization(date, date, text)'::regprocedure, 'pg_proc') IS NOT NULL AS utilization_comment;
+SELECT obj_description('timepool.utilization(date, date, text, text)'::regprocedure, 'pg_proc') IS NOT NULL AS utilization_comment;
 -- utilization() is not for PUBLIC
-SELECT has_function_privilege('public', 'timepool.utilization(date, date, text)', 'EXECUTE') AS public_execute;
+SELECT has_function_privilege('public', 'timepool.utilization(date, date, text, text)', 'EXECUTE') AS public_execute;
 
 ---------------------------------------------------------------------------
 -- 13. a read-only reporting role, as the README's clinic_reports
@@ -501,7 +501,7 @@ CREATE ROLE regress_clinic_reports NOLOGIN;
 GRANT USAGE ON SCHEMA timepool TO regress_clinic_reports;
 GRANT SELECT ON timepool.daily_overview, timepool.service_stats, timepool.resource_stats,
                 timepool.overbooked_pools, timepool.nearly_full TO regress_clinic_reports;
-GRANT EXECUTE ON FUNCTION timepool.utilization(date, date, text), timepool.clinic_today(), timepool.clinic_now()
+GRANT EXECUTE ON FUNCTION timepool.utilization(date, date, text, text), timepool.clinic_today(text), timepool.clinic_now()
   TO regress_clinic_reports;
 SET ROLE regress_clinic_reports;
 SELECT (SELECT count(*) FROM timepool.daily_overview) AS daily_overview,

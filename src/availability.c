@@ -101,7 +101,7 @@ tp_clamp_int32(int64 v)
 }
 
 /*
- * timepool.availability(p_date, p_period, p_service, p_resource)
+ * timepool.availability(p_date, p_period, p_service, p_resource, p_location)
  */
 Datum
 tp_availability(PG_FUNCTION_ARGS)
@@ -111,18 +111,23 @@ tp_availability(PG_FUNCTION_ARGS)
 	char		period[TP_CODE_MAXLEN + 1];
 	char		service_code[TP_CODE_MAXLEN + 1];
 	char		resource_code[TP_CODE_MAXLEN + 1];
+	char		location_code[TP_CODE_MAXLEN + 1];
+	bool		have_location;
 	bool		have_period = !PG_ARGISNULL(1);
 	bool		have_service = !PG_ARGISNULL(2);
 	bool		have_resource = !PG_ARGISNULL(3);
 	TpService	svc;
 	int64		resource_id = 0;
+	int64		location_id;
 	const char *why;
 	TpResourceDay *days;
 	int			ndays;
 	TpDays		acc;
+	bool		capped = false;
+	int64		clock_of = -1;	/* the location first, g0 and g1 are of */
 	int			first = TP_MINUTES_PER_DAY;
-	int			g0,
-				g1;
+	int			g0 = -1,
+				g1 = -1;
 	int			i,
 				j;
 
@@ -137,6 +142,7 @@ tp_availability(PG_FUNCTION_ARGS)
 		tp_check_code("service", PG_GETARG_TEXT_PP(2), service_code);
 	if (have_resource)
 		tp_check_code("resource", PG_GETARG_TEXT_PP(3), resource_code);
+	have_location = tp_location_arg(fcinfo, 4, location_code);
 
 	InitMaterializedSRF(fcinfo, 0);
 
@@ -154,8 +160,9 @@ tp_availability(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_TP_UNKNOWN_OBJECT),
 				 errmsg("resource \"%s\" cannot be booked", resource_code),
 				 errdetail("%s", why)));
+	location_id = tp_call_location(have_location ? location_code : NULL, resource_id, false);
 
-	ndays = tp_load_day(date, resource_id, &days);
+	ndays = tp_load_day(date, resource_id, location_id, &days);
 
 	/* the reservations of the date, by resource */
 	acc.days = days;
@@ -180,30 +187,35 @@ tp_availability(PG_FUNCTION_ARGS)
 	}
 	tp_scan_booked(date, date, resource_id, NULL, GetActiveSnapshot(), NULL, tp_add_booked, &acc);
 
-	/* the first start the service's booking window allows on the date */
-	if (have_service)
+	/* the service's daily cap, the group's */
+	if (have_service && svc.daily_cap != TP_NO_CAP)
 	{
-		TpPolicy	pol;
+		int64		minutes,
+					count;
 
-		tp_policy(&svc, &pol);
-		first = tp_policy_first_minute(&pol, date);
-		if (svc.daily_cap != TP_NO_CAP && first < TP_MINUTES_PER_DAY)
-		{
-			int64		minutes,
-						count;
-
-			tp_service_day_booked(&svc, date, false, &minutes, &count);
-			if (minutes + svc.required > svc.daily_cap)
-				first = TP_MINUTES_PER_DAY;
-		}
+		tp_service_day_booked(&svc, date, false, &minutes, &count);
+		capped = minutes + svc.required > svc.daily_cap;
 	}
-
-	if (!tp_wall_gap(date, &g0, &g1))
-		g0 = g1 = -1;
 
 	for (i = 0; i < ndays; i++)
 	{
 		bool		performs = have_service && tp_performs(days[i].resource_id, svc.id);
+
+		/*
+		 * the first start the service's booking window allows on the date,
+		 * and the hour the clocks skip, on the clock of the resource's
+		 * location
+		 */
+		if (have_service && days[i].location_id != clock_of)
+		{
+			TpPolicy	pol;
+
+			clock_of = days[i].location_id;
+			tp_policy(&svc, clock_of, &pol);
+			first = capped ? TP_MINUTES_PER_DAY : tp_policy_first_minute(&pol, date);
+			if (!tp_wall_gap(clock_of, date, &g0, &g1))
+				g0 = g1 = -1;
+		}
 
 		for (j = 0; j < days[i].npools; j++)
 		{

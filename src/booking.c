@@ -92,7 +92,8 @@ static const char *const tp_statuses[] = {
  * then, once it holds the pool locks: *svc is then the service as it is now.
  */
 static void
-tp_check_booking_rules(TpService *svc, DateADT date, int start, const char *resource_code)
+tp_check_booking_rules(TpService *svc, DateADT date, int start, const char *resource_code,
+					   int64 location_id)
 {
 	const char *why;
 	TpService	now;
@@ -112,11 +113,15 @@ tp_check_booking_rules(TpService *svc, DateADT date, int start, const char *reso
 		now.fixed_required = svc->fixed_required;
 	}
 	*svc = now;
-	if (resource_code != NULL && !tp_lookup_resource(resource_code, &resource_id, &why))
-		tp_unavailable_resource(resource_code, why);
-	tp_policy(svc, &pol);
+	if (resource_code != NULL)
+	{
+		if (!tp_lookup_resource(resource_code, &resource_id, &why))
+			tp_unavailable_resource(resource_code, why);
+		location_id = tp_resource_location(resource_id);
+	}
+	tp_policy(svc, location_id, &pol);
 	tp_check_policy(svc, &pol, date, start);
-	tp_check_wall_clock(date, start, start + svc->required);
+	tp_check_wall_clock(location_id, date, start, start + svc->required);
 }
 
 /*
@@ -165,7 +170,7 @@ tp_cmp_key(const void *a, const void *b)
  */
 static void
 tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
-		  const char *resource_code, bool lock, const TpMove *self,
+		  const char *resource_code, int64 location_id, bool lock, const TpMove *self,
 		  TpDecision *out)
 {
 	TpResourceDay *days;
@@ -189,7 +194,7 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 	out->verdict = TP_NO_PERIOD;
 	out->next_start = -1;
 
-	ndays = tp_load_day(date, resource_id, &days);
+	ndays = tp_load_day(date, resource_id, location_id, &days);
 	for (i = 0; i < ndays; i++)
 		npools += days[i].npools;
 	cand_day = palloc(sizeof(TpResourceDay *) * Max(npools, 1));
@@ -262,7 +267,7 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 		 * this waited for the locks too: check the rules again, as they are
 		 * now, and decide with the service's length now.
 		 */
-		tp_check_booking_rules(svc, date, start, resource_code);
+		tp_check_booking_rules(svc, date, start, resource_code, location_id);
 		end = start + svc->required;
 
 		/*
@@ -271,7 +276,7 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 		 * gone, closed or too short now is dropped, and so is one whose
 		 * resource no longer performs the service.
 		 */
-		nfresh = tp_load_day(date, resource_id, &fresh);
+		nfresh = tp_load_day(date, resource_id, location_id, &fresh);
 		for (i = 0; i < ncand; i++)
 		{
 			int			j;
@@ -443,7 +448,7 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 						g1;
 			TpDayState	whole;
 
-			if (!tp_wall_gap(date, &g0, &g1))
+			if (!tp_wall_gap(cand_day[i]->location_id, date, &g0, &g1))
 				g0 = g1 = -1;
 			/* the hint looks at the whole day, as committed now (or seen) */
 			tp_read_day(date, cand_day[i]->resource_id, cand_day[i]->max_concurrent,
@@ -486,14 +491,15 @@ tp_decide(TpService *svc, DateADT date, int start, int64 resource_id,
 
 /*
  * The hint of a refusal of book_service: up to three start times open that
- * day for the service (on the resource named, else any), nearest first.
+ * day for the service (on the resource named, else any of the location's),
+ * nearest first.
  */
 static char *
-tp_open_starts_hint(TpService *svc, DateADT date, int64 resource_id,
+tp_open_starts_hint(TpService *svc, DateADT date, int64 resource_id, int64 location_id,
 					const char *resource_code, int start)
 {
 	TpOpenStart open[3];
-	int			n = tp_open_starts_near(svc, date, resource_id, start, open, 3);
+	int			n = tp_open_starts_near(svc, date, resource_id, location_id, start, open, 3);
 	StringInfoData buf;
 	int			i;
 
@@ -525,7 +531,7 @@ tp_open_starts_hint(TpService *svc, DateADT date, int64 resource_id,
  */
 static void
 tp_refuse(TpDecision *d, TpService *svc, DateADT date, int start,
-		  int64 resource_id, const char *resource_code)
+		  int64 resource_id, int64 location_id, const char *resource_code)
 {
 	char	   *datestr = tp_date_str(date);
 	char	   *timestr = tp_time_str(start);
@@ -533,7 +539,7 @@ tp_refuse(TpDecision *d, TpService *svc, DateADT date, int start,
 
 	if (d->verdict == TP_NO_PERIOD || d->verdict == TP_CLOSED ||
 		d->verdict == TP_PAST_END || d->verdict == TP_FULL || d->verdict == TP_OVERLAP)
-		hint = tp_open_starts_hint(svc, date, resource_id, resource_code, start);
+		hint = tp_open_starts_hint(svc, date, resource_id, location_id, resource_code, start);
 
 	switch (d->verdict)
 	{
@@ -665,6 +671,7 @@ tp_book(TpBookArgs *a, bool *created)
 	TpPolicy	pol;
 	TpService	svc;
 	int64		resource_id = 0;
+	int64		location_id;
 	const char *why;
 	const char *status;
 	TpDecision	d;
@@ -770,7 +777,7 @@ tp_book(TpBookArgs *a, bool *created)
 	/* a database at 1.0 refuses a past date first, as 1.0 did */
 	if (!tp_cache_get()->has_policy)
 	{
-		tp_policy(NULL, &pol);
+		tp_policy(NULL, 0, &pol);
 		tp_check_policy(NULL, &pol, a->date, a->start);
 	}
 	if (!tp_lookup_service(a->service_code, &svc, &why))
@@ -779,15 +786,16 @@ tp_book(TpBookArgs *a, bool *created)
 		tp_unbookable_service(a->service_code, "It is not offered online.");
 	if (a->have_resource && !tp_lookup_resource(a->resource_code, &resource_id, &why))
 		tp_unavailable_resource(a->resource_code, why);
-	tp_check_booking_rules(&svc, a->date, a->start, resource_code);
+	location_id = tp_call_location(a->have_location ? a->location_code : NULL, resource_id, true);
+	tp_check_booking_rules(&svc, a->date, a->start, resource_code, location_id);
 
-	tp_decide(&svc, a->date, a->start, resource_id, resource_code, true, NULL, &d);
+	tp_decide(&svc, a->date, a->start, resource_id, resource_code, location_id, true, NULL, &d);
 	if (d.verdict != TP_OK)
-		tp_refuse(&d, &svc, a->date, a->start, resource_id, resource_code);
+		tp_refuse(&d, &svc, a->date, a->start, resource_id, location_id, resource_code);
 
 	status = a->status;
 	if (status == NULL)
-		status = tp_cache_get()->online_confirmed ? "CONFIRMED" : "PENDING";
+		status = tp_online_confirmed(d.day->location_id) ? "CONFIRMED" : "PENDING";
 
 	{
 		Oid			types[20] = {INT8OID, INT8OID, TEXTOID, TEXTOID, INT4OID,
@@ -923,7 +931,7 @@ tp_book_patient_args(FunctionCallInfo fcinfo, int argno, TpBookArgs *a)
  */
 void
 tp_book_slot_args(FunctionCallInfo fcinfo, int service_argno, int date_argno,
-				  int resource_argno, TpBookArgs *a)
+				  int resource_argno, int location_argno, TpBookArgs *a)
 {
 	if (service_argno >= 0)
 		tp_require(fcinfo, service_argno, "p_service");
@@ -934,6 +942,8 @@ tp_book_slot_args(FunctionCallInfo fcinfo, int service_argno, int date_argno,
 	a->have_resource = !PG_ARGISNULL(resource_argno);
 	if (a->have_resource)
 		tp_check_code("resource", PG_GETARG_TEXT_PP(resource_argno), a->resource_code);
+	a->have_location = location_argno >= 0 &&
+		tp_location_arg(fcinfo, location_argno, a->location_code);
 	a->date = tp_check_date("p_date", PG_GETARG_DATUM(date_argno));
 	a->start = tp_check_time("p_time", PG_GETARG_DATUM(date_argno + 1));
 }
@@ -1036,7 +1046,7 @@ tp_book_service(PG_FUNCTION_ARGS)
 	tp_require_writable("book_service");
 
 	memset(&a, 0, sizeof(a));
-	tp_book_slot_args(fcinfo, 0, 1, 8, &a);
+	tp_book_slot_args(fcinfo, 0, 1, 8, 11, &a);
 	tp_book_patient_args(fcinfo, 3, &a);
 	tp_require(fcinfo, 9, "p_status");
 	status = tp_check_text("p_status", PG_GETARG_TEXT_PP(9), 20, true);
@@ -1059,11 +1069,14 @@ tp_can_book(PG_FUNCTION_ARGS)
 {
 	char		service_code[TP_CODE_MAXLEN + 1];
 	char		resource_code[TP_CODE_MAXLEN + 1];
+	char		location_code[TP_CODE_MAXLEN + 1];
 	bool		have_resource = !PG_ARGISNULL(3);
+	bool		have_location;
 	DateADT		date;
 	int			start = -1;
 	TpService	svc;
 	int64		resource_id = 0;
+	int64		location_id;
 	const char *why;
 	bool		ok = false;
 	TpPolicy	pol;
@@ -1076,6 +1089,7 @@ tp_can_book(PG_FUNCTION_ARGS)
 	tp_check_code("service", PG_GETARG_TEXT_PP(0), service_code);
 	if (have_resource)
 		tp_check_code("resource", PG_GETARG_TEXT_PP(3), resource_code);
+	have_location = tp_location_arg(fcinfo, 4, location_code);
 	date = tp_check_date("p_date", PG_GETARG_DATUM(1));
 	if (!PG_ARGISNULL(2))
 		start = tp_check_time("p_time", PG_GETARG_DATUM(2));
@@ -1087,10 +1101,11 @@ tp_can_book(PG_FUNCTION_ARGS)
 		tp_unbookable_service(service_code, why);
 	if (have_resource && !tp_lookup_resource(resource_code, &resource_id, &why))
 		tp_unavailable_resource(resource_code, why);
+	location_id = tp_call_location(have_location ? location_code : NULL, resource_id, true);
 
-	tp_policy(&svc, &pol);
+	tp_policy(&svc, location_id, &pol);
 	first = tp_policy_first_minute(&pol, date);
-	if (!tp_wall_gap(date, &g0, &g1))
+	if (!tp_wall_gap(location_id, date, &g0, &g1))
 		g0 = g1 = -1;
 	if (start >= 0)
 	{
@@ -1098,14 +1113,14 @@ tp_can_book(PG_FUNCTION_ARGS)
 
 		if (start >= first && !tp_gap_overlaps(g0, g1, start, start + svc.required))
 		{
-			tp_decide(&svc, date, start, resource_id, NULL, false, NULL, &d);
+			tp_decide(&svc, date, start, resource_id, NULL, location_id, false, NULL, &d);
 			ok = d.verdict == TP_OK;
 		}
 	}
 	else if (first < TP_MINUTES_PER_DAY)
 	{
 		TpResourceDay *days;
-		int			ndays = tp_load_day(date, resource_id, &days);
+		int			ndays = tp_load_day(date, resource_id, location_id, &days);
 		int			i,
 					j;
 
@@ -1179,7 +1194,7 @@ tp_change_status(int64 id, const char *new_status, const char *reason)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
 	tp_prepare(&plan_lock_row,
-			   "SELECT status, reservation_date, start_time FROM timepool.reservations"
+			   "SELECT status, reservation_date, start_time, resource_id FROM timepool.reservations"
 			   " WHERE id = $1 FOR UPDATE",
 			   1, lock_types);
 	values[0] = Int64GetDatum(id);
@@ -1214,7 +1229,11 @@ tp_change_status(int64 id, const char *new_status, const char *reason)
 		TimeADT		start = DatumGetTimeADT(SPI_getbinval(SPI_tuptable->vals[0],
 														  SPI_tuptable->tupdesc, 3, &isnull));
 
-		tp_check_status_clock(id, new_status, date, (int) (start / USECS_PER_MINUTE));
+		int64		resource_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+														  SPI_tuptable->tupdesc, 4, &isnull));
+
+		tp_check_status_clock(tp_resource_location(resource_id), id, new_status, date,
+							  (int) (start / USECS_PER_MINUTE));
 	}
 
 	tp_prepare(&plan_set_status,
@@ -1330,6 +1349,7 @@ tp_reschedule(int64 id, DateADT date, int start, const char *resource_code)
 	TpResourceDay *days;
 	TpPool	   *old_pool = NULL;
 	int64		resource_id = 0;
+	int64		location_id;
 	int64		service_id;
 	const char *why;
 	Datum		result;
@@ -1376,12 +1396,14 @@ tp_reschedule(int64 id, DateADT date, int start, const char *resource_code)
 	svc.fixed_required = self.required;
 	if (resource_code != NULL && !tp_lookup_resource(resource_code, &resource_id, &why))
 		tp_unavailable_resource(resource_code, why);
-	tp_check_booking_rules(&svc, date, start, resource_code);
+	/* without a resource, it moves within its own location */
+	location_id = tp_resource_location(resource_code != NULL ? resource_id : self.resource_id);
+	tp_check_booking_rules(&svc, date, start, resource_code, location_id);
 
 	/* the pools it leaves: locked with the candidates' (see TpMove) */
 	self.keys = palloc(sizeof(int32) * 2);
 	self.nkeys = 0;
-	if (tp_load_day(self.date, self.resource_id, &days) == 1)
+	if (tp_load_day(self.date, self.resource_id, 0, &days) == 1)
 		old_pool = tp_find_pool_named(&days[0], self.period);
 	if (old_pool != NULL)
 	{
@@ -1392,9 +1414,9 @@ tp_reschedule(int64 id, DateADT date, int start, const char *resource_code)
 	else
 		self.keys[self.nkeys++] = tp_pool_key(self.resource_id, self.date, self.period);
 
-	tp_decide(&svc, date, start, resource_id, resource_code, true, &self, &d);
+	tp_decide(&svc, date, start, resource_id, resource_code, location_id, true, &self, &d);
 	if (d.verdict != TP_OK)
-		tp_refuse(&d, &svc, date, start, resource_id, resource_code);
+		tp_refuse(&d, &svc, date, start, resource_id, location_id, resource_code);
 
 	tp_prepare(&plan_move,
 			   "UPDATE timepool.reservations AS r"
@@ -1443,20 +1465,22 @@ tp_dry_book(TpBookArgs *a)
 	TpPolicy	pol;
 	TpDecision	d;
 	int64		resource_id = 0;
+	int64		location_id;
 	const char *why;
 	const char *resource_code = a->have_resource ? a->resource_code : NULL;
 
 	if (!tp_cache_get()->has_policy)
 	{
-		tp_policy(NULL, &pol);
+		tp_policy(NULL, 0, &pol);
 		tp_check_policy(NULL, &pol, a->date, a->start);
 	}
 	if (!tp_lookup_service(a->service_code, &svc, &why))
 		tp_unbookable_service(a->service_code, why);
 	if (a->have_resource && !tp_lookup_resource(a->resource_code, &resource_id, &why))
 		tp_unavailable_resource(a->resource_code, why);
-	tp_check_booking_rules(&svc, a->date, a->start, resource_code);
-	tp_decide(&svc, a->date, a->start, resource_id, resource_code, false, NULL, &d);
+	location_id = tp_call_location(a->have_location ? a->location_code : NULL, resource_id, true);
+	tp_check_booking_rules(&svc, a->date, a->start, resource_code, location_id);
+	tp_decide(&svc, a->date, a->start, resource_id, resource_code, location_id, false, NULL, &d);
 	if (d.verdict == TP_CAPPED)
 	{
 		int64		minutes,
@@ -1466,7 +1490,7 @@ tp_dry_book(TpBookArgs *a)
 		tp_check_daily_cap(&svc, a->date, svc.required, minutes);
 	}
 	if (d.verdict != TP_OK)
-		tp_refuse(&d, &svc, a->date, a->start, resource_id, resource_code);
+		tp_refuse(&d, &svc, a->date, a->start, resource_id, location_id, resource_code);
 }
 
 /*
@@ -1488,7 +1512,7 @@ tp_verdict(FunctionCallInfo fcinfo)
 	const char *why;
 
 	memset(&a, 0, sizeof(a));
-	tp_book_slot_args(fcinfo, 0, 1, 3, &a);
+	tp_book_slot_args(fcinfo, 0, 1, 3, 4, &a);
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -1548,7 +1572,33 @@ tp_verdict(FunctionCallInfo fcinfo)
 	/* the earliest start the notice allows (the service's, else the clinic's) */
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
-	tp_policy(tp_lookup_service(a.service_code, &svc, &why) ? &svc : NULL, &pol);
+	tp_cache_sync();
+	{
+		int64		resource_id = 0;
+		int64		location_id = 0;
+
+		/* the location's clock, when the verdict found one */
+		if (a.have_resource)
+		{
+			TpCachedResource *r = tp_resource_by_code(a.resource_code);
+
+			if (r != NULL)
+				location_id = r->location_id;
+		}
+		else if (a.have_location)
+		{
+			TpCache    *cache = tp_cache_get();
+			int			i;
+
+			for (i = 0; i < cache->nlocations; i++)
+				if (strcmp(cache->locations[i].code, a.location_code) == 0)
+					location_id = cache->locations[i].id;
+		}
+		else if (tp_cache_get()->nlocations == 1)
+			location_id = tp_cache_get()->locations[0].id;
+		(void) resource_id;
+		tp_policy(tp_lookup_service(a.service_code, &svc, &why) ? &svc : NULL, location_id, &pol);
+	}
 	SPI_finish();
 	values[5] = TimestampGetDatum((Timestamp) pol.earliest_date * USECS_PER_DAY +
 								  (Timestamp) pol.earliest_min * USECS_PER_MINUTE);

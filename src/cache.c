@@ -3,7 +3,8 @@
  * cache.c
  *	  A per-backend cache of the small tables every decision reads:
  *	  resources, services, the weekly schedule, the overrides, the
- *	  settings (from version 1.1) and who performs what (from 1.3); and the
+ *	  settings (from version 1.1), who performs what (from 1.3) and the
+ *	  locations (from 1.7); and the
  *	  identity of the reservations table and its pool index.
  *
  *	  The cache is built from the latest committed state (plus this
@@ -47,9 +48,11 @@ static MemoryContext tp_cache_cxt = NULL;
 static TpCache tp_cache;
 static bool tp_cache_valid = false;
 static uint64 tp_cache_generation = 0;
-static Oid	tp_cache_rels[8];
+static Oid	tp_cache_rels[9];
 
 static SPIPlanPtr plan_c_resources = NULL;
+static SPIPlanPtr plan_c_resources_17 = NULL;
+static SPIPlanPtr plan_c_locations = NULL;
 static SPIPlanPtr plan_c_resources_12 = NULL;
 static SPIPlanPtr plan_c_skills = NULL;
 static SPIPlanPtr plan_c_slots = NULL;
@@ -169,13 +172,18 @@ tp_cache_load(MemoryContext cxt)
 	 */
 	tp_cache.has_holds = tp_cache.has_clock && tp_cache.att_expires > 0;
 
+	/* version 1.7 added the locations, each resource in one */
+	tp_cache_rels[8] = get_relname_relid("locations", nsp);
+	tp_cache.has_locations = tp_cache.has_holds && OidIsValid(tp_cache_rels[8]) &&
+		get_attnum(tp_cache_rels[0], "location_id") != InvalidAttrNumber;
+
 	/*
 	 * Does every cached table's invalidation trigger fire in every session?
 	 * Read from the relcache, which an ALTER TABLE ... TRIGGER invalidates
 	 * (and with it this cache).
 	 */
 	{
-		static const int cached[] = {0, 1, 2, 3, 6, 7};
+		static const int cached[] = {0, 1, 2, 3, 6, 7, 8};
 		int			k;
 
 		tp_cache_untrusted = false;
@@ -187,7 +195,10 @@ tp_cache_load(MemoryContext cxt)
 
 			if (!OidIsValid(relid))
 			{
-				/* settings: only from 1.1 on; resource_services from 1.3 */
+				/*
+				 * settings: only from 1.1 on; resource_services from 1.3,
+				 * locations from 1.7
+				 */
 				if (cached[k] >= 6)
 					continue;
 				tp_cache_untrusted = true;
@@ -228,7 +239,11 @@ tp_cache_load(MemoryContext cxt)
 									   1, argtypes, true));
 	}
 
-	if (tp_cache.has_clock)
+	if (tp_cache.has_locations)
+		tp_cache_query(&plan_c_resources_17,
+					   "SELECT id, code, is_active, max_concurrent, location_id"
+					   " FROM timepool.resources ORDER BY code COLLATE \"C\"");
+	else if (tp_cache.has_clock)
 		tp_cache_query(&plan_c_resources,
 					   "SELECT id, code, is_active, max_concurrent"
 					   " FROM timepool.resources ORDER BY code COLLATE \"C\"");
@@ -255,6 +270,8 @@ tp_cache_load(MemoryContext cxt)
 			if (!isnull)
 				r->max_concurrent = DatumGetInt32(d);
 		}
+		if (tp_cache.has_locations)
+			r->location_id = DatumGetInt64(SPI_getbinval(tab->vals[i], tab->tupdesc, 5, &isnull));
 	}
 	tp_cache.nresources = n;
 	SPI_freetuptable(tab);
@@ -464,11 +481,11 @@ tp_cache_load(MemoryContext cxt)
 	 * one the install made, until timepool.keep_triggers() drops the older),
 	 * the newest is in force.
 	 */
-	tp_cache.notice = 0;
-	tp_cache.advance = 365;
-	tp_cache.cancel_notice = 0;
-	tp_cache.online_confirmed = false;
-	strlcpy(tp_cache.time_zone, "UTC", sizeof(tp_cache.time_zone));
+	tp_cache.group.notice = 0;
+	tp_cache.group.advance = 365;
+	tp_cache.group.cancel_notice = 0;
+	tp_cache.group.online_confirmed = false;
+	strlcpy(tp_cache.group.time_zone, "UTC", sizeof(tp_cache.group.time_zone));
 	if (tp_cache.has_policy)
 	{
 		if (tp_cache.has_holds)
@@ -489,24 +506,99 @@ tp_cache_load(MemoryContext cxt)
 			Datum		d;
 
 			if (tz != NULL)
-				strlcpy(tp_cache.time_zone, tz, sizeof(tp_cache.time_zone));
+				strlcpy(tp_cache.group.time_zone, tz, sizeof(tp_cache.group.time_zone));
 			d = SPI_getbinval(tab->vals[0], tab->tupdesc, 2, &isnull);
 			if (!isnull)
-				tp_cache.notice = DatumGetInt32(d);
+				tp_cache.group.notice = DatumGetInt32(d);
 			d = SPI_getbinval(tab->vals[0], tab->tupdesc, 3, &isnull);
 			if (!isnull)
-				tp_cache.advance = DatumGetInt32(d);
+				tp_cache.group.advance = DatumGetInt32(d);
 			if (tp_cache.has_holds)
 			{
 				d = SPI_getbinval(tab->vals[0], tab->tupdesc, 4, &isnull);
 				if (!isnull)
-					tp_cache.cancel_notice = DatumGetInt32(d);
+					tp_cache.group.cancel_notice = DatumGetInt32(d);
 				d = SPI_getbinval(tab->vals[0], tab->tupdesc, 5, &isnull);
-				tp_cache.online_confirmed = !isnull && DatumGetBool(d);
+				tp_cache.group.online_confirmed = !isnull && DatumGetBool(d);
 			}
 		}
 		SPI_freetuptable(tab);
 	}
+
+	/*
+	 * The locations (1.7), each value it leaves NULL the group's; a database
+	 * before 1.7 has the group alone, where every resource is.
+	 */
+	if (tp_cache.has_locations)
+	{
+		tp_cache_query(&plan_c_locations,
+					   "SELECT id, code, time_zone, min_notice_minutes, max_advance_days,"
+					   " cancel_notice_minutes, online_status = 'CONFIRMED'"
+					   " FROM timepool.locations ORDER BY code COLLATE \"C\"");
+		tab = SPI_tuptable;
+		n = (int) SPI_processed;
+		old = MemoryContextSwitchTo(cxt);
+		tp_cache.locations = palloc0(sizeof(TpCachedLocation) * Max(n, 1));
+		MemoryContextSwitchTo(old);
+		for (i = 0; i < n; i++)
+		{
+			TpCachedLocation *l = &tp_cache.locations[i];
+			HeapTuple	tup = tab->vals[i];
+			Datum		d;
+			char	   *tz;
+
+			*l = tp_cache.group;
+			l->id = DatumGetInt64(SPI_getbinval(tup, tab->tupdesc, 1, &isnull));
+			tp_copy_code(l->code, tup, tab->tupdesc, 2);
+			tz = SPI_getvalue(tup, tab->tupdesc, 3);
+			if (tz != NULL)
+				strlcpy(l->time_zone, tz, sizeof(l->time_zone));
+			d = SPI_getbinval(tup, tab->tupdesc, 4, &isnull);
+			if (!isnull)
+				l->notice = DatumGetInt32(d);
+			d = SPI_getbinval(tup, tab->tupdesc, 5, &isnull);
+			if (!isnull)
+				l->advance = DatumGetInt32(d);
+			d = SPI_getbinval(tup, tab->tupdesc, 6, &isnull);
+			if (!isnull)
+				l->cancel_notice = DatumGetInt32(d);
+			d = SPI_getbinval(tup, tab->tupdesc, 7, &isnull);
+			if (!isnull)
+				l->online_confirmed = DatumGetBool(d);
+		}
+		tp_cache.nlocations = n;
+		SPI_freetuptable(tab);
+	}
+}
+
+/*
+ * A location's clock and policy: location_id's, or the group's (0, or a
+ * location the cache does not know).  Valid until the cache reloads.
+ */
+TpCachedLocation *
+tp_location(int64 location_id)
+{
+	TpCache    *cache = tp_cache_get();
+	int			i;
+
+	if (location_id != 0)
+		for (i = 0; i < cache->nlocations; i++)
+			if (cache->locations[i].id == location_id)
+				return &cache->locations[i];
+	return &cache->group;
+}
+
+/* The location of a resource: 0 (the group's) before 1.7 or when unknown. */
+int64
+tp_resource_location(int64 resource_id)
+{
+	TpCache    *cache = tp_cache_get();
+	int			i;
+
+	for (i = 0; i < cache->nresources; i++)
+		if (cache->resources[i].id == resource_id)
+			return cache->resources[i].location_id;
+	return 0;
 }
 
 /*
@@ -579,7 +671,7 @@ tp_invalidate_cache(PG_FUNCTION_ARGS)
 
 	static const char *const tables[] = {
 		"resources", "services", "clinic_time_slots", "schedule_overrides", "settings",
-		"resource_services", NULL
+		"resource_services", "locations", NULL
 	};
 
 	if (!CALLED_AS_TRIGGER(fcinfo))

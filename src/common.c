@@ -1287,11 +1287,12 @@ bool		tp_importing = false;
  * restore (tp_restoring) where a row may go into a pool over its capacity:
  * the import runs, the session's role could disable the triggers anyway
  * (the function checks the same role), and the row has ended by the
- * clinic's now (the clock the import was given too).  A row of the import
- * that has not ended is a booking, decided by every rule.
+ * clinic's now at the resource's location (the clock the import was
+ * given too).  A row of the import that has not ended is a booking,
+ * decided by every rule.
  */
 bool
-tp_imported_history(Relation rel, DateADT date, int end_min)
+tp_imported_history(Relation rel, int64 location_id, DateADT date, int end_min)
 {
 	TpPolicy	pol;
 	Oid			role = GetOuterUserId();
@@ -1300,7 +1301,7 @@ tp_imported_history(Relation rel, DateADT date, int end_min)
 		return false;
 	if (!superuser_arg(role) && !has_privs_of_role(role, rel->rd_rel->relowner))
 		return false;
-	tp_policy(NULL, &pol);
+	tp_policy(NULL, location_id, &pol);
 	return date < pol.now_date ||
 		(date == pol.now_date && (int64) end_min * 60 * USECS_PER_SEC <= pol.now_usecs);
 }

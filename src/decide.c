@@ -883,7 +883,7 @@ tp_clock_writes_check(bool schedule_changed, bool prepare)
 			strcmp(w->period, w[-1].period) == 0 &&
 			w->start_min == w[-1].start_min && w->end_min == w[-1].end_min)
 			continue;
-		if (tp_load_day(w->date, w->resource_id, &days) != 1 ||
+		if (tp_load_day(w->date, w->resource_id, 0, &days) != 1 ||
 			days[0].max_concurrent == TP_NO_LIMIT)
 			continue;
 		p = tp_find_pool_named(&days[0], w->period);

@@ -253,7 +253,7 @@ tp_hold_slot(PG_FUNCTION_ARGS)
 	tp_require_writable("hold_slot");
 
 	memset(&a, 0, sizeof(a));
-	tp_book_slot_args(fcinfo, 0, 1, 3, &a);
+	tp_book_slot_args(fcinfo, 0, 1, 3, 6, &a);
 	tp_require(fcinfo, 4, "p_ttl");
 	ttl = PG_GETARG_INTERVAL_P(4);
 	if (ttl->month != 0 || ttl->day < 0 || ttl->day > 1 ||
@@ -393,7 +393,7 @@ tp_confirm_hold(PG_FUNCTION_ARGS)
 	if (!r.has_expiry || !tp_hold_live(r.expires, tp_hold_clock(true)))
 		tp_refuse_ended_hold(&r);
 	/* a hold never outlives its start (a 1-hour hold of a time 15 minutes on) */
-	tp_check_not_started(r.date, r.start);
+	tp_check_not_started(tp_resource_location(r.resource_id), r.date, r.start);
 
 	tp_prepare(&plan_confirm,
 			   "UPDATE timepool.reservations"
@@ -412,7 +412,7 @@ tp_confirm_hold(PG_FUNCTION_ARGS)
 	nulls[4] = a.notes ? ' ' : 'n';
 	values[5] = a.details;
 	nulls[5] = a.have_details ? ' ' : 'n';
-	values[6] = CStringGetTextDatum(tp_cache_get()->online_confirmed ? "CONFIRMED" : "PENDING");
+	values[6] = CStringGetTextDatum(tp_online_confirmed(tp_resource_location(r.resource_id)) ? "CONFIRMED" : "PENDING");
 	tp_execute(plan_confirm, values, nulls, InvalidSnapshot, false, 0);
 	if (SPI_processed != 1)
 		ereport(ERROR,
@@ -517,7 +517,7 @@ tp_book_online(PG_FUNCTION_ARGS)
 	tp_require_writable("book_online");
 
 	memset(&a, 0, sizeof(a));
-	tp_book_slot_args(fcinfo, 0, 1, 8, &a);
+	tp_book_slot_args(fcinfo, 0, 1, 8, 10, &a);
 	tp_book_patient_args(fcinfo, 3, &a);
 	a.key = tp_book_key_arg(fcinfo, 9);
 	a.status = NULL;			/* the clinic's online status */
@@ -569,7 +569,7 @@ tp_token_notice(const TpTokenRow *r)
 	TpService	svc;
 
 	tp_check_change_notice(tp_lookup_service_by_id(r->service_id, &svc) ? &svc : NULL,
-						   r->date, r->start);
+						   tp_resource_location(r->resource_id), r->date, r->start);
 }
 
 /*
@@ -623,7 +623,7 @@ tp_reschedule_booking(PG_FUNCTION_ARGS)
 
 	memset(&a, 0, sizeof(a));
 	tp_require(fcinfo, 0, "p_token");
-	tp_book_slot_args(fcinfo, -1, 1, 3, &a);
+	tp_book_slot_args(fcinfo, -1, 1, 3, -1, &a);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
 	tp_cache_sync();
@@ -650,7 +650,7 @@ tp_reschedule_reservation(PG_FUNCTION_ARGS)
 
 	memset(&a, 0, sizeof(a));
 	tp_require(fcinfo, 0, "p_id");
-	tp_book_slot_args(fcinfo, -1, 1, 3, &a);
+	tp_book_slot_args(fcinfo, -1, 1, 3, -1, &a);
 	PG_RETURN_DATUM(tp_reschedule(PG_GETARG_INT64(0), a.date, a.start,
 								  a.have_resource ? a.resource_code : NULL));
 }

@@ -535,7 +535,7 @@ tp_reservations_before_write(PG_FUNCTION_ARGS)
 				connected = true;
 			}
 			tp_cache_sync();
-			if (tp_load_day(DatumGetDateADT(dt), DatumGetInt64(r), &days) != 1)
+			if (tp_load_day(DatumGetDateADT(dt), DatumGetInt64(r), 0, &days) != 1)
 				tp_missing_key(trig->tg_relation, "resource_id", DatumGetInt64(r), "resources");
 			{
 				bool		n_req;
@@ -685,7 +685,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 	 */
 	if (gain || moved)
 	{
-		if (tp_load_day(h.date, h.resource_id, &days) == 1)
+		if (tp_load_day(h.date, h.resource_id, 0, &days) == 1)
 			p = tp_find_pool_named(&days[0], h.period);
 		keys = palloc(sizeof(int32) * ((p ? days[0].npools : 0) + 2));
 	}
@@ -705,7 +705,8 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 
 	/* restored from a dump, or history the import brings (common.c) */
 	if (is_insert && (tp_restoring(trig->tg_relation) ||
-					  tp_imported_history(trig->tg_relation, h.date, h.end_min)))
+					  tp_imported_history(trig->tg_relation, tp_resource_location(h.resource_id),
+										  h.date, h.end_min)))
 	{
 		SPI_finish();
 		return PointerGetDatum(NULL);
@@ -714,7 +715,8 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 	/* the schedule committed before this took the pool's lock */
 	tp_cache_sync();
 	if (started)
-		tp_check_status_clock(h.id, h.status, h.date, h.start_min);
+		tp_check_status_clock(tp_resource_location(h.resource_id), h.id, h.status, h.date,
+							  h.start_min);
 	/* another service for the same place and time: who performs it */
 	if (skill_gain && !gain && !moved && !tp_performs(h.resource_id, h.service_id))
 	{
@@ -722,7 +724,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 		char		rcode[TP_CODE_MAXLEN + 1];
 
 		snprintf(rcode, sizeof(rcode), INT64_FORMAT, h.resource_id);
-		if (tp_load_day(h.date, h.resource_id, &days) == 1)
+		if (tp_load_day(h.date, h.resource_id, 0, &days) == 1)
 			strlcpy(rcode, days[0].code, sizeof(rcode));
 		tp_refuse_not_performed(rcode, code ? code : "the service");
 	}
@@ -738,7 +740,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 
 		p = NULL;
 		snprintf(rcode, sizeof(rcode), INT64_FORMAT, h.resource_id);
-		if (tp_load_day(h.date, h.resource_id, &days) == 1)
+		if (tp_load_day(h.date, h.resource_id, 0, &days) == 1)
 		{
 			strlcpy(rcode, days[0].code, sizeof(rcode));
 			p = tp_find_pool_named(&days[0], h.period);
@@ -759,7 +761,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 							tp_time_str(h.start_min), tp_time_str(h.end_min), p->period),
 					 errdetail("%s of resource %s runs from %s to %s on %s.", p->period, rcode,
 							   tp_time_str(p->start_min), tp_time_str(p->end_min), datestr)));
-		tp_check_wall_clock(h.date, h.start_min, h.end_min);
+		tp_check_wall_clock(tp_resource_location(h.resource_id), h.date, h.start_min, h.end_min);
 
 		if (gain || clock_gain)
 		{
@@ -809,7 +811,7 @@ tp_reservations_guard(PG_FUNCTION_ARGS)
 
 				TpDayState	whole;
 
-				if (!tp_wall_gap(h.date, &g0, &g1))
+				if (!tp_wall_gap(tp_resource_location(h.resource_id), h.date, &g0, &g1))
 					g0 = g1 = -1;
 				/* the hint looks at the whole day, as committed now */
 				tp_read_day(h.date, h.resource_id, days[0].max_concurrent, NULL, 0,

@@ -72,9 +72,12 @@ tp_import_reservations(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
-	/* the clinic's wall clock, the one the guard reads: what has ended is history */
+	/*
+	 * the clinic's wall clock, the one the guard reads: what has ended is
+	 * history (the group's; the guard reads each resource's location's)
+	 */
 	tp_cache_sync();
-	tp_policy(NULL, &pol);
+	tp_policy(NULL, 0, &pol);
 	args[0] = PointerGetDatum(batch);
 	args[1] = BoolGetDatum(dry_run);
 	args[2] = TimestampGetDatum((Timestamp) pol.now_date * USECS_PER_DAY + pol.now_usecs);

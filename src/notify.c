@@ -647,7 +647,7 @@ tp_notes_deliver(TpNote *notes, int nnotes)
 		{
 			MemoryContextReset(dayctx);
 			old = MemoryContextSwitchTo(dayctx);
-			ndays = tp_load_day(n->date, n->resource_id, &days);
+			ndays = tp_load_day(n->date, n->resource_id, 0, &days);
 			MemoryContextSwitchTo(old);
 		}
 		for (d = 0; d < ndays; d++)
@@ -1250,10 +1250,17 @@ tp_schedule_notify(PG_FUNCTION_ARGS)
 	if (tp_notify)
 	{
 		TpPolicy	pol;
+		int			k;
 
+		/* the earliest today of the group's locations: each one's pools */
 		tp_cache_sync();
-		tp_policy(NULL, &pol);
+		tp_policy(NULL, 0, &pol);
 		today = pol.today;
+		for (k = 0; k < tp_cache_get()->nlocations; k++)
+		{
+			tp_policy(NULL, tp_cache_get()->locations[k].id, &pol);
+			today = Min(today, pol.today);
+		}
 	}
 	for (i = 0; i < nrows; i++)
 	{

@@ -2,8 +2,11 @@
  *
  * policy.c
  *	  The clinic's clock and the booking window of a service: today and now
- *	  in the clinic's time zone (timepool.settings.time_zone), the minimum
- *	  notice and how far ahead a service can be booked.
+ *	  in the clinic's time zone, the minimum notice and how far ahead a
+ *	  service can be booked.  From 1.7 each location has its clock: its
+ *	  time zone and policy, each left NULL the group's (timepool.settings);
+ *	  every rule here takes the location whose clock it reads, and location
+ *	  0 is the group's.
  *
  *	  Now is the statement's start (statement_timestamp()), seen in the
  *	  clinic's time zone, unless a superuser froze it with timepool.now or
@@ -37,18 +40,20 @@ typedef struct TpLocal
 } TpLocal;
 
 static pg_tz *
-tp_clinic_tz(const TpCache *cache)
+tp_clinic_tz(const TpCache *cache, const TpCachedLocation *loc)
 {
 	pg_tz	   *tz;
 
 	if (!cache->has_policy)
 		return session_timezone;
-	tz = pg_tzset(cache->time_zone);
+	tz = pg_tzset(loc->time_zone);
 	if (tz == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("time zone \"%s\" of timepool.settings is not recognized", cache->time_zone),
-				 errhint("UPDATE timepool.settings SET time_zone = a name from pg_timezone_names.")));
+				 errmsg("time zone \"%s\" of %s is not recognized", loc->time_zone,
+						loc->id == 0 ? "timepool.settings" : "timepool.locations"),
+				 errhint("UPDATE timepool.%s SET time_zone = a name from pg_timezone_names.",
+						 loc->id == 0 ? "settings" : "locations")));
 	return tz;
 }
 
@@ -92,14 +97,23 @@ tp_from_local(TpLocal l, pg_tz *tz)
 	return result;
 }
 
-/* Now, as a timestamptz and on the clinic's wall clock. */
+/*
+ * Now, as a timestamptz and on the wall clock of a location.  A frozen now
+ * (timepool.now, timepool.today) is a wall-clock time of the group's time
+ * zone: one instant, which each location sees on its own clock.
+ */
 static void
-tp_clinic_clock(const TpCache *cache, TimestampTz *ts, TpLocal *local, pg_tz **tzp)
+tp_clinic_clock(const TpCache *cache, const TpCachedLocation *loc, TimestampTz *ts,
+				TpLocal *local, pg_tz **tzp)
 {
-	pg_tz	   *tz = tp_clinic_tz(cache);
+	pg_tz	   *tz = tp_clinic_tz(cache, loc);
 
 	if (tp_frozen_now(&local->date, &local->usecs))
-		*ts = tp_from_local(*local, tz);
+	{
+		*ts = tp_from_local(*local, loc == &cache->group ? tz : tp_clinic_tz(cache, &cache->group));
+		if (loc != &cache->group)
+			*local = tp_to_local(*ts, tz);
+	}
 	else
 	{
 		*ts = GetCurrentStatementStartTimestamp();
@@ -130,7 +144,9 @@ tp_hold_clock(bool live)
 
 	if (tp_frozen_now(&local.date, &local.usecs))
 	{
-		tp_clinic_clock(tp_cache_get(), &ts, &local, NULL);
+		TpCache    *cache = tp_cache_get();
+
+		tp_clinic_clock(cache, &cache->group, &ts, &local, NULL);
 		return ts;
 	}
 	return live ? GetCurrentTimestamp() : GetCurrentStatementStartTimestamp();
@@ -142,14 +158,23 @@ tp_hold_live(TimestampTz expires, TimestampTz now)
 	return expires > now;
 }
 
+/* Whether a booking made online at the location is CONFIRMED at once. */
+bool
+tp_online_confirmed(int64 location_id)
+{
+	return tp_location(location_id)->online_confirmed;
+}
+
 /*
- * The booking window of a service (or of the clinic, svc = NULL): today,
- * the earliest start allowed by the notice, the last date allowed ahead.
+ * The booking window of a service (or of the clinic, svc = NULL) at a
+ * location: today, the earliest start allowed by the notice, the last date
+ * allowed ahead.
  */
 void
-tp_policy(const TpService *svc, TpPolicy *out)
+tp_policy(const TpService *svc, int64 location_id, TpPolicy *out)
 {
 	TpCache    *cache = tp_cache_get();
+	TpCachedLocation *loc = tp_location(location_id);
 	TimestampTz now;
 	TpLocal		local;
 	TpLocal		earliest;
@@ -166,7 +191,7 @@ tp_policy(const TpService *svc, TpPolicy *out)
 			TpLocal		local;
 
 			out->today = GetSQLCurrentDate();
-			tp_clinic_clock(cache, &now, &local, NULL);
+			tp_clinic_clock(cache, loc, &now, &local, NULL);
 			usecs = local.usecs;
 		}
 		out->now_date = out->today;
@@ -181,9 +206,9 @@ tp_policy(const TpService *svc, TpPolicy *out)
 	}
 
 	out->legacy = false;
-	out->notice = (svc && svc->notice != TP_INHERIT) ? svc->notice : cache->notice;
-	out->advance = (svc && svc->advance != TP_INHERIT) ? svc->advance : cache->advance;
-	tp_clinic_clock(cache, &now, &local, &tz);
+	out->notice = (svc && svc->notice != TP_INHERIT) ? svc->notice : loc->notice;
+	out->advance = (svc && svc->advance != TP_INHERIT) ? svc->advance : loc->advance;
+	tp_clinic_clock(cache, loc, &now, &local, &tz);
 	out->today = local.date;
 	out->now_date = local.date;
 	out->now_usecs = local.usecs;
@@ -269,11 +294,12 @@ tp_check_policy(const TpService *svc, const TpPolicy *pol, DateADT date, int sta
  * clinic's; TP005 after.  Staff functions do not ask.
  */
 void
-tp_check_change_notice(const TpService *svc, DateADT date, int start)
+tp_check_change_notice(const TpService *svc, int64 location_id, DateADT date, int start)
 {
 	TpCache    *cache = tp_cache_get();
+	TpCachedLocation *loc = tp_location(location_id);
 	int			notice = (svc && svc->cancel_notice != TP_INHERIT) ?
-	svc->cancel_notice : cache->cancel_notice;
+	svc->cancel_notice : loc->cancel_notice;
 	TimestampTz now;
 	TpLocal		local;
 	TpLocal		at;
@@ -281,7 +307,7 @@ tp_check_change_notice(const TpService *svc, DateADT date, int start)
 	pg_tz	   *tz;
 	TimestampTz deadline;
 
-	tp_clinic_clock(cache, &now, &local, &tz);
+	tp_clinic_clock(cache, loc, &now, &local, &tz);
 	at.date = date;
 	at.usecs = (int64) start * USECS_PER_MINUTE;
 	/* elapsed time before the start, as the booking notice is */
@@ -308,7 +334,7 @@ tp_check_change_notice(const TpService *svc, DateADT date, int start)
  * confirmed only before the time it holds.
  */
 void
-tp_check_not_started(DateADT date, int start)
+tp_check_not_started(int64 location_id, DateADT date, int start)
 {
 	TpCache    *cache = tp_cache_get();
 	TimestampTz now;
@@ -316,7 +342,7 @@ tp_check_not_started(DateADT date, int start)
 	TpLocal		at;
 	pg_tz	   *tz;
 
-	tp_clinic_clock(cache, &now, &local, &tz);
+	tp_clinic_clock(cache, tp_location(location_id), &now, &local, &tz);
 	at.date = date;
 	at.usecs = (int64) start * USECS_PER_MINUTE;
 	if (now < tp_from_local(at, tz))
@@ -330,7 +356,8 @@ tp_check_not_started(DateADT date, int start)
 			 errhint("Choose another time: timepool.open_slots().")));
 }
 
-static bool tp_wall_gap_compute(TpCache *cache, DateADT date, int *gap_start, int *gap_end);
+static bool tp_wall_gap_compute(TpCache *cache, TpCachedLocation *loc, DateADT date,
+								int *gap_start, int *gap_end);
 
 /*
  * The wall-clock minutes of date that do not exist in the clinic's time
@@ -339,27 +366,29 @@ static bool tp_wall_gap_compute(TpCache *cache, DateADT date, int *gap_start, in
  * session's).  Other days, the fall-back day included, have every minute.
  */
 bool
-tp_wall_gap(DateADT date, int *gap_start, int *gap_end)
+tp_wall_gap(int64 location_id, DateADT date, int *gap_start, int *gap_end)
 {
 	TpCache    *cache = tp_cache_get();
+	TpCachedLocation *loc = tp_location(location_id);
 
 	/* the last date asked about, until the cache (the time zone) reloads */
-	if (cache->gap_known && cache->gap_date == date)
+	if (loc->gap_known && loc->gap_date == date)
 	{
-		*gap_start = cache->gap_start;
-		*gap_end = cache->gap_end;
-		return cache->gap_has;
+		*gap_start = loc->gap_start;
+		*gap_end = loc->gap_end;
+		return loc->gap_has;
 	}
-	cache->gap_known = true;
-	cache->gap_date = date;
-	cache->gap_has = tp_wall_gap_compute(cache, date, &cache->gap_start, &cache->gap_end);
-	*gap_start = cache->gap_start;
-	*gap_end = cache->gap_end;
-	return cache->gap_has;
+	loc->gap_known = true;
+	loc->gap_date = date;
+	loc->gap_has = tp_wall_gap_compute(cache, loc, date, &loc->gap_start, &loc->gap_end);
+	*gap_start = loc->gap_start;
+	*gap_end = loc->gap_end;
+	return loc->gap_has;
 }
 
 static bool
-tp_wall_gap_compute(TpCache *cache, DateADT date, int *gap_start, int *gap_end)
+tp_wall_gap_compute(TpCache *cache, TpCachedLocation *loc, DateADT date, int *gap_start,
+					int *gap_end)
 {
 	pg_tz	   *tz;
 	TpLocal		midnight = {date, 0};
@@ -378,7 +407,7 @@ tp_wall_gap_compute(TpCache *cache, DateADT date, int *gap_start, int *gap_end)
 		date + POSTGRES_EPOCH_JDATE <= DATETIME_MIN_JULIAN + 1 ||
 		date + POSTGRES_EPOCH_JDATE >= TIMESTAMP_END_JULIAN - 2)
 		return false;
-	tz = tp_clinic_tz(cache);
+	tz = tp_clinic_tz(cache, loc);
 	t0 = tp_from_local(midnight, tz);
 
 	/*
@@ -421,12 +450,13 @@ tp_gap_overlaps(int g0, int g1, int start, int end)
 
 /* Whether [start, end) on date holds a wall-clock minute that does not exist. */
 bool
-tp_window_in_gap(DateADT date, int start, int end, int *gap_start, int *gap_end)
+tp_window_in_gap(int64 location_id, DateADT date, int start, int end, int *gap_start,
+				 int *gap_end)
 {
 	int			g0,
 				g1;
 
-	if (!tp_wall_gap(date, &g0, &g1) || !tp_gap_overlaps(g0, g1, start, end))
+	if (!tp_wall_gap(location_id, date, &g0, &g1) || !tp_gap_overlaps(g0, g1, start, end))
 		return false;
 	*gap_start = g0;
 	*gap_end = g1;
@@ -438,16 +468,16 @@ tp_window_in_gap(DateADT date, int start, int end, int *gap_start, int *gap_end)
  * the hour the clinic's clocks skip.
  */
 void
-tp_check_wall_clock(DateADT date, int start, int end)
+tp_check_wall_clock(int64 location_id, DateADT date, int start, int end)
 {
 	int			g0,
 				g1;
 	char		zone[TZ_STRLEN_MAX + 1];
 
-	if (!tp_window_in_gap(date, start, end, &g0, &g1))
+	if (!tp_window_in_gap(location_id, date, start, end, &g0, &g1))
 		return;
 	/* read before ereport, which must run no query */
-	strlcpy(zone, tp_cache_get()->time_zone, sizeof(zone));
+	strlcpy(zone, tp_location(location_id)->time_zone, sizeof(zone));
 	ereport(ERROR,
 			(errcode(ERRCODE_TP_OUTSIDE_SCHEDULE),
 			 errmsg("%s to %s on %s does not exist on the clinic's clock",
@@ -466,7 +496,7 @@ tp_check_wall_clock(DateADT date, int start, int end)
  * database still at 1.2 or before.
  */
 void
-tp_check_status_clock(int64 id, const char *status, DateADT date, int start)
+tp_check_status_clock(int64 location_id, int64 id, const char *status, DateADT date, int start)
 {
 	TpPolicy	pol;
 
@@ -475,7 +505,7 @@ tp_check_status_clock(int64 id, const char *status, DateADT date, int start)
 	/* a database not yet updated to 1.3 keeps its version's rules */
 	if (!tp_cache_get()->has_clock)
 		return;
-	tp_policy(NULL, &pol);
+	tp_policy(NULL, location_id, &pol);
 	if (pol.now_date > date ||
 		(pol.now_date == date && pol.now_usecs >= (int64) start * USECS_PER_MINUTE))
 		return;
@@ -491,36 +521,108 @@ tp_check_status_clock(int64 id, const char *status, DateADT date, int start)
 }
 
 /*
- * timepool.clinic_now() returns timestamptz
+ * A call's p_location at argno, its format checked, into code; false when
+ * it is NULL or the function (created before 1.7) has no such argument.
+ */
+bool
+tp_location_arg(FunctionCallInfo fcinfo, int argno, char *code)
+{
+	if (argno >= PG_NARGS() || PG_ARGISNULL(argno))
+		return false;
+	tp_check_code("location", PG_GETARG_TEXT_PP(argno), code);
+	return true;
+}
+
+/*
+ * The location a call works in, from its p_location (code, or NULL) and
+ * its resource (resource_id, 0 when none was given): the one rule of where
+ * a call chooses, lists and takes its clock.
+ *	 - p_location given: that location (TP003 when no location has the
+ *	   code, or when the resource given is at another).
+ *	 - else a resource given: the resource's location.
+ *	 - else, when choose (the call picks a resource): the group's only
+ *	   location, and 22004 when it has more than one, since a booking
+ *	   never goes to another clinic than its caller meant; when not choose
+ *	   (a listing), 0: every location.
+ * Before 1.7 it is always 0, the group, where every resource is.
+ */
+int64
+tp_call_location(const char *code, int64 resource_id, bool choose)
+{
+	TpCache    *cache = tp_cache_get();
+	int			i;
+
+	if (code != NULL)
+	{
+		int64		id = 0;
+
+		for (i = 0; i < cache->nlocations; i++)
+			if (strcmp(cache->locations[i].code, code) == 0)
+				id = cache->locations[i].id;
+		if (id == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_TP_UNKNOWN_OBJECT),
+					 errmsg("location \"%s\" does not exist", code),
+					 errhint("SELECT code FROM timepool.locations lists them.")));
+		if (resource_id != 0 && tp_resource_location(resource_id) != id)
+			ereport(ERROR,
+					(errcode(ERRCODE_TP_UNKNOWN_OBJECT),
+					 errmsg("the resource is not at location \"%s\"", code),
+					 errhint("Give the resource alone, or one of this location's.")));
+		return id;
+	}
+	if (resource_id != 0)
+		return tp_resource_location(resource_id);
+	if (!choose || cache->nlocations == 0)
+		return 0;
+	if (cache->nlocations == 1)
+		return cache->locations[0].id;
+	ereport(ERROR,
+			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+			 errmsg("p_location is required without p_resource: the group has %d locations",
+					cache->nlocations),
+			 errhint("Name the clinic with p_location, or the resource with p_resource.")));
+	return 0;					/* not reached */
+}
+
+/*
+ * timepool.clinic_now() returns timestamptz: the same instant everywhere
  */
 Datum
 tp_clinic_now(PG_FUNCTION_ARGS)
 {
 	TimestampTz now;
 	TpLocal		local;
+	TpCache    *cache;
 
 	(void) fcinfo;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
 	tp_cache_sync();
-	tp_clinic_clock(tp_cache_get(), &now, &local, NULL);
+	cache = tp_cache_get();
+	tp_clinic_clock(cache, &cache->group, &now, &local, NULL);
 	SPI_finish();
 	PG_RETURN_TIMESTAMPTZ(now);
 }
 
 /*
- * timepool.clinic_today() returns date
+ * timepool.clinic_today(p_location text DEFAULT NULL) returns date: the
+ * location's today, or (NULL; no argument before 1.7) the group's
  */
 Datum
 tp_clinic_today(PG_FUNCTION_ARGS)
 {
 	TpPolicy	pol;
+	int64		location_id = 0;
+	char		code[TP_CODE_MAXLEN + 1];
+	bool		have_location = tp_location_arg(fcinfo, 0, code);
 
-	(void) fcinfo;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
 	tp_cache_sync();
-	tp_policy(NULL, &pol);
+	if (have_location)
+		location_id = tp_call_location(code, 0, false);
+	tp_policy(NULL, location_id, &pol);
 	SPI_finish();
 	PG_RETURN_DATEADT(pol.today);
 }

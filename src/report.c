@@ -31,7 +31,8 @@
 
 PG_FUNCTION_INFO_V1(tp_utilization);
 
-#define UTILIZATION_COLS 15
+/* 15 before 1.7, which adds the location */
+#define UTILIZATION_COLS 16
 /* the longest range utilization() reads, in days: three years */
 #define TP_REPORT_MAX_DAYS 1098
 
@@ -95,8 +96,8 @@ tp_clamp32(int64 v)
 }
 
 static void
-tp_put_pool(ReturnSetInfo *rsinfo, Datum resource, DateADT date, const char *period,
-			const TpPool *p, const TpPoolFigures *f)
+tp_put_pool(ReturnSetInfo *rsinfo, Datum resource, Datum location, DateADT date,
+			const char *period, const TpPool *p, const TpPoolFigures *f)
 {
 	Datum		values[UTILIZATION_COLS];
 	bool		nulls[UTILIZATION_COLS];
@@ -132,6 +133,7 @@ tp_put_pool(ReturnSetInfo *rsinfo, Datum resource, DateADT date, const char *per
 	values[12] = tp_clamp32(f->no_show);
 	values[13] = tp_clamp32(f->open);
 	values[14] = Int32GetDatum(f->max_overlap);
+	values[15] = location;
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
@@ -144,6 +146,8 @@ tp_report_day(ReturnSetInfo *rsinfo, const TpResourceDay *day, DateADT date,
 			  const TpBooking *rows, int n, int *cover)
 {
 	Datum		code = CStringGetTextDatum(day->code);
+	Datum		location = rsinfo->setDesc->natts >= UTILIZATION_COLS ?
+		CStringGetTextDatum(tp_location(day->location_id)->code) : (Datum) 0;
 	bool	   *used = palloc0(sizeof(bool) * Max(n, 1));
 	int		   *coverp = NULL;
 	int			i,
@@ -179,7 +183,7 @@ tp_report_day(ReturnSetInfo *rsinfo, const TpResourceDay *day, DateADT date,
 			}
 		if (f.count > 0 && coverp == NULL)
 			f.max_overlap = 1;
-		tp_put_pool(rsinfo, code, date, p->period, p, &f);
+		tp_put_pool(rsinfo, code, location, date, p->period, p, &f);
 	}
 
 	/* periods that only reservations name: the rows come by period */
@@ -196,21 +200,24 @@ tp_report_day(ReturnSetInfo *rsinfo, const TpResourceDay *day, DateADT date,
 			tp_figures_add(&f, &rows[i], coverp);
 		if (f.count > 0 && coverp == NULL)
 			f.max_overlap = 1;
-		tp_put_pool(rsinfo, code, date, rows[j - 1].period, NULL, &f);
+		tp_put_pool(rsinfo, code, location, date, rows[j - 1].period, NULL, &f);
 	}
 	pfree(used);
 }
 
 /*
- * timepool.utilization(p_from, p_to, p_resource)
+ * timepool.utilization(p_from, p_to, p_resource, p_location)
  */
 Datum
 tp_utilization(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char		resource_code[TP_CODE_MAXLEN + 1];
+	char		location_code[TP_CODE_MAXLEN + 1];
 	bool		have_resource = !PG_ARGISNULL(2);
+	bool		have_location;
 	int64		resource_id = 0;
+	int64		location_id;
 	DateADT		from;
 	DateADT		to;
 	DateADT		date;
@@ -226,6 +233,7 @@ tp_utilization(PG_FUNCTION_ARGS)
 	to = tp_check_date("p_to", PG_GETARG_DATUM(1));
 	if (have_resource)
 		tp_check_code("resource", PG_GETARG_TEXT_PP(2), resource_code);
+	have_location = tp_location_arg(fcinfo, 3, location_code);
 	if (to < from)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -255,6 +263,7 @@ tp_utilization(PG_FUNCTION_ARGS)
 					 errmsg("resource \"%s\" does not exist", resource_code)));
 		resource_id = r->id;
 	}
+	location_id = tp_call_location(have_location ? location_code : NULL, resource_id, false);
 
 	/* the range's holding reservations, in one scan */
 	acc.rows = NULL;
@@ -275,7 +284,7 @@ tp_utilization(PG_FUNCTION_ARGS)
 		for (last = first; last < acc.n && acc.rows[last].date == date; last++)
 			;
 		old = MemoryContextSwitchTo(perdate);
-		ndays = tp_load_day(date, resource_id, &days);
+		ndays = tp_load_day(date, resource_id, location_id, &days);
 		for (i = 0; i < ndays; i++)
 		{
 			int			k,

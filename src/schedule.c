@@ -126,12 +126,13 @@ tp_cmp_pool(const void *a, const void *b)
 
 /*
  * Load the pools of date for one resource (resource_id != 0, active or not)
- * or for every active resource, ordered by resource code.  Returns the
+ * or for every active resource, of the location location_id or (0) of
+ * every location, ordered by resource code.  Returns the
  * number of resources; *out points to an array allocated in the current
  * context.  The schedule comes from the cache: the latest committed state.
  */
 int
-tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out)
+tp_load_day(DateADT date, int64 resource_id, int64 location_id, TpResourceDay **out)
 {
 	TpCache    *cache = tp_cache_get();
 	int			dow = j2day(date + POSTGRES_EPOCH_JDATE);
@@ -152,10 +153,12 @@ tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out)
 	{
 		TpCachedResource *r = &cache->resources[i];
 
-		if (resource_id != 0 ? r->id != resource_id : !r->active)
+		if (resource_id != 0 ? r->id != resource_id :
+			(!r->active || (location_id != 0 && r->location_id != location_id)))
 			continue;
 		days[nres].resource_id = r->id;
 		strlcpy(days[nres].code, r->code, TP_CODE_MAXLEN + 1);
+		days[nres].location_id = r->location_id;
 		days[nres].max_concurrent = r->max_concurrent;
 		mine[nres] = r;
 		nres++;

@@ -101,7 +101,8 @@ tp_slots_read(DateADT from, DateADT to, int64 resource_id, TpSlotRows *acc)
 /*
  * The open starts of svc on date, on a grid of step minutes from each
  * period's start, of the resource given (resource_id != 0) or of every
- * active resource, by resource code and start: into *out (allocated in the
+ * active resource of the location (location_id, 0: of every one), each on
+ * its location's clock, by resource code and start: into *out (allocated in the
  * current context), with the date's pools in *days_out.  Returns how many.
  * rows[0..nrows) are the date's holding reservations as tp_slots_read()
  * gives them (by resource); w is scratch space.
@@ -109,8 +110,8 @@ tp_slots_read(DateADT from, DateADT to, int64 resource_id, TpSlotRows *acc)
  * resource were looked up (they can be booked).
  */
 static int
-tp_open_starts(const TpService *svc, DateADT date, int64 resource_id, int step,
-			   TpBooking *rows, int nrows, TpSlotWork *w,
+tp_open_starts(const TpService *svc, DateADT date, int64 resource_id, int64 location_id,
+			   int step, TpBooking *rows, int nrows, TpSlotWork *w,
 			   TpResourceDay **days_out, TpSlot **out)
 {
 	TpPolicy	pol;
@@ -120,10 +121,11 @@ tp_open_starts(const TpService *svc, DateADT date, int64 resource_id, int step,
 	int			nslots = 0;
 	int			maxslots = 0;
 	int			ndays;
-	int			first;
+	int			first = TP_MINUTES_PER_DAY;
+	int64		clock_of = -1;	/* the location first, g0 and g1 are of */
 	int			required = svc->required;
-	int			g0,
-				g1;
+	int			g0 = -1,
+				g1 = -1;
 	bool	   *grid = w->grid;
 	bool	   *fits = w->fits;
 	int		   *starts = w->starts;
@@ -135,11 +137,7 @@ tp_open_starts(const TpService *svc, DateADT date, int64 resource_id, int step,
 
 	*out = NULL;
 	*days_out = NULL;
-	tp_policy(svc, &pol);
-	first = tp_policy_first_minute(&pol, date);
-	if (first >= TP_MINUTES_PER_DAY)
-		return 0;
-	ndays = tp_load_day(date, resource_id, &days);
+	ndays = tp_load_day(date, resource_id, location_id, &days);
 	*days_out = days;
 	if (ndays == 0)
 		return 0;
@@ -154,8 +152,6 @@ tp_open_starts(const TpService *svc, DateADT date, int64 resource_id, int step,
 		if (minutes + required > svc->daily_cap)
 			return 0;
 	}
-	if (!tp_wall_gap(date, &g0, &g1))
-		g0 = g1 = -1;
 
 	/*
 	 * Each resource's rows: a run of them, as the index keeps a date's rows
@@ -198,6 +194,17 @@ tp_open_starts(const TpService *svc, DateADT date, int64 resource_id, int step,
 
 		CHECK_FOR_INTERRUPTS();
 		if (day->npools == 0 || !tp_performs(day->resource_id, svc->id))
+			continue;
+		/* the booking window and the skipped hour, on the location's clock */
+		if (day->location_id != clock_of)
+		{
+			clock_of = day->location_id;
+			tp_policy(svc, clock_of, &pol);
+			first = tp_policy_first_minute(&pol, date);
+			if (!tp_wall_gap(clock_of, date, &g0, &g1))
+				g0 = g1 = -1;
+		}
+		if (first >= TP_MINUTES_PER_DAY)
 			continue;
 		/* the minutes of the day the resource's pools cover, [lo, hi) */
 		for (j = 0; j < day->npools; j++)
@@ -305,7 +312,44 @@ tp_open_starts(const TpService *svc, DateADT date, int64 resource_id, int step,
 }
 
 /*
- * timepool.open_slots(p_service, p_from, p_to, p_step_minutes, p_resource)
+ * Narrow [*from, *to] to the dates the booking window of svc allows at the
+ * location (0: at any location): the window is one span of days at each.
+ */
+static void
+tp_window_dates(const TpService *svc, int64 location_id, DateADT *from, DateADT *to)
+{
+	TpCache    *cache = tp_cache_get();
+	int			n = (location_id == 0 && cache->nlocations > 0) ? cache->nlocations : 1;
+	DateADT		lo = *to + 1;
+	DateADT		hi = *from - 1;
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		TpPolicy	pol;
+		DateADT		a = *from;
+		DateADT		b = *to;
+
+		tp_policy(svc, location_id != 0 ? location_id :
+				  (cache->nlocations > 0 ? tp_cache_get()->locations[i].id : 0), &pol);
+		while (a <= b && tp_policy_first_minute(&pol, a) >= TP_MINUTES_PER_DAY)
+			a++;
+		while (b >= a && tp_policy_first_minute(&pol, b) >= TP_MINUTES_PER_DAY)
+			b--;
+		if (a <= b)
+		{
+			lo = Min(lo, a);
+			hi = Max(hi, b);
+		}
+		cache = tp_cache_get();
+	}
+	*from = lo;
+	*to = hi;
+}
+
+/*
+ * timepool.open_slots(p_service, p_from, p_to, p_step_minutes, p_resource,
+ *	 p_location)
  */
 Datum
 tp_open_slots(PG_FUNCTION_ARGS)
@@ -313,18 +357,20 @@ tp_open_slots(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char		service_code[TP_CODE_MAXLEN + 1];
 	char		resource_code[TP_CODE_MAXLEN + 1];
+	char		location_code[TP_CODE_MAXLEN + 1];
 	bool		have_resource = !PG_ARGISNULL(4);
+	bool		have_location;
 	DateADT		from;
 	DateADT		to;
 	int32		step;
 	TpService	svc;
 	int64		resource_id = 0;
+	int64		location_id;
 	const char *why;
 	MemoryContext perdate;
 	MemoryContext old;
 	DateADT		date;
 	TpSlotWork *work;
-	TpPolicy	pol;
 	TpSlotRows	rows;
 	int			first;
 
@@ -334,6 +380,7 @@ tp_open_slots(PG_FUNCTION_ARGS)
 	tp_check_code("service", PG_GETARG_TEXT_PP(0), service_code);
 	if (have_resource)
 		tp_check_code("resource", PG_GETARG_TEXT_PP(4), resource_code);
+	have_location = tp_location_arg(fcinfo, 5, location_code);
 	from = tp_check_date("p_from", PG_GETARG_DATUM(1));
 	to = PG_ARGISNULL(2) ? from : tp_check_date("p_to", PG_GETARG_DATUM(2));
 	if (to < from)
@@ -364,17 +411,14 @@ tp_open_slots(PG_FUNCTION_ARGS)
 		tp_unbookable_service(service_code, why);
 	if (have_resource && !tp_lookup_resource(resource_code, &resource_id, &why))
 		tp_unavailable_resource(resource_code, why);
+	location_id = tp_call_location(have_location ? location_code : NULL, resource_id, false);
 
 	/*
 	 * The range's reservations in one scan of the pool index, from the first
 	 * date to the last that the booking window allows (the dates in between
-	 * are all allowed: the window is one span of days).
+	 * are all allowed: the window is one span of days at each location).
 	 */
-	tp_policy(&svc, &pol);
-	while (from <= to && tp_policy_first_minute(&pol, from) >= TP_MINUTES_PER_DAY)
-		from++;
-	while (to >= from && tp_policy_first_minute(&pol, to) >= TP_MINUTES_PER_DAY)
-		to--;
+	tp_window_dates(&svc, location_id, &from, &to);
 	if (from <= to)
 		tp_slots_read(from, to, resource_id, &rows);
 	else
@@ -399,8 +443,8 @@ tp_open_slots(PG_FUNCTION_ARGS)
 		for (last = first; last < rows.n && rows.rows[last].date == date; last++)
 			;
 		old = MemoryContextSwitchTo(perdate);
-		nslots = tp_open_starts(&svc, date, resource_id, step, &rows.rows[first], last - first,
-								work, &days, &slots);
+		nslots = tp_open_starts(&svc, date, resource_id, location_id, step, &rows.rows[first],
+								last - first, work, &days, &slots);
 		first = last;
 		memset(nulls, false, sizeof(nulls));
 		values[1] = DateADTGetDatum(date);
@@ -451,15 +495,15 @@ tp_cmp_near(const void *a, const void *b, void *arg)
 
 /*
  * Up to max open starts of svc on date (the 5-minute grid from each
- * period's start), on resource_id or (0) any active resource that performs
- * it, nearest to minute near first, the earlier of two as near; each start
+ * period's start), on resource_id or (0) any active resource of the
+ * location (location_id; 0: of any) that performs it, nearest to minute near first, the earlier of two as near; each start
  * once, with the resource book_service() would choose for it (the most
  * minutes left, ties by resource code).  Returns how many went into out.
  * The caller is connected to SPI, has synced the cache and looked svc up.
  */
 int
 tp_open_starts_near(const TpService *svc, DateADT date, int64 resource_id,
-					int near, TpOpenStart *out, int max)
+					int64 location_id, int near, TpOpenStart *out, int max)
 {
 	MemoryContext ctx;
 	MemoryContext old;
@@ -481,8 +525,8 @@ tp_open_starts_near(const TpService *svc, DateADT date, int64 resource_id,
 								ALLOCSET_SMALL_SIZES);
 	old = MemoryContextSwitchTo(ctx);
 	tp_slots_read(date, date, resource_id, &rows);
-	nslots = tp_open_starts(svc, date, resource_id, TP_NEAR_STEP, rows.rows, rows.n,
-							palloc(sizeof(TpSlotWork)), &days, &slots);
+	nslots = tp_open_starts(svc, date, resource_id, location_id, TP_NEAR_STEP, rows.rows,
+							rows.n, palloc(sizeof(TpSlotWork)), &days, &slots);
 	all = palloc(sizeof(TpOpenStart) * Max(nslots, 1));
 	remaining = palloc(sizeof(int64) * Max(nslots, 1));
 	at = palloc(sizeof(int) * TP_MINUTES_PER_DAY);

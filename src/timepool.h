@@ -97,6 +97,7 @@ typedef struct TpResourceDay
 {
 	int64		resource_id;
 	char		code[TP_CODE_MAXLEN + 1];
+	int64		location_id;	/* 0 before 1.7: the clinic's settings */
 	int			max_concurrent; /* TP_NO_LIMIT: no clock limit */
 	int			npools;
 	TpPool	   *pools;
@@ -142,6 +143,7 @@ typedef struct TpCachedResource
 	int64		id;
 	char		code[TP_CODE_MAXLEN + 1];
 	bool		active;
+	int64		location_id;	/* 0 before 1.7 */
 	int			max_concurrent; /* TP_NO_LIMIT: none */
 	int			skill_first;	/* its rows in TpCache.skills */
 	int			nskills;		/* 0: performs every service */
@@ -179,6 +181,27 @@ typedef struct TpCachedService
 	int			cancel_notice;	/* minutes; TP_INHERIT = the clinic's */
 } TpCachedService;
 
+/*
+ * A location's clock and booking policy (1.7), its NULLs resolved to the
+ * group's settings; the group itself (TpCache.group, location id 0) is the
+ * row of timepool.settings.  tp_location() finds one.
+ */
+typedef struct TpCachedLocation
+{
+	int64		id;				/* 0: the group (timepool.settings) */
+	char		code[TP_CODE_MAXLEN + 1];
+	char		time_zone[TZ_STRLEN_MAX + 1];
+	int			notice;			/* minutes */
+	int			advance;		/* days */
+	int			cancel_notice;	/* minutes */
+	bool		online_confirmed;	/* online_status = 'CONFIRMED' */
+	bool		gap_known;		/* tp_wall_gap()'s last answer, for gap_date */
+	DateADT		gap_date;
+	bool		gap_has;
+	int			gap_start;
+	int			gap_end;
+} TpCachedLocation;
+
 typedef struct TpCache
 {
 	TpCachedResource *resources;	/* every resource, by code (C collation) */
@@ -200,19 +223,13 @@ typedef struct TpCache
 								 * carries start and end times */
 	bool		has_holds;		/* 1.4 or later: holds, whose expiry the pool
 								 * index carries too, and the online settings */
-	bool		gap_known;		/* tp_wall_gap()'s last answer, for gap_date */
-	DateADT		gap_date;
-	bool		gap_has;
-	int			gap_start;
-	int			gap_end;
+	bool		has_locations;	/* 1.7 or later: timepool.locations */
 	bool		legacy_service_lock;	/* before 1.2: delete_service() locks
 										 * a service with
 										 * pg_advisory_xact_lock(29811, ...) */
-	char		time_zone[TZ_STRLEN_MAX + 1];	/* timepool.settings */
-	int			notice;			/* minutes */
-	int			advance;		/* days */
-	int			cancel_notice;	/* minutes: settings.cancel_notice_minutes */
-	bool		online_confirmed;	/* settings.online_status = 'CONFIRMED' */
+	TpCachedLocation group;		/* timepool.settings */
+	TpCachedLocation *locations;	/* by code (C collation) */
+	int			nlocations;
 	Oid			reservations;	/* timepool.reservations */
 	Oid			pool_index;		/* timepool.reservations_pool_idx */
 	AttrNumber	att_date;		/* its columns the pool scan reads */
@@ -229,6 +246,8 @@ typedef struct TpCache
 extern void tp_cache_init(void);
 extern TpCache *tp_cache_get(void);
 extern void tp_cache_accept(void);
+extern TpCachedLocation *tp_location(int64 location_id);
+extern int64 tp_resource_location(int64 resource_id);
 
 /* common.c: work at COMMIT as timepool's owner */
 typedef struct TpCommitScope
@@ -241,7 +260,7 @@ extern void tp_schedule_lock_to_commit(void);
 extern Oid	tp_schema_owner(void);
 extern bool tp_restoring(Relation rel);
 extern bool tp_importing;
-extern bool tp_imported_history(Relation rel, DateADT date, int end_min);
+extern bool tp_imported_history(Relation rel, int64 location_id, DateADT date, int end_min);
 extern void tp_commit_scope_begin(TpCommitScope *scope);
 extern void tp_commit_scope_end(TpCommitScope *scope);
 
@@ -286,20 +305,29 @@ typedef struct TpPolicy
 								 * count */
 } TpPolicy;
 
-/* policy.c */
-extern void tp_policy(const TpService *svc, TpPolicy *out);
+/*
+ * policy.c.  Each rule of the clock takes the location whose clock it reads
+ * (location_id; 0 = the group's, timepool.settings): a resource's is
+ * tp_resource_location().
+ */
+extern void tp_policy(const TpService *svc, int64 location_id, TpPolicy *out);
 extern void tp_check_policy(const TpService *svc, const TpPolicy *pol, DateADT date, int start);
 extern bool tp_policy_allows(const TpPolicy *pol, DateADT date, int start);
 extern int	tp_policy_first_minute(const TpPolicy *pol, DateADT date);
-extern bool tp_wall_gap(DateADT date, int *gap_start, int *gap_end);
+extern bool tp_wall_gap(int64 location_id, DateADT date, int *gap_start, int *gap_end);
 extern bool tp_gap_overlaps(int g0, int g1, int start, int end);
-extern bool tp_window_in_gap(DateADT date, int start, int end, int *gap_start, int *gap_end);
-extern void tp_check_wall_clock(DateADT date, int start, int end);
-extern void tp_check_status_clock(int64 id, const char *status, DateADT date, int start);
+extern bool tp_window_in_gap(int64 location_id, DateADT date, int start, int end,
+							 int *gap_start, int *gap_end);
+extern void tp_check_wall_clock(int64 location_id, DateADT date, int start, int end);
+extern void tp_check_status_clock(int64 location_id, int64 id, const char *status,
+								  DateADT date, int start);
 extern TimestampTz tp_hold_clock(bool live);
-extern void tp_check_change_notice(const TpService *svc, DateADT date, int start);
-extern void tp_check_not_started(DateADT date, int start);
+extern void tp_check_change_notice(const TpService *svc, int64 location_id, DateADT date, int start);
+extern void tp_check_not_started(int64 location_id, DateADT date, int start);
 extern bool tp_hold_live(TimestampTz expires, TimestampTz now);
+extern bool tp_online_confirmed(int64 location_id);
+extern bool tp_location_arg(FunctionCallInfo fcinfo, int argno, char *code);
+extern int64 tp_call_location(const char *code, int64 resource_id, bool choose);
 
 /* common.c */
 extern SPIPlanPtr tp_prepare(SPIPlanPtr *cache, const char *sql, int nargs, Oid *argtypes);
@@ -331,7 +359,7 @@ extern void tp_cache_sync(void);
 extern void tp_note_cache_loaded(void);
 
 /* schedule.c */
-extern int	tp_load_day(DateADT date, int64 resource_id, TpResourceDay **out);
+extern int	tp_load_day(DateADT date, int64 resource_id, int64 location_id, TpResourceDay **out);
 extern TpPool *tp_find_pool_at(TpResourceDay *day, int minute);
 extern TpPool *tp_find_pool_for(TpResourceDay *day, int minute, int end);
 extern TpPool *tp_find_pool_named(TpResourceDay *day, const char *period);
@@ -463,10 +491,14 @@ typedef struct TpBookArgs
 	TimestampTz hold_expires;
 	char	   *key;			/* idempotency key, or NULL */
 	bool		online;			/* only services offered online */
+	char		location_code[TP_CODE_MAXLEN + 1];
+	bool		have_location;	/* where to choose a resource; without it,
+								 * the group's only location
+								 * (tp_call_location) */
 } TpBookArgs;
 extern Datum tp_book(TpBookArgs *a, bool *created);
 extern void tp_book_slot_args(FunctionCallInfo fcinfo, int service_argno, int date_argno,
-							  int resource_argno, TpBookArgs *a);
+							  int resource_argno, int location_argno, TpBookArgs *a);
 extern void tp_refuse_no_reservation(int64 id) pg_attribute_noreturn();
 extern void tp_book_patient_args(FunctionCallInfo fcinfo, int argno, TpBookArgs *a);
 extern char *tp_book_key_arg(FunctionCallInfo fcinfo, int argno);
@@ -495,6 +527,6 @@ typedef struct TpOpenStart
 	int			start_min;
 } TpOpenStart;
 extern int	tp_open_starts_near(const TpService *svc, DateADT date, int64 resource_id,
-								int near, TpOpenStart *out, int max);
+								int64 location_id, int near, TpOpenStart *out, int max);
 
 #endif							/* TIMEPOOL_H */

@@ -59,7 +59,7 @@ run "retry example, 40 clients" bash test/retry.sh
 run "NOTIFY specs (payloads from the notifier)" bash test/notify.sh
 run "a status change of 10,000 pools in one statement, notify off and on" bash test/notify_bulk.sh
 run "the notifier: 40 clients from a cold start, NOLOGIN owner, read-only database, cancelled round, altered queue" bash test/notify_worker.sh
-run "upgrade from 1.0, 1.1, 1.2, 1.3 and 1.4 to 1.6" bash test/upgrade.sh
+run "upgrade from 1.0, 1.1, 1.2, 1.3 and 1.4 to 1.7" bash test/upgrade.sh
 run "dump and restore" bash test/dump_restore.sh
 run "a hot standby: the same reads, its cache, 25006 for writes" bash test/standby.sh
 run "failover to a synchronous standby: no confirmed booking lost" bash test/failover.sh

@@ -77,6 +77,13 @@
 # under its bookings, COMPLETED and NO_SHOW minutes, a closed day holding a
 # booking, a live hold beside a booking), and the five views' rows.
 #
+# 1.7: the source has two locations, MAIN (which its first resource made,
+# inheriting the settings) and ANNEX (a time zone and policy of its own);
+# the locations come out row by row with their sequence in every restore,
+# the data-only ones included (CREATE EXTENSION makes no location, so the
+# restored rows meet none), and the checks that book or ask without a
+# resource name MAIN, as a group of two locations must.
+#
 # The databases are dropped at the end (KEEP_DBS=1 keeps them).
 set -euo pipefail
 cd "$(dirname "$0")/.." # test/schedule.sql and test/lib.sh are read from here
@@ -205,7 +212,7 @@ book "'VIP', '2025-11-15', '18:00', 'Gil Evening', p_resource => 'DR_B'" >/dev/n
 book "'CONSULT', '2025-11-29', '09:00', 'Hal Closed-later', p_resource => 'DR_A', p_status => 'CONFIRMED'" >/dev/null
 # an application role books through book_service: the log names it
 tpsql "$SRC" -c "CREATE ROLE $SITE_ROLE NOLOGIN" \
-	-c "GRANT EXECUTE ON FUNCTION timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text) TO $SITE_ROLE"
+	-c "GRANT EXECUTE ON FUNCTION timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text, text) TO $SITE_ROLE"
 tpsql "$SRC" -A -t -c "SET ROLE $SITE_ROLE" -c "SELECT id FROM timepool.book_service('CLEANING', '2025-11-17', '08:00', 'Ida Monday')" >/dev/null
 book "'CLEANING', '2025-11-15', '13:00', 'Jo Cut 1', p_resource => 'DR_A'" >/dev/null
 book "'CLEANING', '2025-11-15', '14:00', 'Ken Cut 2', p_resource => 'DR_A'" >/dev/null
@@ -328,7 +335,7 @@ expect "source: audit_log has the four INSERTs into resource_services" "$got" "4
 ###########################################################################
 # What must come out the same in a restored database.
 # the tables with an identity (and its sequence); settings has one row, id 1
-TABLES="resources service_categories services clinic_time_slots schedule_overrides reservations audit_log"
+TABLES="resources service_categories services clinic_time_slots schedule_overrides reservations audit_log locations"
 DATES="2025-11-15 2025-11-17 2025-11-22 2025-11-29 2025-12-01 2025-12-20 2025-12-27 2026-01-03"
 # the months the reservations are in, for utilization()
 UTIL_FROM=2025-11-01
@@ -359,7 +366,9 @@ snapshot() { # db outdir
 	for d in $DATES; do
 		q "$db" "SELECT * FROM timepool.availability('$d')" >"$out/availability.$d"
 		q "$db" "SELECT * FROM timepool.availability('$d', NULL, 'CONSULT')" >"$out/availability.$d.CONSULT"
-		q "$db" "SELECT s.code, timepool.can_book(s.code, '$d'), timepool.can_book(s.code, '$d', '09:00')
+		# (a group of two locations: can_book without a resource names one)
+		q "$db" "SELECT s.code, timepool.can_book(s.code, '$d', p_location => 'MAIN'),
+		                timepool.can_book(s.code, '$d', '09:00', p_location => 'MAIN')
 		           FROM timepool.bookable_services s ORDER BY s.code" >"$out/can_book.$d"
 	done
 	pg_dump --data-only --schema=timepool -d "$db" |
@@ -393,7 +402,9 @@ check_next_ids() { # label db
 		next[$t]=$(q "$SRC" "SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END
 		                        FROM timepool.${t}_id_seq")
 	done
-	got=$(q "$db" "INSERT INTO timepool.resources (code, name) VALUES ('DR_NEW', 'New') RETURNING id" 2>&1) || true
+	# (of two locations, a new resource names its own)
+	got=$(q "$db" "INSERT INTO timepool.resources (code, name, location_id)
+	               SELECT 'DR_NEW', 'New', id FROM timepool.locations WHERE code = 'MAIN' RETURNING id" 2>&1) || true
 	expect "$label: a new resource gets the next id (${next[resources]})" "$got" "${next[resources]}"
 	got=$(q "$db" "INSERT INTO timepool.services (code, name, duration_minutes) VALUES ('NEW_SVC', 'New', 15) RETURNING id" 2>&1) || true
 	expect "$label: a new service gets the next id (${next[services]})" "$got" "${next[services]}"
@@ -429,9 +440,9 @@ check_next_ids() { # label db
 	# the restored policy and caps apply
 	got=$(qv "$db" "SELECT id FROM timepool.book_service('XRAY', '2025-11-15', '09:40', 'Capped', p_resource => 'DR_B')" 2>&1) || true
 	expect_like "$label: XRAY's restored daily cap (30, under 40 booked) refuses one more (TP006)" "$got" "*TP006: daily cap of XRAY reached on 2025-11-15*"
-	got=$(qv "$db" "SELECT id FROM timepool.book_service('CLEANING', '2026-01-05', '08:00', 'Too far')" 2>&1) || true
+	got=$(qv "$db" "SELECT id FROM timepool.book_service('CLEANING', '2026-01-05', '08:00', 'Too far', p_location => 'MAIN')" 2>&1) || true
 	expect_like "$label: the restored 45 days ahead refuses CLEANING on 2026-01-05 (TP005)" "$got" "*TP005: date 2026-01-05 is too far ahead*"
-	got=$(q "$db" "SELECT timepool.can_book('CONSULT', '2026-01-05', '09:00')" 2>&1) || true
+	got=$(q "$db" "SELECT timepool.can_book('CONSULT', '2026-01-05', '09:00', p_location => 'MAIN')" 2>&1) || true
 	expect "$label: CONSULT's own 60 days ahead still allows 2026-01-05" "$got" "t"
 	got=$(q "$db" "SELECT count(*) || ' ' || min(time_zone) FROM timepool.settings")
 	expect "$label: settings still has one row, in America/New_York" "$got" "1 America/New_York"
@@ -636,7 +647,8 @@ views_sql="SELECT string_agg(c.relname || ' ' || coalesce(array_to_string(c.relo
                              || ' ' || (SELECT count(col_description(c.oid, a.attnum)) || '/' || count(*) FROM pg_attribute a
                                          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), ', ' ORDER BY c.relname)
              FROM pg_class c WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind = 'v' AND c.relname IN ($REPORT_VIEWS)"
-want_views="daily_overview security_barrier=true true 7/7, nearly_full security_barrier=true true 10/10, overbooked_pools security_barrier=true true 10/10, resource_stats security_barrier=true true 9/9, service_stats security_barrier=true true 16/16"
+# (1.7: each with a location column)
+want_views="daily_overview security_barrier=true true 8/8, nearly_full security_barrier=true true 11/11, overbooked_pools security_barrier=true true 11/11, resource_stats security_barrier=true true 10/10, service_stats security_barrier=true true 17/17"
 notify_triggers_sql="SELECT string_agg(tgenabled::text || ' ' || pg_get_triggerdef(oid), '; ' ORDER BY tgname) FROM pg_trigger
                       WHERE tgfoid = 'timepool.schedule_notify()'::regprocedure"
 want_notify_triggers="O CREATE TRIGGER clinic_time_slots_notify AFTER INSERT OR DELETE OR UPDATE ON timepool.clinic_time_slots FOR EACH ROW EXECUTE FUNCTION timepool.schedule_notify(); O CREATE TRIGGER schedule_overrides_notify AFTER INSERT OR DELETE OR UPDATE ON timepool.schedule_overrides FOR EACH ROW EXECUTE FUNCTION timepool.schedule_notify()"
@@ -654,7 +666,7 @@ check_report_objects() { # label db percent
 	expect "$label: settings.nearly_full_percent is the source's ($percent), with DEFAULT 80 and its check" \
 		"$(q "$db" "$nearly_full_sql")" "$percent default=80 CHECK (((nearly_full_percent >= 1) AND (nearly_full_percent <= 100)))"
 	expect "$label: PUBLIC may execute neither utilization() nor schedule_notify()" \
-		"$(q "$db" "SELECT has_function_privilege('public', 'timepool.utilization(date,date,text)', 'EXECUTE') || ' ' || has_function_privilege('public', 'timepool.schedule_notify()', 'EXECUTE')")" \
+		"$(q "$db" "SELECT has_function_privilege('public', 'timepool.utilization(date,date,text,text)', 'EXECUTE') || ' ' || has_function_privilege('public', 'timepool.schedule_notify()', 'EXECUTE')")" \
 		"false false"
 }
 
@@ -724,14 +736,22 @@ expect "source: utilization() where it tells: a capacity cut under its bookings,
 	              WHERE (date, resource, period) IN (('2025-11-15', 'DR_A', 'AFTERNOON'), ('2025-11-15', 'DR_B', 'MORNING'),
 	                                                 ('2025-11-29', 'DR_A', 'MORNING'), ('2025-12-20', 'DR_B', 'MORNING'))
 	              ORDER BY date, resource")" \
-	"DR_A|2025-11-15|AFTERNOON|13:00:00|17:00:00|f|120|180|-60|3|1.5000|0|0|180|1
-DR_B|2025-11-15|MORNING|09:00:00|11:00:00|f|120|40|80|2|0.3333|20|20|0|1
-DR_A|2025-11-29|MORNING|09:00:00|12:00:00|t|0|40|-40|1||0|0|40|1
-DR_B|2025-12-20|MORNING|09:00:00|11:00:00|f|120|80|40|2|0.6667|0|0|80|2"
+	"DR_A|2025-11-15|AFTERNOON|13:00:00|17:00:00|f|120|180|-60|3|1.5000|0|0|180|1|MAIN
+DR_B|2025-11-15|MORNING|09:00:00|11:00:00|f|120|40|80|2|0.3333|20|20|0|1|MAIN
+DR_A|2025-11-29|MORNING|09:00:00|12:00:00|t|0|40|-40|1||0|0|40|1|MAIN
+DR_B|2025-12-20|MORNING|09:00:00|11:00:00|f|120|80|40|2|0.6667|0|0|80|2|MAIN"
 src_util=$(q "$SRC" "SELECT jsonb_agg(to_jsonb(u)) FROM timepool.utilization('$UTIL_FROM', '$UTIL_TO') u")
 src_util_rows=$(q "$SRC" "SELECT count(*) FROM timepool.utilization('$UTIL_FROM', '$UTIL_TO')")
 expect_like "source: utilization('$UTIL_FROM', '$UTIL_TO') has a row per pool of those months ($src_util_rows)" "$src_util_rows" "[1-9][0-9]*"
 check_report_objects "source" "$SRC" 65
+
+# 1.7: a second location with a clock and policy of its own (MAIN, made by
+# the first resource, inherits the settings)
+q "$SRC" "INSERT INTO timepool.locations (code, name, time_zone, min_notice_minutes, online_status, nearly_full_percent)
+          VALUES ('ANNEX', 'The annex', 'Asia/Tokyo', 30, 'PENDING', 90)" >/dev/null
+expect "source: two locations, MAIN (every resource, inheriting the settings) and ANNEX" \
+	"$(q "$SRC" "SELECT string_agg(l.code || ':' || coalesce(l.time_zone, '-') || ':' || (SELECT count(*) FROM timepool.resources r WHERE r.location_id = l.id), ' ' ORDER BY l.code)
+	             FROM timepool.locations l")" "ANNEX:Asia/Tokyo:0 MAIN:-:3"
 
 snapshot "$SRC" "$WORK/src"
 
@@ -828,10 +848,10 @@ say "data only, triggers disabled: pg_dump -a --disable-triggers $SRC > data-dt.
 createdb "$DSTAD"
 tpsql "$DSTAD" -c "CREATE EXTENSION timepool"
 pg_dump -a --disable-triggers -d "$SRC" -f "$WORK/data-dt.sql"
-# one DISABLE and one ENABLE per table: the 7 with an identity, settings,
-# resource_services and imported
-expect "data-only --disable-triggers: the dump brackets each of the 10 tables with DISABLE/ENABLE TRIGGER ALL" \
-	"$(grep -c -E '^ALTER TABLE timepool\.[a-z_]+ DISABLE TRIGGER ALL;$' "$WORK/data-dt.sql") $(grep -c -E '^ALTER TABLE timepool\.[a-z_]+ ENABLE TRIGGER ALL;$' "$WORK/data-dt.sql")" "10 10"
+# one DISABLE and one ENABLE per table: the 8 with an identity (1.7's
+# locations among them), settings, resource_services and imported
+expect "data-only --disable-triggers: the dump brackets each of the 11 tables with DISABLE/ENABLE TRIGGER ALL" \
+	"$(grep -c -E '^ALTER TABLE timepool\.[a-z_]+ DISABLE TRIGGER ALL;$' "$WORK/data-dt.sql") $(grep -c -E '^ALTER TABLE timepool\.[a-z_]+ ENABLE TRIGGER ALL;$' "$WORK/data-dt.sql")" "11 11"
 expect "data-only --disable-triggers: resource_services' data is among them" \
 	"$(grep -c -E '^ALTER TABLE timepool\.resource_services (DIS|EN)ABLE TRIGGER ALL;$' "$WORK/data-dt.sql")" "2"
 if restore_ok "data-only --disable-triggers" "$WORK/restore-data-dt.log" "$WORK/data-dt.sql" \

@@ -148,7 +148,21 @@ G_SITE=tp_upgrade_g_site
 G_DESK=tp_upgrade_g_desk
 G_MEMBER=tp_upgrade_g_member
 TEST_ROLES="$SITE_ROLE $BOOKING_ROLE $DESK_ROLE $ADMIN_ROLE $G_MEMBER $G_SITE $G_DESK"
-LATEST=1.6 # the version a bare ALTER EXTENSION timepool UPDATE reaches
+LATEST=1.7 # the version a bare ALTER EXTENSION timepool UPDATE reaches
+# 1.7 drops the functions that list or choose resources and creates them
+# again with p_location, with the grants they had: a listing of an updated
+# database's function privileges, its signatures written as before 1.7
+as_16() {
+	sed -e 's/^timepool\.availability(date,text,text,text,text)|/timepool.availability(date,text,text,text)|/' \
+		-e 's/^timepool\.can_book(text,date,time without time zone,text,text)|/timepool.can_book(text,date,time without time zone,text)|/' \
+		-e 's/^timepool\.book_service(\(text,date,time without time zone,text,text,text,text,jsonb,text,text,text\),text)|/timepool.book_service(\1)|/' \
+		-e 's/^timepool\.book_online(\(text,date,time without time zone,text,text,text,text,jsonb,text,text\),text)|/timepool.book_online(\1)|/' \
+		-e 's/^timepool\.hold_slot(\(text,date,time without time zone,text,interval,text\),text)|/timepool.hold_slot(\1)|/' \
+		-e 's/^timepool\.open_slots(\(text,date,date,integer,text\),text)|/timepool.open_slots(\1)|/' \
+		-e 's/^timepool\.check_booking(\(text,date,time without time zone,text\),text)|/timepool.check_booking(\1)|/' \
+		-e 's/^timepool\.utilization(\(date,date,text\),text)|/timepool.utilization(\1)|/' \
+		-e 's/^timepool\.clinic_today(text)|/timepool.clinic_today()|/' "$@"
+}
 TODAY=2025-11-14 # "today" for timepool: bookings are on Saturday 2025-11-15 and later
 FAR=2027-01-02   # a Saturday 414 days after TODAY: bookable in 1.0, not in 1.1 (365 days ahead)
 FAR2=2027-01-09
@@ -458,6 +472,16 @@ expect "the same session after the update: can_book 2025-11-22 is true" \
 expect "the same session after the update: clinic_today() is the frozen $TODAY" \
 	"$(printf '%s\n' "$got" | sed -n 's/^today: //p')" "$TODAY"
 expect "pg_extension says $LATEST" "$(q "$A" "SELECT extversion FROM pg_extension WHERE extname = 'timepool'")" "$LATEST"
+# 1.7: the resources in one location, MAIN, which inherits every setting
+expect "1.7 made one location, MAIN, each of its settings NULL (the group's)" \
+	"$(q "$A" "SELECT string_agg(concat_ws('|', code, name, coalesce(time_zone, '-'), coalesce(min_notice_minutes::text, '-'),
+	                                   coalesce(max_advance_days::text, '-'), coalesce(cancel_notice_minutes::text, '-'),
+	                                   coalesce(online_status, '-'), coalesce(nearly_full_percent::text, '-')), ' ')
+	             FROM timepool.locations")" "MAIN|Main clinic|-|-|-|-|-|-"
+expect "every resource is at MAIN" \
+	"$(q "$A" "SELECT count(*) FILTER (WHERE location_id = (SELECT id FROM timepool.locations WHERE code = 'MAIN')) || '/' || count(*)
+	             FROM timepool.resources")" "3/3"
+expect "MAIN's today is the clinic's" "$(q "$A" "SET timepool.today = '$TODAY'; SELECT timepool.clinic_today('MAIN') = timepool.clinic_today()")" "t"
 
 snapshot "$A" "$WORK/after"
 for f in table.resources table.clinic_time_slots table.schedule_overrides table.reservations table.services \
@@ -583,6 +607,7 @@ expect "timepool.control's default_version is $LATEST" \
 	"$(q "$B" "SELECT default_version FROM pg_available_extensions WHERE name = 'timepool'")" "$LATEST"
 expect "a fresh install has the settings row" \
 	"$(q "$B" "SELECT count(*) || ' ' || min(min_notice_minutes) || ' ' || min(max_advance_days) FROM timepool.settings")" "1 0 365"
+expect "a fresh install has no location (its first resource makes MAIN)" "$(q "$B" "SELECT count(*) FROM timepool.locations")" "0"
 
 # plain pg_dump: drop the \restrict lines (a random key) and the comment lines
 # at the top that name the versions
@@ -730,17 +755,18 @@ compare_with_fresh() {
 	got=$(grep -E '^function timepool\.(open_slots|check_booking|hold_slot|confirm_hold|release_hold|expire_holds|book_online|get_booking|cancel_booking|reschedule_booking|reschedule_reservation|book_service)\(' "$WORK/$up/catalogue" |
 		grep -c -E ": kind=f lang=c returns=[^:]* secdef=t .* config=\{\"search_path=pg_catalog, pg_temp\"\} owner=$me acl=\{$me=X/$me\} " || true)
 	expect "the catalogue of $up has 1.4's 11 new functions and book_service, each SECURITY DEFINER in C with search_path pg_catalog, pg_temp, EXECUTE for the owner alone" "$got" "12"
-	got=$(grep -c -E "$DUMP_14_RE" "$WORK/$up/schema-binary-upgrade.sql" || true)
+	# (1.7's locations table has a cancel_notice_minutes of its own)
+	got=$(sed '/^CREATE TABLE timepool\.locations (/,/^);/d' "$WORK/$up/schema-binary-upgrade.sql" | grep -c -E "$DUMP_14_RE" || true)
 	expect "pg_dump --binary-upgrade of $up writes 1.4's objects (booking_receipt and its membership; hold_expires_at, access_token; cancel_notice_minutes twice, online_status; 3 reservations checks; the token's key; 2 indexes: 1.5 rebuilds the third, the pool index)" "$got" "13"
 	# and what 1.5 made
 	grep -E "$CAT_15_RE" "$WORK/$up/catalogue" >"$WORK/$up/catalogue.1.5" || true
 	expect_same_file "the catalogue of $up has each of 1.5's objects as 1.5 makes them (the extension at 1.5; settings.nearly_full_percent with DEFAULT 80 and its check; the pool index with status; utilization and schedule_notify as members with their initial privileges; the five report views as members, security barriers with their comments; the two notify triggers)" \
 		"$WORK/want.catalogue.1.5" "$WORK/$up/catalogue.1.5"
-	got=$(grep -E '^function timepool\.(utilization\(date,date,text\)|schedule_notify\(\)): ' "$WORK/$up/catalogue" |
+	got=$(grep -E '^function timepool\.(utilization\(date,date,text,text\)|schedule_notify\(\)): ' "$WORK/$up/catalogue" |
 		grep -c -E ": kind=f lang=c returns=[^:]* secdef=t .* config=\{\"search_path=pg_catalog, pg_temp\"\} owner=$me acl=\{$me=X/$me\} comment=[^ ]" || true)
 	expect "the catalogue of $up has 1.5's two functions, each SECURITY DEFINER in C with search_path pg_catalog, pg_temp, EXECUTE for the owner alone, with a comment" "$got" "2"
 	got=$(grep -E "^column timepool\.($REPORT_VIEWS_RE)\." "$WORK/$up/catalogue" | grep -c -E ' comment=[^ ]' || true)
-	expect "the catalogue of $up has the 52 columns of the five report views, each with a comment" "$got" "52"
+	expect "the catalogue of $up has the 57 columns of the five report views (1.7's location in each), each with a comment" "$got" "57"
 	got=$(grep -c -E "^view timepool\.($REPORT_VIEWS_RE): " "$WORK/$up/catalogue" || true)
 	expect "the catalogue of $up has the five views' definitions" "$got" "5"
 	got=$(grep -c -E "$DUMP_15_RE" "$WORK/$up/schema-binary-upgrade.sql" || true)
@@ -813,9 +839,12 @@ DUMP_14_RE="^CREATE TYPE timepool\.booking_receipt AS \(\$|^ALTER EXTENSION time
 # the pool index with the status, the two functions' membership and initial
 # privileges, the five views' membership and relation lines, and the two
 # notify triggers (the views' columns and definitions, and the functions'
-# lines, are counted in compare_with_fresh)
+# lines, are counted in compare_with_fresh).  As they are at the latest
+# version: 1.6 adds notify_queue and notify_wait, 1.7 gives utilization
+# p_location (and a location column) and the views a location and new
+# comments, and the extension 1.7's config tables.
 REPORT_VIEWS_RE="daily_overview|service_stats|resource_stats|overbooked_pools|nearly_full"
-CAT_15_RE="^extension: |^column timepool\.settings\.nearly_full_percent: |^constraint timepool\.settings\.settings_nearly_full_range: |^index timepool\.reservations_pool_idx: |^member: (function timepool\.(utilization\(date,date,text\)|schedule_notify\(\))|view timepool\.($REPORT_VIEWS_RE))\$|^initial privileges of function timepool\.(utilization|schedule_notify)\(|^relation timepool\.($REPORT_VIEWS_RE): |^trigger [a-z_]+_notify on |^member: (table timepool\.notify_queue|function timepool\.notify_wait\(interval\))\$|^relation timepool\.notify_queue: |^column timepool\.notify_queue\.|^initial privileges of function timepool\.notify_wait\("
+CAT_15_RE="^extension: |^column timepool\.settings\.nearly_full_percent: |^constraint timepool\.settings\.settings_nearly_full_range: |^index timepool\.reservations_pool_idx: |^member: (function timepool\.(utilization\(date,date,text,text\)|schedule_notify\(\))|view timepool\.($REPORT_VIEWS_RE))\$|^initial privileges of function timepool\.(utilization|schedule_notify)\(|^relation timepool\.($REPORT_VIEWS_RE): |^trigger [a-z_]+_notify on |^member: (table timepool\.notify_queue|function timepool\.notify_wait\(interval\))\$|^relation timepool\.notify_queue: |^column timepool\.notify_queue\.|^initial privileges of function timepool\.notify_wait\("
 cat >"$WORK/want.catalogue.1.5" <<EOF5
 column timepool.notify_queue.booked_minutes: #4 type=bigint notnull=f default= identity= generated= collation= acl= comment=
 column timepool.notify_queue.period: #3 type=text notnull=f default= identity= generated= collation="default" acl= comment=
@@ -823,31 +852,31 @@ column timepool.notify_queue.pool_date: #2 type=date notnull=t default= identity
 column timepool.notify_queue.resource_id: #1 type=bigint notnull=t default= identity= generated= collation= acl= comment=
 column timepool.settings.nearly_full_percent: #8 type=integer notnull=t default=80 identity= generated= collation= acl= comment=timepool.nearly_full lists the upcoming pools booked to at least this percent of their minutes
 constraint timepool.settings.settings_nearly_full_range: type=c deferrable=f deferred=f validated=t def=CHECK (((nearly_full_percent >= 1) AND (nearly_full_percent <= 100)))
-extension: version=1.6 relocatable=f schema=timepool owner=$me config=timepool.audit_log WHERE '', timepool.audit_log_id_seq WHERE '', timepool.clinic_time_slots WHERE '', timepool.clinic_time_slots_id_seq WHERE '', timepool.imported WHERE '', timepool.reservations WHERE '', timepool.reservations_id_seq WHERE '', timepool.resource_services WHERE '', timepool.resources WHERE '', timepool.resources_id_seq WHERE '', timepool.schedule_overrides WHERE '', timepool.schedule_overrides_id_seq WHERE '', timepool.service_categories WHERE '', timepool.service_categories_id_seq WHERE '', timepool.services WHERE '', timepool.services_id_seq WHERE '', timepool.settings WHERE ''
+extension: version=1.7 relocatable=f schema=timepool owner=$me config=timepool.audit_log WHERE '', timepool.audit_log_id_seq WHERE '', timepool.clinic_time_slots WHERE '', timepool.clinic_time_slots_id_seq WHERE '', timepool.imported WHERE '', timepool.locations WHERE '', timepool.locations_id_seq WHERE '', timepool.reservations WHERE '', timepool.reservations_id_seq WHERE '', timepool.resource_services WHERE '', timepool.resources WHERE '', timepool.resources_id_seq WHERE '', timepool.schedule_overrides WHERE '', timepool.schedule_overrides_id_seq WHERE '', timepool.service_categories WHERE '', timepool.service_categories_id_seq WHERE '', timepool.services WHERE '', timepool.services_id_seq WHERE '', timepool.settings WHERE ''
 index timepool.reservations_pool_idx: primary=f unique=f def=$POOL_IDX_15
 initial privileges of function timepool.notify_wait(interval): {$me=X/$me}
 initial privileges of function timepool.schedule_notify(): {$me=X/$me}
-initial privileges of function timepool.utilization(date,date,text): {$me=X/$me}
+initial privileges of function timepool.utilization(date,date,text,text): {$me=X/$me}
 member: function timepool.notify_wait(interval)
 member: function timepool.schedule_notify()
-member: function timepool.utilization(date,date,text)
+member: function timepool.utilization(date,date,text,text)
 member: table timepool.notify_queue
 member: view timepool.daily_overview
 member: view timepool.nearly_full
 member: view timepool.overbooked_pools
 member: view timepool.resource_stats
 member: view timepool.service_stats
-relation timepool.daily_overview: kind=v persistence=p owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options={security_barrier=true} comment=each resource's next 14 days in the clinic's time zone (today first): the periods side by side and the day's totals
-relation timepool.nearly_full: kind=v persistence=p owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options={security_barrier=true} comment=open pools of the next 31 days that have not ended yet, booked to at least settings.nearly_full_percent of their minutes
+relation timepool.daily_overview: kind=v persistence=p owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options={security_barrier=true} comment=each resource's next 14 days in its location's time zone (today first): the periods side by side and the day's totals
+relation timepool.nearly_full: kind=v persistence=p owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options={security_barrier=true} comment=open pools of the next 31 days of each location that have not ended yet on its clock, booked to at least its nearly_full_percent of their minutes
 relation timepool.notify_queue: kind=r persistence=u owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options= comment=pools changed by committed transactions while timepool.notify was on, until the notifier sends their payloads on timepool_availability (resource_id 0: every active resource; period NULL: every pool of the day; booked_minutes: what the pool held at that commit, decided under its lock, or NULL for the notifier to read it)
 relation timepool.overbooked_pools: kind=v persistence=p owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options={security_barrier=true} comment=pools holding more minutes than their capacity, or whose reservations overlap beyond the resource's clock limit: possible only where capacity was cut after booking, a restore or an import brought history, or the schedule left reservations outside any pool
 relation timepool.resource_stats: kind=v persistence=p owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options={security_barrier=true} comment=per resource and week (Monday to Sunday), from 52 weeks before this week to 4 weeks after it: utilization, attended and missed minutes, the busiest period
-relation timepool.service_stats: kind=v persistence=p owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options={security_barrier=true} comment=per service and month of the reservation date: bookings (holds are not bookings), minutes, revenue from the price snapshots, cancellation and no-show rates
+relation timepool.service_stats: kind=v persistence=p owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options={security_barrier=true} comment=per service, month of the reservation date and location: bookings (holds are not bookings), minutes, revenue from the price snapshots, cancellation and no-show rates
 trigger clinic_time_slots_notify on timepool.clinic_time_slots: enabled=O def=CREATE TRIGGER clinic_time_slots_notify AFTER INSERT OR DELETE OR UPDATE ON timepool.clinic_time_slots FOR EACH ROW EXECUTE FUNCTION timepool.schedule_notify()
 trigger schedule_overrides_notify on timepool.schedule_overrides: enabled=O def=CREATE TRIGGER schedule_overrides_notify AFTER INSERT OR DELETE OR UPDATE ON timepool.schedule_overrides FOR EACH ROW EXECUTE FUNCTION timepool.schedule_notify()
 EOF5
 # the lines of 1.5's objects in pg_dump --binary-upgrade, one each
-DUMP_15_RE="^CREATE VIEW timepool\.($REPORT_VIEWS_RE) WITH \(security_barrier='true'\) AS\$|^ALTER EXTENSION timepool ADD VIEW timepool\.($REPORT_VIEWS_RE);\$|^CREATE FUNCTION timepool\.(utilization\(p_from date, p_to date, p_resource text DEFAULT NULL::text\) RETURNS TABLE\(|schedule_notify\(\) RETURNS trigger\$)|^ALTER EXTENSION timepool ADD FUNCTION timepool\.(utilization\(p_from date, p_to date, p_resource text\)|schedule_notify\(\));\$|^REVOKE ALL ON FUNCTION timepool\.(utilization\(p_from date, p_to date, p_resource text\)|schedule_notify\(\)) FROM PUBLIC;\$|^CREATE TRIGGER (clinic_time_slots|schedule_overrides)_notify AFTER INSERT OR DELETE OR UPDATE ON timepool\.(clinic_time_slots|schedule_overrides) FOR EACH ROW EXECUTE FUNCTION timepool\.schedule_notify\(\);\$|^    nearly_full_percent integer DEFAULT 80 NOT NULL,?\$|^    CONSTRAINT settings_nearly_full_range CHECK \(\(\(nearly_full_percent >= 1\) AND \(nearly_full_percent <= 100\)\)\),?\$|^CREATE INDEX reservations_pool_idx ON timepool\.reservations USING btree \(reservation_date, resource_id, period\) INCLUDE \(required_minutes, start_time, end_time, hold_expires_at, status\) WHERE \(status <> ALL \(ARRAY\['CANCELLED'::text, 'REJECTED'::text, 'EXPIRED'::text\]\)\);\$"
+DUMP_15_RE="^CREATE VIEW timepool\.($REPORT_VIEWS_RE) WITH \(security_barrier='true'\) AS\$|^ALTER EXTENSION timepool ADD VIEW timepool\.($REPORT_VIEWS_RE);\$|^CREATE FUNCTION timepool\.(utilization\(p_from date, p_to date, p_resource text DEFAULT NULL::text, p_location text DEFAULT NULL::text\) RETURNS TABLE\(|schedule_notify\(\) RETURNS trigger\$)|^ALTER EXTENSION timepool ADD FUNCTION timepool\.(utilization\(p_from date, p_to date, p_resource text, p_location text\)|schedule_notify\(\));\$|^REVOKE ALL ON FUNCTION timepool\.(utilization\(p_from date, p_to date, p_resource text, p_location text\)|schedule_notify\(\)) FROM PUBLIC;\$|^CREATE TRIGGER (clinic_time_slots|schedule_overrides)_notify AFTER INSERT OR DELETE OR UPDATE ON timepool\.(clinic_time_slots|schedule_overrides) FOR EACH ROW EXECUTE FUNCTION timepool\.schedule_notify\(\);\$|^    nearly_full_percent integer DEFAULT 80 NOT NULL,?\$|^    CONSTRAINT settings_nearly_full_range CHECK \(\(\(nearly_full_percent >= 1\) AND \(nearly_full_percent <= 100\)\)\),?\$|^CREATE INDEX reservations_pool_idx ON timepool\.reservations USING btree \(reservation_date, resource_id, period\) INCLUDE \(required_minutes, start_time, end_time, hold_expires_at, status\) WHERE \(status <> ALL \(ARRAY\['CANCELLED'::text, 'REJECTED'::text, 'EXPIRED'::text\]\)\);\$"
 
 say "the upgraded schema ($A) against the fresh one ($B)"
 compare_with_fresh "$A" "$B"
@@ -869,7 +898,7 @@ got=$(q "$A" "SELECT table_name || '|' || row_id || '|' || action || '|' || chan
 expect "the booking is audited: one INSERT row for it" "$got" "reservations|$next_r|INSERT|$me|$me|New Patient|FACIAL|true"
 # a booking by an application role through the SECURITY DEFINER function
 tpsql "$A" -c "CREATE ROLE $SITE_ROLE NOLOGIN" \
-	-c "GRANT EXECUTE ON FUNCTION timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text) TO $SITE_ROLE"
+	-c "GRANT EXECUTE ON FUNCTION timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text, text) TO $SITE_ROLE"
 site_id=$(tpsql "$A" -A -t -c "SET ROLE $SITE_ROLE" \
 	-c "SELECT id FROM timepool.book_service('PEEL', '2025-11-22', '11:00', 'Site Patient', p_resource => 'DR_A')" 2>&1) || true
 expect "a role granted EXECUTE on book_service can book after the upgrade" "$site_id" "$((next_r + 1))"
@@ -1209,46 +1238,52 @@ expect_same_file "the privileges on every table, view and sequence of 1.1 are un
 expect_same_file "the privileges on the schema and 1.1's types are unchanged" \
 	"$WORK/e.before/acl.schema_types" "$WORK/e.after/acl.schema_types"
 # the functions that 1.1 had, by signature (CREATE OR REPLACE keeps the
-# function; 1.4 drops book_service and creates it again, with the grants)
-awk -F'|' 'NR == FNR { had[$1]; next } $1 in had' "$WORK/e.before/acl.functions" "$WORK/e.after/acl.functions" \
+# function; 1.4 drops book_service and creates it again, with the grants;
+# 1.7 does so for availability, can_book and book_service, which gain
+# p_location: their grants are read at the new signature)
+awk -F'|' 'NR == FNR { had[$1]; next } $1 in had' "$WORK/e.before/acl.functions" <(as_16 "$WORK/e.after/acl.functions") \
 	>"$WORK/e.after/acl.functions.of_1.1"
 expect_same_file "the privileges on every function of 1.1 that is not a trigger function are unchanged" \
 	"$WORK/e.before/acl.functions" "$WORK/e.after/acl.functions.of_1.1"
-got=$(awk -F'|' 'NR == FNR { had[$1]; next } !($1 in had) { print $1 "|" $2 }' \
-	"$WORK/e.before/acl.functions" "$WORK/e.after/acl.functions" | tr '\n' ' ')
-expect "the new functions since 1.1 (1.2's, 1.4's, 1.5's utilization, 1.6's notify_wait, import_reservations and import_run; 1.3 adds none; not trigger functions) are EXECUTE for their owner only" "$got" \
-	"$(for f in 'book_online(text,date,time without time zone,text,text,text,text,jsonb,text,text)' 'cancel_booking(uuid,text)' \
-		'check_booking(text,date,time without time zone,text)' 'confirm_hold(uuid,text,text,text,text,jsonb)' 'expire_holds()' \
-		'get_booking(uuid)' 'hold_slot(text,date,time without time zone,text,interval,text)' \
+# (each line of the listing beside its 1.6 signature: new are those 1.1 had
+# under neither)
+got=$(paste -d '#' <(as_16 "$WORK/e.after/acl.functions") "$WORK/e.after/acl.functions" |
+	awk -F'|' 'NR == FNR { had[$1]; next } { split($0, two, "#"); split(two[1], old, "|") }
+	           !(old[1] in had) { print two[2] }' "$WORK/e.before/acl.functions" - | tr '\n' ' ')
+expect "the new functions since 1.1 (1.2's, 1.4's, 1.5's utilization, 1.6's notify_wait, import_reservations and import_run, at their 1.7 signatures; 1.3 adds none; not trigger functions) are EXECUTE for their owner only" "$got" \
+	"$(for f in 'book_online(text,date,time without time zone,text,text,text,text,jsonb,text,text,text)' 'cancel_booking(uuid,text)' \
+		'check_booking(text,date,time without time zone,text,text)' 'confirm_hold(uuid,text,text,text,text,jsonb)' 'expire_holds()' \
+		'get_booking(uuid)' 'hold_slot(text,date,time without time zone,text,interval,text,text)' \
 		'import_reservations(text,boolean)' 'import_run(text,boolean,timestamp without time zone)' 'lock_pool(bigint,date,text)' \
-		'lock_service(bigint)' 'notify_wait(interval)' 'open_slots(text,date,date,integer,text)' 'release_hold(uuid)' \
+		'lock_service(bigint)' 'notify_wait(interval)' 'open_slots(text,date,date,integer,text,text)' 'release_hold(uuid)' \
 		'reschedule_booking(uuid,date,time without time zone,text)' 'reschedule_reservation(bigint,date,time without time zone,text)' \
-		'utilization(date,date,text)'; do
+		'utilization(date,date,text,text)'; do
 		printf 'timepool.%s|{%s=X/%s} ' "$f" "$me" "$me"
 	done)"
 got=$(q "$E" "SELECT string_agg(c.relname || '|' || c.relkind::text || '|' || coalesce(c.relacl, acldefault('r', c.relowner))::text, ' ' ORDER BY c.relname)
                 FROM pg_class c
                WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind NOT IN ('i', 'I', 'c') AND c.relname NOT IN ($E_RELS)")
-expect "the new relations, 1.3's resource_services, 1.5's five report views and 1.6's notify_queue and import tables, are for their owner alone (1.1's GRANT ... ON ALL TABLES does not reach them; booking_receipt's composite type is a type, below)" "$got" \
-	"$(for r in daily_overview/v import_rows/r import_services/r import_statuses/r imported/r nearly_full/v notify_queue/r overbooked_pools/v resource_services/r resource_stats/v service_stats/v; do
+expect "the new relations, 1.3's resource_services, 1.5's five report views, 1.6's notify_queue and import tables and 1.7's locations, are for their owner alone (1.1's GRANT ... ON ALL TABLES does not reach them; booking_receipt's composite type is a type, below)" "$got" \
+	"$(for r in daily_overview/v import_rows/r import_services/r import_statuses/r imported/r locations/r locations_id_seq/S nearly_full/v notify_queue/r overbooked_pools/v resource_services/r resource_stats/v service_stats/v; do
 		printf '%s|%s|{%s=arwdDxt/%s} ' "${r%/*}" "${r#*/}" "$me" "$me"
 	done | sed 's/ $//')"
 got=$(q "$E" "SELECT string_agg(oid::regtype::text || '|' || coalesce(typacl::text, 'default'), ' ' ORDER BY oid::regtype::text COLLATE \"C\")
                 FROM pg_type WHERE typnamespace = 'timepool'::regnamespace AND oid::regtype::text NOT IN ($E_TYPES)")
-expect "the new types, 1.4's booking_receipt, the row types of resource_services, of 1.5's five views and of 1.6's notify_queue and import tables, and their arrays, have the default privileges" "$got" \
-	"$(for t in booking_receipt daily_overview import_rows import_services import_statuses imported nearly_full notify_queue overbooked_pools resource_services resource_stats service_stats; do
+expect "the new types, 1.4's booking_receipt, the row types of resource_services, of 1.5's five views, of 1.6's notify_queue and import tables and of 1.7's locations, and their arrays, have the default privileges" "$got" \
+	"$(for t in booking_receipt daily_overview import_rows import_services import_statuses imported locations nearly_full notify_queue overbooked_pools resource_services resource_stats service_stats; do
 		printf 'timepool.%s|default timepool.%s[]|default ' "$t" "$t"
 	done | sed 's/ $//')"
 tpsql "$E" -A -t -f "$WORK/trigger_grants.sql" >"$WORK/e.trigger_grants.after"
 for f in audit_change audit_log_append_only fill_capacity invalidate_cache keep_service_code keep_triggers \
-	reservations_before_write reservations_guard schedule_notify settings_keep_row settings_keep_table touch_updated_at; do
+	locations_check_row reservations_before_write reservations_guard resources_location schedule_notify \
+	settings_keep_row settings_keep_table touch_updated_at; do
 	echo "timepool.$f()|$me"
 done >"$WORK/want.e.trigger_grants.after"
 expect_same_file "every trigger and event trigger function of timepool is EXECUTE for its owner alone (aclexplode of proacl)" \
 	"$WORK/want.e.trigger_grants.after" "$WORK/e.trigger_grants.after"
 got=$(q "$E" "SELECT string_agg(has_function_privilege('$BOOKING_ROLE', f, 'EXECUTE')::text, ',' ORDER BY n)
-                FROM (VALUES (1, 'timepool.availability(date, text, text, text)'), (2, 'timepool.can_book(text, date, time, text)'),
-                             (3, 'timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text)')) v(n, f)")
+                FROM (VALUES (1, 'timepool.availability(date, text, text, text, text)'), (2, 'timepool.can_book(text, date, time, text, text)'),
+                             (3, 'timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text, text)')) v(n, f)")
 expect "$BOOKING_ROLE still has EXECUTE on availability, can_book, book_service" "$got" "true,true,true"
 got=$(tpsql "$E" -A -t -c "SET ROLE $BOOKING_ROLE" \
 	-c "SELECT 'availability: ' || count(*) FROM timepool.availability('2025-11-22')" \
@@ -1584,8 +1619,8 @@ f_ida=$(q "$F" "SELECT id FROM timepool.reservations WHERE patient_name = 'Ida I
 f_sam=$(field "booked free")
 expect "overbooked_pools: DR_B's evening of 2025-11-15 (2 at once, limit 1) and DR_A's DAY of 2025-11-17 (6 at once, limit 1), each with its reservations by start" \
 	"$(q "$F" "SELECT * FROM timepool.overbooked_pools ORDER BY date, resource, period" 2>&1)" \
-	"DR_B|2025-11-15|EVENING|120|70|0|2|1|1|{$f_gil,$f_ida}
-DR_A|2025-11-17|DAY|480|280|0|6|1|5|{$f_overlaps,$f_before,$f_sixth,$f_sam}"
+	"DR_B|2025-11-15|EVENING|120|70|0|2|1|1|{$f_gil,$f_ida}|MAIN
+DR_A|2025-11-17|DAY|480|280|0|6|1|5|{$f_overlaps,$f_before,$f_sixth,$f_sam}|MAIN"
 
 say "the upgraded schema ($F) against the fresh one ($B)"
 compare_with_fresh "$F" "$B"
@@ -1601,15 +1636,17 @@ expect_notify "$F at 1.5: a listener gets DR_A's morning of 2025-11-22 after a C
 # EXECUTE on book_service, updated to 1.5 (1.4 drops book_service and
 # creates it again with the grants it had).
 say "building $G at version 1.3, with max_concurrent, resource_services and roles granted book_service"
-BOOK_SERVICE="timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text)"
+# the 1.3 signature, then (1.7 adds p_location) the one it has once updated
+BOOK_SERVICE_13="timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text)"
+BOOK_SERVICE="timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text, text)"
 createdb "$G"
 tpsql "$G" <<SQL
 CREATE EXTENSION timepool VERSION '1.3';
 CREATE ROLE $G_SITE NOLOGIN;
 CREATE ROLE $G_DESK NOLOGIN;
 CREATE ROLE $G_MEMBER NOLOGIN IN ROLE $G_SITE;
-GRANT EXECUTE ON FUNCTION $BOOK_SERVICE TO $G_SITE;
-GRANT EXECUTE ON FUNCTION $BOOK_SERVICE TO $G_DESK WITH GRANT OPTION;
+GRANT EXECUTE ON FUNCTION $BOOK_SERVICE_13 TO $G_SITE;
+GRANT EXECUTE ON FUNCTION $BOOK_SERVICE_13 TO $G_DESK WITH GRANT OPTION;
 GRANT EXECUTE ON FUNCTION timepool.cancel_reservation(bigint, text), timepool.set_reservation_status(bigint, text) TO $G_DESK;
 GRANT SELECT ON timepool.reservations TO $G_DESK;
 INSERT INTO timepool.resources (code, name, max_concurrent) VALUES
@@ -1672,13 +1709,13 @@ expect "$G: resource_services says DR_B performs SKIN" "$got" "DR_B>SKIN"
 # grantor, grant option), before the update
 G_BOOK_ACL="SELECT string_agg(pg_get_userbyid(a.grantee) || ':' || pg_get_userbyid(a.grantor) || ':' || a.is_grantable, ' '
                                 ORDER BY pg_get_userbyid(a.grantee))
-              FROM pg_proc p, aclexplode(p.proacl) a WHERE p.oid = '$BOOK_SERVICE'::regprocedure"
-g_book_acl=$(q "$G" "$G_BOOK_ACL")
+              FROM pg_proc p, aclexplode(p.proacl) a WHERE p.oid = 'SIG'::regprocedure"
+g_book_acl=$(q "$G" "${G_BOOK_ACL/SIG/$BOOK_SERVICE_13}")
 expect "$G at 1.3: EXECUTE on book_service for the owner, $G_DESK (with grant option) and $G_SITE" "$g_book_acl" \
 	"$me:$me:false $G_DESK:$me:true $G_SITE:$me:false"
 G_INIT_PRIVS="SELECT coalesce(string_agg(i.initprivs::text, ' '), '<none>') FROM pg_init_privs i
-                WHERE i.classoid = 'pg_proc'::regclass AND i.objoid = '$BOOK_SERVICE'::regprocedure AND i.objsubid = 0"
-expect "$G at 1.3: pg_init_privs of book_service is the owner's EXECUTE alone" "$(q "$G" "$G_INIT_PRIVS")" "{$me=X/$me}"
+                WHERE i.classoid = 'pg_proc'::regclass AND i.objoid = 'SIG'::regprocedure AND i.objsubid = 0"
+expect "$G at 1.3: pg_init_privs of book_service is the owner's EXECUTE alone" "$(q "$G" "${G_INIT_PRIVS/SIG/$BOOK_SERVICE_13}")" "{$me=X/$me}"
 
 G_TABLES=$(q "$G" "SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_class
                     WHERE relnamespace = 'timepool'::regnamespace AND relkind IN ('r', 'p')")
@@ -1747,7 +1784,7 @@ for t in $G_SEQS; do
 done
 expect_same_file "after the update: the privileges on 1.3's tables, views and sequences are unchanged" \
 	"$WORK/g.before/acl.relations" "$WORK/g.after/acl.relations"
-awk -F'|' 'NR == FNR { had[$1]; next } $1 in had' "$WORK/g.before/acl.functions" "$WORK/g.after/acl.functions" \
+awk -F'|' 'NR == FNR { had[$1]; next } $1 in had' "$WORK/g.before/acl.functions" <(as_16 "$WORK/g.after/acl.functions") \
 	>"$WORK/g.after/acl.functions.of_1.3"
 expect_same_file "after the update: the privileges on every function of 1.3 (book_service's, dropped and created again, among them) are unchanged" \
 	"$WORK/g.before/acl.functions" "$WORK/g.after/acl.functions.of_1.3"
@@ -1795,7 +1832,7 @@ expect_util "utilization('2025-11-22', '2025-11-22'): the hold made at 1.5 count
 EOF
 
 say "$G after the update: the grants on book_service"
-expect "EXECUTE on book_service: the same grantees, grantors and grant options as at 1.3" "$(q "$G" "$G_BOOK_ACL")" "$g_book_acl"
+expect "EXECUTE on book_service: the same grantees, grantors and grant options as at 1.3" "$(q "$G" "${G_BOOK_ACL/SIG/$BOOK_SERVICE}")" "$g_book_acl"
 got=$(q "$G" "SELECT string_agg(r || '=' || has_function_privilege(r, '$BOOK_SERVICE', 'EXECUTE'), ' ' ORDER BY r)
                 FROM unnest(ARRAY['$G_SITE', '$G_DESK', '$G_MEMBER']) r")
 expect "has_function_privilege: the site, the desk, and a member of the site" "$got" "$G_DESK=true $G_MEMBER=true $G_SITE=true"
@@ -1817,7 +1854,7 @@ expect "$G_DESK kept its grant option: it can grant EXECUTE on book_service on (
 # pg_dump writes only the difference from pg_init_privs: a grant recorded
 # there would be lost by a dump and restore
 expect "the update recorded none of the grants on book_service as the extension's own (pg_init_privs: the owner's EXECUTE, as at 1.3)" \
-	"$(q "$G" "$G_INIT_PRIVS")" "{$me=X/$me}"
+	"$(q "$G" "${G_INIT_PRIVS/SIG/$BOOK_SERVICE}")" "{$me=X/$me}"
 pg_dump -Fc -d "$G" -f "$WORK/g.dump"
 createdb "$H"
 pg_restore --exit-on-error -d "$H" "$WORK/g.dump" 2>&1 | sed 's/^/#   pg_restore: /'
@@ -2014,7 +2051,7 @@ for t in $I_SEQS; do
 done
 expect_same_file "after the update: the privileges on 1.4's tables, views and sequences are unchanged" \
 	"$WORK/i.before/acl.relations" "$WORK/i.after/acl.relations"
-awk -F'|' 'NR == FNR { had[$1]; next } $1 in had' "$WORK/i.before/acl.functions" "$WORK/i.after/acl.functions" \
+awk -F'|' 'NR == FNR { had[$1]; next } $1 in had' "$WORK/i.before/acl.functions" <(as_16 "$WORK/i.after/acl.functions") \
 	>"$WORK/i.after/acl.functions.of_1.4"
 expect_same_file "after the update: the privileges on every function of 1.4 are unchanged" \
 	"$WORK/i.before/acl.functions" "$WORK/i.after/acl.functions.of_1.4"
@@ -2056,15 +2093,15 @@ expect_util "utilization('2025-11-29', '2025-11-29'): DR_A closed, its morning h
 EOF
 expect "nearly_full (80%, the default): DR_B's morning of 2025-11-15, 110 of 120" \
 	"$(q "$I" "SELECT * FROM timepool.nearly_full ORDER BY date, resource, period" 2>&1)" \
-	"DR_B|2025-11-15|MORNING|09:00:00|11:00:00|120|110|10|0.9167|80"
+	"DR_B|2025-11-15|MORNING|09:00:00|11:00:00|120|110|10|0.9167|80|MAIN"
 expect "overbooked_pools: DR_A's closed morning of 2025-11-29, 40 minutes over its none (DR_A has no clock limit: no overlap counts)" \
 	"$(q "$I" "SELECT * FROM timepool.overbooked_pools ORDER BY date, resource, period" 2>&1)" \
-	"DR_A|2025-11-29|MORNING|0|40|40|1||0|{$i_hal}"
+	"DR_A|2025-11-29|MORNING|0|40|40|1||0|{$i_hal}|MAIN"
 got=$(q "$I" "SELECT string_agg(c.relname || '|' || coalesce(c.relacl, acldefault('r', c.relowner))::text, ' ' ORDER BY c.relname)
                 FROM pg_class c
                WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind NOT IN ('i', 'I', 'c') AND c.relname NOT IN ($I_RELS)")
-expect "the five report views and 1.6's notify_queue and import tables are new, for their owner alone" "$got" \
-	"$(for r in daily_overview import_rows import_services import_statuses imported nearly_full notify_queue overbooked_pools resource_stats service_stats; do
+expect "the five report views, 1.6's notify_queue and import tables and 1.7's locations are new, for their owner alone" "$got" \
+	"$(for r in daily_overview import_rows import_services import_statuses imported locations locations_id_seq nearly_full notify_queue overbooked_pools resource_stats service_stats; do
 		printf '%s|{%s=arwdDxt/%s} ' "$r" "$me" "$me"
 	done | sed 's/ $//')"
 

@@ -16,8 +16,8 @@ GRANT SELECT ON timepool.daily_overview, timepool.service_stats, timepool.resour
     timepool.overbooked_pools, timepool.nearly_full
   TO clinic_reports;
 GRANT EXECUTE ON FUNCTION
-    timepool.utilization(date, date, text),
-    timepool.clinic_today(),
+    timepool.utilization(date, date, text, text),
+    timepool.clinic_today(text),
     timepool.clinic_now()
   TO clinic_reports;
 
@@ -26,14 +26,14 @@ GRANT EXECUTE ON FUNCTION
 -- (the dashboard calls open_slots and reads bookable_services).
 CREATE ROLE booking_site NOLOGIN;
 GRANT EXECUTE ON FUNCTION
-    timepool.availability(date, text, text, text),
-    timepool.can_book(text, date, time, text),
-    timepool.open_slots(text, date, date, integer, text),
-    timepool.check_booking(text, date, time, text),
-    timepool.hold_slot(text, date, time, text, interval, text),
+    timepool.availability(date, text, text, text, text),
+    timepool.can_book(text, date, time, text, text),
+    timepool.open_slots(text, date, date, integer, text, text),
+    timepool.check_booking(text, date, time, text, text),
+    timepool.hold_slot(text, date, time, text, interval, text, text),
     timepool.confirm_hold(uuid, text, text, text, text, jsonb),
     timepool.release_hold(uuid),
-    timepool.book_online(text, date, time, text, text, text, text, jsonb, text, text),
+    timepool.book_online(text, date, time, text, text, text, text, jsonb, text, text, text),
     timepool.get_booking(uuid),
     timepool.cancel_booking(uuid, text),
     timepool.reschedule_booking(uuid, date, time, text)

@@ -12,13 +12,17 @@
 -- refuses to run but as the AFTER row trigger of the two schedule tables
 -- (called directly, on a table of its own, BEFORE or per statement), and
 -- the README's reporting role clinic_reports, which reads the five views
--- and utilization() and nothing else.
+-- and utilization() and nothing else; then 1.7's: the locations table and
+-- its sequence, closed to PUBLIC and to tp_app like every table, the nine
+-- functions that take p_location, closed to PUBLIC as before, and the two
+-- new trigger functions, which nobody but their owner may execute and which
+-- refuse to run on any table but their own.
 BEGIN;
 CREATE EXTENSION timepool;
 -- bookings below are on Saturday 2025-11-15 (day_of_week 6); set before any
 -- SET ROLE: only a superuser may set timepool.today
 SET timepool.today = '2025-11-14';
-SELECT plan(248);
+SELECT plan(260);
 
 -- 1.2: straight after CREATE EXTENSION (before this file grants anything),
 -- nobody but the owner may execute a trigger or event trigger function:
@@ -34,7 +38,14 @@ SELECT is_empty(
 SELECT is((SELECT count(*)::int FROM pg_proc p
             WHERE p.pronamespace = 'timepool'::regnamespace
               AND p.prorettype IN ('trigger'::regtype, 'event_trigger'::regtype)),
-          12, 'timepool has 12 trigger and event trigger functions (the checks above covered them; 1.5 added schedule_notify)');
+          14, 'timepool has 14 trigger and event trigger functions (the checks above covered them; 1.5 added schedule_notify, 1.7 locations_check_row and resources_location)');
+-- 1.7: the two new trigger functions by name, EXECUTE for their owner alone
+SELECT is((SELECT count(*)::int FROM pg_proc p
+            WHERE p.oid IN ('timepool.locations_check_row()'::regprocedure, 'timepool.resources_location()'::regprocedure)
+              AND EXISTS (SELECT FROM aclexplode(p.proacl) a WHERE a.grantee = p.proowner AND a.privilege_type = 'EXECUTE')
+              AND NOT EXISTS (SELECT FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+                               WHERE a.grantee <> p.proowner)),
+          2, '1.7''s locations_check_row and resources_location have an ACL of their own: EXECUTE for the owner and nobody else');
 SELECT is_empty(
   $$SELECT p.oid::regprocedure::text, r.rolname::text
       FROM pg_proc p, pg_roles r
@@ -55,9 +66,9 @@ INSERT INTO timepool.clinic_time_slots (resource_id, day_of_week, period, start_
 UPDATE timepool.resources SET max_concurrent = NULL WHERE code = 'DR_A';
 
 CREATE ROLE tp_app NOLOGIN;
-GRANT EXECUTE ON FUNCTION timepool.availability(date, text, text, text),
-                          timepool.can_book(text, date, time, text),
-                          timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text)
+GRANT EXECUTE ON FUNCTION timepool.availability(date, text, text, text, text),
+                          timepool.can_book(text, date, time, text, text),
+                          timepool.book_service(text, date, time, text, text, text, text, jsonb, text, text, text, text)
   TO tp_app;
 CREATE ROLE tp_nobody NOLOGIN;
 CREATE ROLE tp_admin NOLOGIN;
@@ -87,7 +98,9 @@ SELECT is(ARRAY[has_table_privilege('public', c.oid, 'SELECT'),
                  -- 1.5
                  'timepool.daily_overview'::regclass, 'timepool.service_stats'::regclass,
                  'timepool.resource_stats'::regclass, 'timepool.overbooked_pools'::regclass,
-                 'timepool.nearly_full'::regclass)
+                 'timepool.nearly_full'::regclass,
+                 -- 1.7
+                 'timepool.locations'::regclass)
  ORDER BY c.relname;
 SELECT is((SELECT count(*)::int FROM pg_class c
             WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind IN ('r', 'v', 'S')
@@ -102,19 +115,25 @@ SELECT is((SELECT count(*)::int FROM pg_class c
                    OR has_sequence_privilege('public', c.oid, 'SELECT')
                    OR has_sequence_privilege('public', c.oid, 'UPDATE'))),
           0, 'PUBLIC has no privilege on the identity sequences');
+-- 1.7
+SELECT is(ARRAY[has_sequence_privilege('public', 'timepool.locations_id_seq', 'USAGE'),
+                has_sequence_privilege('public', 'timepool.locations_id_seq', 'SELECT'),
+                has_sequence_privilege('public', 'timepool.locations_id_seq', 'UPDATE')],
+          ARRAY[false, false, false],
+          'PUBLIC has no privilege on timepool.locations_id_seq (1.7)');
 SELECT is(has_function_privilege('public', p.oid, 'EXECUTE'), false,
           'PUBLIC cannot execute ' || p.oid::regprocedure::text)
   FROM pg_proc p
- WHERE p.oid IN ('timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text)'::regprocedure,
+ WHERE p.oid IN ('timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text,text)'::regprocedure,
                  'timepool.cancel_reservation(bigint,text)'::regprocedure,
                  'timepool.set_reservation_status(bigint,text)'::regprocedure,
-                 'timepool.availability(date,text,text,text)'::regprocedure,
-                 'timepool.can_book(text,date,time,text)'::regprocedure,
+                 'timepool.availability(date,text,text,text,text)'::regprocedure,
+                 'timepool.can_book(text,date,time,text,text)'::regprocedure,
                  'timepool.pool_lock_key(bigint,date,text)'::regprocedure,
                  'timepool.delete_service(text,boolean)'::regprocedure,
                  'timepool.restore_service(bigint)'::regprocedure,
                  'timepool.clinic_now()'::regprocedure,
-                 'timepool.clinic_today()'::regprocedure,
+                 'timepool.clinic_today(text)'::regprocedure,
                  'timepool.audit_change()'::regprocedure,
                  'timepool.audit_log_append_only()'::regprocedure,
                  'timepool.keep_service_code()'::regprocedure,
@@ -124,26 +143,29 @@ SELECT is(has_function_privilege('public', p.oid, 'EXECUTE'), false,
                  'timepool.lock_pool(bigint,date,text)'::regprocedure,
                  'timepool.keep_triggers()'::regprocedure,
                  -- 1.4
-                 'timepool.open_slots(text,date,date,integer,text)'::regprocedure,
-                 'timepool.check_booking(text,date,time,text)'::regprocedure,
-                 'timepool.hold_slot(text,date,time,text,interval,text)'::regprocedure,
+                 'timepool.open_slots(text,date,date,integer,text,text)'::regprocedure,
+                 'timepool.check_booking(text,date,time,text,text)'::regprocedure,
+                 'timepool.hold_slot(text,date,time,text,interval,text,text)'::regprocedure,
                  'timepool.confirm_hold(uuid,text,text,text,text,jsonb)'::regprocedure,
                  'timepool.release_hold(uuid)'::regprocedure,
                  'timepool.expire_holds()'::regprocedure,
-                 'timepool.book_online(text,date,time,text,text,text,text,jsonb,text,text)'::regprocedure,
+                 'timepool.book_online(text,date,time,text,text,text,text,jsonb,text,text,text)'::regprocedure,
                  'timepool.get_booking(uuid)'::regprocedure,
                  'timepool.cancel_booking(uuid,text)'::regprocedure,
                  'timepool.reschedule_booking(uuid,date,time,text)'::regprocedure,
                  'timepool.reschedule_reservation(bigint,date,time,text)'::regprocedure,
                  -- 1.5
-                 'timepool.utilization(date,date,text)'::regprocedure,
-                 'timepool.schedule_notify()'::regprocedure)
+                 'timepool.utilization(date,date,text,text)'::regprocedure,
+                 'timepool.schedule_notify()'::regprocedure,
+                 -- 1.7
+                 'timepool.locations_check_row()'::regprocedure,
+                 'timepool.resources_location()'::regprocedure)
  ORDER BY p.proname;
 -- 1.4: each new function is EXECUTE for its owner alone (and tp_admin, whom
 -- this file granted EXECUTE ON ALL FUNCTIONS)
 SELECT is((SELECT count(*)::int FROM pg_proc p
-            WHERE p.oid IN ('timepool.open_slots(text,date,date,integer,text)'::regprocedure, 'timepool.check_booking(text,date,time,text)'::regprocedure, 'timepool.hold_slot(text,date,time,text,interval,text)'::regprocedure, 'timepool.confirm_hold(uuid,text,text,text,text,jsonb)'::regprocedure, 'timepool.release_hold(uuid)'::regprocedure, 'timepool.expire_holds()'::regprocedure,
-                            'timepool.book_online(text,date,time,text,text,text,text,jsonb,text,text)'::regprocedure, 'timepool.get_booking(uuid)'::regprocedure, 'timepool.cancel_booking(uuid,text)'::regprocedure, 'timepool.reschedule_booking(uuid,date,time,text)'::regprocedure, 'timepool.reschedule_reservation(bigint,date,time,text)'::regprocedure)
+            WHERE p.oid IN ('timepool.open_slots(text,date,date,integer,text,text)'::regprocedure, 'timepool.check_booking(text,date,time,text,text)'::regprocedure, 'timepool.hold_slot(text,date,time,text,interval,text,text)'::regprocedure, 'timepool.confirm_hold(uuid,text,text,text,text,jsonb)'::regprocedure, 'timepool.release_hold(uuid)'::regprocedure, 'timepool.expire_holds()'::regprocedure,
+                            'timepool.book_online(text,date,time,text,text,text,text,jsonb,text,text,text)'::regprocedure, 'timepool.get_booking(uuid)'::regprocedure, 'timepool.cancel_booking(uuid,text)'::regprocedure, 'timepool.reschedule_booking(uuid,date,time,text)'::regprocedure, 'timepool.reschedule_reservation(bigint,date,time,text)'::regprocedure)
               AND p.prosecdef
               AND EXISTS (SELECT FROM aclexplode(p.proacl) a WHERE a.grantee = p.proowner AND a.privilege_type = 'EXECUTE')
               AND NOT EXISTS (SELECT FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
@@ -152,13 +174,13 @@ SELECT is((SELECT count(*)::int FROM pg_proc p
 SELECT is(has_function_privilege('tp_app', p.oid, 'EXECUTE'), false,
           'tp_app (granted availability, can_book, book_service) cannot execute ' || p.oid::regprocedure::text)
   FROM pg_proc p
- WHERE p.oid IN ('timepool.open_slots(text,date,date,integer,text)'::regprocedure,
-                 'timepool.check_booking(text,date,time,text)'::regprocedure,
-                 'timepool.hold_slot(text,date,time,text,interval,text)'::regprocedure,
+ WHERE p.oid IN ('timepool.open_slots(text,date,date,integer,text,text)'::regprocedure,
+                 'timepool.check_booking(text,date,time,text,text)'::regprocedure,
+                 'timepool.hold_slot(text,date,time,text,interval,text,text)'::regprocedure,
                  'timepool.confirm_hold(uuid,text,text,text,text,jsonb)'::regprocedure,
                  'timepool.release_hold(uuid)'::regprocedure,
                  'timepool.expire_holds()'::regprocedure,
-                 'timepool.book_online(text,date,time,text,text,text,text,jsonb,text,text)'::regprocedure,
+                 'timepool.book_online(text,date,time,text,text,text,text,jsonb,text,text,text)'::regprocedure,
                  'timepool.get_booking(uuid)'::regprocedure,
                  'timepool.cancel_booking(uuid,text)'::regprocedure,
                  'timepool.reschedule_booking(uuid,date,time,text)'::regprocedure,
@@ -166,13 +188,13 @@ SELECT is(has_function_privilege('tp_app', p.oid, 'EXECUTE'), false,
  ORDER BY p.proname;
 -- 1.5: the same for utilization() and schedule_notify()
 SELECT is((SELECT count(*)::int FROM pg_proc p
-            WHERE p.oid IN ('timepool.utilization(date,date,text)'::regprocedure, 'timepool.schedule_notify()'::regprocedure)
+            WHERE p.oid IN ('timepool.utilization(date,date,text,text)'::regprocedure, 'timepool.schedule_notify()'::regprocedure)
               AND p.prosecdef
               AND EXISTS (SELECT FROM aclexplode(p.proacl) a WHERE a.grantee = p.proowner AND a.privilege_type = 'EXECUTE')
               AND NOT EXISTS (SELECT FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
                                WHERE a.grantee <> p.proowner AND a.grantee NOT IN ('tp_admin'::regrole))),
           2, '1.5''s utilization and schedule_notify are SECURITY DEFINER with an ACL of their own: EXECUTE for the owner, and only tp_admin''s grant besides');
-SELECT is(has_function_privilege('tp_app', 'timepool.utilization(date,date,text)', 'EXECUTE'), false,
+SELECT is(has_function_privilege('tp_app', 'timepool.utilization(date,date,text,text)', 'EXECUTE'), false,
           'tp_app (granted availability, can_book, book_service) cannot execute utilization (1.5)');
 SELECT is_empty(
   $$SELECT c.oid::regclass::text FROM pg_class c
@@ -218,13 +240,13 @@ RESET ROLE;
 ---------------------------------------------------------------------------
 -- tp_app: EXECUTE on availability, can_book and book_service only
 ---------------------------------------------------------------------------
-SELECT function_privs_are('timepool', 'availability', ARRAY['date', 'text', 'text', 'text'],
+SELECT function_privs_are('timepool', 'availability', ARRAY['date', 'text', 'text', 'text', 'text'],
                           'tp_app', ARRAY['EXECUTE'], 'tp_app may execute availability');
-SELECT function_privs_are('timepool', 'can_book', ARRAY['text', 'date', 'time without time zone', 'text'],
+SELECT function_privs_are('timepool', 'can_book', ARRAY['text', 'date', 'time without time zone', 'text', 'text'],
                           'tp_app', ARRAY['EXECUTE'], 'tp_app may execute can_book');
 SELECT function_privs_are('timepool', 'book_service',
                           ARRAY['text', 'date', 'time without time zone', 'text', 'text', 'text', 'text',
-                                'jsonb', 'text', 'text', 'text'],
+                                'jsonb', 'text', 'text', 'text', 'text'],
                           'tp_app', ARRAY['EXECUTE'], 'tp_app may execute book_service');
 SELECT function_privs_are('timepool', 'cancel_reservation', ARRAY['bigint', 'text'],
                           'tp_app', '{}'::name[], 'tp_app may not execute cancel_reservation');
@@ -236,6 +258,8 @@ SELECT table_privs_are('timepool', 'services', 'tp_app', '{}'::name[],
                        'tp_app has no privilege on timepool.services');
 SELECT table_privs_are('timepool', 'resource_services', 'tp_app', '{}'::name[],
                        'tp_app has no privilege on timepool.resource_services (1.3)');
+SELECT table_privs_are('timepool', 'locations', 'tp_app', '{}'::name[],
+                       'tp_app has no privilege on timepool.locations (1.7)');
 
 SET LOCAL ROLE tp_app;
 SELECT is(current_user::text, 'tp_app', 'SET LOCAL ROLE tp_app took effect');
@@ -289,6 +313,14 @@ RESET ROLE;
 SET LOCAL ROLE tp_app;
 SELECT throws_ok($$INSERT INTO timepool.resource_services (resource_id, service_id) VALUES (1, 1)$$, '42501', NULL,
                  'tp_app cannot INSERT INTO timepool.resource_services');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT throws_ok($$SELECT * FROM timepool.locations$$, '42501', NULL,
+                 'tp_app cannot SELECT timepool.locations (1.7)');
+RESET ROLE;
+SET LOCAL ROLE tp_app;
+SELECT throws_ok($$UPDATE timepool.locations SET time_zone = 'UTC'$$, '42501', NULL,
+                 'tp_app cannot UPDATE timepool.locations (1.7)');
 RESET ROLE;
 SET LOCAL ROLE tp_app;
 SELECT throws_ok($$SELECT timepool.cancel_reservation(1)$$, '42501', NULL,
@@ -672,7 +704,9 @@ SELECT is_empty(
                                'timepool.touch_updated_at()', 'timepool.fill_capacity()',
                                'timepool.keep_service_code()', 'timepool.settings_keep_row()',
                                'timepool.settings_keep_table()', 'timepool.audit_log_append_only()',
-                               'timepool.schedule_notify()']::regprocedure[]) p
+                               'timepool.schedule_notify()',
+                               -- 1.7
+                               'timepool.locations_check_row()', 'timepool.resources_location()']::regprocedure[]) p
      WHERE NOT has_function_privilege('tp_intruder', p, 'EXECUTE')$$,
   'tp_intruder may execute every trigger function of timepool (GRANT EXECUTE ON ALL FUNCTIONS)');
 CREATE TEMP TABLE audit_mark AS SELECT count(*) AS n FROM timepool.audit_log;
@@ -697,6 +731,8 @@ CREATE TEMP TABLE clinic_time_slots (id bigint, start_time time, end_time time, 
 CREATE TEMP TABLE settings (id smallint, time_zone text, min_notice_minutes integer,
                             max_advance_days integer, updated_at timestamptz);
 CREATE TEMP TABLE audit_log (id bigint, changed_by text);
+-- 1.7: what locations_check_row() reads of a location
+CREATE TEMP TABLE locations (id bigint, code text, name text, time_zone text, updated_at timestamptz);
 
 CREATE TRIGGER t AFTER INSERT OR UPDATE OR DELETE ON reservations
   FOR EACH ROW EXECUTE FUNCTION timepool.audit_change();
@@ -769,13 +805,28 @@ SELECT throws_ok($$INSERT INTO audit_log VALUES (1, 'tp_intruder')$$,
                  '39P01', 'audit_log_append_only() fired on table "audit_log"',
                  'audit_log_append_only() refuses to run on a temp audit_log (39P01)');
 DROP TRIGGER t ON audit_log;
+-- 1.7
+CREATE TRIGGER t BEFORE INSERT OR UPDATE ON locations
+  FOR EACH ROW EXECUTE FUNCTION timepool.locations_check_row();
+SELECT throws_ok($$INSERT INTO locations VALUES (1, 'TEMP', 'Temp', 'No/Such_Zone', now())$$,
+                 '39P01', 'locations_check_row() fired on table "locations"',
+                 'locations_check_row() refuses to run on a temp locations (39P01)');
+DROP TRIGGER t ON locations;
+CREATE TRIGGER t BEFORE INSERT ON resources
+  FOR EACH ROW EXECUTE FUNCTION timepool.resources_location();
+SELECT throws_ok($$INSERT INTO resources VALUES (2, 'DR_U', 'Temp 2', true, now(), now())$$,
+                 '39P01', 'resources_location() fired on table "resources"',
+                 'resources_location() (SECURITY DEFINER) refuses to run on a temp resources (39P01)');
+DROP TRIGGER t ON resources;
 RESET ROLE;
+SELECT is((SELECT array_agg(code ORDER BY id) FROM timepool.locations), ARRAY['MAIN'],
+          'nothing tp_intruder''s temp tables fired made a location (MAIN, of the first resource, is the only one)');
 SELECT is((SELECT count(*) FROM timepool.audit_log), (SELECT n FROM audit_mark),
           'nothing tp_intruder''s temp tables fired was written to timepool.audit_log');
 SELECT is((SELECT count(*)::int FROM timepool.audit_log WHERE changed_by = 'tp_intruder'), 0,
           'timepool.audit_log has no row by tp_intruder');
 DROP TABLE pg_temp.reservations, pg_temp.resources, pg_temp.services, pg_temp.clinic_time_slots,
-           pg_temp.settings, pg_temp.audit_log, pg_temp.audit_mark;
+           pg_temp.settings, pg_temp.audit_log, pg_temp.locations, pg_temp.audit_mark;
 
 ---------------------------------------------------------------------------
 -- 1.5: schedule_notify() runs only as the AFTER row trigger of
@@ -846,7 +897,7 @@ CREATE ROLE clinic_reports NOLOGIN;
 GRANT USAGE ON SCHEMA timepool TO clinic_reports;
 GRANT SELECT ON timepool.daily_overview, timepool.service_stats, timepool.resource_stats,
                 timepool.overbooked_pools, timepool.nearly_full TO clinic_reports;
-GRANT EXECUTE ON FUNCTION timepool.utilization(date, date, text), timepool.clinic_today(), timepool.clinic_now()
+GRANT EXECUTE ON FUNCTION timepool.utilization(date, date, text, text), timepool.clinic_today(text), timepool.clinic_now()
   TO clinic_reports;
 -- its privileges, from the catalogue: on every relation and function
 SELECT set_eq(
@@ -873,7 +924,7 @@ SELECT is_empty(
 SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p
                  WHERE p.pronamespace = 'timepool'::regnamespace
                    AND has_function_privilege('clinic_reports', p.oid, 'EXECUTE')$$,
-              ARRAY['timepool.utilization(date,date,text)', 'timepool.clinic_today()', 'timepool.clinic_now()',
+              ARRAY['timepool.utilization(date,date,text,text)', 'timepool.clinic_today(text)', 'timepool.clinic_now()',
                     -- PUBLIC's
                     'timepool.time_range(time without time zone,time without time zone)',
                     'timepool.time_range(time without time zone,time without time zone,text)',
@@ -890,14 +941,14 @@ SELECT is(ARRAY[has_table_privilege('clinic_reports', 'timepool.reservations', '
                 has_table_privilege('clinic_reports', 'timepool.bookable_services', 'SELECT')],
           ARRAY[false, false, false, false, false, false],
           'has_table_privilege: clinic_reports may not SELECT reservations, services, settings, audit_log, reservation_history or bookable_services');
-SELECT is(ARRAY[has_function_privilege('clinic_reports', 'timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text)', 'EXECUTE'),
+SELECT is(ARRAY[has_function_privilege('clinic_reports', 'timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text,text)', 'EXECUTE'),
                 has_function_privilege('clinic_reports', 'timepool.cancel_reservation(bigint,text)', 'EXECUTE'),
                 has_function_privilege('clinic_reports', 'timepool.set_reservation_status(bigint,text)', 'EXECUTE'),
                 has_function_privilege('clinic_reports', 'timepool.reschedule_reservation(bigint,date,time,text)', 'EXECUTE'),
                 has_function_privilege('clinic_reports', 'timepool.delete_service(text,boolean)', 'EXECUTE'),
                 has_function_privilege('clinic_reports', 'timepool.restore_service(bigint)', 'EXECUTE'),
                 has_function_privilege('clinic_reports', 'timepool.expire_holds()', 'EXECUTE'),
-                has_function_privilege('clinic_reports', 'timepool.availability(date,text,text,text)', 'EXECUTE'),
+                has_function_privilege('clinic_reports', 'timepool.availability(date,text,text,text,text)', 'EXECUTE'),
                 has_function_privilege('clinic_reports', 'timepool.schedule_notify()', 'EXECUTE')],
           ARRAY[false, false, false, false, false, false, false, false, false],
           'has_function_privilege: clinic_reports may not execute book_service, the staff functions (cancel_reservation, set_reservation_status, reschedule_reservation, delete_service, restore_service, expire_holds), availability or schedule_notify');
@@ -960,8 +1011,8 @@ RESET ROLE;
 SET LOCAL ROLE clinic_reports;
 SELECT results_eq($$SELECT * FROM timepool.nearly_full ORDER BY date, resource, period$$,
                   $$VALUES ('DR_A'::text, '2025-11-15'::date, 'MORNING'::text, '09:00'::time, '12:00'::time,
-                            180, 160, 20, 0.8889::numeric, 80)$$,
-                  'clinic_reports reads nearly_full: DR_A''s morning of 2025-11-15, booked to 88.89% (at least 80)');
+                            180, 160, 20, 0.8889::numeric, 80, 'MAIN'::text)$$,
+                  'clinic_reports reads nearly_full: DR_A''s morning of 2025-11-15 at MAIN, booked to 88.89% (at least 80)');
 RESET ROLE;
 -- and nothing else: every attempt is refused for want of a privilege
 SET LOCAL ROLE clinic_reports;

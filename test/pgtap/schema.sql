@@ -1,17 +1,17 @@
--- test/pgtap/schema.sql: the objects timepool 1.6 installs (1.0's install
--- script and the 1.0--1.1, 1.1--1.2, 1.2--1.3, 1.3--1.4, 1.4--1.5 and
--- 1.5--1.6 upgrades), as the scripts declare them: tables, columns, indexes, views,
+-- test/pgtap/schema.sql: the objects timepool 1.7 installs (1.0's install
+-- script and the 1.0--1.1, 1.1--1.2, 1.2--1.3, 1.3--1.4, 1.4--1.5,
+-- 1.5--1.6 and 1.6--1.7 upgrades), as the scripts declare them: tables, columns, indexes, views,
 -- functions, triggers, the event trigger, comments, and how the extension
 -- is registered.
 BEGIN;
 CREATE EXTENSION timepool;
-SELECT plan(629);
+SELECT plan(673);
 
 -- the extension and its schema
 SELECT has_schema('timepool');
 SELECT has_extension('timepool', 'timepool', 'extension timepool is installed in schema timepool');
-SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'timepool'), '1.6',
-          'timepool is installed at version 1.6');
+SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'timepool'), '1.7',
+          'timepool is installed at version 1.7');
 SELECT is((SELECT extrelocatable FROM pg_extension WHERE extname = 'timepool'), false,
           'timepool is not relocatable');
 SELECT is((SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'timepool'),
@@ -22,7 +22,79 @@ SELECT tables_are('timepool', ARRAY['resources', 'services', 'clinic_time_slots'
                                     'schedule_overrides', 'reservations',
                                     'service_categories', 'settings', 'audit_log',
                                     'resource_services', 'notify_queue',
-                                    'import_rows', 'import_services', 'import_statuses', 'imported']);
+                                    'import_rows', 'import_services', 'import_statuses', 'imported',
+                                    'locations']);
+-- 1.7: the locations, a config table; every resource at one
+SELECT columns_are('timepool', 'locations',
+  ARRAY['id', 'code', 'name', 'time_zone', 'min_notice_minutes', 'max_advance_days', 'cancel_notice_minutes',
+        'online_status', 'nearly_full_percent', 'created_at', 'updated_at'],
+  'locations has its code, name, time zone, the five policy values and its timestamps');
+SELECT col_is_pk('timepool', 'locations', 'id', 'locations.id is the primary key');
+SELECT col_is_unique('timepool', 'locations', 'code'::name, 'locations.code is UNIQUE');
+SELECT set_eq(
+  $$SELECT attname::text, attnotnull FROM pg_attribute
+     WHERE attrelid = 'timepool.locations'::regclass AND attnum > 0 AND NOT attisdropped$$,
+  $$VALUES ('id', true), ('code', true), ('name', true), ('time_zone', false), ('min_notice_minutes', false),
+           ('max_advance_days', false), ('cancel_notice_minutes', false), ('online_status', false),
+           ('nearly_full_percent', false), ('created_at', true), ('updated_at', true)$$,
+  'each of a location''s policy values and its time zone may be NULL (the group''s)');
+SELECT col_not_null('timepool', 'resources', 'location_id', 'resources.location_id is NOT NULL');
+SELECT col_hasnt_default('timepool', 'resources', 'location_id',
+                         'resources.location_id has no default: its trigger gives the only location');
+SELECT fk_ok('timepool', 'resources', 'location_id', 'timepool', 'locations', 'id',
+             'resources.location_id references locations.id');
+SELECT ok((SELECT pg_extension_config_dump_ok FROM (SELECT 'timepool.locations'::regclass::oid = ANY (extconfig)
+                                                        AS pg_extension_config_dump_ok
+                                                   FROM pg_extension WHERE extname = 'timepool') c),
+          'locations is a config table: pg_dump dumps its rows');
+SELECT trigger_is('timepool', 'resources', 'resources_location', 'timepool', 'resources_location',
+                  'resources_location() gives a new resource its location');
+SELECT trigger_is('timepool', 'locations', 'locations_check_row', 'timepool', 'locations_check_row',
+                  'locations_check_row() checks the time zone');
+SELECT is((SELECT tgenabled::text FROM pg_trigger
+            WHERE tgrelid = 'timepool.locations'::regclass AND tgname = 'locations_invalidate_cache'), 'A',
+          'locations_invalidate_cache fires in every session (ENABLE ALWAYS)');
+SELECT is((SELECT array_agg(attname::text || ' ' || format_type(atttypid, atttypmod) ORDER BY attnum)
+             FROM pg_attribute WHERE attrelid = 'timepool.locations'::regclass AND attnum > 0 AND NOT attisdropped),
+          ARRAY['id bigint', 'code text', 'name text', 'time_zone text', 'min_notice_minutes integer',
+                'max_advance_days integer', 'cancel_notice_minutes integer', 'online_status text',
+                'nearly_full_percent integer', 'created_at timestamp with time zone',
+                'updated_at timestamp with time zone'],
+          'locations: its columns, in order, with their types');
+SELECT col_default_is('timepool', 'locations', 'created_at', 'now()'::text, 'locations.created_at defaults to now()');
+SELECT col_default_is('timepool', 'locations', 'updated_at', 'now()'::text, 'locations.updated_at defaults to now()');
+SELECT is_empty(
+  $$SELECT attname::text FROM pg_attribute
+     WHERE attrelid = 'timepool.locations'::regclass AND attnum > 0 AND NOT attisdropped
+       AND attname NOT IN ('created_at', 'updated_at') AND atthasdef$$,
+  'no other column of locations has a default (NULL: the group''s)');
+SELECT col_type_is('timepool', 'resources', 'location_id', 'bigint', 'resources.location_id is bigint');
+SELECT is(obj_description('timepool.locations'::regclass, 'pg_class'),
+          'the clinics of the group: each resource is at one, whose clock (time zone) and booking policy its rules read; a NULL value is the group''s, in timepool.settings',
+          'locations has the comment of the 1.7 script');
+SELECT results_eq(
+  $$SELECT a.attname::text COLLATE "default", col_description(a.attrelid, a.attnum) COLLATE "default"
+      FROM pg_attribute a
+     WHERE a.attrelid = 'timepool.locations'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+       AND col_description(a.attrelid, a.attnum) IS NOT NULL
+     ORDER BY a.attnum$$,
+  $$VALUES
+    ('code', 'the location''s code, as the functions'' p_location takes it'),
+    ('name', 'the clinic''s name'),
+    ('time_zone', 'the clinic''s time zone, a name from pg_timezone_names; NULL: settings.time_zone'),
+    ('min_notice_minutes', 'NULL: settings.min_notice_minutes (a service''s own notice wins over both)'),
+    ('max_advance_days', 'NULL: settings.max_advance_days (a service''s own limit wins over both)'),
+    ('cancel_notice_minutes', 'NULL: settings.cancel_notice_minutes (a service''s own notice wins over both)'),
+    ('online_status', 'PENDING or CONFIRMED: the status of an online booking here; NULL: settings.online_status'),
+    ('nearly_full_percent', 'the threshold of timepool.nearly_full here; NULL: settings.nearly_full_percent')$$,
+  'locations'' columns have the comments of the 1.7 script (id and the timestamps none)');
+SELECT is(col_description('timepool.resources'::regclass,
+                          (SELECT attnum FROM pg_attribute WHERE attrelid = 'timepool.resources'::regclass
+                                                            AND attname = 'location_id')::int),
+          'the location the resource is at: its clock and booking policy; without one, the group''s only location',
+          'resources.location_id has the comment of the 1.7 script');
+SELECT is((SELECT count(*)::int FROM timepool.locations), 0,
+          'locations is empty after CREATE EXTENSION (the first resource makes MAIN)');
 -- 1.6: the notifier's queue, unlogged, no privilege for anyone, no config table
 SELECT has_table('timepool', 'notify_queue', 'table timepool.notify_queue exists');
 SELECT is((SELECT relpersistence FROM pg_class WHERE oid = 'timepool.notify_queue'::regclass), 'u',
@@ -81,7 +153,7 @@ SELECT is((SELECT array_agg(attname::text || ' ' || format_type(atttypid, atttyp
 SELECT sequences_are('timepool', ARRAY['resources_id_seq', 'services_id_seq',
                                        'clinic_time_slots_id_seq', 'schedule_overrides_id_seq',
                                        'reservations_id_seq', 'service_categories_id_seq',
-                                       'audit_log_id_seq']);
+                                       'audit_log_id_seq', 'locations_id_seq']);
 SELECT set_eq(
   $$SELECT typname::text FROM pg_type
      WHERE typnamespace = 'timepool'::regnamespace AND typtype = 'r'$$,
@@ -107,11 +179,12 @@ SELECT set_eq(
            ('reservations', 'a', 'timepool.reservations_id_seq'),
            ('service_categories', 'a', 'timepool.service_categories_id_seq'),
            ('audit_log', 'a', 'timepool.audit_log_id_seq'),
+           ('locations', 'a', 'timepool.locations_id_seq'),
            ('settings', '', NULL)$$,
   'every table''s id is GENERATED ALWAYS AS IDENTITY with its own sequence, but settings'' (a plain smallint)');
 
 -- timepool.resources: columns, types, NOT NULL, defaults
-SELECT columns_are('timepool', 'resources', ARRAY['id', 'code', 'name', 'is_active', 'created_at', 'updated_at', 'max_concurrent'], 'resources has exactly the columns of the install script and the 1.3 upgrade');
+SELECT columns_are('timepool', 'resources', ARRAY['id', 'code', 'name', 'is_active', 'created_at', 'updated_at', 'max_concurrent', 'location_id'], 'resources has exactly the columns of the install script and the 1.3 and 1.7 upgrades');
 SELECT col_is_pk('timepool', 'resources', 'id', 'resources.id is the primary key');
 SELECT col_type_is('timepool', 'resources', 'id', 'bigint', 'resources.id is bigint');
 SELECT col_not_null('timepool', 'resources', 'id', 'resources.id is NOT NULL');
@@ -581,7 +654,18 @@ SELECT set_eq(
     ('timepool.import_statuses', 'import_statuses_pkey', 'p'),
     ('timepool.import_statuses', 'import_statuses_status_valid', 'c'),
     ('timepool.imported', 'imported_pkey', 'p'),
-    ('timepool.imported', 'imported_reservation_id_key', 'u')$$,
+    ('timepool.imported', 'imported_reservation_id_key', 'u'),
+    ('timepool.resources', 'resources_location_id_fkey', 'f'),
+    ('timepool.locations', 'locations_pkey', 'p'),
+    ('timepool.locations', 'locations_code_key', 'u'),
+    ('timepool.locations', 'locations_code_format', 'c'),
+    ('timepool.locations', 'locations_name_length', 'c'),
+    ('timepool.locations', 'locations_min_notice_range', 'c'),
+    ('timepool.locations', 'locations_max_advance_range', 'c'),
+    ('timepool.locations', 'locations_cancel_notice_range', 'c'),
+    ('timepool.locations', 'locations_online_status_check', 'c'),
+    ('timepool.locations', 'locations_nearly_full_range', 'c'),
+    ('timepool.locations', 'locations_id_positive', 'c')$$,
   'the tables have exactly the named constraints of the install script and the upgrades (services_category_length and settings_pkey are gone)');
 -- what the constraints 1.1 added say
 SELECT set_eq(
@@ -629,6 +713,25 @@ SELECT set_eq(
     ('resource_services_service_id_fkey', 'FOREIGN KEY (service_id) REFERENCES timepool.services(id) ON DELETE CASCADE')$$,
   'the constraints 1.3 added: max_concurrent >= 1 (NULL passes), resource_services'' key and its two cascading foreign keys');
 
+-- what the constraints 1.7 added say
+SELECT set_eq(
+  $$SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint
+     WHERE connamespace = 'timepool'::regnamespace
+       AND (conrelid = 'timepool.locations'::regclass OR conname = 'resources_location_id_fkey')$$,
+  $$VALUES
+    ('locations_pkey', 'PRIMARY KEY (id)'),
+    ('locations_code_key', 'UNIQUE (code)'),
+    ('locations_code_format', 'CHECK ((code ~ ''^[A-Z][A-Z0-9_]{0,49}$''::text))'),
+    ('locations_name_length', 'CHECK (((char_length(btrim(name)) >= 1) AND (char_length(btrim(name)) <= 200)))'),
+    ('locations_min_notice_range', 'CHECK (((min_notice_minutes >= 0) AND (min_notice_minutes <= 525600)))'),
+    ('locations_max_advance_range', 'CHECK (((max_advance_days >= 0) AND (max_advance_days <= 3660)))'),
+    ('locations_cancel_notice_range', 'CHECK (((cancel_notice_minutes >= 0) AND (cancel_notice_minutes <= 525600)))'),
+    ('locations_online_status_check', 'CHECK ((online_status = ANY (ARRAY[''PENDING''::text, ''CONFIRMED''::text])))'),
+    ('locations_nearly_full_range', 'CHECK (((nearly_full_percent >= 1) AND (nearly_full_percent <= 100)))'),
+    ('locations_id_positive', 'CHECK ((id > 0))'),
+    ('resources_location_id_fkey', 'FOREIGN KEY (location_id) REFERENCES timepool.locations(id) ON DELETE RESTRICT')$$,
+  'the constraints 1.7 added: locations'' key, unique code, its code and name, the policy ranges, the online status, a positive id; resources'' location, RESTRICT');
+
 -- foreign keys and what deleting the referenced row does
 SELECT fk_ok('timepool', 'clinic_time_slots', 'resource_id', 'timepool', 'resources', 'id',
              'clinic_time_slots.resource_id references resources.id');
@@ -653,8 +756,9 @@ SELECT set_eq(
            ('reservations_service_id_fkey', 'r'),
            ('services_category_fkey', 'r'),
            ('resource_services_resource_id_fkey', 'c'),
-           ('resource_services_service_id_fkey', 'c')$$,
-  'schedule rows cascade with their resource; reservations RESTRICT deleting a resource or service; services RESTRICT deleting their category; resource_services rows cascade with their resource or service');
+           ('resource_services_service_id_fkey', 'c'),
+           ('resources_location_id_fkey', 'r')$$,
+  'schedule rows cascade with their resource; reservations RESTRICT deleting a resource or service; services RESTRICT deleting their category; resource_services rows cascade with their resource or service; resources RESTRICT deleting their location');
 SELECT set_eq(
   $$SELECT conname::text, confupdtype::text FROM pg_constraint
      WHERE connamespace = 'timepool'::regnamespace AND contype = 'f'$$,
@@ -664,7 +768,8 @@ SELECT set_eq(
            ('reservations_service_id_fkey', 'a'),
            ('services_category_fkey', 'c'),
            ('resource_services_resource_id_fkey', 'a'),
-           ('resource_services_service_id_fkey', 'a')$$,
+           ('resource_services_service_id_fkey', 'a'),
+           ('resources_location_id_fkey', 'a')$$,
   'a category''s new code cascades to its services (ON UPDATE CASCADE); the other keys are ids');
 SELECT col_is_unique('timepool', 'resources', 'code'::name, 'resources.code is UNIQUE');
 SELECT col_is_unique('timepool', 'reservations', 'idempotency_key'::name,
@@ -672,7 +777,7 @@ SELECT col_is_unique('timepool', 'reservations', 'idempotency_key'::name,
 SELECT col_is_unique('timepool', 'service_categories', 'code'::name, 'service_categories.code is UNIQUE');
 
 -- indexes
-SELECT indexes_are('timepool', 'resources', ARRAY['resources_pkey', 'resources_code_key']);
+SELECT indexes_are('timepool', 'resources', ARRAY['resources_pkey', 'resources_code_key', 'resources_location_idx']);
 SELECT indexes_are('timepool', 'services', ARRAY['services_pkey', 'services_code_key', 'services_category_idx']);
 SELECT indexes_are('timepool', 'clinic_time_slots',
                    ARRAY['clinic_time_slots_pkey', 'clinic_time_slots_no_overlap',
@@ -690,6 +795,11 @@ SELECT indexes_are('timepool', 'service_categories', ARRAY['service_categories_p
 SELECT indexes_are('timepool', 'settings', '{}'::name[], 'settings has no index (1.2 dropped settings_pkey)');
 SELECT indexes_are('timepool', 'audit_log', ARRAY['audit_log_pkey', 'audit_log_row_idx']);
 SELECT indexes_are('timepool', 'resource_services', ARRAY['resource_services_pkey', 'resource_services_service_idx']);
+-- 1.7
+SELECT indexes_are('timepool', 'locations', ARRAY['locations_pkey', 'locations_code_key']);
+SELECT is(pg_get_indexdef('timepool.resources_location_idx'::regclass),
+          'CREATE INDEX resources_location_idx ON timepool.resources USING btree (location_id)',
+          'resources_location_idx (1.7): (location_id), for the foreign key');
 SELECT has_index('timepool', 'resource_services', 'resource_services_service_idx',
                  'index resource_services_service_idx exists');
 SELECT is(pg_get_indexdef('timepool.resource_services_service_idx'::regclass),
@@ -786,13 +896,15 @@ SELECT functions_are('timepool', ARRAY[
   'notify_wait', 'import_run', 'import_reservations',
   -- 1.5
   'utilization', 'schedule_notify',
+  -- 1.7
+  'locations_check_row', 'resources_location',
   -- constructors PostgreSQL makes for the two range types
   'time_range', 'time_multirange', 'label_range', 'label_multirange']);
-SELECT has_function('timepool', 'availability', ARRAY['date', 'text', 'text', 'text']);
-SELECT has_function('timepool', 'can_book', ARRAY['text', 'date', 'time without time zone', 'text']);
+SELECT has_function('timepool', 'availability', ARRAY['date', 'text', 'text', 'text', 'text']);
+SELECT has_function('timepool', 'can_book', ARRAY['text', 'date', 'time without time zone', 'text', 'text']);
 SELECT has_function('timepool', 'book_service',
                     ARRAY['text', 'date', 'time without time zone', 'text', 'text', 'text', 'text', 'jsonb',
-                          'text', 'text', 'text']);
+                          'text', 'text', 'text', 'text']);
 SELECT has_function('timepool', 'cancel_reservation', ARRAY['bigint', 'text']);
 SELECT has_function('timepool', 'set_reservation_status', ARRAY['bigint', 'text']);
 SELECT has_function('timepool', 'pool_lock_key', ARRAY['bigint', 'date', 'text']);
@@ -804,7 +916,7 @@ SELECT has_function('timepool', 'invalidate_cache', '{}'::name[]);
 SELECT has_function('timepool', 'delete_service', ARRAY['text', 'boolean']);
 SELECT has_function('timepool', 'restore_service', ARRAY['bigint']);
 SELECT has_function('timepool', 'clinic_now', '{}'::name[]);
-SELECT has_function('timepool', 'clinic_today', '{}'::name[]);
+SELECT has_function('timepool', 'clinic_today', ARRAY['text']);
 SELECT has_function('timepool', 'audit_change', '{}'::name[]);
 SELECT has_function('timepool', 'audit_log_append_only', '{}'::name[]);
 SELECT has_function('timepool', 'keep_service_code', '{}'::name[]);
@@ -813,6 +925,9 @@ SELECT has_function('timepool', 'settings_keep_table', '{}'::name[]);
 SELECT has_function('timepool', 'lock_service', ARRAY['bigint']);
 SELECT has_function('timepool', 'lock_pool', ARRAY['bigint', 'date', 'text']);
 SELECT has_function('timepool', 'keep_triggers', '{}'::name[]);
+-- 1.7
+SELECT has_function('timepool', 'locations_check_row', '{}'::name[]);
+SELECT has_function('timepool', 'resources_location', '{}'::name[]);
 SELECT is((SELECT count(*)::int FROM pg_proc
             WHERE pronamespace = 'timepool'::regnamespace
               AND proname IN ('availability', 'can_book', 'book_service', 'cancel_reservation',
@@ -821,19 +936,23 @@ SELECT is((SELECT count(*)::int FROM pg_proc
                               'lock_pool', 'keep_triggers', 'open_slots', 'check_booking', 'hold_slot',
                               'confirm_hold', 'release_hold', 'expire_holds', 'book_online', 'get_booking',
                               'cancel_booking', 'reschedule_booking', 'reschedule_reservation',
-                              'utilization', 'schedule_notify')),
-          26, 'no overloads: one function of each name');
+                              'utilization', 'schedule_notify',
+                              -- 1.7
+                              'locations_check_row', 'resources_location')),
+          28, 'no overloads: one function of each name (1.7 replaced the nine that take p_location, clinic_today too)');
 
 -- argument names and defaults
-SELECT is(pg_get_function_arguments('timepool.availability(date,text,text,text)'::regprocedure),
-          'p_date date, p_period text DEFAULT NULL::text, p_service text DEFAULT NULL::text, p_resource text DEFAULT NULL::text',
-          'availability arguments and defaults');
-SELECT is(pg_get_function_arguments('timepool.can_book(text,date,time,text)'::regprocedure),
-          'p_service text, p_date date, p_time time without time zone DEFAULT NULL::time without time zone, p_resource text DEFAULT NULL::text',
-          'can_book arguments and defaults');
-SELECT is(pg_get_function_arguments('timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text)'::regprocedure),
-          'p_service text, p_date date, p_time time without time zone, p_patient_name text, p_patient_phone text DEFAULT NULL::text, p_patient_email text DEFAULT NULL::text, p_notes text DEFAULT NULL::text, p_details jsonb DEFAULT NULL::jsonb, p_resource text DEFAULT NULL::text, p_status text DEFAULT ''PENDING''::text, p_idempotency_key text DEFAULT NULL::text, OUT id bigint, OUT resource_id bigint, OUT service_id bigint, OUT service_code text, OUT service_name text, OUT duration_minutes integer, OUT buffer_minutes integer, OUT required_minutes integer, OUT price numeric, OUT reservation_date date, OUT start_time time without time zone, OUT end_time time without time zone, OUT period text, OUT status text, OUT patient_name text, OUT patient_phone text, OUT patient_email text, OUT notes text, OUT details jsonb, OUT idempotency_key text, OUT created_at timestamp with time zone, OUT updated_at timestamp with time zone, OUT status_changed_at timestamp with time zone, OUT cancel_reason text, OUT hold_expires_at timestamp with time zone, OUT access_token uuid, OUT hold_token uuid, OUT created boolean',
-          'book_service arguments and defaults (1.4: and the OUT columns)');
+SELECT is(pg_get_function_arguments('timepool.availability(date,text,text,text,text)'::regprocedure),
+          'p_date date, p_period text DEFAULT NULL::text, p_service text DEFAULT NULL::text, p_resource text DEFAULT NULL::text, p_location text DEFAULT NULL::text',
+          'availability arguments and defaults (1.7: p_location)');
+SELECT is(pg_get_function_arguments('timepool.can_book(text,date,time,text,text)'::regprocedure),
+          'p_service text, p_date date, p_time time without time zone DEFAULT NULL::time without time zone, p_resource text DEFAULT NULL::text, p_location text DEFAULT NULL::text',
+          'can_book arguments and defaults (1.7: p_location)');
+SELECT is(pg_get_function_arguments('timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text,text)'::regprocedure),
+          'p_service text, p_date date, p_time time without time zone, p_patient_name text, p_patient_phone text DEFAULT NULL::text, p_patient_email text DEFAULT NULL::text, p_notes text DEFAULT NULL::text, p_details jsonb DEFAULT NULL::jsonb, p_resource text DEFAULT NULL::text, p_status text DEFAULT ''PENDING''::text, p_idempotency_key text DEFAULT NULL::text, p_location text DEFAULT NULL::text, OUT id bigint, OUT resource_id bigint, OUT service_id bigint, OUT service_code text, OUT service_name text, OUT duration_minutes integer, OUT buffer_minutes integer, OUT required_minutes integer, OUT price numeric, OUT reservation_date date, OUT start_time time without time zone, OUT end_time time without time zone, OUT period text, OUT status text, OUT patient_name text, OUT patient_phone text, OUT patient_email text, OUT notes text, OUT details jsonb, OUT idempotency_key text, OUT created_at timestamp with time zone, OUT updated_at timestamp with time zone, OUT status_changed_at timestamp with time zone, OUT cancel_reason text, OUT hold_expires_at timestamp with time zone, OUT access_token uuid, OUT hold_token uuid, OUT created boolean',
+          'book_service arguments and defaults (1.4: and the OUT columns; 1.7: p_location)');
+SELECT is(pg_get_function_arguments('timepool.clinic_today(text)'::regprocedure),
+          'p_location text DEFAULT NULL::text', 'clinic_today arguments and defaults (1.7)');
 SELECT is(pg_get_function_arguments('timepool.cancel_reservation(bigint,text)'::regprocedure),
           'p_id bigint, p_reason text DEFAULT NULL::text', 'cancel_reservation arguments and defaults');
 SELECT is(pg_get_function_arguments('timepool.set_reservation_status(bigint,text)'::regprocedure),
@@ -850,25 +969,25 @@ SELECT is(pg_get_function_arguments('timepool.lock_pool(bigint,date,text)'::regp
           'p_resource_id bigint, p_date date, p_period text', 'lock_pool arguments');
 
 -- return types
-SELECT function_returns('timepool', 'availability', ARRAY['date', 'text', 'text', 'text'], 'setof record');
-SELECT is(pg_get_function_result('timepool.availability(date,text,text,text)'::regprocedure),
+SELECT function_returns('timepool', 'availability', ARRAY['date', 'text', 'text', 'text', 'text'], 'setof record');
+SELECT is(pg_get_function_result('timepool.availability(date,text,text,text,text)'::regprocedure),
           'TABLE(resource text, date date, period text, start_time time without time zone, end_time time without time zone, total_minutes integer, booked_minutes integer, remaining_minutes integer, reservation_count integer, utilization numeric, is_closed boolean, service text, required_minutes integer, can_book boolean)',
           'availability returns the 14 documented columns');
-SELECT function_returns('timepool', 'can_book', ARRAY['text', 'date', 'time without time zone', 'text'], 'boolean');
+SELECT function_returns('timepool', 'can_book', ARRAY['text', 'date', 'time without time zone', 'text', 'text'], 'boolean');
 SELECT function_returns('timepool', 'book_service',
                         ARRAY['text', 'date', 'time without time zone', 'text', 'text', 'text', 'text', 'jsonb',
-                              'text', 'text', 'text'], 'record');
+                              'text', 'text', 'text', 'text'], 'record');
 -- 1.4: book_service returns the reservation's columns, in order, then created
 SELECT is((SELECT array_agg(n ORDER BY o) FROM pg_proc p,
                   unnest(p.proargnames, p.proargmodes::text[]) WITH ORDINALITY AS a(n, m, o)
-            WHERE p.oid = 'timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text)'::regprocedure
+            WHERE p.oid = 'timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text,text)'::regprocedure
               AND m = 'o'),
           (SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute
             WHERE attrelid = 'timepool.reservations'::regclass AND attnum > 0 AND NOT attisdropped) || ARRAY['created'],
           'book_service''s OUT columns are timepool.reservations'' columns in order, then created');
 SELECT is((SELECT array_agg(format_type(t, NULL) ORDER BY o) FROM pg_proc p,
                   unnest(p.proallargtypes, p.proargmodes::text[]) WITH ORDINALITY AS a(t, m, o)
-            WHERE p.oid = 'timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text)'::regprocedure
+            WHERE p.oid = 'timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text,text)'::regprocedure
               AND m = 'o'),
           (SELECT array_agg(format_type(atttypid, NULL) ORDER BY attnum) FROM pg_attribute
             WHERE attrelid = 'timepool.reservations'::regclass AND attnum > 0 AND NOT attisdropped) || ARRAY['boolean'],
@@ -881,36 +1000,40 @@ SELECT function_returns('timepool', 'reservations_guard', '{}'::name[], 'trigger
 SELECT function_returns('timepool', 'delete_service', ARRAY['text', 'boolean'], 'timepool.services');
 SELECT function_returns('timepool', 'restore_service', ARRAY['bigint'], 'timepool.services');
 SELECT function_returns('timepool', 'clinic_now', '{}'::name[], 'timestamp with time zone');
-SELECT function_returns('timepool', 'clinic_today', '{}'::name[], 'date');
+SELECT function_returns('timepool', 'clinic_today', ARRAY['text'], 'date');
 SELECT function_returns('timepool', 'audit_change', '{}'::name[], 'trigger');
 SELECT function_returns('timepool', 'audit_log_append_only', '{}'::name[], 'trigger');
 SELECT function_returns('timepool', 'lock_service', ARRAY['bigint'], 'void');
 SELECT function_returns('timepool', 'lock_pool', ARRAY['bigint', 'date', 'text'], 'void');
 SELECT function_returns('timepool', 'keep_triggers', '{}'::name[], 'event_trigger');
+SELECT function_returns('timepool', 'locations_check_row', '{}'::name[], 'trigger');
+SELECT function_returns('timepool', 'resources_location', '{}'::name[], 'trigger');
 
 -- languages
-SELECT function_lang_is('timepool', 'availability', ARRAY['date', 'text', 'text', 'text'], 'c');
+SELECT function_lang_is('timepool', 'availability', ARRAY['date', 'text', 'text', 'text', 'text'], 'c');
 SELECT function_lang_is('timepool', 'book_service',
                         ARRAY['text', 'date', 'time without time zone', 'text', 'text', 'text', 'text', 'jsonb',
-                              'text', 'text', 'text'], 'c');
+                              'text', 'text', 'text', 'text'], 'c');
 SELECT function_lang_is('timepool', 'reservations_guard', '{}'::name[], 'c');
 SELECT function_lang_is('timepool', 'fill_capacity', '{}'::name[], 'plpgsql');
 SELECT function_lang_is('timepool', 'delete_service', ARRAY['text', 'boolean'], 'plpgsql');
 SELECT function_lang_is('timepool', 'restore_service', ARRAY['bigint'], 'plpgsql');
 SELECT function_lang_is('timepool', 'clinic_now', '{}'::name[], 'c');
-SELECT function_lang_is('timepool', 'clinic_today', '{}'::name[], 'c');
+SELECT function_lang_is('timepool', 'clinic_today', ARRAY['text'], 'c');
 SELECT function_lang_is('timepool', 'audit_change', '{}'::name[], 'c');
 SELECT function_lang_is('timepool', 'audit_log_append_only', '{}'::name[], 'c');
 SELECT function_lang_is('timepool', 'lock_service', ARRAY['bigint'], 'c');
 SELECT function_lang_is('timepool', 'lock_pool', ARRAY['bigint', 'date', 'text'], 'c');
 SELECT function_lang_is('timepool', 'keep_triggers', '{}'::name[], 'plpgsql');
+SELECT function_lang_is('timepool', 'locations_check_row', '{}'::name[], 'plpgsql');
+SELECT function_lang_is('timepool', 'resources_location', '{}'::name[], 'plpgsql');
 
 -- SECURITY DEFINER
-SELECT is_definer('timepool', 'availability', ARRAY['date', 'text', 'text', 'text']);
-SELECT is_definer('timepool', 'can_book', ARRAY['text', 'date', 'time without time zone', 'text']);
+SELECT is_definer('timepool', 'availability', ARRAY['date', 'text', 'text', 'text', 'text']);
+SELECT is_definer('timepool', 'can_book', ARRAY['text', 'date', 'time without time zone', 'text', 'text']);
 SELECT is_definer('timepool', 'book_service',
                   ARRAY['text', 'date', 'time without time zone', 'text', 'text', 'text', 'text', 'jsonb',
-                        'text', 'text', 'text']);
+                        'text', 'text', 'text', 'text']);
 SELECT is_definer('timepool', 'cancel_reservation', ARRAY['bigint', 'text']);
 SELECT is_definer('timepool', 'set_reservation_status', ARRAY['bigint', 'text']);
 SELECT is_definer('timepool', 'reservations_before_write', '{}'::name[]);
@@ -921,7 +1044,7 @@ SELECT isnt_definer('timepool', 'fill_capacity', '{}'::name[]);
 SELECT is_definer('timepool', 'delete_service', ARRAY['text', 'boolean']);
 SELECT is_definer('timepool', 'restore_service', ARRAY['bigint']);
 SELECT is_definer('timepool', 'clinic_now', '{}'::name[]);
-SELECT is_definer('timepool', 'clinic_today', '{}'::name[]);
+SELECT is_definer('timepool', 'clinic_today', ARRAY['text']);
 -- the audit trigger writes the log as its owner; the append-only trigger must
 -- see the writer's own identity
 SELECT is_definer('timepool', 'audit_change', '{}'::name[]);
@@ -934,30 +1057,36 @@ SELECT isnt_definer('timepool', 'settings_keep_table', '{}'::name[]);
 SELECT isnt_definer('timepool', 'lock_service', ARRAY['bigint']);
 SELECT isnt_definer('timepool', 'lock_pool', ARRAY['bigint', 'date', 'text']);
 SELECT isnt_definer('timepool', 'keep_triggers', '{}'::name[]);
+-- 1.7: the locations' row check runs as the writer; resources_location may
+-- make MAIN, which only timepool's owner may insert
+SELECT isnt_definer('timepool', 'locations_check_row', '{}'::name[]);
+SELECT is_definer('timepool', 'resources_location', '{}'::name[]);
 
 -- volatility, strictness, parallel safety
-SELECT volatility_is('timepool', 'availability', ARRAY['date', 'text', 'text', 'text'], 'stable');
-SELECT volatility_is('timepool', 'can_book', ARRAY['text', 'date', 'time without time zone', 'text'], 'stable');
+SELECT volatility_is('timepool', 'availability', ARRAY['date', 'text', 'text', 'text', 'text'], 'stable');
+SELECT volatility_is('timepool', 'can_book', ARRAY['text', 'date', 'time without time zone', 'text', 'text'], 'stable');
 SELECT volatility_is('timepool', 'book_service',
                      ARRAY['text', 'date', 'time without time zone', 'text', 'text', 'text', 'text', 'jsonb',
-                           'text', 'text', 'text'], 'volatile');
+                           'text', 'text', 'text', 'text'], 'volatile');
 SELECT volatility_is('timepool', 'cancel_reservation', ARRAY['bigint', 'text'], 'volatile');
 SELECT volatility_is('timepool', 'set_reservation_status', ARRAY['bigint', 'text'], 'volatile');
 SELECT volatility_is('timepool', 'pool_lock_key', ARRAY['bigint', 'date', 'text'], 'immutable');
 SELECT volatility_is('timepool', 'delete_service', ARRAY['text', 'boolean'], 'volatile');
 SELECT volatility_is('timepool', 'restore_service', ARRAY['bigint'], 'volatile');
 SELECT volatility_is('timepool', 'clinic_now', '{}'::name[], 'stable');
-SELECT volatility_is('timepool', 'clinic_today', '{}'::name[], 'stable');
+SELECT volatility_is('timepool', 'clinic_today', ARRAY['text'], 'stable');
 SELECT volatility_is('timepool', 'audit_change', '{}'::name[], 'volatile');
 SELECT volatility_is('timepool', 'audit_log_append_only', '{}'::name[], 'volatile');
 SELECT volatility_is('timepool', 'lock_service', ARRAY['bigint'], 'volatile');
 SELECT volatility_is('timepool', 'lock_pool', ARRAY['bigint', 'date', 'text'], 'volatile');
 SELECT volatility_is('timepool', 'keep_triggers', '{}'::name[], 'volatile');
+SELECT volatility_is('timepool', 'locations_check_row', '{}'::name[], 'volatile');
+SELECT volatility_is('timepool', 'resources_location', '{}'::name[], 'volatile');
 SELECT is_strict('timepool', 'pool_lock_key', ARRAY['bigint', 'date', 'text']);
 SELECT isnt_strict('timepool', 'book_service',
                    ARRAY['text', 'date', 'time without time zone', 'text', 'text', 'text', 'text', 'jsonb',
-                         'text', 'text', 'text']);
-SELECT isnt_strict('timepool', 'availability', ARRAY['date', 'text', 'text', 'text']);
+                         'text', 'text', 'text', 'text']);
+SELECT isnt_strict('timepool', 'availability', ARRAY['date', 'text', 'text', 'text', 'text']);
 -- 1.2's lock functions refuse a NULL argument (22004) rather than skip the lock
 SELECT isnt_strict('timepool', 'lock_service', ARRAY['bigint']);
 SELECT isnt_strict('timepool', 'lock_pool', ARRAY['bigint', 'date', 'text']);
@@ -980,9 +1109,9 @@ SELECT set_eq(
      WHERE p.pronamespace = 'timepool'::regnamespace
        AND (p.prosecdef OR p.prorettype IN ('trigger'::regtype, 'event_trigger'::regtype))$$,
   $$VALUES
-    ('timepool.availability(date,text,text,text)', 'search_path=pg_catalog, pg_temp'),
-    ('timepool.can_book(text,date,time without time zone,text)', 'search_path=pg_catalog, pg_temp'),
-    ('timepool.book_service(text,date,time without time zone,text,text,text,text,jsonb,text,text,text)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.availability(date,text,text,text,text)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.can_book(text,date,time without time zone,text,text)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.book_service(text,date,time without time zone,text,text,text,text,jsonb,text,text,text,text)', 'search_path=pg_catalog, pg_temp'),
     ('timepool.cancel_reservation(bigint,text)', 'search_path=pg_catalog, pg_temp'),
     ('timepool.set_reservation_status(bigint,text)', 'search_path=pg_catalog, pg_temp'),
     ('timepool.reservations_before_write()', 'search_path=pg_catalog, pg_temp'),
@@ -993,26 +1122,29 @@ SELECT set_eq(
     ('timepool.delete_service(text,boolean)', 'search_path=pg_catalog, pg_temp'),
     ('timepool.restore_service(bigint)', 'search_path=pg_catalog, pg_temp'),
     ('timepool.clinic_now()', 'search_path=pg_catalog, pg_temp'),
-    ('timepool.clinic_today()', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.clinic_today(text)', 'search_path=pg_catalog, pg_temp'),
     ('timepool.audit_change()', 'search_path=pg_catalog, pg_temp'),
     ('timepool.audit_log_append_only()', 'search_path=pg_catalog, pg_temp'),
     ('timepool.keep_service_code()', 'search_path=pg_catalog, pg_temp'),
     ('timepool.settings_keep_row()', 'search_path=pg_catalog, pg_temp'),
     ('timepool.settings_keep_table()', 'search_path=pg_catalog, pg_temp'),
     ('timepool.keep_triggers()', 'search_path=pg_catalog, pg_temp'),
-    ('timepool.open_slots(text,date,date,integer,text)', 'search_path=pg_catalog, pg_temp'),
-    ('timepool.check_booking(text,date,time without time zone,text)', 'search_path=pg_catalog, pg_temp'),
-    ('timepool.hold_slot(text,date,time without time zone,text,interval,text)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.open_slots(text,date,date,integer,text,text)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.check_booking(text,date,time without time zone,text,text)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.hold_slot(text,date,time without time zone,text,interval,text,text)', 'search_path=pg_catalog, pg_temp'),
     ('timepool.confirm_hold(uuid,text,text,text,text,jsonb)', 'search_path=pg_catalog, pg_temp'),
     ('timepool.release_hold(uuid)', 'search_path=pg_catalog, pg_temp'),
     ('timepool.expire_holds()', 'search_path=pg_catalog, pg_temp'),
-    ('timepool.book_online(text,date,time without time zone,text,text,text,text,jsonb,text,text)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.book_online(text,date,time without time zone,text,text,text,text,jsonb,text,text,text)', 'search_path=pg_catalog, pg_temp'),
     ('timepool.get_booking(uuid)', 'search_path=pg_catalog, pg_temp'),
     ('timepool.cancel_booking(uuid,text)', 'search_path=pg_catalog, pg_temp'),
     ('timepool.reschedule_booking(uuid,date,time without time zone,text)', 'search_path=pg_catalog, pg_temp'),
     ('timepool.reschedule_reservation(bigint,date,time without time zone,text)', 'search_path=pg_catalog, pg_temp'),
-    ('timepool.utilization(date,date,text)', 'search_path=pg_catalog, pg_temp'),
-    ('timepool.schedule_notify()', 'search_path=pg_catalog, pg_temp')$$,
+    ('timepool.utilization(date,date,text,text)', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.schedule_notify()', 'search_path=pg_catalog, pg_temp'),
+    -- 1.7
+    ('timepool.locations_check_row()', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.resources_location()', 'search_path=pg_catalog, pg_temp')$$,
   'every SECURITY DEFINER, trigger and event trigger function pins search_path = pg_catalog, pg_temp (and nothing else)');
 SELECT is((SELECT count(*)::int FROM pg_proc
             WHERE pronamespace = 'timepool'::regnamespace AND prosecdef
@@ -1021,7 +1153,9 @@ SELECT is((SELECT count(*)::int FROM pg_proc
 
 -- triggers
 SELECT triggers_are('timepool', 'resources', ARRAY['resources_touch', 'resources_invalidate_cache',
-                                                   'resources_audit', 'resources_audit_truncate']);
+                                                   'resources_audit', 'resources_audit_truncate',
+                                                   -- 1.7
+                                                   'resources_location']);
 SELECT triggers_are('timepool', 'services', ARRAY['services_touch', 'services_invalidate_cache',
                                                   'services_keep_code', 'services_audit',
                                                   'services_audit_truncate']);
@@ -1045,12 +1179,14 @@ SELECT triggers_are('timepool', 'audit_log', ARRAY['audit_log_append_only']);
 SELECT triggers_are('timepool', 'resource_services',
                     ARRAY['resource_services_invalidate_cache', 'resource_services_audit',
                           'resource_services_audit_truncate']);
+-- 1.7
+SELECT triggers_are('timepool', 'locations', ARRAY['locations_check_row', 'locations_invalidate_cache']);
 SELECT set_eq($$SELECT tgrelid::regclass::text, pg_get_triggerdef(oid) FROM pg_trigger
                  WHERE tgname LIKE '%invalidate_cache'$$,
               $$SELECT 'timepool.' || t, format('CREATE TRIGGER %s_invalidate_cache AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON timepool.%s FOR EACH STATEMENT EXECUTE FUNCTION timepool.invalidate_cache()', t, t)
                   FROM unnest(ARRAY['resources', 'services', 'clinic_time_slots', 'schedule_overrides', 'settings',
-                                    'resource_services']) t$$,
-              'every cached table (settings and resource_services too) tells the cache when it changes, once per statement, TRUNCATE included');
+                                    'resource_services', 'locations']) t$$,
+              'every cached table (settings, resource_services and 1.7''s locations too) tells the cache when it changes, once per statement, TRUNCATE included');
 -- the audit: a row trigger on every change of a row, a statement trigger on
 -- TRUNCATE (not on settings, which refuses TRUNCATE)
 SELECT set_eq($$SELECT tgrelid::regclass::text, pg_get_triggerdef(oid) FROM pg_trigger
@@ -1079,6 +1215,19 @@ SELECT is(pg_get_triggerdef((SELECT oid FROM pg_trigger WHERE tgrelid = 'timepoo
                                                           AND tgname = 'audit_log_append_only')),
           'CREATE TRIGGER audit_log_append_only BEFORE INSERT OR DELETE OR UPDATE OR TRUNCATE ON timepool.audit_log FOR EACH STATEMENT EXECUTE FUNCTION timepool.audit_log_append_only()',
           'audit_log_append_only fires BEFORE INSERT, UPDATE, DELETE and TRUNCATE, once per statement');
+-- 1.7
+SELECT is(pg_get_triggerdef((SELECT oid FROM pg_trigger WHERE tgrelid = 'timepool.locations'::regclass
+                                                          AND tgname = 'locations_check_row')),
+          'CREATE TRIGGER locations_check_row BEFORE INSERT OR UPDATE ON timepool.locations FOR EACH ROW EXECUTE FUNCTION timepool.locations_check_row()',
+          'locations_check_row fires BEFORE INSERT OR UPDATE, for each row (1.7)');
+SELECT is(pg_get_triggerdef((SELECT oid FROM pg_trigger WHERE tgrelid = 'timepool.resources'::regclass
+                                                          AND tgname = 'resources_location')),
+          'CREATE TRIGGER resources_location BEFORE INSERT ON timepool.resources FOR EACH ROW EXECUTE FUNCTION timepool.resources_location()',
+          'resources_location fires BEFORE INSERT, for each row (1.7)');
+SELECT is((SELECT string_agg(tgname::text || ' ' || tgenabled::text, ', ' ORDER BY tgname) FROM pg_trigger
+            WHERE tgfoid IN ('timepool.locations_check_row()'::regprocedure, 'timepool.resources_location()'::regprocedure)),
+          'locations_check_row O, resources_location O',
+          '1.7''s two trigger functions fire for these two triggers alone, enabled as usual (O)');
 SELECT has_trigger('timepool', 'reservations', 'reservations_before_write'::name,
                    'trigger reservations_before_write exists on reservations');
 SELECT has_trigger('timepool', 'reservations', 'reservations_guard'::name,
@@ -1106,8 +1255,10 @@ SELECT set_eq($$SELECT t.tgname::text FROM pg_trigger t JOIN pg_class c ON c.oid
                  WHERE c.relnamespace = 'timepool'::regnamespace AND t.tgenabled = 'A'$$,
               ARRAY['resources_invalidate_cache', 'services_invalidate_cache', 'clinic_time_slots_invalidate_cache',
                     'schedule_overrides_invalidate_cache', 'settings_invalidate_cache',
-                    'resource_services_invalidate_cache', 'audit_log_append_only'],
-              'the triggers ENABLE ALWAYS: the six cache invalidations and audit_log_append_only');
+                    'resource_services_invalidate_cache', 'audit_log_append_only',
+                    -- 1.7
+                    'locations_invalidate_cache'],
+              'the triggers ENABLE ALWAYS: the seven cache invalidations and audit_log_append_only');
 SELECT is((SELECT tgenabled::text FROM pg_trigger
             WHERE tgrelid = 'timepool.resource_services'::regclass AND tgname = 'resource_services_invalidate_cache'),
           'A', 'resource_services_invalidate_cache is ENABLE ALWAYS (tgenabled A: replication apply changes the cache too)');
@@ -1117,7 +1268,7 @@ SELECT is((SELECT string_agg(tgname::text || ' ' || tgenabled::text, ', ' ORDER 
           'resource_services'' audit triggers are enabled as usual (O), its cache invalidation ALWAYS (A)');
 SELECT is((SELECT count(*)::int FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
             WHERE c.relnamespace = 'timepool'::regnamespace AND NOT t.tgisinternal),
-          36, 'timepool has 36 triggers (1.3 added resource_services'' three, 1.5 the schedule''s two notify triggers)');
+          39, 'timepool has 39 triggers (1.3 added resource_services'' three, 1.5 the schedule''s two notify triggers, 1.7 resources_location and locations'' two)');
 
 -- the event trigger (1.2): after every ALTER TABLE, keep_triggers() sets
 -- timepool's ALWAYS triggers back to ALWAYS; it fires in every session
@@ -1184,12 +1335,12 @@ SELECT is(obj_description('timepool.pool_lock_key(bigint,date,text)'::regprocedu
           'pool_lock_key has the comment 1.2 gave it (the lock is in timepool''s own lock space)');
 -- 1.3's comments: what book_service, can_book and set_reservation_status
 -- now refuse, and what a reservation holds
-SELECT is(obj_description('timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text)'::regprocedure, 'pg_proc'),
-          'staff: books a service at a date and time under the pool lock; refuses with TP001..TP008; returns the reservation and whether this call created it',
-          'book_service has the comment of the 1.4 script');
-SELECT is(obj_description('timepool.can_book(text,date,time,text)'::regprocedure, 'pg_proc'),
-          'whether book_service would accept the service at p_time (or, without a time, at some start that day) right now: minutes, clock limit, who performs it, schedule and policy',
-          'can_book has the comment of the 1.3 script');
+SELECT is(obj_description('timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text,text)'::regprocedure, 'pg_proc'),
+          'staff: books a service at a date and time under the pool lock, on p_resource or a resource of p_location (or of the group''s only one); refuses with TP001..TP008; returns the reservation and whether this call created it',
+          'book_service has the comment of the 1.7 script');
+SELECT is(obj_description('timepool.can_book(text,date,time,text,text)'::regprocedure, 'pg_proc'),
+          'whether book_service would accept the service at p_time (or, without a time, in any pool that day) right now, at p_location (or the group''s only one)',
+          'can_book has the comment of the 1.7 script');
 SELECT is(obj_description('timepool.set_reservation_status(bigint,text)'::regprocedure, 'pg_proc'),
           'moves a reservation to another status along the allowed transitions (COMPLETED and NO_SHOW once it has started); returns the updated row',
           'set_reservation_status has the comment of the 1.3 script');
@@ -1207,8 +1358,10 @@ SELECT set_eq(
         'timepool.reservations_id_seq',
         'timepool.service_categories', 'timepool.settings', 'timepool.audit_log',
         'timepool.service_categories_id_seq', 'timepool.audit_log_id_seq',
-        'timepool.resource_services', 'timepool.imported'],
-  'all 10 tables of data and their 7 identity sequences are registered with pg_extension_config_dump (resource_services and imported have no sequence; the queue and the import staging are not data)');
+        'timepool.resource_services', 'timepool.imported',
+        -- 1.7
+        'timepool.locations', 'timepool.locations_id_seq'],
+  'all 11 tables of data and their 8 identity sequences are registered with pg_extension_config_dump (resource_services and imported have no sequence; the queue and the import staging are not data)');
 SELECT is((SELECT array_length(extconfig, 1) = array_length(extcondition, 1)
                   AND array_to_string(extcondition, '') = ''
              FROM pg_extension WHERE extname = 'timepool'),
@@ -1237,24 +1390,24 @@ SELECT results_eq(
                          'book_online', 'get_booking', 'cancel_booking', 'reschedule_booking', 'reschedule_reservation')
      ORDER BY p.proname$$,
   $$VALUES
-    ('timepool.book_online(text,date,time without time zone,text,text,text,text,jsonb,text,text)',
-     'p_service text, p_date date, p_time time without time zone, p_patient_name text, p_patient_phone text DEFAULT NULL::text, p_patient_email text DEFAULT NULL::text, p_notes text DEFAULT NULL::text, p_details jsonb DEFAULT NULL::jsonb, p_resource text DEFAULT NULL::text, p_idempotency_key text DEFAULT NULL::text',
+    ('timepool.book_online(text,date,time without time zone,text,text,text,text,jsonb,text,text,text)',
+     'p_service text, p_date date, p_time time without time zone, p_patient_name text, p_patient_phone text DEFAULT NULL::text, p_patient_email text DEFAULT NULL::text, p_notes text DEFAULT NULL::text, p_details jsonb DEFAULT NULL::jsonb, p_resource text DEFAULT NULL::text, p_idempotency_key text DEFAULT NULL::text, p_location text DEFAULT NULL::text',
      'timepool.booking_receipt', 'c', 'v', true, false, 'u'),
     ('timepool.cancel_booking(uuid,text)', 'p_token uuid, p_reason text DEFAULT NULL::text',
      'timepool.booking_receipt', 'c', 'v', true, false, 'u'),
-    ('timepool.check_booking(text,date,time without time zone,text)',
-     'p_service text, p_date date, p_time time without time zone, p_resource text DEFAULT NULL::text, OUT accepted boolean, OUT sqlstate text, OUT message text, OUT detail text, OUT hint text, OUT earliest_start timestamp without time zone',
+    ('timepool.check_booking(text,date,time without time zone,text,text)',
+     'p_service text, p_date date, p_time time without time zone, p_resource text DEFAULT NULL::text, p_location text DEFAULT NULL::text, OUT accepted boolean, OUT sqlstate text, OUT message text, OUT detail text, OUT hint text, OUT earliest_start timestamp without time zone',
      'record', 'c', 's', true, false, 'u'),
     ('timepool.confirm_hold(uuid,text,text,text,text,jsonb)',
      'p_token uuid, p_patient_name text, p_patient_phone text DEFAULT NULL::text, p_patient_email text DEFAULT NULL::text, p_notes text DEFAULT NULL::text, p_details jsonb DEFAULT NULL::jsonb',
      'timepool.booking_receipt', 'c', 'v', true, false, 'u'),
     ('timepool.expire_holds()', '', 'integer', 'c', 'v', true, false, 'u'),
     ('timepool.get_booking(uuid)', 'p_token uuid', 'timepool.booking_receipt', 'c', 's', true, false, 'u'),
-    ('timepool.hold_slot(text,date,time without time zone,text,interval,text)',
-     'p_service text, p_date date, p_time time without time zone, p_resource text DEFAULT NULL::text, p_ttl interval DEFAULT ''00:10:00''::interval, p_idempotency_key text DEFAULT NULL::text',
+    ('timepool.hold_slot(text,date,time without time zone,text,interval,text,text)',
+     'p_service text, p_date date, p_time time without time zone, p_resource text DEFAULT NULL::text, p_ttl interval DEFAULT ''00:10:00''::interval, p_idempotency_key text DEFAULT NULL::text, p_location text DEFAULT NULL::text',
      'timepool.booking_receipt', 'c', 'v', true, false, 'u'),
-    ('timepool.open_slots(text,date,date,integer,text)',
-     'p_service text, p_from date, p_to date DEFAULT NULL::date, p_step_minutes integer DEFAULT 15, p_resource text DEFAULT NULL::text',
+    ('timepool.open_slots(text,date,date,integer,text,text)',
+     'p_service text, p_from date, p_to date DEFAULT NULL::date, p_step_minutes integer DEFAULT 15, p_resource text DEFAULT NULL::text, p_location text DEFAULT NULL::text',
      'TABLE(resource text, date date, period text, start_time time without time zone, end_time time without time zone, remaining_minutes integer)',
      'c', 's', true, false, 'u'),
     ('timepool.release_hold(uuid)', 'p_token uuid', 'timepool.booking_receipt', 'c', 'v', true, false, 'u'),
@@ -1264,11 +1417,11 @@ SELECT results_eq(
     ('timepool.reschedule_reservation(bigint,date,time without time zone,text)',
      'p_id bigint, p_date date, p_time time without time zone, p_resource text DEFAULT NULL::text',
      'timepool.reservations', 'c', 'v', true, false, 'u')$$,
-  '1.4''s 11 functions: arguments and defaults, result, C, volatility, SECURITY DEFINER, not strict, parallel unsafe');
-SELECT is((SELECT prorows FROM pg_proc WHERE oid = 'timepool.open_slots(text,date,date,integer,text)'::regprocedure),
+  '1.4''s 11 functions: arguments and defaults (1.7: p_location last for book_online, check_booking, hold_slot and open_slots), result, C, volatility, SECURITY DEFINER, not strict, parallel unsafe');
+SELECT is((SELECT prorows FROM pg_proc WHERE oid = 'timepool.open_slots(text,date,date,integer,text,text)'::regprocedure),
           200::real, 'open_slots is planned as 200 rows (ROWS 200)');
 SELECT is((SELECT l.lanname::text || ' ' || p.prosecdef || ' ' || p.provolatile::text FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
-            WHERE p.oid = 'timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text)'::regprocedure),
+            WHERE p.oid = 'timepool.book_service(text,date,time,text,text,text,text,jsonb,text,text,text,text)'::regprocedure),
           'c true v', 'book_service is still C, SECURITY DEFINER, VOLATILE');
 
 -- 1.4: what the new and changed constraints say
@@ -1309,28 +1462,28 @@ SELECT results_eq(
   $$VALUES
     ('timepool.schedule_notify()', '', 'trigger', 'c', 'v', true, false, 'u', 0::real,
      'search_path=pg_catalog, pg_temp'),
-    ('timepool.utilization(date,date,text)',
-     'p_from date, p_to date, p_resource text DEFAULT NULL::text',
-     'TABLE(resource text, date date, period text, start_time time without time zone, end_time time without time zone, closed boolean, total_minutes integer, booked_minutes integer, remaining_minutes integer, reservations integer, utilization numeric, completed_minutes integer, no_show_minutes integer, open_minutes integer, max_overlap integer)',
+    ('timepool.utilization(date,date,text,text)',
+     'p_from date, p_to date, p_resource text DEFAULT NULL::text, p_location text DEFAULT NULL::text',
+     'TABLE(resource text, date date, period text, start_time time without time zone, end_time time without time zone, closed boolean, total_minutes integer, booked_minutes integer, remaining_minutes integer, reservations integer, utilization numeric, completed_minutes integer, no_show_minutes integer, open_minutes integer, max_overlap integer, location text)',
      'c', 's', true, false, 'u', 100::real, 'search_path=pg_catalog, pg_temp')$$,
-  '1.5''s two functions: utilization(p_from, p_to, p_resource DEFAULT NULL) returns its 15 columns, C, STABLE, ROWS 100; schedule_notify() returns trigger, C, VOLATILE; both SECURITY DEFINER, not strict, parallel unsafe, search_path pinned to pg_catalog, pg_temp');
-SELECT has_function('timepool', 'utilization', ARRAY['date', 'date', 'text']);
+  '1.5''s two functions: utilization(p_from, p_to, p_resource DEFAULT NULL, 1.7''s p_location DEFAULT NULL) returns its 16 columns (1.7: location last), C, STABLE, ROWS 100; schedule_notify() returns trigger, C, VOLATILE; both SECURITY DEFINER, not strict, parallel unsafe, search_path pinned to pg_catalog, pg_temp');
+SELECT has_function('timepool', 'utilization', ARRAY['date', 'date', 'text', 'text']);
 SELECT has_function('timepool', 'schedule_notify', '{}'::name[]);
-SELECT is_definer('timepool', 'utilization', ARRAY['date', 'date', 'text']);
+SELECT is_definer('timepool', 'utilization', ARRAY['date', 'date', 'text', 'text']);
 SELECT is_definer('timepool', 'schedule_notify', '{}'::name[]);
-SELECT function_returns('timepool', 'utilization', ARRAY['date', 'date', 'text'], 'setof record');
+SELECT function_returns('timepool', 'utilization', ARRAY['date', 'date', 'text', 'text'], 'setof record');
 SELECT function_returns('timepool', 'schedule_notify', '{}'::name[], 'trigger');
-SELECT function_lang_is('timepool', 'utilization', ARRAY['date', 'date', 'text'], 'c');
+SELECT function_lang_is('timepool', 'utilization', ARRAY['date', 'date', 'text', 'text'], 'c');
 SELECT function_lang_is('timepool', 'schedule_notify', '{}'::name[], 'c');
-SELECT volatility_is('timepool', 'utilization', ARRAY['date', 'date', 'text'], 'stable');
+SELECT volatility_is('timepool', 'utilization', ARRAY['date', 'date', 'text', 'text'], 'stable');
 SELECT volatility_is('timepool', 'schedule_notify', '{}'::name[], 'volatile');
-SELECT is((SELECT probin || ' ' || prosrc FROM pg_proc WHERE oid = 'timepool.utilization(date,date,text)'::regprocedure),
+SELECT is((SELECT probin || ' ' || prosrc FROM pg_proc WHERE oid = 'timepool.utilization(date,date,text,text)'::regprocedure),
           '$libdir/timepool tp_utilization', 'utilization is tp_utilization in $libdir/timepool');
 SELECT is((SELECT probin || ' ' || prosrc FROM pg_proc WHERE oid = 'timepool.schedule_notify()'::regprocedure),
           '$libdir/timepool tp_schedule_notify', 'schedule_notify is tp_schedule_notify in $libdir/timepool');
-SELECT is(obj_description('timepool.utilization(date,date,text)'::regprocedure, 'pg_proc'),
-          'one row per pool from p_from to p_to (at most 1098 days), closed pools and periods that only reservations name included: its minutes, booked by status, and the most of its resource''s reservations that overlap at one instant of its own',
-          'utilization has the comment of the 1.5 script');
+SELECT is(obj_description('timepool.utilization(date,date,text,text)'::regprocedure, 'pg_proc'),
+          'one row per pool from p_from to p_to (at most 1098 days), of p_location''s resources or every location''s, closed pools and periods that only reservations name included: its minutes, booked by status, the most of its resource''s reservations that overlap at one instant of its own, and its location',
+          'utilization has the comment of the 1.7 script');
 SELECT is(obj_description('timepool.schedule_notify()'::regprocedure, 'pg_proc'),
           'trigger: notes the pools a change of the weekly schedule (the next 31 days) or of an override changes, for NOTIFY timepool_availability at commit',
           'schedule_notify has the comment of the 1.5 script');
@@ -1363,20 +1516,20 @@ SELECT is((SELECT array_agg(tgtype::int ORDER BY tgname) FROM pg_trigger
 -- COMMENT on every one of them
 SELECT columns_are('timepool', 'daily_overview',
                    ARRAY['date', 'resource', 'periods', 'total_minutes', 'booked_minutes', 'remaining_minutes',
-                         'utilization']);
+                         'utilization', 'location']);
 SELECT columns_are('timepool', 'service_stats',
                    ARRAY['month', 'service', 'service_name', 'category', 'category_name', 'bookings', 'kept',
                          'completed', 'no_shows', 'cancellations', 'rejections', 'minutes', 'revenue_completed',
-                         'revenue_booked', 'cancellation_rate', 'no_show_rate']);
+                         'revenue_booked', 'cancellation_rate', 'no_show_rate', 'location']);
 SELECT columns_are('timepool', 'resource_stats',
                    ARRAY['week_start', 'resource', 'total_minutes', 'booked_minutes', 'utilization',
-                         'completed_minutes', 'no_show_minutes', 'reservations', 'busiest_period']);
+                         'completed_minutes', 'no_show_minutes', 'reservations', 'busiest_period', 'location']);
 SELECT columns_are('timepool', 'overbooked_pools',
                    ARRAY['resource', 'date', 'period', 'total_minutes', 'booked_minutes', 'minutes_over',
-                         'max_overlap', 'clock_limit', 'overlap_over', 'reservation_ids']);
+                         'max_overlap', 'clock_limit', 'overlap_over', 'reservation_ids', 'location']);
 SELECT columns_are('timepool', 'nearly_full',
                    ARRAY['resource', 'date', 'period', 'start_time', 'end_time', 'total_minutes',
-                         'booked_minutes', 'remaining_minutes', 'utilization', 'threshold_percent']);
+                         'booked_minutes', 'remaining_minutes', 'utilization', 'threshold_percent', 'location']);
 SELECT results_eq(
   $$SELECT c.relname::text COLLATE "default", array_agg((a.attname::text || ' ' || format_type(a.atttypid, a.atttypmod)) COLLATE "default" ORDER BY a.attnum)
       FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -1386,22 +1539,25 @@ SELECT results_eq(
      GROUP BY c.relname ORDER BY c.relname$$,
   $$VALUES
     ('daily_overview', ARRAY['date date', 'resource text', 'periods jsonb', 'total_minutes integer',
-                             'booked_minutes integer', 'remaining_minutes integer', 'utilization numeric']),
+                             'booked_minutes integer', 'remaining_minutes integer', 'utilization numeric',
+                             'location text']),
     ('nearly_full', ARRAY['resource text', 'date date', 'period text', 'start_time time without time zone',
                           'end_time time without time zone', 'total_minutes integer', 'booked_minutes integer',
-                          'remaining_minutes integer', 'utilization numeric', 'threshold_percent integer']),
+                          'remaining_minutes integer', 'utilization numeric', 'threshold_percent integer',
+                          'location text']),
     ('overbooked_pools', ARRAY['resource text', 'date date', 'period text', 'total_minutes integer',
                                'booked_minutes integer', 'minutes_over integer', 'max_overlap integer',
-                               'clock_limit integer', 'overlap_over integer', 'reservation_ids bigint[]']),
+                               'clock_limit integer', 'overlap_over integer', 'reservation_ids bigint[]',
+                               'location text']),
     ('resource_stats', ARRAY['week_start date', 'resource text', 'total_minutes integer', 'booked_minutes integer',
                              'utilization numeric', 'completed_minutes integer', 'no_show_minutes integer',
-                             'reservations integer', 'busiest_period text']),
+                             'reservations integer', 'busiest_period text', 'location text']),
     ('service_stats', ARRAY['month date', 'service text', 'service_name text', 'category text', 'category_name text',
                             'bookings integer', 'kept integer', 'completed integer', 'no_shows integer',
                             'cancellations integer', 'rejections integer', 'minutes integer',
                             'revenue_completed numeric', 'revenue_booked numeric', 'cancellation_rate numeric',
-                            'no_show_rate numeric'])$$,
-  'the five report views: their columns, in order, with their types');
+                            'no_show_rate numeric', 'location text'])$$,
+  'the five report views: their columns, in order, with their types (1.7: location last)');
 SELECT is_empty(
   $$SELECT c.relname::text || '.' || a.attname::text
       FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -1416,7 +1572,30 @@ SELECT is((SELECT count(*)::int
                             'timepool.resource_stats'::regclass, 'timepool.overbooked_pools'::regclass,
                             'timepool.nearly_full'::regclass)
               AND col_description(c.oid, a.attnum) IS NOT NULL),
-          52, 'the comments checked: 7 + 16 + 9 + 10 + 10 = 52 columns');
+          57, 'the comments checked: 8 + 17 + 10 + 11 + 11 = 57 columns (1.7 added location to each)');
+SELECT results_eq(
+  $$SELECT c.relname::text COLLATE "default", col_description(c.oid, a.attnum) COLLATE "default"
+      FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'location'
+     WHERE c.oid IN ('timepool.daily_overview'::regclass, 'timepool.service_stats'::regclass,
+                     'timepool.resource_stats'::regclass, 'timepool.overbooked_pools'::regclass,
+                     'timepool.nearly_full'::regclass)
+     ORDER BY c.relname$$,
+  $$VALUES
+    ('daily_overview', 'the code of the resource''s location'),
+    ('nearly_full', 'the code of the resource''s location'),
+    ('overbooked_pools', 'the code of the resource''s location'),
+    ('resource_stats', 'the code of the resource''s location'),
+    ('service_stats', 'the code of the location of the reservations'' resources (a row per location)')$$,
+  'each report view''s location column has the comment of the 1.7 script');
+SELECT results_eq(
+  $$SELECT (c.relname::text || '.' || a.attname::text) COLLATE "default", col_description(c.oid, a.attnum) COLLATE "default"
+      FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+     WHERE (c.oid, a.attname) IN (('timepool.daily_overview'::regclass, 'date'), ('timepool.nearly_full'::regclass, 'threshold_percent'))
+     ORDER BY 1$$,
+  $$VALUES
+    ('daily_overview.date', 'the day, in the time zone of the resource''s location'),
+    ('nearly_full.threshold_percent', 'the location''s nearly_full_percent, or settings.nearly_full_percent')$$,
+  'daily_overview.date and nearly_full.threshold_percent have the comments of the 1.7 script');
 SELECT results_eq(
   $$SELECT c.relname::text COLLATE "default", obj_description(c.oid, 'pg_class') COLLATE "default" FROM pg_class c
      WHERE c.oid IN ('timepool.daily_overview'::regclass, 'timepool.service_stats'::regclass,
@@ -1424,12 +1603,12 @@ SELECT results_eq(
                      'timepool.nearly_full'::regclass)
      ORDER BY c.relname$$,
   $$VALUES
-    ('daily_overview', 'each resource''s next 14 days in the clinic''s time zone (today first): the periods side by side and the day''s totals'),
-    ('nearly_full', 'open pools of the next 31 days that have not ended yet, booked to at least settings.nearly_full_percent of their minutes'),
+    ('daily_overview', 'each resource''s next 14 days in its location''s time zone (today first): the periods side by side and the day''s totals'),
+    ('nearly_full', 'open pools of the next 31 days of each location that have not ended yet on its clock, booked to at least its nearly_full_percent of their minutes'),
     ('overbooked_pools', 'pools holding more minutes than their capacity, or whose reservations overlap beyond the resource''s clock limit: possible only where capacity was cut after booking, a restore or an import brought history, or the schedule left reservations outside any pool'),
     ('resource_stats', 'per resource and week (Monday to Sunday), from 52 weeks before this week to 4 weeks after it: utilization, attended and missed minutes, the busiest period'),
-    ('service_stats', 'per service and month of the reservation date: bookings (holds are not bookings), minutes, revenue from the price snapshots, cancellation and no-show rates')$$,
-  'each report view has the comment of the 1.5 script');
+    ('service_stats', 'per service, month of the reservation date and location: bookings (holds are not bookings), minutes, revenue from the price snapshots, cancellation and no-show rates')$$,
+  'each report view has the comment of the 1.5 script, or 1.7''s (daily_overview, nearly_full, service_stats)');
 -- no patient data: no report view reads a column of reservations that
 -- says who the patient is or lets one act as the patient
 SELECT is_empty(
@@ -1449,8 +1628,84 @@ SELECT set_eq(
       FROM pg_rewrite r JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
       JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
      WHERE r.ev_class = 'timepool.service_stats'::regclass AND d.refobjid = 'timepool.reservations'::regclass$$,
-  ARRAY['service_id', 'reservation_date', 'status', 'duration_minutes', 'price'],
-  'the dependencies the check reads are there: service_stats reads reservations'' service_id, reservation_date, status, duration_minutes and price, and no other column');
+  ARRAY['service_id', 'reservation_date', 'status', 'duration_minutes', 'price',
+        -- 1.7: the resource's location
+        'resource_id'],
+  'the dependencies the check reads are there: service_stats reads reservations'' service_id, reservation_date, status, duration_minutes, price and (1.7) resource_id, and no other column');
+
+-- 1.7: the nine functions that take p_location (a last IN argument,
+-- DEFAULT NULL) were dropped and made again: each keeps its language,
+-- volatility, SECURITY DEFINER, strictness, parallel safety, rows, pinned
+-- search_path and C symbol, and has the comment of the 1.7 script
+SELECT results_eq(
+  $$SELECT p.oid::regprocedure::text, l.lanname::text COLLATE "default", p.provolatile::text, p.prosecdef,
+           p.proisstrict, p.proparallel::text, p.prorows, array_to_string(p.proconfig, '|') COLLATE "default",
+           (p.probin || ' ' || p.prosrc) COLLATE "default"
+      FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+     WHERE p.pronamespace = 'timepool'::regnamespace
+       AND p.proname IN ('availability', 'can_book', 'book_service', 'book_online', 'hold_slot', 'open_slots',
+                         'check_booking', 'utilization', 'clinic_today')
+     ORDER BY p.proname$$,
+  $$VALUES
+    ('timepool.availability(date,text,text,text,text)', 'c', 's', true, false, 'u', 4::real,
+     'search_path=pg_catalog, pg_temp', '$libdir/timepool tp_availability'),
+    ('timepool.book_online(text,date,time without time zone,text,text,text,text,jsonb,text,text,text)', 'c', 'v', true, false, 'u', 0::real,
+     'search_path=pg_catalog, pg_temp', '$libdir/timepool tp_book_online'),
+    ('timepool.book_service(text,date,time without time zone,text,text,text,text,jsonb,text,text,text,text)', 'c', 'v', true, false, 'u', 0::real,
+     'search_path=pg_catalog, pg_temp', '$libdir/timepool tp_book_service'),
+    ('timepool.can_book(text,date,time without time zone,text,text)', 'c', 's', true, false, 'u', 0::real,
+     'search_path=pg_catalog, pg_temp', '$libdir/timepool tp_can_book'),
+    ('timepool.check_booking(text,date,time without time zone,text,text)', 'c', 's', true, false, 'u', 0::real,
+     'search_path=pg_catalog, pg_temp', '$libdir/timepool tp_check_booking'),
+    ('timepool.clinic_today(text)', 'c', 's', true, false, 'u', 0::real,
+     'search_path=pg_catalog, pg_temp', '$libdir/timepool tp_clinic_today'),
+    ('timepool.hold_slot(text,date,time without time zone,text,interval,text,text)', 'c', 'v', true, false, 'u', 0::real,
+     'search_path=pg_catalog, pg_temp', '$libdir/timepool tp_hold_slot'),
+    ('timepool.open_slots(text,date,date,integer,text,text)', 'c', 's', true, false, 'u', 200::real,
+     'search_path=pg_catalog, pg_temp', '$libdir/timepool tp_open_slots'),
+    ('timepool.utilization(date,date,text,text)', 'c', 's', true, false, 'u', 100::real,
+     'search_path=pg_catalog, pg_temp', '$libdir/timepool tp_utilization')$$,
+  '1.7''s nine replaced functions: C, volatility, SECURITY DEFINER, not strict, parallel unsafe, ROWS, search_path pinned, their C symbols, as before');
+SELECT is((SELECT count(*)::int FROM pg_proc p
+            WHERE p.pronamespace = 'timepool'::regnamespace
+              AND p.proname IN ('availability', 'can_book', 'book_service', 'book_online', 'hold_slot', 'open_slots',
+                                'check_booking', 'utilization', 'clinic_today')
+              AND p.proargnames[p.pronargs] = 'p_location'
+              AND p.proargtypes[p.pronargs - 1] = 'text'::regtype
+              AND p.pronargdefaults >= 1),
+          9, 'each of the nine takes p_location text as its last IN argument, with a default');
+SELECT results_eq(
+  $$SELECT p.proname::text COLLATE "default", obj_description(p.oid, 'pg_proc') COLLATE "default" FROM pg_proc p
+     WHERE p.pronamespace = 'timepool'::regnamespace
+       AND p.proname IN ('availability', 'can_book', 'book_service', 'book_online', 'hold_slot', 'open_slots',
+                         'check_booking', 'utilization', 'clinic_today', 'locations_check_row', 'resources_location')
+     ORDER BY p.proname$$,
+  $$VALUES
+    ('availability', 'one row per pool (resource, date, period) scheduled on p_date, of p_location''s resources or every location''s: capacity, booked and remaining minutes; with p_service, whether it can be booked'),
+    ('book_online', 'public: books a service offered online (active and visible) with the location''s online status, at p_location (or the group''s only one); returns the receipt with its access token'),
+    ('book_service', 'staff: books a service at a date and time under the pool lock, on p_resource or a resource of p_location (or of the group''s only one); refuses with TP001..TP008; returns the reservation and whether this call created it'),
+    ('can_book', 'whether book_service would accept the service at p_time (or, without a time, in any pool that day) right now, at p_location (or the group''s only one)'),
+    ('check_booking', 'the verdict book_service would give right now, without booking: accepted, or the refusal''s SQLSTATE, message, DETAIL and HINT; and the earliest start the notice allows, on the location''s clock'),
+    ('clinic_today', 'today in the time zone of location p_location, or (NULL) of the group (timepool.settings.time_zone): the date the booking rules there take as today'),
+    ('hold_slot', 'public: holds a start time for p_ttl (at most 1 hour), decided like a booking at p_location (or the group''s only one); the hold stops counting by itself when it expires'),
+    ('locations_check_row', 'trigger: checks locations.time_zone and keeps updated_at'),
+    ('open_slots', 'every start time, on a grid of p_step_minutes from each period''s start, at which book_service would accept the service right now, of p_location''s resources or every location''s (p_to defaults to p_from; at most 92 days)'),
+    ('resources_location', 'trigger: a resource inserted without location_id goes to the group''s only location (MAIN, made for the first resource of a database without any)'),
+    ('utilization', 'one row per pool from p_from to p_to (at most 1098 days), of p_location''s resources or every location''s, closed pools and periods that only reservations name included: its minutes, booked by status, the most of its resource''s reservations that overlap at one instant of its own, and its location')$$,
+  'the nine replaced functions and the two new trigger functions have the comments of the 1.7 script');
+-- 1.7: the two trigger functions, plpgsql, VOLATILE, not strict, parallel
+-- unsafe, search_path pinned; resources_location alone SECURITY DEFINER
+SELECT results_eq(
+  $$SELECT p.oid::regprocedure::text, pg_get_function_arguments(p.oid), pg_get_function_result(p.oid),
+           l.lanname::text COLLATE "default", p.provolatile::text, p.prosecdef, p.proisstrict, p.proparallel::text,
+           array_to_string(p.proconfig, '|') COLLATE "default"
+      FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+     WHERE p.pronamespace = 'timepool'::regnamespace AND p.proname IN ('locations_check_row', 'resources_location')
+     ORDER BY p.proname$$,
+  $$VALUES
+    ('timepool.locations_check_row()', '', 'trigger', 'plpgsql', 'v', false, false, 'u', 'search_path=pg_catalog, pg_temp'),
+    ('timepool.resources_location()', '', 'trigger', 'plpgsql', 'v', true, false, 'u', 'search_path=pg_catalog, pg_temp')$$,
+  '1.7''s two trigger functions: no arguments, return trigger, plpgsql, VOLATILE, not strict, parallel unsafe, search_path pinned; resources_location SECURITY DEFINER, locations_check_row not');
 
 SELECT * FROM finish();
 ROLLBACK;
