@@ -167,7 +167,7 @@ COMMENT ON COLUMN timepool.resources.location_id IS
 ---------------------------------------------------------------------------
 CREATE TEMPORARY TABLE timepool_acl17 ON COMMIT DROP AS
   SELECT f.name, a.grantor, a.grantee, a.is_grantable,
-         a.grantor OPERATOR(pg_catalog.=) p.proowner AS by_owner
+         a.grantor OPERATOR(pg_catalog.=) p.proowner AS by_owner, a.ord
     FROM (VALUES
       ('availability', 'timepool.availability(date, text, text, text)'),
       ('can_book', 'timepool.can_book(text, date, time, text)'),
@@ -179,7 +179,7 @@ CREATE TEMPORARY TABLE timepool_acl17 ON COMMIT DROP AS
       ('utilization', 'timepool.utilization(date, date, text)'),
       ('clinic_today', 'timepool.clinic_today()')) f(name, old)
     JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) f.old::pg_catalog.regprocedure,
-         pg_catalog.aclexplode(p.proacl) a
+         pg_catalog.aclexplode(p.proacl) WITH ORDINALITY a(grantor, grantee, privilege_type, is_grantable, ord)
    WHERE a.privilege_type OPERATOR(pg_catalog.=) 'EXECUTE'
      AND a.grantee OPERATOR(pg_catalog.<>) p.proowner;
 
@@ -419,11 +419,11 @@ BEGIN
         ON i.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass
        AND i.objoid OPERATOR(pg_catalog.=) n.sig::pg_catalog.regprocedure
        AND i.objsubid OPERATOR(pg_catalog.=) 0;
-  -- the grants the old functions had, the owner's first: a grantor other
-  -- than the owner grants on from its grant option
+  -- the grants the old functions had, in their order, the owner's first: a
+  -- grantor other than the owner grants on from its grant option
   FOR g IN SELECT a.*, n.fn FROM pg_temp.timepool_acl17 a
              JOIN pg_temp.timepool_init17 n ON n.name OPERATOR(pg_catalog.=) a.name
-            ORDER BY a.name, NOT a.by_owner LOOP
+            ORDER BY a.name, NOT a.by_owner, a.ord LOOP
     IF NOT g.by_owner THEN
       EXECUTE pg_catalog.format('SET LOCAL ROLE %I', pg_catalog.pg_get_userbyid(g.grantor));
     END IF;

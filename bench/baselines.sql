@@ -217,16 +217,18 @@ $$;
 -- pool (a window is [start, end)), found at the day's starts (a running
 -- sum of +1 at each start and -1 at each end) inside the windows of the
 -- pool's reservations; with p_overlap => false it is left NULL, to show
--- what it costs.  Active resources, or the one named (active or not).
+-- what it costs.  Active resources, or the one named (active or not); each
+-- row's location (1.7) last.
 CREATE FUNCTION bench.utilization_sql(p_from date, p_to date, p_resource text DEFAULT NULL,
                                       p_overlap boolean DEFAULT true)
 RETURNS TABLE (resource text, date date, period text, start_time time, end_time time, closed boolean,
                total_minutes integer, booked_minutes integer, remaining_minutes integer,
                reservations integer, utilization numeric, completed_minutes integer,
-               no_show_minutes integer, open_minutes integer, max_overlap integer)
+               no_show_minutes integer, open_minutes integer, max_overlap integer, location text)
 LANGUAGE sql STABLE AS $$
 WITH res AS (
-  SELECT r.id, r.code FROM timepool.resources r
+  SELECT r.id, r.code, (SELECT l.code FROM timepool.locations l WHERE l.id = r.location_id) AS location
+    FROM timepool.resources r
    WHERE CASE WHEN p_resource IS NULL THEN r.is_active ELSE r.code = p_resource END
 ), ovr AS (   -- the overrides of the range, for each resource and date they apply to
   SELECT res.id AS rid, g.d::date AS d, o.period, o.is_closed, o.start_time, o.end_time, o.capacity_minutes,
@@ -306,7 +308,8 @@ SELECT r.code, k.d, k.period, p.ps, p.pe, coalesce(p.closed, true),
        CASE WHEN p.total > 0 THEN round(coalesce(f.booked, 0)::numeric / p.total, 4) END,
        coalesce(f.completed, 0)::int, coalesce(f.no_show, 0)::int, coalesce(f.open, 0)::int,
        CASE WHEN NOT p_overlap THEN NULL
-            WHEN f.n IS NULL THEN 0 WHEN f.day_n = 1 THEN 1 ELSE coalesce(ov.c, 0) END::int
+            WHEN f.n IS NULL THEN 0 WHEN f.day_n = 1 THEN 1 ELSE coalesce(ov.c, 0) END::int,
+       r.location
   FROM (SELECT rid, d, period FROM pools UNION SELECT rid, d, period FROM figures) k
   JOIN res r ON r.id = k.rid
   LEFT JOIN pools p ON p.rid = k.rid AND p.d = k.d AND p.period = k.period

@@ -1574,10 +1574,13 @@ tp_verdict(FunctionCallInfo fcinfo)
 		elog(ERROR, "timepool: SPI_connect failed");
 	tp_cache_sync();
 	{
-		int64		resource_id = 0;
 		int64		location_id = 0;
 
-		/* the location's clock, when the verdict found one */
+		/*
+		 * the clock of the location the call names (its resource's, or
+		 * p_location's, or the group's only one); the group's when the
+		 * verdict found none, which it then reports
+		 */
 		if (a.have_resource)
 		{
 			TpCachedResource *r = tp_resource_by_code(a.resource_code);
@@ -1586,17 +1589,9 @@ tp_verdict(FunctionCallInfo fcinfo)
 				location_id = r->location_id;
 		}
 		else if (a.have_location)
-		{
-			TpCache    *cache = tp_cache_get();
-			int			i;
-
-			for (i = 0; i < cache->nlocations; i++)
-				if (strcmp(cache->locations[i].code, a.location_code) == 0)
-					location_id = cache->locations[i].id;
-		}
-		else if (tp_cache_get()->nlocations == 1)
-			location_id = tp_cache_get()->locations[0].id;
-		(void) resource_id;
+			location_id = tp_location_id(a.location_code);
+		else if (tp_cache_get()->nlocations <= 1)
+			location_id = tp_call_location(NULL, 0, true);
 		tp_policy(tp_lookup_service(a.service_code, &svc, &why) ? &svc : NULL, location_id, &pol);
 	}
 	SPI_finish();

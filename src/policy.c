@@ -520,6 +520,19 @@ tp_check_status_clock(int64 location_id, int64 id, const char *status, DateADT d
 			 errhint("Set it once the appointment has started.")));
 }
 
+/* The id of the location with this code; 0 when there is none. */
+int64
+tp_location_id(const char *code)
+{
+	TpCache    *cache = tp_cache_get();
+	int			i;
+
+	for (i = 0; i < cache->nlocations; i++)
+		if (strcmp(cache->locations[i].code, code) == 0)
+			return cache->locations[i].id;
+	return 0;
+}
+
 /*
  * A call's p_location at argno, its format checked, into code; false when
  * it is NULL or the function (created before 1.7) has no such argument.
@@ -550,15 +563,11 @@ int64
 tp_call_location(const char *code, int64 resource_id, bool choose)
 {
 	TpCache    *cache = tp_cache_get();
-	int			i;
 
 	if (code != NULL)
 	{
-		int64		id = 0;
+		int64		id = tp_location_id(code);
 
-		for (i = 0; i < cache->nlocations; i++)
-			if (strcmp(cache->locations[i].code, code) == 0)
-				id = cache->locations[i].id;
 		if (id == 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_TP_UNKNOWN_OBJECT),

@@ -327,6 +327,7 @@ extern void tp_check_not_started(int64 location_id, DateADT date, int start);
 extern bool tp_hold_live(TimestampTz expires, TimestampTz now);
 extern bool tp_online_confirmed(int64 location_id);
 extern bool tp_location_arg(FunctionCallInfo fcinfo, int argno, char *code);
+extern int64 tp_location_id(const char *code);
 extern int64 tp_call_location(const char *code, int64 resource_id, bool choose);
 
 /* common.c */

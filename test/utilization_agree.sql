@@ -318,7 +318,7 @@ SELECT 7, resource, date, period, 'row ' || n || ' out of order'
           FROM timepool.utilization('2026-01-01', '2026-12-31')
                WITH ORDINALITY AS x(resource, date, period, start_time, end_time, closed, total_minutes,
                                     booked_minutes, remaining_minutes, reservations, utilization,
-                                    completed_minutes, no_show_minutes, open_minutes, max_overlap, n)) q
+                                    completed_minutes, no_show_minutes, open_minutes, max_overlap, location, n)) q
  WHERE n <> rn;
 
 -- 6. each case at least once
