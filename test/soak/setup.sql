@@ -2,7 +2,7 @@
 -- database right after CREATE EXTENSION timepool.
 --
 -- Five dates, 30 to 34 days from today (far enough that TP005 never occurs),
--- four active resources and one inactive one, with clock limits
+-- four active resources and one inactive one, at two locations, with clock limits
 -- (max_concurrent) 1, 2, 2 (3 after a mid-run step) and none, six services, who performs
 -- what (one doctor does no surgery, the room only three services), a weekly
 -- schedule (with a row that ends and one that starts inside the five dates,
@@ -28,6 +28,15 @@ INSERT INTO timepool.resources (code, name, max_concurrent) VALUES
   ('DR_B', 'Dr. B', 2), ('DR_C', 'Dr. C', NULL), ('ROOM_1', 'Treatment room 1', 2);
 -- never bookable without naming it, never in availability()
 INSERT INTO timepool.resources (code, name, is_active) VALUES ('DR_X', 'Dr. X (away)', false);
+-- 1.7: a group of two clinics.  The first resource made MAIN (the group's
+-- clock); DR_C and the room are at EAST, in another time zone with its own
+-- notice (the five dates are far enough ahead that neither clock refuses):
+-- a booking that names no resource names a location, and is decided among
+-- its resources alone.
+INSERT INTO timepool.locations (code, name, time_zone, min_notice_minutes)
+VALUES ('EAST', 'East clinic', 'Asia/Tokyo', 120);
+UPDATE timepool.resources SET location_id = (SELECT id FROM timepool.locations WHERE code = 'EAST')
+ WHERE code IN ('DR_C', 'ROOM_1');
 
 INSERT INTO timepool.services (code, name, duration_minutes, buffer_minutes, price, display_order) VALUES
   ('CONSULT',   'Consultation', 10,  0,  40.00, 1),
