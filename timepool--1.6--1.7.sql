@@ -3,7 +3,9 @@
  * every resource is at one, and every rule of the clock reads its
  * resource's location's (src/policy.c).  A database with resources gets
  * one location, MAIN, which inherits every setting: nothing changes for a
- * one-clinic database. */
+ * one-clinic database.  A location's staff (timepool.location_staff)
+ * see only their clinics, through row-level security and the same rule in
+ * the functions and views. */
 
 \echo Use "ALTER EXTENSION timepool UPDATE TO '1.7'" to load this file. \quit
 
@@ -449,6 +451,118 @@ DROP TABLE pg_temp.timepool_acl17;
 DROP TABLE pg_temp.timepool_init17;
 
 ---------------------------------------------------------------------------
+-- a location's staff: roles that see only their clinics
+---------------------------------------------------------------------------
+-- A role with the privileges of a role named here (the role itself, or a
+-- member of it) sees, books, moves, cancels and reports on only the
+-- resources, schedule, overrides and reservations of the locations its
+-- mapped roles are at, by every path: row-level security on the tables
+-- for plain SQL, and the same rule (location_visible, one place in C) in
+-- timepool's functions and views, which read the tables as their owner.
+-- A role mapped nowhere (the group's staff, a one-clinic database) sees
+-- every location; so do a superuser and the owner of timepool's schema.
+CREATE TABLE timepool.location_staff (
+  role        regrole NOT NULL,
+  location_id bigint NOT NULL REFERENCES timepool.locations (id) ON DELETE RESTRICT,
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT location_staff_pkey PRIMARY KEY (role, location_id)
+);
+CREATE INDEX location_staff_location_idx ON timepool.location_staff (location_id);
+COMMENT ON TABLE timepool.location_staff IS
+  'which roles are a location''s staff: a role with the privileges of a role here sees only the rows, pools and reports of that role''s locations; a role with none sees every location';
+COMMENT ON COLUMN timepool.location_staff.role IS
+  'the role (and so every member that inherits its privileges) restricted to the location';
+COMMENT ON COLUMN timepool.location_staff.location_id IS 'a location the role sees';
+CREATE TRIGGER location_staff_invalidate_cache
+  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON timepool.location_staff
+  FOR EACH STATEMENT EXECUTE FUNCTION timepool.invalidate_cache();
+ALTER TABLE timepool.location_staff ENABLE ALWAYS TRIGGER location_staff_invalidate_cache;
+REVOKE ALL ON TABLE timepool.location_staff FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('timepool.location_staff', '');
+
+-- Not SECURITY DEFINER: they judge the role that calls them (a policy's
+-- expression runs as the role that reads the table), and read the mapping
+-- as timepool's owner, in C.  Granted to PUBLIC: a policy's functions run
+-- with the reader's rights, and they tell a role only what it may see.
+CREATE FUNCTION timepool.location_visible(p_location_id bigint) RETURNS boolean
+AS 'MODULE_PATHNAME', 'tp_location_visible'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION timepool.location_visible(bigint) IS
+  'whether the session''s role sees the location (timepool.location_staff); NULL, a group-wide row: whether it sees every location';
+CREATE FUNCTION timepool.resource_visible(p_resource_id bigint) RETURNS boolean
+AS 'MODULE_PATHNAME', 'tp_resource_visible'
+LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION timepool.resource_visible(bigint) IS
+  'whether the session''s role sees the resource''s location; NULL, a group-wide row: whether it sees every location';
+REVOKE ALL ON FUNCTION timepool.location_visible(bigint), timepool.resource_visible(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION timepool.location_visible(bigint), timepool.resource_visible(bigint) TO PUBLIC;
+
+-- Every policy is permissive and for every role: the rule is in the
+-- functions.  A group-wide row (an override without a resource) is read
+-- by every location's staff, whose pools it shapes, and written only by a
+-- role that sees every location.
+ALTER TABLE timepool.locations ENABLE ROW LEVEL SECURITY;
+CREATE POLICY location_staff_rows ON timepool.locations
+  USING (timepool.location_visible(id));
+ALTER TABLE timepool.resources ENABLE ROW LEVEL SECURITY;
+CREATE POLICY location_staff_rows ON timepool.resources
+  USING (timepool.location_visible(location_id));
+ALTER TABLE timepool.resource_services ENABLE ROW LEVEL SECURITY;
+CREATE POLICY location_staff_rows ON timepool.resource_services
+  USING (timepool.resource_visible(resource_id));
+ALTER TABLE timepool.clinic_time_slots ENABLE ROW LEVEL SECURITY;
+CREATE POLICY location_staff_rows ON timepool.clinic_time_slots
+  USING (timepool.resource_visible(resource_id));
+ALTER TABLE timepool.schedule_overrides ENABLE ROW LEVEL SECURITY;
+CREATE POLICY location_staff_read ON timepool.schedule_overrides FOR SELECT
+  USING (resource_id IS NULL OR timepool.resource_visible(resource_id));
+CREATE POLICY location_staff_insert ON timepool.schedule_overrides FOR INSERT
+  WITH CHECK (timepool.resource_visible(resource_id));
+CREATE POLICY location_staff_update ON timepool.schedule_overrides FOR UPDATE
+  USING (timepool.resource_visible(resource_id)) WITH CHECK (timepool.resource_visible(resource_id));
+CREATE POLICY location_staff_delete ON timepool.schedule_overrides FOR DELETE
+  USING (timepool.resource_visible(resource_id));
+ALTER TABLE timepool.reservations ENABLE ROW LEVEL SECURITY;
+CREATE POLICY location_staff_rows ON timepool.reservations
+  USING (timepool.resource_visible(resource_id));
+ALTER TABLE timepool.location_staff ENABLE ROW LEVEL SECURITY;
+CREATE POLICY location_staff_read ON timepool.location_staff FOR SELECT
+  USING (timepool.location_visible(location_id));
+CREATE POLICY location_staff_insert ON timepool.location_staff FOR INSERT
+  WITH CHECK (timepool.location_visible(NULL));
+CREATE POLICY location_staff_update ON timepool.location_staff FOR UPDATE
+  USING (timepool.location_visible(NULL)) WITH CHECK (timepool.location_visible(NULL));
+CREATE POLICY location_staff_delete ON timepool.location_staff FOR DELETE
+  USING (timepool.location_visible(NULL));
+
+-- reservation_history reads the audit log as its owner: a change shows
+-- where the reservation was, before or after it, at a location the reader
+-- sees
+CREATE OR REPLACE VIEW timepool.reservation_history WITH (security_barrier) AS
+  SELECT a.row_id AS reservation_id,
+         a.id AS audit_id,
+         a.changed_at,
+         a.action,
+         a.old_row ->> 'status' AS old_status,
+         a.new_row ->> 'status' AS new_status,
+         CASE WHEN a.new_row ->> 'status' = 'CANCELLED'
+                   AND (a.old_row ->> 'status') IS DISTINCT FROM 'CANCELLED'
+              THEN a.new_row ->> 'cancel_reason' END AS cancel_reason,
+         a.changed_by,
+         a.session_role,
+         (SELECT pg_catalog.jsonb_object_agg(n.key, pg_catalog.jsonb_build_object('old', a.old_row -> n.key, 'new', n.value))
+            FROM pg_catalog.jsonb_each(a.new_row) AS n
+           WHERE a.action = 'UPDATE'
+             AND n.key NOT IN ('updated_at', 'status_changed_at')
+             AND (a.old_row -> n.key) IS DISTINCT FROM n.value) AS changes,
+         a.old_row,
+         a.new_row
+    FROM timepool.audit_log a
+   WHERE a.table_name = 'reservations' AND a.row_id IS NOT NULL
+     AND (timepool.resource_visible((a.new_row ->> 'resource_id')::bigint)
+          OR timepool.resource_visible((a.old_row ->> 'resource_id')::bigint));
+
+---------------------------------------------------------------------------
 -- the report views gain the location (a last column), each on its
 -- location's clock
 ---------------------------------------------------------------------------
@@ -474,7 +588,7 @@ SELECT d.date,
                                 COALESCE(l.time_zone, (SELECT s.time_zone FROM timepool.settings s LIMIT 1)))::date
                                AS today) t,
                pg_catalog.generate_series(0, 13) i
-         WHERE r.is_active) d
+         WHERE r.is_active AND timepool.location_visible(r.location_id)) d
   -- the locations' todays are at most two days from the group's
   LEFT JOIN timepool.utilization(timepool.clinic_today() - 2, timepool.clinic_today() + 15) u
     ON u.date = d.date AND u.resource = d.resource
@@ -511,7 +625,7 @@ SELECT pg_catalog.date_trunc('month', r.reservation_date)::date AS month,
   JOIN timepool.resources x ON x.id = r.resource_id
   JOIN timepool.locations l ON l.id = x.location_id
   LEFT JOIN timepool.service_categories c ON c.code = s.category
- WHERE r.status NOT IN ('HELD', 'EXPIRED')
+ WHERE r.status NOT IN ('HELD', 'EXPIRED') AND timepool.location_visible(x.location_id)
  GROUP BY 1, s.id, s.code, s.name, s.category, c.name, l.id, l.code;
 COMMENT ON VIEW timepool.service_stats IS
   'per service, month of the reservation date and location: bookings (holds are not bookings), minutes, revenue from the price snapshots, cancellation and no-show rates';
@@ -594,7 +708,8 @@ SELECT u.resource,
                COALESCE(l.nearly_full_percent, s.nearly_full_percent) AS threshold,
                timepool.clinic_now() AT TIME ZONE COALESCE(l.time_zone, s.time_zone) AS now
           FROM timepool.locations l,
-               (SELECT * FROM timepool.settings LIMIT 1) s) k,
+               (SELECT * FROM timepool.settings LIMIT 1) s
+         WHERE timepool.location_visible(l.id)) k,
        LATERAL timepool.utilization(k.now::date, k.now::date + 30, NULL, k.code) u
  WHERE NOT u.closed AND u.total_minutes > 0
    AND u.booked_minutes * 100 >= k.threshold * u.total_minutes

@@ -727,7 +727,7 @@ tp_book(TpBookArgs *a, bool *created)
 				   "  AND r.details IS NOT DISTINCT FROM $9))"
 				   " AND ($10::text IS NULL OR $10 = (SELECT x.code FROM timepool.resources x"
 				   "                                   WHERE x.id = r.resource_id)),"
-				   " r.patient_name IS NULL AND r.status IN ('HELD', 'EXPIRED')"
+				   " r.patient_name IS NULL AND r.status IN ('HELD', 'EXPIRED'), r.resource_id"
 				   " FROM timepool.reservations r WHERE r.idempotency_key = $1",
 				   11, types);
 		memset(kn, ' ', sizeof(kn));
@@ -750,9 +750,19 @@ tp_book(TpBookArgs *a, bool *created)
 			Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
 			bool		same = !isnull && DatumGetBool(d);
 			bool		is_hold;
+			int64		rid;
 
 			d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull);
 			is_hold = !isnull && DatumGetBool(d);
+			rid = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull));
+			result = SPI_datumTransfer(row, false, -1);
+			/*
+			 * (the cache may reload from here on: the row is copied) a key
+			 * of a booking at a location the session's role does not see is
+			 * another booking's
+			 */
+			if (!tp_sees_location(tp_resource_location(rid)))
+				same = false;
 			if (!same && a->hold && !is_hold)
 				ereport(ERROR,
 						(errcode(ERRCODE_UNIQUE_VIOLATION),
@@ -767,7 +777,6 @@ tp_book(TpBookArgs *a, bool *created)
 						 errdetail("A repeated call must pass the same service, date, time and resource.") :
 						 errdetail("A repeated call must pass the same service, date, time, patient, notes, details and resource."),
 						 errhint("Use a new key for a new booking.")));
-			result = SPI_datumTransfer(row, false, -1);
 			SPI_finish();
 			*created = false;
 			return result;
@@ -955,6 +964,17 @@ tp_refuse_no_reservation(int64 id)
 	ereport(ERROR,
 			(errcode(ERRCODE_NO_DATA_FOUND),
 			 errmsg("reservation " INT64_FORMAT " does not exist", id)));
+}
+
+/*
+ * P0002, as for a reservation that does not exist, when reservation id,
+ * on resource_id, is at a location the session's role does not see.
+ */
+void
+tp_check_reservation_seen(int64 id, int64 resource_id)
+{
+	if (!tp_sees_location(tp_resource_location(resource_id)))
+		tp_refuse_no_reservation(id);
 }
 
 /* An idempotency key at argno, or NULL. */
@@ -1187,6 +1207,9 @@ tp_change_status(int64 id, const char *new_status, const char *reason)
 	Datum		values[3];
 	char		nulls[3] = {' ', ' ', ' '};
 	char	   *old_status;
+	DateADT		row_date;
+	TimeADT		row_start;
+	int64		row_resource;
 	const char *allowed;
 	Datum		result;
 	bool		isnull;
@@ -1202,6 +1225,11 @@ tp_change_status(int64 id, const char *new_status, const char *reason)
 	if (SPI_processed == 0)
 		tp_refuse_no_reservation(id);
 	old_status = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	row_date = DatumGetDateADT(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	row_start = DatumGetTimeADT(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+	row_resource = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull));
+	/* (the cache may reload from here on: the row is read) */
+	tp_check_reservation_seen(id, row_resource);
 	if (!tp_transition_allowed(old_status, new_status))
 	{
 		allowed = tp_transitions_from(old_status);
@@ -1222,19 +1250,8 @@ tp_change_status(int64 id, const char *new_status, const char *reason)
 	 * the guard says the same for a plain UPDATE; said here, without its
 	 * context
 	 */
-	{
-		bool		isnull;
-		DateADT		date = DatumGetDateADT(SPI_getbinval(SPI_tuptable->vals[0],
-														 SPI_tuptable->tupdesc, 2, &isnull));
-		TimeADT		start = DatumGetTimeADT(SPI_getbinval(SPI_tuptable->vals[0],
-														  SPI_tuptable->tupdesc, 3, &isnull));
-
-		int64		resource_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
-														  SPI_tuptable->tupdesc, 4, &isnull));
-
-		tp_check_status_clock(tp_resource_location(resource_id), id, new_status, date,
-							  (int) (start / USECS_PER_MINUTE));
-	}
+	tp_check_status_clock(tp_resource_location(row_resource), id, new_status, row_date,
+						  (int) (row_start / USECS_PER_MINUTE));
 
 	tp_prepare(&plan_set_status,
 			   "UPDATE timepool.reservations AS r"
@@ -1369,6 +1386,7 @@ tp_reschedule(int64 id, DateADT date, int start, const char *resource_code)
 	row = SPI_copytuple(SPI_tuptable->vals[0]);
 	desc = CreateTupleDescCopy(SPI_tuptable->tupdesc);
 	status = SPI_getvalue(row, desc, 1);
+	tp_check_reservation_seen(id, DatumGetInt64(SPI_getbinval(row, desc, 4, &isnull)));
 	if (strcmp(status, "PENDING") != 0 && strcmp(status, "CONFIRMED") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_TP_BAD_TRANSITION),
@@ -1590,8 +1608,12 @@ tp_verdict(FunctionCallInfo fcinfo)
 		}
 		else if (a.have_location)
 			location_id = tp_location_id(a.location_code);
-		else if (tp_cache_get()->nlocations <= 1)
-			location_id = tp_call_location(NULL, 0, true);
+		else
+		{
+			int			n;
+
+			location_id = tp_only_location(&n);
+		}
 		tp_policy(tp_lookup_service(a.service_code, &svc, &why) ? &svc : NULL, location_id, &pol);
 	}
 	SPI_finish();

@@ -48,7 +48,7 @@ static MemoryContext tp_cache_cxt = NULL;
 static TpCache tp_cache;
 static bool tp_cache_valid = false;
 static uint64 tp_cache_generation = 0;
-static Oid	tp_cache_rels[9];
+static Oid	tp_cache_rels[10];
 
 static SPIPlanPtr plan_c_resources = NULL;
 static SPIPlanPtr plan_c_resources_17 = NULL;
@@ -63,6 +63,7 @@ static SPIPlanPtr plan_c_services_10 = NULL;
 static SPIPlanPtr plan_c_settings = NULL;
 static SPIPlanPtr plan_c_settings_14 = NULL;
 static SPIPlanPtr plan_c_services_14 = NULL;
+static SPIPlanPtr plan_c_staff = NULL;
 
 /*
  * The cache can only be kept across calls while every cached table's
@@ -176,6 +177,8 @@ tp_cache_load(MemoryContext cxt)
 	tp_cache_rels[8] = get_relname_relid("locations", nsp);
 	tp_cache.has_locations = tp_cache.has_holds && OidIsValid(tp_cache_rels[8]) &&
 		get_attnum(tp_cache_rels[0], "location_id") != InvalidAttrNumber;
+	/* and who is a location's staff */
+	tp_cache_rels[9] = tp_cache.has_locations ? get_relname_relid("location_staff", nsp) : InvalidOid;
 
 	/*
 	 * Does every cached table's invalidation trigger fire in every session?
@@ -183,7 +186,7 @@ tp_cache_load(MemoryContext cxt)
 	 * (and with it this cache).
 	 */
 	{
-		static const int cached[] = {0, 1, 2, 3, 6, 7, 8};
+		static const int cached[] = {0, 1, 2, 3, 6, 7, 8, 9};
 		int			k;
 
 		tp_cache_untrusted = false;
@@ -197,7 +200,7 @@ tp_cache_load(MemoryContext cxt)
 			{
 				/*
 				 * settings: only from 1.1 on; resource_services from 1.3,
-				 * locations from 1.7
+				 * locations and location_staff from 1.7
 				 */
 				if (cached[k] >= 6)
 					continue;
@@ -569,6 +572,26 @@ tp_cache_load(MemoryContext cxt)
 		tp_cache.nlocations = n;
 		SPI_freetuptable(tab);
 	}
+
+	/* which roles are a location's staff (1.7), for tp_sees_location() */
+	if (OidIsValid(tp_cache_rels[9]))
+	{
+		tp_cache_query(&plan_c_staff,
+					   "SELECT role::oid, location_id FROM timepool.location_staff"
+					   " ORDER BY role::oid, location_id");
+		tab = SPI_tuptable;
+		n = (int) SPI_processed;
+		old = MemoryContextSwitchTo(cxt);
+		tp_cache.staff = palloc0(sizeof(TpCachedStaff) * Max(n, 1));
+		MemoryContextSwitchTo(old);
+		for (i = 0; i < n; i++)
+		{
+			tp_cache.staff[i].role = DatumGetObjectId(SPI_getbinval(tab->vals[i], tab->tupdesc, 1, &isnull));
+			tp_cache.staff[i].location_id = DatumGetInt64(SPI_getbinval(tab->vals[i], tab->tupdesc, 2, &isnull));
+		}
+		tp_cache.nstaff = n;
+		SPI_freetuptable(tab);
+	}
 }
 
 /*
@@ -671,7 +694,7 @@ tp_invalidate_cache(PG_FUNCTION_ARGS)
 
 	static const char *const tables[] = {
 		"resources", "services", "clinic_time_slots", "schedule_overrides", "settings",
-		"resource_services", "locations", NULL
+		"resource_services", "locations", "location_staff", NULL
 	};
 
 	if (!CALLED_AS_TRIGGER(fcinfo))

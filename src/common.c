@@ -281,6 +281,8 @@ _PG_init(void)
 	RegisterXactCallback(tp_xact_callback, NULL);
 	RegisterSubXactCallback(tp_subxact_callback, NULL);
 	tp_cache_init();
+	tp_staff_init();
+	tp_listen_init();
 }
 
 /*
@@ -1220,6 +1222,14 @@ tp_lock_pool(PG_FUNCTION_ARGS)
 				 errmsg("%s must not be null",
 						PG_ARGISNULL(0) ? "p_resource_id" : PG_ARGISNULL(1) ? "p_date" : "p_period")));
 	tp_check_code("period", PG_GETARG_TEXT_PP(2), period);
+	/* a pool of a location the session's role does not see: none */
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "timepool: SPI_connect failed");
+	if (!tp_sees_location(tp_resource_location(PG_GETARG_INT64(0))))
+		ereport(ERROR,
+				(errcode(ERRCODE_TP_UNKNOWN_OBJECT),
+				 errmsg("resource " INT64_FORMAT " does not exist", PG_GETARG_INT64(0))));
+	SPI_finish();
 	key = tp_pool_key(PG_GETARG_INT64(0), tp_check_date("p_date", PG_GETARG_DATUM(1)), period);
 	tp_lock_pool_keys(&key, 1);
 	PG_RETURN_VOID();

@@ -202,6 +202,9 @@ tp_find_token_ex(FunctionCallInfo fcinfo, int argno, bool hold_token, bool *by_h
 		out->expires = DatumGetTimestampTz(d);
 	s = SPI_getvalue(tup, desc, 9);
 	out->patient_name = s ? pstrdup(s) : NULL;
+	/* a booking at a location the session's role does not see: none */
+	if (!tp_sees_location(tp_resource_location(out->resource_id)))
+		tp_no_such_token();
 }
 
 /* A timestamptz as text, in the session's time zone and DateStyle. */
@@ -558,6 +561,13 @@ tp_get_booking(PG_FUNCTION_ARGS)
 		tp_no_such_token();
 	result = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
 											 &isnull), false, -1);
+	/* a booking at a location the session's role does not see: none */
+	{
+		Datum		code = GetAttributeByName(DatumGetHeapTupleHeader(result), "resource", &isnull);
+
+		if (isnull || tp_resource_by_code(TextDatumGetCString(code)) == NULL)
+			tp_no_such_token();
+	}
 	SPI_finish();
 	PG_RETURN_DATUM(result);
 }

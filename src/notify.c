@@ -69,6 +69,8 @@
 #include "storage/latch.h"
 #include "storage/lmgr.h"
 #include "tcop/tcopprot.h"
+#include "tcop/utility.h"
+#include "commands/extension.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/json.h"
@@ -1271,4 +1273,56 @@ tp_schedule_notify(PG_FUNCTION_ARGS)
 	}
 	SPI_finish();
 	return PointerGetDatum(NULL);
+}
+
+/*
+ * LISTEN on timepool_availability by a location's staff.  PostgreSQL has
+ * no privilege on LISTEN: any role that connects can listen on any
+ * channel, and this one's payloads carry the pools of every location.
+ * Where timepool is loaded in every session (session_preload_libraries,
+ * which the README's recipe for a location's staff sets), this hook
+ * refuses the channel to a role that does not see every location
+ * (tp_sees_every_location), whatever runs the LISTEN (psql, a function,
+ * a DO block: each goes through ProcessUtility).  Where it is not loaded,
+ * a session that has not called timepool yet is not refused.
+ */
+static ProcessUtility_hook_type tp_prev_utility = NULL;
+
+static void
+tp_utility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
+		   ProcessUtilityContext context, ParamListInfo params,
+		   QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
+{
+	Node	   *stmt = pstmt->utilityStmt;
+
+	if (stmt != NULL && IsA(stmt, ListenStmt) &&
+		strcmp(((ListenStmt *) stmt)->conditionname, TP_NOTIFY_CHANNEL) == 0 &&
+		IsTransactionState() && OidIsValid(get_extension_oid("timepool", true)) &&
+		OidIsValid(tp_relid("location_staff")))
+	{
+		TpCommitScope scope;
+		bool		every;
+
+		tp_commit_scope_begin(&scope);
+		every = tp_sees_every_location();
+		tp_commit_scope_end(&scope);
+		if (!every)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied to listen on \"%s\"", TP_NOTIFY_CHANNEL),
+					 errdetail("Its payloads carry the pools of every location, and the session's role is a location's staff (timepool.location_staff)."),
+					 errhint("Read the location's pools with timepool.availability() or the report views.")));
+	}
+	if (tp_prev_utility)
+		tp_prev_utility(pstmt, queryString, readOnlyTree, context, params, queryEnv, dest, qc);
+	else
+		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context, params, queryEnv,
+								dest, qc);
+}
+
+void
+tp_listen_init(void)
+{
+	tp_prev_utility = ProcessUtility_hook;
+	ProcessUtility_hook = tp_utility;
 }

@@ -25,6 +25,10 @@
 #include "access/xact.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/inval.h"
+#include "utils/memutils.h"
+#include "utils/syscache.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/timestamp.h"
@@ -520,7 +524,166 @@ tp_check_status_clock(int64 location_id, int64 id, const char *status, DateADT d
 			 errhint("Set it once the appointment has started.")));
 }
 
-/* The id of the location with this code; 0 when there is none. */
+/*
+ * A location's staff (1.7): the one rule of who sees which location.
+ *
+ * The role judged is the session's (GetOuterUserId: current_user outside
+ * any SECURITY DEFINER function, the role the audit log names), so that
+ * timepool's functions, which run as their owner, judge their caller, and
+ * a table's policy judges the role that reads it, through a view of
+ * anyone's too.  A role with the privileges of a role of
+ * timepool.location_staff sees the locations of those roles alone; a role
+ * with none sees every location, as does a superuser and the owner of
+ * timepool's schema.  Group-wide rows (location 0: an override without a
+ * resource) are seen by all, and only who sees every location writes them
+ * (the policies of the 1.7 script).
+ *
+ * The answer for one role is kept until the cache reloads (a change of
+ * location_staff reloads it) or a role's membership or attributes change.
+ */
+static bool tp_staff_valid = false;
+static Oid	tp_staff_role = InvalidOid;
+static uint64 tp_staff_changes = 0;
+static bool tp_staff_all = true;
+static int64 *tp_staff_locations = NULL;	/* in TopMemoryContext */
+static int	tp_staff_n = 0;
+static int	tp_staff_max = 0;
+
+static void
+tp_staff_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	(void) arg;
+	(void) cacheid;
+	(void) hashvalue;
+	tp_staff_valid = false;
+}
+
+void
+tp_staff_init(void)
+{
+	CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, tp_staff_callback, (Datum) 0);
+	CacheRegisterSyscacheCallback(AUTHOID, tp_staff_callback, (Datum) 0);
+}
+
+static void
+tp_staff_judge(void)
+{
+	TpCache    *cache = tp_cache_get();
+	Oid			role = GetOuterUserId();
+	int			i,
+				j;
+
+	if (tp_staff_valid && tp_staff_role == role && tp_staff_changes == tp_cache_changes())
+		return;
+	tp_staff_valid = false;
+	tp_staff_all = true;
+	tp_staff_n = 0;
+	if (cache->nstaff > 0 && !superuser_arg(role) &&
+		!has_privs_of_role(role, tp_schema_owner()))
+	{
+		for (i = 0; i < cache->nstaff; i++)
+		{
+			if (!has_privs_of_role(role, cache->staff[i].role))
+				continue;
+			tp_staff_all = false;
+			for (j = 0; j < tp_staff_n; j++)
+				if (tp_staff_locations[j] == cache->staff[i].location_id)
+					break;
+			if (j < tp_staff_n)
+				continue;
+			if (tp_staff_n == tp_staff_max)
+			{
+				int			max = Max(8, tp_staff_max * 2);
+
+				tp_staff_locations = tp_staff_locations == NULL ?
+					MemoryContextAlloc(TopMemoryContext, sizeof(int64) * max) :
+					repalloc(tp_staff_locations, sizeof(int64) * max);
+				tp_staff_max = max;
+			}
+			tp_staff_locations[tp_staff_n++] = cache->staff[i].location_id;
+		}
+	}
+	tp_staff_role = role;
+	tp_staff_changes = tp_cache_changes();
+	tp_staff_valid = true;
+}
+
+/*
+ * Whether the session's role sees location_id (0: a group-wide row).
+ * The caller is connected to SPI, or the cache is valid.
+ */
+bool
+tp_sees_location(int64 location_id)
+{
+	int			i;
+
+	tp_staff_judge();
+	if (tp_staff_all)
+		return true;
+	for (i = 0; i < tp_staff_n; i++)
+		if (tp_staff_locations[i] == location_id)
+			return true;
+	return false;
+}
+
+/* Whether the session's role sees every location (is no location's staff). */
+bool
+tp_sees_every_location(void)
+{
+	tp_staff_judge();
+	return tp_staff_all;
+}
+
+/*
+ * timepool.location_visible(p_location_id bigint) and
+ * timepool.resource_visible(p_resource_id bigint) returns boolean: the
+ * rule above for the tables' policies and the views.  NULL is a
+ * group-wide row.  They run as whoever reads (not SECURITY DEFINER); a
+ * reload of the cache reads the tables as the owner of timepool's schema
+ * (tp_commit_scope_begin), past their policies, which would otherwise
+ * call these again.
+ */
+static bool
+tp_visible(FunctionCallInfo fcinfo, bool resource)
+{
+	TpCommitScope scope;
+	bool		scoped = !tp_cache_is_valid();
+	bool		ok;
+
+	if (scoped)
+		tp_commit_scope_begin(&scope);
+	if (PG_ARGISNULL(0))
+		ok = tp_sees_every_location();
+	else if (tp_sees_every_location())
+		ok = true;
+	else if (resource)
+		ok = tp_sees_location(tp_resource_location(PG_GETARG_INT64(0)));
+	else
+		ok = PG_GETARG_INT64(0) != 0 && tp_sees_location(PG_GETARG_INT64(0));
+	if (scoped)
+		tp_commit_scope_end(&scope);
+	return ok;
+}
+
+PG_FUNCTION_INFO_V1(tp_location_visible);
+PG_FUNCTION_INFO_V1(tp_resource_visible);
+
+Datum
+tp_location_visible(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(tp_visible(fcinfo, false));
+}
+
+Datum
+tp_resource_visible(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(tp_visible(fcinfo, true));
+}
+
+/*
+ * The id of the location with this code; 0 when there is none, or when
+ * the session's role does not see it.
+ */
 int64
 tp_location_id(const char *code)
 {
@@ -529,8 +692,29 @@ tp_location_id(const char *code)
 
 	for (i = 0; i < cache->nlocations; i++)
 		if (strcmp(cache->locations[i].code, code) == 0)
-			return cache->locations[i].id;
+			return tp_sees_location(cache->locations[i].id) ? cache->locations[i].id : 0;
 	return 0;
+}
+
+/*
+ * The only location the session's role sees; 0 when it sees none or
+ * several (*n: how many).
+ */
+int64
+tp_only_location(int *n)
+{
+	TpCache    *cache = tp_cache_get();
+	int64		only = 0;
+	int			i;
+
+	*n = 0;
+	for (i = 0; i < cache->nlocations; i++)
+		if (tp_sees_location(cache->locations[i].id))
+		{
+			only = cache->locations[i].id;
+			(*n)++;
+		}
+	return *n == 1 ? only : 0;
 }
 
 /*
@@ -554,7 +738,8 @@ tp_location_arg(FunctionCallInfo fcinfo, int argno, char *code)
  *	   code, or when the resource given is at another).
  *	 - else a resource given: the resource's location.
  *	 - else, when choose (the call picks a resource): the group's only
- *	   location, and 22004 when it has more than one, since a booking
+ *	   location (the only one the session's role sees: tp_sees_location),
+ *	   and 22004 when it has more than one, since a booking
  *	   never goes to another clinic than its caller meant; when not choose
  *	   (a listing), 0: every location.
  * Before 1.7 it is always 0, the group, where every resource is.
@@ -563,6 +748,8 @@ int64
 tp_call_location(const char *code, int64 resource_id, bool choose)
 {
 	TpCache    *cache = tp_cache_get();
+	int64		only;
+	int			n;
 
 	if (code != NULL)
 	{
@@ -584,12 +771,12 @@ tp_call_location(const char *code, int64 resource_id, bool choose)
 		return tp_resource_location(resource_id);
 	if (!choose || cache->nlocations == 0)
 		return 0;
-	if (cache->nlocations == 1)
-		return cache->locations[0].id;
+	only = tp_only_location(&n);
+	if (only != 0)
+		return only;
 	ereport(ERROR,
 			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-			 errmsg("p_location is required without p_resource: the group has %d locations",
-					cache->nlocations),
+			 errmsg("p_location is required without p_resource: the group has %d locations", n),
 			 errhint("Name the clinic with p_location, or the resource with p_resource.")));
 	return 0;					/* not reached */
 }

@@ -154,7 +154,8 @@ tp_load_day(DateADT date, int64 resource_id, int64 location_id, TpResourceDay **
 		TpCachedResource *r = &cache->resources[i];
 
 		if (resource_id != 0 ? r->id != resource_id :
-			(!r->active || (location_id != 0 && r->location_id != location_id)))
+			(!r->active || (location_id != 0 && r->location_id != location_id) ||
+			 !tp_sees_location(r->location_id)))
 			continue;
 		days[nres].resource_id = r->id;
 		strlcpy(days[nres].code, r->code, TP_CODE_MAXLEN + 1);
@@ -720,7 +721,11 @@ tp_resource_active(int64 id)
 	return false;
 }
 
-/* The cached resource with this code, active or not, or NULL. */
+/*
+ * The cached resource with this code, active or not, or NULL (also when it
+ * is at a location the session's role does not see: every call that names
+ * a resource finds it here).
+ */
 TpCachedResource *
 tp_resource_by_code(const char *code)
 {
@@ -729,6 +734,6 @@ tp_resource_by_code(const char *code)
 
 	for (i = 0; i < cache->nresources; i++)
 		if (strcmp(cache->resources[i].code, code) == 0)
-			return &cache->resources[i];
+			return tp_sees_location(cache->resources[i].location_id) ? &cache->resources[i] : NULL;
 	return NULL;
 }

@@ -202,6 +202,13 @@ typedef struct TpCachedLocation
 	int			gap_end;
 } TpCachedLocation;
 
+/* A row of timepool.location_staff (1.7): a role at a location. */
+typedef struct TpCachedStaff
+{
+	Oid			role;
+	int64		location_id;
+} TpCachedStaff;
+
 typedef struct TpCache
 {
 	TpCachedResource *resources;	/* every resource, by code (C collation) */
@@ -230,6 +237,8 @@ typedef struct TpCache
 	TpCachedLocation group;		/* timepool.settings */
 	TpCachedLocation *locations;	/* by code (C collation) */
 	int			nlocations;
+	TpCachedStaff *staff;		/* timepool.location_staff, by role */
+	int			nstaff;
 	Oid			reservations;	/* timepool.reservations */
 	Oid			pool_index;		/* timepool.reservations_pool_idx */
 	AttrNumber	att_date;		/* its columns the pool scan reads */
@@ -329,6 +338,11 @@ extern bool tp_online_confirmed(int64 location_id);
 extern bool tp_location_arg(FunctionCallInfo fcinfo, int argno, char *code);
 extern int64 tp_location_id(const char *code);
 extern int64 tp_call_location(const char *code, int64 resource_id, bool choose);
+extern bool tp_sees_location(int64 location_id);
+extern bool tp_sees_every_location(void);
+extern int64 tp_only_location(int *n);
+extern void tp_staff_init(void);
+extern void tp_listen_init(void);
 
 /* common.c */
 extern SPIPlanPtr tp_prepare(SPIPlanPtr *cache, const char *sql, int nargs, Oid *argtypes);
@@ -501,6 +515,7 @@ extern Datum tp_book(TpBookArgs *a, bool *created);
 extern void tp_book_slot_args(FunctionCallInfo fcinfo, int service_argno, int date_argno,
 							  int resource_argno, int location_argno, TpBookArgs *a);
 extern void tp_refuse_no_reservation(int64 id) pg_attribute_noreturn();
+extern void tp_check_reservation_seen(int64 id, int64 resource_id);
 extern void tp_book_patient_args(FunctionCallInfo fcinfo, int argno, TpBookArgs *a);
 extern char *tp_book_key_arg(FunctionCallInfo fcinfo, int argno);
 extern void tp_require(FunctionCallInfo fcinfo, int argno, const char *argname);

@@ -849,9 +849,10 @@ createdb "$DSTAD"
 tpsql "$DSTAD" -c "CREATE EXTENSION timepool"
 pg_dump -a --disable-triggers -d "$SRC" -f "$WORK/data-dt.sql"
 # one DISABLE and one ENABLE per table: the 8 with an identity (1.7's
-# locations among them), settings, resource_services and imported
-expect "data-only --disable-triggers: the dump brackets each of the 11 tables with DISABLE/ENABLE TRIGGER ALL" \
-	"$(grep -c -E '^ALTER TABLE timepool\.[a-z_]+ DISABLE TRIGGER ALL;$' "$WORK/data-dt.sql") $(grep -c -E '^ALTER TABLE timepool\.[a-z_]+ ENABLE TRIGGER ALL;$' "$WORK/data-dt.sql")" "11 11"
+# locations among them), settings, resource_services, imported and 1.7's
+# location_staff
+expect "data-only --disable-triggers: the dump brackets each of the 12 tables with DISABLE/ENABLE TRIGGER ALL" \
+	"$(grep -c -E '^ALTER TABLE timepool\.[a-z_]+ DISABLE TRIGGER ALL;$' "$WORK/data-dt.sql") $(grep -c -E '^ALTER TABLE timepool\.[a-z_]+ ENABLE TRIGGER ALL;$' "$WORK/data-dt.sql")" "12 12"
 expect "data-only --disable-triggers: resource_services' data is among them" \
 	"$(grep -c -E '^ALTER TABLE timepool\.resource_services (DIS|EN)ABLE TRIGGER ALL;$' "$WORK/data-dt.sql")" "2"
 if restore_ok "data-only --disable-triggers" "$WORK/restore-data-dt.log" "$WORK/data-dt.sql" \

@@ -790,7 +790,7 @@ index timepool.resource_services_pkey: primary=t unique=t def=CREATE UNIQUE INDE
 index timepool.resource_services_service_idx: primary=f unique=f def=CREATE INDEX resource_services_service_idx ON timepool.resource_services USING btree (service_id)
 initial privileges of table timepool.resource_services: {$me=arwdDxt/$me}
 member: table timepool.resource_services
-relation timepool.resource_services: kind=r persistence=p owner=$me acl={$me=arwdDxt/$me} rowsecurity=f options= comment=which services a resource performs: a resource with rows here performs only those services, one without rows performs every service
+relation timepool.resource_services: kind=r persistence=p owner=$me acl={$me=arwdDxt/$me} rowsecurity=t options= comment=which services a resource performs: a resource with rows here performs only those services, one without rows performs every service
 trigger resource_services_audit on timepool.resource_services: enabled=O def=CREATE TRIGGER resource_services_audit AFTER INSERT OR DELETE OR UPDATE ON timepool.resource_services FOR EACH ROW EXECUTE FUNCTION timepool.audit_change()
 trigger resource_services_audit_truncate on timepool.resource_services: enabled=O def=CREATE TRIGGER resource_services_audit_truncate AFTER TRUNCATE ON timepool.resource_services FOR EACH STATEMENT EXECUTE FUNCTION timepool.audit_change()
 trigger resource_services_invalidate_cache on timepool.resource_services: enabled=A def=CREATE TRIGGER resource_services_invalidate_cache AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON timepool.resource_services FOR EACH STATEMENT EXECUTE FUNCTION timepool.invalidate_cache()
@@ -852,7 +852,7 @@ column timepool.notify_queue.pool_date: #2 type=date notnull=t default= identity
 column timepool.notify_queue.resource_id: #1 type=bigint notnull=t default= identity= generated= collation= acl= comment=
 column timepool.settings.nearly_full_percent: #8 type=integer notnull=t default=80 identity= generated= collation= acl= comment=timepool.nearly_full lists the upcoming pools booked to at least this percent of their minutes
 constraint timepool.settings.settings_nearly_full_range: type=c deferrable=f deferred=f validated=t def=CHECK (((nearly_full_percent >= 1) AND (nearly_full_percent <= 100)))
-extension: version=1.7 relocatable=f schema=timepool owner=$me config=timepool.audit_log WHERE '', timepool.audit_log_id_seq WHERE '', timepool.clinic_time_slots WHERE '', timepool.clinic_time_slots_id_seq WHERE '', timepool.imported WHERE '', timepool.locations WHERE '', timepool.locations_id_seq WHERE '', timepool.reservations WHERE '', timepool.reservations_id_seq WHERE '', timepool.resource_services WHERE '', timepool.resources WHERE '', timepool.resources_id_seq WHERE '', timepool.schedule_overrides WHERE '', timepool.schedule_overrides_id_seq WHERE '', timepool.service_categories WHERE '', timepool.service_categories_id_seq WHERE '', timepool.services WHERE '', timepool.services_id_seq WHERE '', timepool.settings WHERE ''
+extension: version=1.7 relocatable=f schema=timepool owner=$me config=timepool.audit_log WHERE '', timepool.audit_log_id_seq WHERE '', timepool.clinic_time_slots WHERE '', timepool.clinic_time_slots_id_seq WHERE '', timepool.imported WHERE '', timepool.location_staff WHERE '', timepool.locations WHERE '', timepool.locations_id_seq WHERE '', timepool.reservations WHERE '', timepool.reservations_id_seq WHERE '', timepool.resource_services WHERE '', timepool.resources WHERE '', timepool.resources_id_seq WHERE '', timepool.schedule_overrides WHERE '', timepool.schedule_overrides_id_seq WHERE '', timepool.service_categories WHERE '', timepool.service_categories_id_seq WHERE '', timepool.services WHERE '', timepool.services_id_seq WHERE '', timepool.settings WHERE ''
 index timepool.reservations_pool_idx: primary=f unique=f def=$POOL_IDX_15
 initial privileges of function timepool.notify_wait(interval): {$me=X/$me}
 initial privileges of function timepool.schedule_notify(): {$me=X/$me}
@@ -1250,7 +1250,7 @@ expect_same_file "the privileges on every function of 1.1 that is not a trigger 
 got=$(paste -d '#' <(as_16 "$WORK/e.after/acl.functions") "$WORK/e.after/acl.functions" |
 	awk -F'|' 'NR == FNR { had[$1]; next } { split($0, two, "#"); split(two[1], old, "|") }
 	           !(old[1] in had) { print two[2] }' "$WORK/e.before/acl.functions" - | tr '\n' ' ')
-expect "the new functions since 1.1 (1.2's, 1.4's, 1.5's utilization, 1.6's notify_wait, import_reservations and import_run, at their 1.7 signatures; 1.3 adds none; not trigger functions) are EXECUTE for their owner only" "$got" \
+expect "the new functions since 1.1 (1.2's, 1.4's, 1.5's utilization, 1.6's notify_wait, import_reservations and import_run, at their 1.7 signatures; 1.3 adds none; not trigger functions) are EXECUTE for their owner only, but 1.7's location_visible and resource_visible, PUBLIC's too" "$got" \
 	"$(for f in 'book_online(text,date,time without time zone,text,text,text,text,jsonb,text,text,text)' 'cancel_booking(uuid,text)' \
 		'check_booking(text,date,time without time zone,text,text)' 'confirm_hold(uuid,text,text,text,text,jsonb)' 'expire_holds()' \
 		'get_booking(uuid)' 'hold_slot(text,date,time without time zone,text,interval,text,text)' \
@@ -1259,18 +1259,19 @@ expect "the new functions since 1.1 (1.2's, 1.4's, 1.5's utilization, 1.6's noti
 		'reschedule_booking(uuid,date,time without time zone,text)' 'reschedule_reservation(bigint,date,time without time zone,text)' \
 		'utilization(date,date,text,text)'; do
 		printf 'timepool.%s|{%s=X/%s} ' "$f" "$me" "$me"
-	done)"
+	done | sed -e "s/timepool.lock_pool/timepool.location_visible(bigint)|{$me=X\/$me,=X\/$me} &/" \
+	           -e "s/timepool.utilization/timepool.resource_visible(bigint)|{$me=X\/$me,=X\/$me} &/")"
 got=$(q "$E" "SELECT string_agg(c.relname || '|' || c.relkind::text || '|' || coalesce(c.relacl, acldefault('r', c.relowner))::text, ' ' ORDER BY c.relname)
                 FROM pg_class c
                WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind NOT IN ('i', 'I', 'c') AND c.relname NOT IN ($E_RELS)")
-expect "the new relations, 1.3's resource_services, 1.5's five report views, 1.6's notify_queue and import tables and 1.7's locations, are for their owner alone (1.1's GRANT ... ON ALL TABLES does not reach them; booking_receipt's composite type is a type, below)" "$got" \
-	"$(for r in daily_overview/v import_rows/r import_services/r import_statuses/r imported/r locations/r locations_id_seq/S nearly_full/v notify_queue/r overbooked_pools/v resource_services/r resource_stats/v service_stats/v; do
+expect "the new relations, 1.3's resource_services, 1.5's five report views, 1.6's notify_queue and import tables and 1.7's locations and location_staff, are for their owner alone (1.1's GRANT ... ON ALL TABLES does not reach them; booking_receipt's composite type is a type, below)" "$got" \
+	"$(for r in daily_overview/v import_rows/r import_services/r import_statuses/r imported/r location_staff/r locations/r locations_id_seq/S nearly_full/v notify_queue/r overbooked_pools/v resource_services/r resource_stats/v service_stats/v; do
 		printf '%s|%s|{%s=arwdDxt/%s} ' "${r%/*}" "${r#*/}" "$me" "$me"
 	done | sed 's/ $//')"
 got=$(q "$E" "SELECT string_agg(oid::regtype::text || '|' || coalesce(typacl::text, 'default'), ' ' ORDER BY oid::regtype::text COLLATE \"C\")
                 FROM pg_type WHERE typnamespace = 'timepool'::regnamespace AND oid::regtype::text NOT IN ($E_TYPES)")
-expect "the new types, 1.4's booking_receipt, the row types of resource_services, of 1.5's five views, of 1.6's notify_queue and import tables and of 1.7's locations, and their arrays, have the default privileges" "$got" \
-	"$(for t in booking_receipt daily_overview import_rows import_services import_statuses imported locations nearly_full notify_queue overbooked_pools resource_services resource_stats service_stats; do
+expect "the new types, 1.4's booking_receipt, the row types of resource_services, of 1.5's five views, of 1.6's notify_queue and import tables and of 1.7's locations and location_staff, and their arrays, have the default privileges" "$got" \
+	"$(for t in booking_receipt daily_overview import_rows import_services import_statuses imported location_staff locations nearly_full notify_queue overbooked_pools resource_services resource_stats service_stats; do
 		printf 'timepool.%s|default timepool.%s[]|default ' "$t" "$t"
 	done | sed 's/ $//')"
 tpsql "$E" -A -t -f "$WORK/trigger_grants.sql" >"$WORK/e.trigger_grants.after"
@@ -2100,8 +2101,8 @@ expect "overbooked_pools: DR_A's closed morning of 2025-11-29, 40 minutes over i
 got=$(q "$I" "SELECT string_agg(c.relname || '|' || coalesce(c.relacl, acldefault('r', c.relowner))::text, ' ' ORDER BY c.relname)
                 FROM pg_class c
                WHERE c.relnamespace = 'timepool'::regnamespace AND c.relkind NOT IN ('i', 'I', 'c') AND c.relname NOT IN ($I_RELS)")
-expect "the five report views, 1.6's notify_queue and import tables and 1.7's locations are new, for their owner alone" "$got" \
-	"$(for r in daily_overview import_rows import_services import_statuses imported locations locations_id_seq nearly_full notify_queue overbooked_pools resource_stats service_stats; do
+expect "the five report views, 1.6's notify_queue and import tables and 1.7's locations and location_staff are new, for their owner alone" "$got" \
+	"$(for r in daily_overview import_rows import_services import_statuses imported location_staff locations locations_id_seq nearly_full notify_queue overbooked_pools resource_stats service_stats; do
 		printf '%s|{%s=arwdDxt/%s} ' "$r" "$me" "$me"
 	done | sed 's/ $//')"
 

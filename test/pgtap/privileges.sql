@@ -210,8 +210,11 @@ SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p
               ARRAY['timepool.time_range(time without time zone,time without time zone)',
                     'timepool.time_range(time without time zone,time without time zone,text)',
                     'timepool.label_range(text,text)',
-                    'timepool.label_range(text,text,text)'],
-              'PUBLIC can execute only the range constructors the exclusion constraints call');
+                    'timepool.label_range(text,text,text)',
+                    -- 1.7: the tables' policies call them with the reader's rights
+                    'timepool.location_visible(bigint)',
+                    'timepool.resource_visible(bigint)'],
+              'PUBLIC can execute only the range constructors the exclusion constraints call, and 1.7''s location_visible and resource_visible the policies call');
 SELECT schema_privs_are('timepool', 'public', ARRAY['USAGE'],
                         'PUBLIC has USAGE, and not CREATE, on schema timepool');
 SELECT is(has_type_privilege('public', 'timepool.time_range', 'USAGE')
@@ -929,7 +932,9 @@ SELECT set_eq($$SELECT p.oid::regprocedure::text FROM pg_proc p
                     'timepool.time_range(time without time zone,time without time zone)',
                     'timepool.time_range(time without time zone,time without time zone,text)',
                     'timepool.label_range(text,text)',
-                    'timepool.label_range(text,text,text)'],
+                    'timepool.label_range(text,text,text)',
+                    'timepool.location_visible(bigint)',
+                    'timepool.resource_visible(bigint)'],
               'clinic_reports can execute utilization, clinic_today and clinic_now, and otherwise only what PUBLIC can');
 SELECT schema_privs_are('timepool', 'clinic_reports', ARRAY['USAGE'],
                         'clinic_reports has USAGE, and not CREATE, on schema timepool');

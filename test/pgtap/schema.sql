@@ -5,7 +5,7 @@
 -- is registered.
 BEGIN;
 CREATE EXTENSION timepool;
-SELECT plan(673);
+SELECT plan(681);
 
 -- the extension and its schema
 SELECT has_schema('timepool');
@@ -23,7 +23,34 @@ SELECT tables_are('timepool', ARRAY['resources', 'services', 'clinic_time_slots'
                                     'service_categories', 'settings', 'audit_log',
                                     'resource_services', 'notify_queue',
                                     'import_rows', 'import_services', 'import_statuses', 'imported',
-                                    'locations']);
+                                    'locations', 'location_staff']);
+-- 1.7: a location's staff, and the policies of row-level security that
+-- keep them to their locations
+SELECT columns_are('timepool', 'location_staff', ARRAY['role', 'location_id', 'created_at']);
+SELECT col_type_is('timepool', 'location_staff', 'role', 'regrole', 'location_staff.role is a regrole');
+SELECT set_eq(
+  $$SELECT relname::text FROM pg_class
+     WHERE relnamespace = 'timepool'::regnamespace AND relkind = 'r' AND relrowsecurity AND NOT relforcerowsecurity$$,
+  ARRAY['locations', 'resources', 'resource_services', 'clinic_time_slots', 'schedule_overrides',
+        'reservations', 'location_staff'],
+  'row-level security is on for the tables of a location (not forced: timepool''s owner, whose functions decide, is not subject)');
+SELECT set_eq(
+  $$SELECT tablename::text, policyname::text, permissive, roles::text, cmd, qual, with_check FROM pg_policies
+     WHERE schemaname = 'timepool'$$,
+  $$VALUES ('locations', 'location_staff_rows', 'PERMISSIVE', '{public}', 'ALL', 'timepool.location_visible(id)', NULL),
+           ('resources', 'location_staff_rows', 'PERMISSIVE', '{public}', 'ALL', 'timepool.location_visible(location_id)', NULL),
+           ('resource_services', 'location_staff_rows', 'PERMISSIVE', '{public}', 'ALL', 'timepool.resource_visible(resource_id)', NULL),
+           ('clinic_time_slots', 'location_staff_rows', 'PERMISSIVE', '{public}', 'ALL', 'timepool.resource_visible(resource_id)', NULL),
+           ('reservations', 'location_staff_rows', 'PERMISSIVE', '{public}', 'ALL', 'timepool.resource_visible(resource_id)', NULL),
+           ('schedule_overrides', 'location_staff_read', 'PERMISSIVE', '{public}', 'SELECT', '((resource_id IS NULL) OR timepool.resource_visible(resource_id))', NULL),
+           ('schedule_overrides', 'location_staff_insert', 'PERMISSIVE', '{public}', 'INSERT', NULL, 'timepool.resource_visible(resource_id)'),
+           ('schedule_overrides', 'location_staff_update', 'PERMISSIVE', '{public}', 'UPDATE', 'timepool.resource_visible(resource_id)', 'timepool.resource_visible(resource_id)'),
+           ('schedule_overrides', 'location_staff_delete', 'PERMISSIVE', '{public}', 'DELETE', 'timepool.resource_visible(resource_id)', NULL),
+           ('location_staff', 'location_staff_read', 'PERMISSIVE', '{public}', 'SELECT', 'timepool.location_visible(location_id)', NULL),
+           ('location_staff', 'location_staff_insert', 'PERMISSIVE', '{public}', 'INSERT', NULL, 'timepool.location_visible(NULL::bigint)'),
+           ('location_staff', 'location_staff_update', 'PERMISSIVE', '{public}', 'UPDATE', 'timepool.location_visible(NULL::bigint)', 'timepool.location_visible(NULL::bigint)'),
+           ('location_staff', 'location_staff_delete', 'PERMISSIVE', '{public}', 'DELETE', 'timepool.location_visible(NULL::bigint)', NULL)$$,
+  'the policies of 1.7: a row of a location the reader does not see is not there; group-wide rows and the mapping are written only by who sees every location');
 -- 1.7: the locations, a config table; every resource at one
 SELECT columns_are('timepool', 'locations',
   ARRAY['id', 'code', 'name', 'time_zone', 'min_notice_minutes', 'max_advance_days', 'cancel_notice_minutes',
@@ -665,7 +692,9 @@ SELECT set_eq(
     ('timepool.locations', 'locations_cancel_notice_range', 'c'),
     ('timepool.locations', 'locations_online_status_check', 'c'),
     ('timepool.locations', 'locations_nearly_full_range', 'c'),
-    ('timepool.locations', 'locations_id_positive', 'c')$$,
+    ('timepool.locations', 'locations_id_positive', 'c'),
+    ('timepool.location_staff', 'location_staff_pkey', 'p'),
+    ('timepool.location_staff', 'location_staff_location_id_fkey', 'f')$$,
   'the tables have exactly the named constraints of the install script and the upgrades (services_category_length and settings_pkey are gone)');
 -- what the constraints 1.1 added say
 SELECT set_eq(
@@ -757,8 +786,9 @@ SELECT set_eq(
            ('services_category_fkey', 'r'),
            ('resource_services_resource_id_fkey', 'c'),
            ('resource_services_service_id_fkey', 'c'),
-           ('resources_location_id_fkey', 'r')$$,
-  'schedule rows cascade with their resource; reservations RESTRICT deleting a resource or service; services RESTRICT deleting their category; resource_services rows cascade with their resource or service; resources RESTRICT deleting their location');
+           ('resources_location_id_fkey', 'r'),
+           ('location_staff_location_id_fkey', 'r')$$,
+  'schedule rows cascade with their resource; reservations RESTRICT deleting a resource or service; services RESTRICT deleting their category; resource_services rows cascade with their resource or service; resources and location_staff RESTRICT deleting their location (a mapping gone would let its role see every location)');
 SELECT set_eq(
   $$SELECT conname::text, confupdtype::text FROM pg_constraint
      WHERE connamespace = 'timepool'::regnamespace AND contype = 'f'$$,
@@ -769,7 +799,8 @@ SELECT set_eq(
            ('services_category_fkey', 'c'),
            ('resource_services_resource_id_fkey', 'a'),
            ('resource_services_service_id_fkey', 'a'),
-           ('resources_location_id_fkey', 'a')$$,
+           ('resources_location_id_fkey', 'a'),
+           ('location_staff_location_id_fkey', 'a')$$,
   'a category''s new code cascades to its services (ON UPDATE CASCADE); the other keys are ids');
 SELECT col_is_unique('timepool', 'resources', 'code'::name, 'resources.code is UNIQUE');
 SELECT col_is_unique('timepool', 'reservations', 'idempotency_key'::name,
@@ -866,8 +897,8 @@ SELECT ok(strpos(pg_get_viewdef('timepool.bookable_services'::regclass),
           'bookable_services is ordered by category display_order (services without one last), category code, display_order, code');
 SELECT ok(strpos(pg_get_viewdef('timepool.reservation_history'::regclass),
                  'FROM timepool.audit_log a
-  WHERE ((a.table_name = ''reservations''::text) AND (a.row_id IS NOT NULL))') > 0,
-          'reservation_history reads the reservations'' rows of audit_log');
+  WHERE ((a.table_name = ''reservations''::text) AND (a.row_id IS NOT NULL) AND (timepool.resource_visible(((a.new_row ->> ''resource_id''::text))::bigint) OR timepool.resource_visible(((a.old_row ->> ''resource_id''::text))::bigint)))') > 0,
+          'reservation_history reads the reservations'' rows of audit_log, at a location the reader sees (1.7)');
 
 -- 1.2: the views that hide rows are security barriers
 SELECT set_eq(
@@ -897,7 +928,7 @@ SELECT functions_are('timepool', ARRAY[
   -- 1.5
   'utilization', 'schedule_notify',
   -- 1.7
-  'locations_check_row', 'resources_location',
+  'locations_check_row', 'resources_location', 'location_visible', 'resource_visible',
   -- constructors PostgreSQL makes for the two range types
   'time_range', 'time_multirange', 'label_range', 'label_multirange']);
 SELECT has_function('timepool', 'availability', ARRAY['date', 'text', 'text', 'text', 'text']);
@@ -928,6 +959,13 @@ SELECT has_function('timepool', 'keep_triggers', '{}'::name[]);
 -- 1.7
 SELECT has_function('timepool', 'locations_check_row', '{}'::name[]);
 SELECT has_function('timepool', 'resources_location', '{}'::name[]);
+SELECT has_function('timepool', 'location_visible', ARRAY['bigint']);
+SELECT has_function('timepool', 'resource_visible', ARRAY['bigint']);
+SELECT is((SELECT string_agg(proname || ' ' || provolatile::text || ' ' || proparallel::text || ' ' || prosecdef::text, ', ' ORDER BY proname)
+             FROM pg_proc WHERE pronamespace = 'timepool'::regnamespace
+              AND proname IN ('location_visible', 'resource_visible')),
+          'location_visible s r false, resource_visible s r false',
+          'location_visible and resource_visible are STABLE, PARALLEL RESTRICTED and not SECURITY DEFINER (they judge the role that reads)');
 SELECT is((SELECT count(*)::int FROM pg_proc
             WHERE pronamespace = 'timepool'::regnamespace
               AND proname IN ('availability', 'can_book', 'book_service', 'cancel_reservation',
@@ -1181,12 +1219,13 @@ SELECT triggers_are('timepool', 'resource_services',
                           'resource_services_audit_truncate']);
 -- 1.7
 SELECT triggers_are('timepool', 'locations', ARRAY['locations_check_row', 'locations_invalidate_cache']);
+SELECT triggers_are('timepool', 'location_staff', ARRAY['location_staff_invalidate_cache']);
 SELECT set_eq($$SELECT tgrelid::regclass::text, pg_get_triggerdef(oid) FROM pg_trigger
                  WHERE tgname LIKE '%invalidate_cache'$$,
               $$SELECT 'timepool.' || t, format('CREATE TRIGGER %s_invalidate_cache AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON timepool.%s FOR EACH STATEMENT EXECUTE FUNCTION timepool.invalidate_cache()', t, t)
                   FROM unnest(ARRAY['resources', 'services', 'clinic_time_slots', 'schedule_overrides', 'settings',
-                                    'resource_services', 'locations']) t$$,
-              'every cached table (settings, resource_services and 1.7''s locations too) tells the cache when it changes, once per statement, TRUNCATE included');
+                                    'resource_services', 'locations', 'location_staff']) t$$,
+              'every cached table (settings, resource_services and 1.7''s locations and location_staff too) tells the cache when it changes, once per statement, TRUNCATE included');
 -- the audit: a row trigger on every change of a row, a statement trigger on
 -- TRUNCATE (not on settings, which refuses TRUNCATE)
 SELECT set_eq($$SELECT tgrelid::regclass::text, pg_get_triggerdef(oid) FROM pg_trigger
@@ -1257,8 +1296,8 @@ SELECT set_eq($$SELECT t.tgname::text FROM pg_trigger t JOIN pg_class c ON c.oid
                     'schedule_overrides_invalidate_cache', 'settings_invalidate_cache',
                     'resource_services_invalidate_cache', 'audit_log_append_only',
                     -- 1.7
-                    'locations_invalidate_cache'],
-              'the triggers ENABLE ALWAYS: the seven cache invalidations and audit_log_append_only');
+                    'locations_invalidate_cache', 'location_staff_invalidate_cache'],
+              'the triggers ENABLE ALWAYS: the eight cache invalidations and audit_log_append_only');
 SELECT is((SELECT tgenabled::text FROM pg_trigger
             WHERE tgrelid = 'timepool.resource_services'::regclass AND tgname = 'resource_services_invalidate_cache'),
           'A', 'resource_services_invalidate_cache is ENABLE ALWAYS (tgenabled A: replication apply changes the cache too)');
@@ -1268,7 +1307,7 @@ SELECT is((SELECT string_agg(tgname::text || ' ' || tgenabled::text, ', ' ORDER 
           'resource_services'' audit triggers are enabled as usual (O), its cache invalidation ALWAYS (A)');
 SELECT is((SELECT count(*)::int FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
             WHERE c.relnamespace = 'timepool'::regnamespace AND NOT t.tgisinternal),
-          39, 'timepool has 39 triggers (1.3 added resource_services'' three, 1.5 the schedule''s two notify triggers, 1.7 resources_location and locations'' two)');
+          40, 'timepool has 40 triggers (1.3 added resource_services'' three, 1.5 the schedule''s two notify triggers, 1.7 resources_location, locations'' two and location_staff''s one)');
 
 -- the event trigger (1.2): after every ALTER TABLE, keep_triggers() sets
 -- timepool's ALWAYS triggers back to ALWAYS; it fires in every session
@@ -1360,8 +1399,8 @@ SELECT set_eq(
         'timepool.service_categories_id_seq', 'timepool.audit_log_id_seq',
         'timepool.resource_services', 'timepool.imported',
         -- 1.7
-        'timepool.locations', 'timepool.locations_id_seq'],
-  'all 11 tables of data and their 8 identity sequences are registered with pg_extension_config_dump (resource_services and imported have no sequence; the queue and the import staging are not data)');
+        'timepool.locations', 'timepool.locations_id_seq', 'timepool.location_staff'],
+  'all 12 tables of data and their 8 identity sequences are registered with pg_extension_config_dump (resource_services, imported and location_staff have no sequence; the queue and the import staging are not data)');
 SELECT is((SELECT array_length(extconfig, 1) = array_length(extcondition, 1)
                   AND array_to_string(extcondition, '') = ''
              FROM pg_extension WHERE extname = 'timepool'),
