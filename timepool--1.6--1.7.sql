@@ -465,7 +465,10 @@ CREATE TABLE timepool.location_staff (
   role        regrole NOT NULL,
   location_id bigint NOT NULL REFERENCES timepool.locations (id) ON DELETE RESTRICT,
   created_at  timestamptz NOT NULL DEFAULT now(),
-  CONSTRAINT location_staff_pkey PRIMARY KEY (role, location_id)
+  CONSTRAINT location_staff_pkey PRIMARY KEY (role, location_id),
+  -- PUBLIC (0) is no role whose privileges one has: mapped, it would
+  -- restrict nobody
+  CONSTRAINT location_staff_role_not_public CHECK (role::oid OPERATOR(pg_catalog.<>) 0::oid)
 );
 CREATE INDEX location_staff_location_idx ON timepool.location_staff (location_id);
 COMMENT ON TABLE timepool.location_staff IS

@@ -80,6 +80,7 @@ SELECT id AS east_id, access_token AS east_token
   FROM timepool.book_service('BOTOX', '2026-03-12', '10:00', 'Patient East', p_resource => 'DR_EAST') \gset
 SELECT id AS dr_main FROM timepool.resources WHERE code = 'DR_MAIN' \gset
 SELECT id AS loc_main FROM timepool.locations WHERE code = 'MAIN' \gset
+SELECT id AS dr_east FROM timepool.resources WHERE code = 'DR_EAST' \gset
 
 -- the roles, as the README's recipe makes them
 DROP ROLE IF EXISTS regress_staff_alice;
@@ -172,6 +173,22 @@ SELECT pg_temp.try(format($$SELECT start_time::text FROM timepool.reschedule_res
 SELECT pg_temp.try(format($$SELECT status FROM timepool.get_booking(%L)$$, :'east_token'));
 -- nor take MAIN's pool lock
 SELECT pg_temp.try(format($$SELECT timepool.lock_pool(%s, '2026-03-12', 'DAY')::text$$, :dr_main));
+-- a service's daily cap is the group's: refused, without MAIN's minutes
+RESET ROLE;
+UPDATE timepool.services SET daily_cap_minutes = 120 WHERE code = 'BOTOX';
+SET ROLE regress_staff_alice;
+SELECT * FROM timepool.book_service('BOTOX', '2026-03-12', '14:00', 'Pat East 3');
+RESET ROLE;
+UPDATE timepool.services SET daily_cap_minutes = NULL WHERE code = 'BOTOX';
+-- the backend's cache reloaded in a call that is not SECURITY DEFINER
+-- (lock_pool) holds every location's rows, not the caller's: the desk takes
+-- its own pool's lock, and every role after it sees what it saw before
+UPDATE timepool.locations SET name = name WHERE code = 'EAST';   -- the cache goes stale
+SET ROLE regress_staff_alice;
+SELECT pg_temp.try(format($$SELECT timepool.lock_pool(%s, '2026-03-12', 'DAY')::text$$, :dr_east));
+RESET ROLE;
+SELECT resource FROM timepool.availability('2026-03-12') ORDER BY 1;
+SET ROLE regress_staff_alice;
 
 ---------------------------------------------------------------------------
 -- the views
@@ -204,6 +221,9 @@ SELECT count(*) AS mappings FROM timepool.location_staff;
 SELECT pg_temp.try(format($$INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name)
   SELECT %s, id, '2026-03-12', '13:00', 'Mallory' FROM timepool.services RETURNING id$$, :dr_main));
 SELECT pg_temp.try(format($$UPDATE timepool.reservations SET resource_id = %s WHERE id = %s RETURNING id$$, :dr_main, :east_id));
+-- and a resource that does not exist gets the same (not 23503)
+SELECT pg_temp.try($$INSERT INTO timepool.reservations (resource_id, service_id, reservation_date, start_time, patient_name)
+  SELECT 9999, id, '2026-03-12', '13:00', 'Mallory' FROM timepool.services RETURNING id$$);
 -- MAIN's rows are not there to change
 UPDATE timepool.reservations SET patient_name = 'Mallory' WHERE id = :main_id;
 DELETE FROM timepool.reservations WHERE id = :main_id;
@@ -222,6 +242,8 @@ SELECT pg_temp.try(format($$INSERT INTO timepool.location_staff (role, location_
 DELETE FROM timepool.location_staff WHERE role = 'regress_staff_east'::regrole;
 SELECT pg_temp.run('LISTEN timepool_availability');
 RESET ROLE;
+-- error: 23514, PUBLIC mapped would restrict nobody
+SELECT pg_temp.try(format($$INSERT INTO timepool.location_staff (role, location_id) VALUES (0::oid::regrole, %s) RETURNING 1$$, :loc_main));
 -- nothing of MAIN changed
 SELECT r.code, x.patient_name, x.status FROM timepool.reservations x JOIN timepool.resources r ON r.id = x.resource_id ORDER BY x.id;
 SELECT name FROM timepool.resources WHERE code = 'DR_MAIN';

@@ -535,6 +535,17 @@ tp_reservations_before_write(PG_FUNCTION_ARGS)
 				connected = true;
 			}
 			tp_cache_sync();
+			/*
+			 * a location's staff writing a row at a resource it does not see
+			 * (or at none): what the policy says after this trigger, said
+			 * first, so that neither the foreign key nor the pool tells
+			 * another location's resource from a missing one
+			 */
+			if (!tp_sees_location(tp_resource_location(DatumGetInt64(r))))
+				ereport(ERROR,
+						(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+						 errmsg("new row violates row-level security policy for table \"%s\"",
+								RelationGetRelationName(trig->tg_relation))));
 			if (tp_load_day(DatumGetDateADT(dt), DatumGetInt64(r), 0, &days) != 1)
 				tp_missing_key(trig->tg_relation, "resource_id", DatumGetInt64(r), "resources");
 			{

@@ -678,6 +678,16 @@ tp_check_daily_cap(const TpService *svc, DateADT date, int required, int64 booke
 {
 	if (svc->daily_cap == TP_NO_CAP || booked_before + required <= svc->daily_cap)
 		return;
+	/*
+	 * the cap is the group's (the catalogue is): a location's staff are not
+	 * told the minutes the other locations booked
+	 */
+	if (!tp_sees_every_location())
+		ereport(ERROR,
+				(errcode(ERRCODE_TP_DAILY_CAP),
+				 errmsg("daily cap of %s reached on %s", svc->code, tp_date_str(date)),
+				 errdetail("%s is capped at %d minutes a day in the whole group.", svc->code, svc->daily_cap),
+				 errhint("Choose another date.")));
 	ereport(ERROR,
 			(errcode(ERRCODE_TP_DAILY_CAP),
 			 errmsg("daily cap of %s reached on %s", svc->code, tp_date_str(date)),

@@ -694,6 +694,7 @@ SELECT set_eq(
     ('timepool.locations', 'locations_nearly_full_range', 'c'),
     ('timepool.locations', 'locations_id_positive', 'c'),
     ('timepool.location_staff', 'location_staff_pkey', 'p'),
+    ('timepool.location_staff', 'location_staff_role_not_public', 'c'),
     ('timepool.location_staff', 'location_staff_location_id_fkey', 'f')$$,
   'the tables have exactly the named constraints of the install script and the upgrades (services_category_length and settings_pkey are gone)');
 -- what the constraints 1.1 added say
