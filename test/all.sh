@@ -10,6 +10,7 @@
 #   dump and restore (test/dump_restore.sh)
 #   a primary and a hot standby on loopback (test/standby.sh)
 #   a failover to a synchronous standby mid-load (test/failover.sh)
+#   a PL/Proxy router in front of two shards (test/sharding.sh)
 #   a randomized robustness run with SQLsmith (test/sqlsmith.sh): no crash,
 #     no internal error of timepool's
 #   the live dashboard (examples/dashboard) in headless Chromium (test/dashboard.sh)
@@ -63,6 +64,7 @@ run "upgrade from 1.0, 1.1, 1.2, 1.3 and 1.4 to 1.7" bash test/upgrade.sh
 run "dump and restore" bash test/dump_restore.sh
 run "a hot standby: the same reads, its cache, 25006 for writes" bash test/standby.sh
 run "failover to a synchronous standby: no confirmed booking lost" bash test/failover.sh
+run "sharding: a PL/Proxy router and two shards agree" bash test/sharding.sh
 run "a transaction that drops the extension commits" bash test/drop_extension.sh
 run "sqlsmith robustness run" bash test/sqlsmith.sh
 run "open_slots agrees with book_service" bash test/slots_agree.sh
