@@ -115,6 +115,32 @@ same "cancel_booking through the router" \
 	"$(on router -c "SELECT status FROM timepool.cancel_booking('$token', 'routed')")|$(on shard1 -c "SELECT status FROM timepool.reservations WHERE id = $ID_EAST")" \
 	"CANCELLED|CANCELLED"
 
+# 4b. the site's role on the router, granted as the README grants it:
+# the public flow works, the staff's book_service does not
+on router <<'SQL'
+CREATE ROLE booking_site;
+GRANT USAGE ON SCHEMA timepool, timepool_router TO booking_site;
+GRANT USAGE ON FOREIGN SERVER timepool_shards TO booking_site;   -- PL/Proxy's cluster
+GRANT EXECUTE ON FUNCTION timepool_router.shard(text), timepool_router.shard_of_id(bigint),
+    timepool_router.on_token(uuid, text, text, date, time, text, text, text, text, text, jsonb),
+    timepool_router.one(timepool.booking_receipt[]),
+    timepool.availability(date, text, text, text, text), timepool.open_slots(text, date, date, integer, text, text),
+    timepool.hold_slot(text, date, time, text, interval, text, text), timepool.confirm_hold(uuid, text, text, text, text, jsonb),
+    timepool.book_online(text, date, time, text, text, text, text, jsonb, text, text, text),
+    timepool.get_booking(uuid), timepool.cancel_booking(uuid, text)
+  TO booking_site;
+SQL
+site() { on router -c "SET ROLE booking_site" -c "$1" 2>&1; }
+same "booking_site on the router: availability" "$(site "SELECT count(*) FROM timepool.availability('$DAY', p_location => 'SOUTH')")" 4
+h=$(site "SELECT access_token FROM timepool.hold_slot('CONSULT', '$DAY', '16:00', p_location => 'NORTH')")
+c=$(site "SELECT status || ' ' || access_token FROM timepool.confirm_hold('$h', 'Site Patient')")
+same "booking_site on the router: hold, confirm and read it back by its token" \
+	"${c%% *}|$(site "SELECT patient_name || ' ' || status FROM timepool.get_booking('${c#* }')")" \
+	"PENDING|Site Patient PENDING"
+same "booking_site on the router may not call book_service (42501)" \
+	"$(site "SELECT id FROM timepool.book_service('BOTOX', '$DAY', '16:00', 'Mallory', p_location => 'NORTH')" | grep -o 'permission denied for function [a-z_]*')" \
+	"permission denied for function book_service"
+
 # 5. the group's report through the router is the shards' together
 q="SELECT * FROM timepool.utilization('$DAY'::date - 1, '$DAY'::date + 7) ORDER BY location, resource, date, period"
 same "the group's utilization through the router has every location's 4 pools a day (2 doctors, 2 periods) for 9 days" \

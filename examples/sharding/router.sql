@@ -29,9 +29,11 @@ COMMENT ON TABLE timepool_router.locations IS
   'which shard (the index of its pN option in the server timepool_shards) holds each location';
 
 -- the shard of a location: 22004 without one, TP003 for an unknown one, as
--- a shard itself says
+-- a shard itself says.  SECURITY DEFINER, so that the roles calling the
+-- entry points need no privilege on the routing table (it compares its
+-- text argument and nothing else)
 CREATE FUNCTION timepool_router.shard(p_location text) RETURNS integer
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   v integer;
 BEGIN
