@@ -37,8 +37,6 @@
 #include "fmgr.h"
 #include "utils/datum.h"
 #include "storage/sinval.h"
-#include "miscadmin.h"
-#include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -627,31 +625,21 @@ tp_resource_location(int64 resource_id)
 }
 
 /*
- * Load the cache as the owner of timepool's schema, whoever calls: as a
- * SECURITY DEFINER function would (its search_path pinned, and as a
- * security-restricted operation), so that it holds every row whatever the
- * session's role may see (the tables' row-level security, 1.7: a location's
- * staff would otherwise fill the backend's cache with their rows alone, for
- * every role after them) and whatever it may read, and that a search_path
- * of the caller's never resolves its queries.  An error on the way is
- * undone with the (sub)transaction, which restores the user and the GUCs.
+ * Load the cache as the owner of timepool's schema, whoever calls
+ * (tp_owner_scope_begin), so that it holds every row whatever the session's
+ * role may see (the tables' row-level security, 1.7: a location's staff
+ * would otherwise fill the backend's cache with their rows alone, for every
+ * role after them) and whatever it may read, and that a search_path of the
+ * caller's never resolves its queries.
  */
 static void
 tp_cache_load_as_owner(MemoryContext cxt)
 {
-	Oid			save_userid;
-	int			save_sec;
-	int			save_nest;
+	TpCommitScope scope;
 
-	GetUserIdAndSecContext(&save_userid, &save_sec);
-	SetUserIdAndSecContext(tp_schema_owner(), save_sec | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-	save_nest = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
+	tp_owner_scope_begin(&scope);
 	tp_cache_load(cxt);
-	AtEOXact_GUC(true, save_nest);
-	SetUserIdAndSecContext(save_userid, save_sec);
+	tp_owner_scope_end(&scope);
 }
 
 /*

@@ -1068,14 +1068,7 @@ tp_schema_owner(void)
 void
 tp_commit_scope_begin(TpCommitScope *scope)
 {
-	Oid			owner = tp_schema_owner();
-
-	GetUserIdAndSecContext(&scope->save_userid, &scope->save_sec);
-	SetUserIdAndSecContext(owner, scope->save_sec | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-	scope->save_nest = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
-							 GUC_ACTION_SAVE, true, 0, false);
+	tp_owner_scope_begin(scope);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "timepool: SPI_connect failed");
 	PushActiveSnapshot(GetLatestSnapshot());
@@ -1086,6 +1079,31 @@ tp_commit_scope_end(TpCommitScope *scope)
 {
 	PopActiveSnapshot();
 	SPI_finish();
+	tp_owner_scope_end(scope);
+}
+
+/*
+ * Run as the owner of timepool's schema, as a SECURITY DEFINER function of
+ * timepool's would: its search_path pinned, and as a security-restricted
+ * operation.  The one place that switches; an error on the way is undone
+ * with the (sub)transaction, which restores the user and the GUCs.
+ */
+void
+tp_owner_scope_begin(TpCommitScope *scope)
+{
+	Oid			owner = tp_schema_owner();
+
+	GetUserIdAndSecContext(&scope->save_userid, &scope->save_sec);
+	SetUserIdAndSecContext(owner, scope->save_sec | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	scope->save_nest = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+}
+
+void
+tp_owner_scope_end(TpCommitScope *scope)
+{
 	AtEOXact_GUC(true, scope->save_nest);
 	SetUserIdAndSecContext(scope->save_userid, scope->save_sec);
 }

@@ -258,7 +258,7 @@ extern void tp_cache_accept(void);
 extern TpCachedLocation *tp_location(int64 location_id);
 extern int64 tp_resource_location(int64 resource_id);
 
-/* common.c: work at COMMIT as timepool's owner */
+/* common.c: work as timepool's owner (a cache load; at COMMIT, with SPI) */
 typedef struct TpCommitScope
 {
 	Oid			save_userid;
@@ -270,6 +270,8 @@ extern Oid	tp_schema_owner(void);
 extern bool tp_restoring(Relation rel);
 extern bool tp_importing;
 extern bool tp_imported_history(Relation rel, int64 location_id, DateADT date, int end_min);
+extern void tp_owner_scope_begin(TpCommitScope *scope);
+extern void tp_owner_scope_end(TpCommitScope *scope);
 extern void tp_commit_scope_begin(TpCommitScope *scope);
 extern void tp_commit_scope_end(TpCommitScope *scope);
 
